@@ -1,0 +1,40 @@
+import { resolve } from 'node:path';
+import { defineConfig } from 'electron-vite';
+import react from '@vitejs/plugin-react';
+
+// Three builds: the main process (ESM, Node), the preload (CommonJS: a sandboxed renderer cannot
+// load ESM preloads), and the renderer with two pages: the UI and the hidden engine page.
+export default defineConfig({
+  main: {
+    build: {
+      outDir: 'out/main',
+      rollupOptions: {
+        input: { main: resolve(__dirname, 'electron/main.ts') },
+        external: ['better-sqlite3', 'webgpu', 'electron'],
+      },
+    },
+  },
+  preload: {
+    build: {
+      outDir: 'out/preload',
+      rollupOptions: {
+        input: { preload: resolve(__dirname, 'electron/preload.ts') },
+        output: { format: 'cjs', entryFileNames: '[name].cjs' },
+      },
+    },
+  },
+  renderer: {
+    root: 'src',
+    plugins: [react()],
+    build: {
+      outDir: 'out/renderer',
+      chunkSizeWarningLimit: 4096,
+      rollupOptions: {
+        input: {
+          index: resolve(__dirname, 'src/index.html'),
+          engine: resolve(__dirname, 'src/engine-page/index.html'),
+        },
+      },
+    },
+  },
+});

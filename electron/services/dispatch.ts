@@ -1,0 +1,50 @@
+import { z } from 'zod';
+import { contract, type Method, type ParsedArgs, type Result, type EventName, type EventPayload } from '../../src/shared/contract';
+import { AppError, type Envelope } from '../../src/shared/errors';
+
+/** What a handler may use besides its arguments. */
+export interface CallContext {
+  /** Pushes an event to the UI that made the call (and, on the browser host, to every open tab). */
+  emit<E extends EventName>(event: E, payload: EventPayload<E>): void;
+}
+
+export type Handler<M extends Method> = (args: ParsedArgs<M>, ctx: CallContext) => Promise<Result<M>> | Result<M>;
+export type Handlers = { [M in Method]: Handler<M> };
+
+export type Dispatch = (method: string, rawArgs: unknown, ctx: CallContext) => Promise<Envelope<unknown>>;
+
+function summarize(error: z.ZodError): string {
+  return error.issues
+    .slice(0, 5)
+    .map((i) => `${i.path.length ? i.path.join('.') : '(args)'}: ${i.message}`)
+    .join('; ');
+}
+
+/**
+ * The one door into the services, shared by every transport: the method must exist, the
+ * arguments are validated before any handler (and so any SQL) runs, and every failure comes back
+ * as a typed envelope. Unexpected exceptions are logged and reported as 'internal'.
+ */
+export function createDispatch(handlers: Handlers, log: (e: unknown) => void = console.error): Dispatch {
+  return async (method, rawArgs, ctx) => {
+    if (!Object.hasOwn(contract, method)) {
+      return { ok: false, error: { code: 'unknown-method', message: `unknown method '${method}'`, params: { method } } };
+    }
+    const m = method as Method;
+    const parsed = contract[m].args.safeParse(rawArgs ?? {});
+    if (!parsed.success) {
+      const detail = summarize(parsed.error);
+      return { ok: false, error: { code: 'invalid-args', message: `${method}: ${detail}`, params: { method, detail } } };
+    }
+    try {
+      const handler = handlers[m] as (args: unknown, ctx: CallContext) => unknown;
+      const value = await handler(parsed.data, ctx);
+      return { ok: true, value };
+    } catch (e) {
+      if (e instanceof AppError) return { ok: false, error: e.toFailure() };
+      log(e);
+      const message = e instanceof Error ? e.message : String(e);
+      return { ok: false, error: { code: 'internal', message: `${method} failed: ${message}`, params: { method } } };
+    }
+  };
+}

@@ -1,0 +1,34 @@
+import type { z } from 'zod';
+import { reviewContract } from './review';
+import { settingsContract } from './settings';
+import { deckContract } from './decks';
+
+export * from './define';
+export * from './review';
+export * from './settings';
+export * from './decks';
+export * from './events';
+
+/**
+ * The one API contract between the UI and the services, on every transport (Electron IPC, the
+ * browser host's HTTP, the in-memory transport of tests). Each area declares its methods in its
+ * own file; this object joins them.
+ */
+export const contract = {
+  ...settingsContract,
+  ...reviewContract,
+  ...deckContract,
+};
+
+export type Contract = typeof contract;
+export type Method = keyof Contract;
+/** What a caller passes (before defaults are applied). */
+export type Args<M extends Method> = z.input<Contract[M]['args']>;
+/** What a handler receives (after validation). */
+export type ParsedArgs<M extends Method> = z.output<Contract[M]['args']>;
+export type Result<M extends Method> = z.output<Contract[M]['result']>;
+
+/** The API as the UI sees it: one named async function per method. */
+export type Api = { [M in Method]: (args: Args<M>) => Promise<Result<M>> };
+
+export const methods = Object.keys(contract) as Method[];

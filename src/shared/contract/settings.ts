@@ -1,0 +1,60 @@
+import { z } from 'zod';
+import { method } from './define';
+
+export const Locale = z.enum(['ko', 'en']);
+export type Locale = z.infer<typeof Locale>;
+export const Theme = z.enum(['light', 'dark', 'system']);
+export type Theme = z.infer<typeof Theme>;
+
+/** A learning step: '1m', '10m', '1h', '1d'. */
+export const Step = z.string().regex(/^\d{1,4}[mhd]$/, 'a step is a number followed by m, h or d');
+
+export const Settings = z.object({
+  /** null: follow the OS / browser locale. */
+  locale: Locale.nullable(),
+  theme: Theme,
+  newPerDay: z.number().int().min(0).max(9999),
+  reviewsPerDay: z.number().int().min(0).max(99999),
+  desiredRetention: z.number().min(0.7).max(0.99),
+  /** Hour (local time) at which a new study day starts, as in Anki. */
+  dayStartHour: z.number().int().min(0).max(23),
+  learningSteps: z.array(Step).max(10),
+  relearningSteps: z.array(Step).max(10),
+  enableFuzz: z.boolean(),
+  /** The 21 FSRS-6 weights; null means ts-fsrs defaults. */
+  fsrsWeights: z.array(z.number()).length(21).nullable(),
+  backupDir: z.string().max(4096).nullable(),
+});
+export type Settings = z.infer<typeof Settings>;
+
+export const defaultSettings: Settings = {
+  locale: null,
+  theme: 'system',
+  newPerDay: 20,
+  reviewsPerDay: 200,
+  desiredRetention: 0.9,
+  dayStartHour: 4,
+  learningSteps: ['1m', '10m'],
+  relearningSteps: ['10m'],
+  enableFuzz: true,
+  fsrsWeights: null,
+  backupDir: null,
+};
+
+export const AppInfo = z.object({
+  version: z.string(),
+  /** 'electron' or 'browser': which host serves the API. */
+  host: z.enum(['electron', 'browser']),
+  dataDir: z.string(),
+  /** Set when the database could not be opened (corrupt, newer): the UI offers to move it aside. */
+  databaseProblem: z.object({ code: z.enum(['db-corrupt', 'db-newer']), message: z.string(), path: z.string() }).nullable(),
+});
+export type AppInfo = z.infer<typeof AppInfo>;
+
+export const settingsContract = {
+  'app.info': method(z.object({}).strict(), AppInfo),
+  /** Moves a corrupt or newer database aside (renamed, never deleted) and starts a fresh one. */
+  'app.resetDatabase': method(z.object({ confirm: z.literal(true) }).strict(), z.object({ movedTo: z.string() })),
+  'settings.get': method(z.object({}).strict(), Settings),
+  'settings.set': method(Settings.partial().strict(), Settings),
+};

@@ -1,0 +1,59 @@
+/**
+ * Expected failures that cross a process boundary. A code is stable (the UI translates it with
+ * `errors.<code>` in i18n); `params` fill the translated template; `message` is English, for logs
+ * and the CLI.
+ */
+export const errorCodes = [
+  'invalid-args',
+  'unknown-method',
+  'not-found',
+  'conflict',
+  'nothing-to-undo',
+  'db-corrupt',
+  'db-newer',
+  'import-invalid',
+  'import-too-large',
+  'import-unsupported',
+  'gpu-unavailable',
+  'gpu-limit',
+  'gpu-lost',
+  'experiment-failed',
+  'cancelled',
+  'timeout',
+  'forbidden',
+  'internal',
+] as const;
+
+export type ErrorCode = (typeof errorCodes)[number];
+
+export type ErrorParams = Record<string, string | number>;
+
+/** The wire form of an error: what a handler's failure looks like to a client. */
+export interface ApiFailure {
+  code: ErrorCode;
+  message: string;
+  params?: ErrorParams;
+}
+
+/** An expected failure with a stable code. Throw it from services; transports carry it intact. */
+export class AppError extends Error {
+  constructor(
+    readonly code: ErrorCode,
+    message: string,
+    readonly params?: ErrorParams,
+  ) {
+    super(message);
+    this.name = 'AppError';
+  }
+
+  toFailure(): ApiFailure {
+    return this.params ? { code: this.code, message: this.message, params: this.params } : { code: this.code, message: this.message };
+  }
+
+  static fromFailure(failure: ApiFailure): AppError {
+    return new AppError(failure.code, failure.message, failure.params);
+  }
+}
+
+/** Result envelope on every transport (IPC, HTTP, in-memory). */
+export type Envelope<T> = { ok: true; value: T } | { ok: false; error: ApiFailure };

@@ -1,0 +1,35 @@
+import { AppError, type Envelope } from './errors';
+import { methods, type Api, type Args, type Method, type Result, type EventName, type EventPayload } from './contract';
+
+/**
+ * What a client needs from a transport: invoke a method by name and receive its envelope, and
+ * listen to host events. Implemented by the preload (IPC), the HTTP client and the in-memory
+ * transport; nothing else knows how bytes travel.
+ */
+export interface Transport {
+  invoke(method: Method, args: unknown): Promise<Envelope<unknown>>;
+  subscribe<E extends EventName>(event: E, listener: (payload: EventPayload<E>) => void): () => void;
+}
+
+/** A typed client over any transport: `await client.api['review.next']({})`. Failures throw AppError. */
+export interface Client {
+  api: Api;
+  on<E extends EventName>(event: E, listener: (payload: EventPayload<E>) => void): () => void;
+}
+
+export function createClient(transport: Transport): Client {
+  const api = {} as Record<Method, (args: unknown) => Promise<unknown>>;
+  for (const m of methods) {
+    api[m] = async (args: unknown) => {
+      const envelope = await transport.invoke(m, args ?? {});
+      if (envelope.ok) return envelope.value;
+      throw AppError.fromFailure(envelope.error);
+    };
+  }
+  return { api: api as unknown as Api, on: (event, listener) => transport.subscribe(event, listener) };
+}
+
+/** Convenience for call sites that pick the method dynamically. */
+export function call<M extends Method>(client: Client, m: M, args: Args<M>): Promise<Result<M>> {
+  return client.api[m](args);
+}
