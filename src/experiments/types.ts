@@ -1,0 +1,75 @@
+import type { z } from 'zod';
+import type { EngineContext, DeviceInfo } from '../engine/device-info';
+
+export interface Localized {
+  ko: string;
+  en: string;
+}
+
+/** One adjustable parameter as the UI shows it (the zod schema remains the authority). */
+export interface ParamField {
+  key: string;
+  label: Localized;
+  kind: 'int' | 'bool' | 'enum';
+  min?: number;
+  max?: number;
+  step?: number;
+  options?: readonly string[];
+}
+
+/** Everything about an experiment that the UI needs without loading the engine. */
+export interface ExperimentMeta<P extends Record<string, unknown> = Record<string, unknown>> {
+  id: string;
+  title: Localized;
+  /** The claim from the deck that this experiment tests. */
+  claim: Localized;
+  /** Defaults finish in seconds on a software GPU; bounds keep a run within the device. */
+  params: z.ZodType<P>;
+  fields: readonly ParamField[];
+}
+
+export interface Series {
+  id: string;
+  label: Localized;
+  x: number[];
+  y: number[];
+  /** Range from repeats (min..max or p10..p90), same length as y, when measured. */
+  yLow?: number[];
+  yHigh?: number[];
+}
+
+export interface ChartSpec {
+  id: string;
+  title: Localized;
+  xLabel: Localized;
+  yLabel: Localized;
+  xLog?: boolean;
+  yLog?: boolean;
+  /** Ids of the series drawn on this chart. */
+  series: string[];
+  kind?: 'line' | 'bar';
+}
+
+export interface ExperimentResult {
+  experimentId: string;
+  params: Record<string, unknown>;
+  device: DeviceInfo;
+  metrics: Record<string, number | string | boolean | null>;
+  table: { columns: Localized[]; rows: (number | string | null)[][] };
+  series: Series[];
+  charts: ChartSpec[];
+  verdict: {
+    holds: boolean;
+    /** The sentence with the numbers that decided it. */
+    summary: Localized;
+  };
+  /** Why the result looks as it does on this device (e.g. a software GPU is compute-bound). */
+  context?: Localized;
+  timings: { startedAt: number; finishedAt: number; wallMs: number };
+}
+
+export type ProgressFn = (fraction: number, message: string) => void;
+
+export interface Experiment<P extends Record<string, unknown> = Record<string, unknown>> extends ExperimentMeta<P> {
+  run(engine: EngineContext, params: P, progress: ProgressFn, signal: AbortSignal): Promise<ExperimentResult>;
+}
