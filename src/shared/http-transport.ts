@@ -1,0 +1,56 @@
+import type { Envelope } from './errors';
+import { eventSchemas, type EventName, type EventPayload, type Method } from './contract';
+import { httpProtocol } from './bridge';
+import type { Transport } from './transport';
+
+type Listener = (payload: unknown) => void;
+
+/**
+ * The browser host's transport: contract calls as JSON over HTTP on 127.0.0.1 with the per-launch
+ * token, host events over server-sent events. Works in the browser and in Node (fetch; events need
+ * a global EventSource, which browsers have).
+ */
+export function createHttpTransport(baseUrl: string, token: string): Transport {
+  const listeners = new Map<EventName, Set<Listener>>();
+  let source: EventSource | null = null;
+
+  function connectEvents(): void {
+    if (source || typeof EventSource === 'undefined') return;
+    const url = `${baseUrl}${httpProtocol.eventsPath}?token=${encodeURIComponent(token)}`;
+    source = new EventSource(url);
+    for (const name of Object.keys(eventSchemas) as EventName[]) {
+      source.addEventListener(name, (e) => {
+        const payload = JSON.parse((e as MessageEvent<string>).data) as unknown;
+        listeners.get(name)?.forEach((l) => l(payload));
+      });
+    }
+  }
+
+  return {
+    async invoke(method: Method, args: unknown): Promise<Envelope<unknown>> {
+      let response: Response;
+      try {
+        response = await fetch(`${baseUrl}${httpProtocol.callPath}${method}`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', [httpProtocol.tokenHeader]: token },
+          body: JSON.stringify(args ?? {}),
+        });
+      } catch (e) {
+        return { ok: false, error: { code: 'internal', message: `the ProofDeck host did not answer: ${String(e)}` } };
+      }
+      const text = await response.text();
+      try {
+        return JSON.parse(text) as Envelope<unknown>;
+      } catch {
+        return { ok: false, error: { code: 'internal', message: `HTTP ${response.status}: ${text.slice(0, 200)}` } };
+      }
+    },
+    subscribe<E extends EventName>(event: E, listener: (payload: EventPayload<E>) => void) {
+      connectEvents();
+      let set = listeners.get(event);
+      if (!set) listeners.set(event, (set = new Set()));
+      set.add(listener as Listener);
+      return () => set.delete(listener as Listener);
+    },
+  };
+}
