@@ -10,9 +10,19 @@ export const Progress = z.object({
 });
 export type Progress = z.infer<typeof Progress>;
 
+/** An experiment run ended (done, failed or cancelled); the UI then loads it with experiments.get. */
+export const RunFinished = z.object({
+  runId: z.number().int(),
+  experimentId: z.string(),
+  status: z.enum(['done', 'failed', 'cancelled']),
+  error: z.object({ code: z.string(), message: z.string() }).nullable(),
+});
+export type RunFinished = z.infer<typeof RunFinished>;
+
 /** Events the host pushes to the UI. Every transport carries them the same way. */
 export const eventSchemas = {
   progress: Progress,
+  'run-finished': RunFinished,
 };
 export type EventName = keyof typeof eventSchemas;
 export type EventPayload<E extends EventName> = z.infer<(typeof eventSchemas)[E]>;

@@ -2,11 +2,13 @@ import type { z } from 'zod';
 import { reviewContract } from './review';
 import { settingsContract } from './settings';
 import { deckContract } from './decks';
+import { experimentsContract } from './experiments';
 
 export * from './define';
 export * from './review';
 export * from './settings';
 export * from './decks';
+export * from './experiments';
 export * from './events';
 
 /**
@@ -18,6 +20,7 @@ export const contract = {
   ...settingsContract,
   ...reviewContract,
   ...deckContract,
+  ...experimentsContract,
 };
 
 export type Contract = typeof contract;

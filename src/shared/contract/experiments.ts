@@ -1,0 +1,137 @@
+import { z } from 'zod';
+import { method } from './define';
+
+const Localized = z.object({ ko: z.string(), en: z.string() });
+
+/** The device a run used, as the engine describes it (mirrors src/engine/device-info.ts). */
+export const RunDevice = z.object({
+  name: z.string(),
+  vendor: z.string(),
+  architecture: z.string(),
+  isFallback: z.boolean(),
+  backend: z.enum(['webgpu', 'cpu-reference']),
+  timestampQuery: z.boolean(),
+  limits: z.object({
+    maxStorageBufferBindingSize: z.number(),
+    maxBufferSize: z.number(),
+    maxComputeWorkgroupStorageSize: z.number(),
+    maxComputeInvocationsPerWorkgroup: z.number(),
+  }),
+});
+
+/** What an experiment returns (mirrors src/experiments/types.ts ExperimentResult). */
+export const RunResult = z.object({
+  experimentId: z.string(),
+  params: z.record(z.string(), z.unknown()),
+  device: RunDevice,
+  metrics: z.record(z.string(), z.union([z.number(), z.string(), z.boolean(), z.null()])),
+  table: z.object({ columns: z.array(Localized), rows: z.array(z.array(z.union([z.number(), z.string(), z.null()]))) }),
+  series: z.array(
+    z.object({
+      id: z.string(),
+      label: Localized,
+      x: z.array(z.number()),
+      y: z.array(z.number()),
+      yLow: z.array(z.number()).optional(),
+      yHigh: z.array(z.number()).optional(),
+    }),
+  ),
+  charts: z.array(
+    z.object({
+      id: z.string(),
+      title: Localized,
+      xLabel: Localized,
+      yLabel: Localized,
+      xLog: z.boolean().optional(),
+      yLog: z.boolean().optional(),
+      series: z.array(z.string()),
+      kind: z.enum(['line', 'bar']).optional(),
+    }),
+  ),
+  verdict: z.object({ holds: z.boolean(), summary: Localized }),
+  context: Localized.optional(),
+  timings: z.object({ startedAt: z.number(), finishedAt: z.number(), wallMs: z.number() }),
+});
+export type RunResult = z.infer<typeof RunResult>;
+
+export const RunStatus = z.enum(['queued', 'running', 'done', 'failed', 'cancelled']);
+export type RunStatus = z.infer<typeof RunStatus>;
+
+/** Why a run did not finish: a stable error code (translated as errors.<code>) and the reason. */
+export const RunError = z.object({ code: z.string(), message: z.string() });
+
+/** One row of the run history; `result` only on `experiments.get`. */
+export const RunRecord = z.object({
+  id: z.number().int(),
+  experimentId: z.string(),
+  noteId: z.number().int().nullable(),
+  params: z.record(z.string(), z.unknown()),
+  device: RunDevice.nullable(),
+  status: RunStatus,
+  error: RunError.nullable(),
+  /** The verdict of a finished run, so history lists need not load whole results. */
+  verdict: z.object({ holds: z.boolean(), summary: Localized }).nullable(),
+  startedAt: z.number(),
+  finishedAt: z.number().nullable(),
+  wallMs: z.number().nullable(),
+  result: RunResult.nullable(),
+});
+export type RunRecord = z.infer<typeof RunRecord>;
+
+/** An experiment as the UI lists it (the catalog without zod). */
+export const ExperimentListing = z.object({
+  id: z.string(),
+  title: Localized,
+  claim: Localized,
+  defaults: z.record(z.string(), z.unknown()),
+  fields: z.array(
+    z.object({
+      key: z.string(),
+      label: Localized,
+      kind: z.enum(['int', 'bool', 'enum']),
+      min: z.number().optional(),
+      max: z.number().optional(),
+      step: z.number().optional(),
+      options: z.array(z.string()).optional(),
+    }),
+  ),
+  /** Largest params for which the float64 CPU reference may stand in for a missing GPU. */
+  cpuReference: z.boolean(),
+});
+export type ExperimentListing = z.infer<typeof ExperimentListing>;
+
+const runId = z.number().int().positive();
+
+export const experimentsContract = {
+  'experiments.list': method(z.object({}).strict(), z.array(ExperimentListing)),
+  /**
+   * Queues a run (one runs at a time) and returns its id at once; progress arrives as `progress`
+   * events with jobId `run:<id>`, the end as a `run-finished` event. Params are checked against the
+   * experiment's own schema (bounds) before the run is queued.
+   */
+  'experiments.run': method(
+    z
+      .object({
+        experimentId: z.string().min(1).max(64),
+        params: z.record(z.string(), z.unknown()).optional(),
+        noteId: z.number().int().positive().optional(),
+        backend: z.enum(['webgpu', 'cpu-reference']).optional(),
+      })
+      .strict(),
+    z.object({ runId: z.number().int() }),
+  ),
+  /** Cancels a queued or running run; resolves once it has stopped (within about a second). */
+  'experiments.cancel': method(z.object({ runId }).strict(), z.object({ status: RunStatus })),
+  /** Runs, newest first, of one experiment and/or one note (both optional). */
+  'experiments.history': method(
+    z
+      .object({
+        experimentId: z.string().max(64).optional(),
+        noteId: z.number().int().positive().optional(),
+        limit: z.number().int().min(1).max(500).optional(),
+      })
+      .strict(),
+    z.array(RunRecord),
+  ),
+  'experiments.get': method(z.object({ runId }).strict(), RunRecord),
+};
