@@ -1,0 +1,48 @@
+import { defineMessages } from './define';
+
+// One message per code of ../errors.ts; `{…}` placeholders come from AppError.params.
+// index.test.ts checks that every code has its message.
+export const errorMessages = defineMessages({
+  en: {
+    'errors.invalid-args': 'That request was not valid: {detail}',
+    'errors.unknown-method': 'The app asked for something the service does not know ({method}).',
+    'errors.not-found': 'Not found: it may have been deleted.',
+    'errors.conflict': 'This was changed somewhere else. Reload and try again.',
+    'errors.nothing-to-undo': 'Nothing to undo.',
+    'errors.db-corrupt': 'The database file is damaged and cannot be opened.',
+    'errors.db-newer': 'The database was written by a newer version of ProofDeck.',
+    'errors.import-invalid': 'This file cannot be imported: {detail}',
+    'errors.import-too-large': 'This file is too large to import safely.',
+    'errors.import-unsupported': 'This file format or version is not supported.',
+    'errors.gpu-unavailable': 'No GPU is available: {reason}',
+    'errors.gpu-limit': 'This size exceeds what your GPU allows.',
+    'errors.gpu-lost': 'The GPU device was lost during the run.',
+    'errors.experiment-failed': 'The experiment failed: {reason}',
+    'errors.cancelled': 'Cancelled.',
+    'errors.timeout': 'This took too long and was stopped.',
+    'errors.forbidden': 'This request was refused.',
+    'errors.internal': 'Something went wrong inside ProofDeck.',
+    'errors.offline': 'Cannot reach the ProofDeck service. Is it still running?',
+  },
+  ko: {
+    'errors.invalid-args': '요청이 올바르지 않습니다: {detail}',
+    'errors.unknown-method': '서비스가 알지 못하는 요청입니다 ({method}).',
+    'errors.not-found': '찾을 수 없습니다. 삭제되었을 수 있습니다.',
+    'errors.conflict': '다른 곳에서 변경되었습니다. 다시 불러온 뒤 시도하세요.',
+    'errors.nothing-to-undo': '되돌릴 것이 없습니다.',
+    'errors.db-corrupt': '데이터베이스 파일이 손상되어 열 수 없습니다.',
+    'errors.db-newer': '더 새로운 버전의 ProofDeck이 만든 데이터베이스입니다.',
+    'errors.import-invalid': '이 파일은 가져올 수 없습니다: {detail}',
+    'errors.import-too-large': '안전하게 가져오기에는 파일이 너무 큽니다.',
+    'errors.import-unsupported': '지원하지 않는 파일 형식이나 버전입니다.',
+    'errors.gpu-unavailable': '사용할 수 있는 GPU가 없습니다: {reason}',
+    'errors.gpu-limit': 'GPU가 허용하는 크기를 넘었습니다.',
+    'errors.gpu-lost': '실행 중에 GPU 장치를 잃었습니다.',
+    'errors.experiment-failed': '실험이 실패했습니다: {reason}',
+    'errors.cancelled': '취소되었습니다.',
+    'errors.timeout': '시간이 너무 오래 걸려 중단했습니다.',
+    'errors.forbidden': '거부된 요청입니다.',
+    'errors.internal': 'ProofDeck 내부에서 문제가 생겼습니다.',
+    'errors.offline': 'ProofDeck 서비스에 연결할 수 없습니다. 실행 중인지 확인하세요.',
+  },
+});
