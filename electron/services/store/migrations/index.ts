@@ -1,7 +1,8 @@
 import type { Migration } from './types';
 import { migration001 } from './001_initial';
+import { migration002 } from './002_search_and_stats';
 
 /** Every migration, in order. Add new ones at the end with the next number; never edit a released one. */
-export const migrations: readonly Migration[] = [migration001];
+export const migrations: readonly Migration[] = [migration001, migration002];
 
 export type { Migration } from './types';
