@@ -19,10 +19,15 @@ export const RunFinished = z.object({
 });
 export type RunFinished = z.infer<typeof RunFinished>;
 
+/** A command from the app menu (Electron) that the UI carries out, e.g. File › Import…. */
+export const MenuCommand = z.object({ command: z.enum(['import']) });
+export type MenuCommand = z.infer<typeof MenuCommand>;
+
 /** Events the host pushes to the UI. Every transport carries them the same way. */
 export const eventSchemas = {
   progress: Progress,
   'run-finished': RunFinished,
+  menu: MenuCommand,
 };
 export type EventName = keyof typeof eventSchemas;
 export type EventPayload<E extends EventName> = z.infer<(typeof eventSchemas)[E]>;
