@@ -1,0 +1,54 @@
+#!/usr/bin/env node
+// Builds the renderer (out/renderer) with electron-vite's own renderer config, but only when it is
+// missing or older than its sources, so `npm run web` starts in a second when nothing changed.
+import { readdirSync, statSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = resolve(fileURLToPath(new URL('..', import.meta.url)));
+const builtPage = join(root, 'out/renderer/index.html');
+/** What the renderer bundle is made of (besides node_modules, which package-lock.json stands for). */
+const sources = ['src', 'electron.vite.config.ts', 'package-lock.json', 'tsconfig.web.json'];
+
+/** Newest modification time under a path, skipping tests (they are not part of the bundle). */
+function newestMtime(path) {
+  let info;
+  try {
+    info = statSync(path);
+  } catch {
+    return 0;
+  }
+  if (!info.isDirectory()) return /\.test\.tsx?$/.test(path) ? 0 : info.mtimeMs;
+  let newest = 0;
+  for (const entry of readdirSync(path)) newest = Math.max(newest, newestMtime(join(path, entry)));
+  return newest;
+}
+
+function builtAt() {
+  try {
+    return statSync(builtPage).mtimeMs;
+  } catch {
+    return null;
+  }
+}
+
+const built = builtAt();
+const changed = Math.max(...sources.map((source) => newestMtime(join(root, source))));
+const force = process.argv.includes('--force');
+if (!force && built !== null && built >= changed) process.exit(0);
+
+console.log(built === null ? 'ProofDeck: building the UI (out/renderer)…' : 'ProofDeck: sources changed, rebuilding the UI…');
+const started = performance.now();
+// electron-vite resolves its config (plugins, base './', output dirs) exactly as `electron-vite
+// build` does; only the renderer part is handed to Vite.
+process.env.NODE_ENV_ELECTRON_VITE = 'production';
+const { resolveConfig } = await import('electron-vite');
+const { build } = await import('vite');
+const resolved = await resolveConfig({ root, logLevel: 'warn' }, 'build', 'production');
+const renderer = resolved.config?.renderer;
+if (!renderer) {
+  console.error('ProofDeck: electron.vite.config.ts has no renderer config');
+  process.exit(1);
+}
+await build(renderer);
+console.log(`ProofDeck: UI built in ${((performance.now() - started) / 1000).toFixed(1)} s`);
