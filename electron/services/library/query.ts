@@ -1,0 +1,81 @@
+import { AppError } from '../../../src/shared/errors';
+
+/**
+ * The card browser's search language, in the spirit of Anki's:
+ *   deck:NAME  tag:NAME  is:due|new|learn|review|suspended|buried
+ *   prop:ivl>=10  prop:lapses>3  prop:reps=0  prop:r<0.9  prop:s>30  prop:d<5  prop:due<=1
+ *   free text (matches front, back, context and translations; Korean included)
+ *   "quoted phrases", -negation, * as a wildcard in deck: and tag:.
+ * Terms are ANDed.
+ */
+export type Term =
+  | { kind: 'text'; value: string; negate: boolean }
+  | { kind: 'deck'; value: string; negate: boolean }
+  | { kind: 'tag'; value: string; negate: boolean }
+  | { kind: 'is'; value: IsValue; negate: boolean }
+  | { kind: 'prop'; prop: PropName; op: PropOp; value: number; negate: boolean };
+
+export const isValues = ['due', 'new', 'learn', 'review', 'suspended', 'buried'] as const;
+export type IsValue = (typeof isValues)[number];
+export const propNames = ['ivl', 'lapses', 'reps', 'r', 's', 'd', 'due'] as const;
+export type PropName = (typeof propNames)[number];
+export type PropOp = '<' | '<=' | '>' | '>=' | '=' | '!=';
+
+function tokenize(query: string): string[] {
+  const tokens: string[] = [];
+  let current = '';
+  let quoted = false;
+  for (const ch of query) {
+    if (ch === '"') {
+      quoted = !quoted;
+      continue;
+    }
+    if (!quoted && /\s/.test(ch)) {
+      if (current) tokens.push(current);
+      current = '';
+      continue;
+    }
+    current += ch;
+  }
+  if (quoted) throw new AppError('invalid-args', 'unclosed quote in the search', { detail: 'unclosed quote' });
+  if (current) tokens.push(current);
+  return tokens;
+}
+
+/** Parses a search string into terms; a malformed term is a user error with the term named. */
+export function parseQuery(query: string): Term[] {
+  return tokenize(query.trim()).map((raw) => {
+    const negate = raw.startsWith('-') && raw.length > 1;
+    const token = negate ? raw.slice(1) : raw;
+    const colon = token.indexOf(':');
+    const key = colon > 0 ? token.slice(0, colon).toLowerCase() : '';
+    const rest = colon > 0 ? token.slice(colon + 1) : '';
+    switch (key) {
+      case 'deck':
+      case 'tag':
+        if (!rest) throw bad(raw, `${key}: needs a name`);
+        return { kind: key, value: rest, negate };
+      case 'is': {
+        const value = rest.toLowerCase() as IsValue;
+        if (!isValues.includes(value)) throw bad(raw, `is: takes ${isValues.join(', ')}`);
+        return { kind: 'is', value, negate };
+      }
+      case 'prop': {
+        const m = /^([a-z]+)(<=|>=|!=|<|>|=)(-?\d+(?:\.\d+)?)$/.exec(rest.toLowerCase());
+        if (!m || !propNames.includes(m[1] as PropName)) throw bad(raw, `prop: takes ${propNames.join(', ')} with <, <=, >, >=, =, != and a number`);
+        return { kind: 'prop', prop: m[1] as PropName, op: m[2] as PropOp, value: Number(m[3]), negate };
+      }
+      default:
+        return { kind: 'text', value: token, negate };
+    }
+  });
+}
+
+function bad(term: string, why: string): AppError {
+  return new AppError('invalid-args', `search term '${term}': ${why}`, { detail: `${term}: ${why}` });
+}
+
+/** `*` wildcard to a LIKE pattern, escaping LIKE's own wildcards. */
+export function globToLike(glob: string): string {
+  return glob.replace(/[\\%_]/g, (c) => `\\${c}`).replace(/\*/g, '%');
+}
