@@ -64,7 +64,9 @@ CREATE TABLE cards (
   new_position INTEGER NOT NULL DEFAULT 0,
   UNIQUE (note_id, ord)
 );
+-- today's queue: (re)learning and reviews by due time, new cards in their introduction order
 CREATE INDEX cards_queue ON cards(state, due);
+CREATE INDEX cards_new ON cards(state, new_position);
 
 CREATE TABLE revlog (
   -- time of the answer in ms; unique (bumped by 1 on a collision)

@@ -1,0 +1,22 @@
+import type Database from 'better-sqlite3';
+import type { Sql } from './store/sql';
+import type { SettingsStore } from './settings/settings-store';
+import type { Scheduler } from './scheduler/fsrs';
+
+/** What every service handler gets: one open database and the clock and place it runs in. */
+export interface ServiceContext {
+  /** The raw better-sqlite3 connection (WAL, foreign keys on, migrated). */
+  db: Database.Database;
+  /** Cached prepared statements whose errors name the statement. */
+  sql: Sql;
+  settings: SettingsStore;
+  /** FSRS configured from the current settings (rebuilt when they change). */
+  scheduler(): Scheduler;
+  /** ms since the epoch; tests pass a fixed clock. */
+  now(): number;
+  /** IANA time zone of the study day ('Asia/Seoul'); defaults to the machine's. */
+  timeZone: string;
+  dataDir: string;
+  /** Where built-in decks and other packaged files live, when the host knows. */
+  resourcesDir: string | null;
+}

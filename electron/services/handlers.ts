@@ -1,0 +1,20 @@
+import type { Handlers } from './dispatch';
+import type { ServiceContext } from './context';
+import { reviewHandlers } from './review/review-handlers';
+import { deckListHandlers } from './review/deck-list';
+import { settingsHandlers } from './settings/settings-handlers';
+
+/** The handlers that need an open database. `app.*` is answered by createServices (it works without one). */
+export type DatabaseHandlers = Omit<Handlers, 'app.info' | 'app.resetDatabase'>;
+
+/**
+ * Every area's handlers over one ServiceContext. To add an area: declare its methods in the
+ * contract and add its spread here, one line, in the same change (Handlers needs every method).
+ */
+export function createHandlers(ctx: ServiceContext): DatabaseHandlers {
+  return {
+    ...settingsHandlers(ctx),
+    ...reviewHandlers(ctx),
+    ...deckListHandlers(ctx),
+  };
+}
