@@ -5,6 +5,7 @@ import { errorMessages } from './errors';
 import { todayMessages } from './today';
 import { reviewMessages } from './review';
 import { settingsMessages } from './settings';
+import { experimentsMessages } from './experiments';
 
 export * from './define';
 export * from './translate';
@@ -20,6 +21,7 @@ const bundles = [
   todayMessages,
   reviewMessages,
   settingsMessages,
+  experimentsMessages,
 ] as const;
 
 type KeysOf<B> = B extends MessageBundle<infer K> ? K : never;
