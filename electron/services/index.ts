@@ -115,7 +115,9 @@ export function createServices(options: ServiceOptions): Services {
         const p = problem ?? { code: 'db-corrupt' as const, message: 'the database is closed', path: file };
         throw new AppError(p.code, p.message, { path: p.path });
       }
-      return (areaHandlers[m as keyof DatabaseHandlers] as (a: unknown, c: CallContext) => unknown)(args, call);
+      const handler = areaHandlers[m as keyof DatabaseHandlers] as ((a: unknown, c: CallContext) => unknown) | undefined;
+      if (!handler) throw new Error(`no handler for '${m}': add its area's spread to electron/services/handlers.ts`);
+      return handler(args, call);
     };
   }
   handlers['app.info'] = () => ({

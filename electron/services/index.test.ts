@@ -1,0 +1,113 @@
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { methods } from '../../src/shared/contract';
+import { AppError } from '../../src/shared/errors';
+import { createClient } from '../../src/shared/transport';
+import { createServices, type Services } from './index';
+import { createInMemoryTransport } from './in-memory-transport';
+import { createHandlers } from './handlers';
+import { openDatabase, latestVersion } from './store/database';
+import { addCard, addDeck, temporaryDir } from './store/test-fixtures';
+
+let dir: { dir: string; remove(): void };
+let services: Services | undefined;
+beforeEach(() => {
+  dir = temporaryDir();
+});
+afterEach(() => {
+  services?.close();
+  services = undefined;
+  dir.remove();
+});
+
+async function rejection(promise: Promise<unknown>): Promise<AppError> {
+  try {
+    await promise;
+  } catch (e) {
+    return e as AppError;
+  }
+  throw new Error('expected a rejection');
+}
+
+function snapshot(file: string): string {
+  const db = openDatabase(file);
+  const tables = ['cards', 'revlog', 'settings', 'notes', 'decks'];
+  const rows = tables.map((t) => db.prepare(`SELECT * FROM ${t}`).all());
+  db.close();
+  return JSON.stringify(rows);
+}
+
+describe('createServices', () => {
+  it('has a handler for every method of the contract', () => {
+    services = createServices({ dataDir: dir.dir });
+    const area = createHandlers(services.context!) as Record<string, unknown>;
+    for (const m of methods) {
+      if (m !== 'app.info' && m !== 'app.resetDatabase') expect(typeof area[m], m).toBe('function');
+    }
+  });
+
+  it('drives the contract end to end over the in-memory transport, refusing malformed calls without writing', async () => {
+    services = createServices({ dataDir: dir.dir, timeZone: 'Asia/Seoul' });
+    const deckId = addDeck(services.db!);
+    const cardId = addCard(services.db!, { deckId, front: 'What does the KV-cache remove?' });
+    const client = createClient(createInMemoryTransport(services.dispatch));
+    const file = join(dir.dir, 'proofdeck.sqlite');
+    const before = snapshot(file);
+
+    const malformed: [string, unknown][] = [
+      ['review.answer', { cardId, rating: 5, durationMs: 1 }],
+      ['review.answer', { cardId: 'one', rating: 3, durationMs: 1 }],
+      ['review.answer', { cardId, rating: 3, durationMs: 1, extra: true }],
+      ['review.suspend', { cardId }],
+      ['settings.set', { newPerDay: -1 }],
+      ['settings.set', { dayStartHour: 4.5 }],
+      ['app.resetDatabase', { confirm: false }],
+      ['review.next', { locale: 'fr' }],
+    ];
+    for (const [method, args] of malformed) {
+      const error = await rejection(client.api[method as 'review.answer'](args as never));
+      expect(error.code, method).toBe('invalid-args');
+      expect(error.message).toContain(method);
+    }
+    expect(snapshot(file)).toBe(before);
+
+    const card = (await client.api['review.next']({ locale: 'en' }))!;
+    expect(card.front).toBe('What does the KV-cache remove?');
+    await client.api['review.answer']({ cardId: card.cardId, rating: 3, durationMs: 900 });
+    expect((await client.api['review.today']({})).reviewedToday).toBe(1);
+    const info = await client.api['app.info']({});
+    expect(info).toMatchObject({ dataDir: dir.dir, databaseProblem: null });
+  });
+
+  it('starts degraded on a corrupt database, says why, and starts fresh after moving it aside', async () => {
+    const file = join(dir.dir, 'proofdeck.sqlite');
+    const junk = Buffer.from('not sqlite at all'.repeat(100));
+    writeFileSync(file, junk);
+    services = createServices({ dataDir: dir.dir });
+    const client = createClient(createInMemoryTransport(services.dispatch));
+    const info = await client.api['app.info']({});
+    expect(info.databaseProblem).toMatchObject({ code: 'db-corrupt', path: file });
+    expect((await rejection(client.api['review.today']({}))).code).toBe('db-corrupt');
+    expect(readFileSync(file).equals(junk)).toBe(true);
+
+    const { movedTo } = await client.api['app.resetDatabase']({ confirm: true });
+    expect(readFileSync(movedTo).equals(junk)).toBe(true);
+    expect((await client.api['app.info']({})).databaseProblem).toBeNull();
+    expect((await client.api['review.today']({})).totalCards).toBe(0);
+    expect(existsSync(file)).toBe(true);
+  });
+
+  it('refuses a database from a newer version the same way', async () => {
+    const file = join(dir.dir, 'proofdeck.sqlite');
+    const db = openDatabase(file);
+    db.pragma(`user_version = ${latestVersion() + 1}`);
+    db.close();
+    const bytes = readFileSync(file);
+    services = createServices({ dataDir: dir.dir });
+    const client = createClient(createInMemoryTransport(services.dispatch));
+    expect((await client.api['app.info']({})).databaseProblem?.code).toBe('db-newer');
+    expect((await rejection(client.api['settings.set']({ newPerDay: 5 }))).code).toBe('db-newer');
+    expect(readFileSync(file).equals(bytes)).toBe(true);
+  });
+});

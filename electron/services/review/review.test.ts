@@ -1,0 +1,154 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { AppError } from '../../../src/shared/errors';
+import { addCard, addDeck, temporaryDir } from '../store/test-fixtures';
+import { openTestServices, seoul, type TestServices } from './test-services';
+
+const DAY = 86_400_000;
+let dir: { dir: string; remove(): void };
+let t: TestServices;
+beforeEach(() => {
+  dir = temporaryDir();
+});
+afterEach(() => {
+  t?.services.close();
+  dir.remove();
+});
+
+const cardRow = (s: TestServices, id: number) => s.services.db!.prepare(`SELECT * FROM cards WHERE id = ?`).get(id);
+const revlogRows = (s: TestServices) => s.services.db!.prepare(`SELECT * FROM revlog ORDER BY id`).all();
+
+async function rejection(promise: Promise<unknown>): Promise<AppError> {
+  try {
+    await promise;
+  } catch (e) {
+    return e as AppError;
+  }
+  throw new Error('expected a rejection');
+}
+
+describe('answer and undo', () => {
+  it('records the card and its log row together, and undo restores both exactly', async () => {
+    const now = seoul(2026, 3, 10, 9);
+    t = openTestServices(dir.dir, now);
+    const deckId = addDeck(t.services.db!);
+    const cardId = addCard(t.services.db!, { deckId, state: 2, due: now - DAY, stability: 12.5, difficulty: 6.25, scheduledDays: 12, lastReview: now - 13 * DAY });
+    await t.client.api['review.answer']({ cardId: addCard(t.services.db!, { deckId }), rating: 3, durationMs: 100 });
+    const cardBefore = cardRow(t, cardId);
+    const logBefore = revlogRows(t);
+
+    t.clock.now += 5000;
+    const answer = await t.client.api['review.answer']({ cardId, rating: 1, durationMs: 4200 });
+    const after = cardRow(t, cardId) as { state: number; lapses: number; due: number };
+    expect(after.state).toBe(3); // relearning
+    expect(after.lapses).toBe(1);
+    expect(after.due).toBe(answer.due);
+    const log = revlogRows(t).at(-1) as { id: number; card_id: number; rating: number; state: number; duration_ms: number; prev_card: string };
+    expect(log).toMatchObject({ id: t.clock.now, card_id: cardId, rating: 1, state: 2, duration_ms: 4200 });
+    expect(JSON.parse(log.prev_card)).toEqual(cardBefore);
+
+    expect(await t.client.api['review.undo']({})).toEqual({ cardId });
+    expect(cardRow(t, cardId)).toEqual(cardBefore);
+    expect(revlogRows(t)).toEqual(logBefore);
+  });
+
+  it('undoes across a restart, one answer at a time, until there is nothing left', async () => {
+    const now = seoul(2026, 3, 10, 9);
+    t = openTestServices(dir.dir, now);
+    const deckId = addDeck(t.services.db!);
+    const a = addCard(t.services.db!, { deckId });
+    const b = addCard(t.services.db!, { deckId });
+    const pristineA = cardRow(t, a);
+    const pristineB = cardRow(t, b);
+    await t.client.api['review.answer']({ cardId: a, rating: 3, durationMs: 1 });
+    await t.client.api['review.answer']({ cardId: b, rating: 4, durationMs: 1 }); // same ms: the log id moves on by one
+    expect(revlogRows(t).map((r) => (r as { id: number }).id)).toEqual([now, now + 1]);
+
+    t = t.reopen();
+    expect((await t.client.api['review.undo']({})).cardId).toBe(b);
+    expect(cardRow(t, b)).toEqual(pristineB);
+    t = t.reopen();
+    expect((await t.client.api['review.undo']({})).cardId).toBe(a);
+    expect(cardRow(t, a)).toEqual(pristineA);
+    expect((await rejection(t.client.api['review.undo']({}))).code).toBe('nothing-to-undo');
+    expect((await t.client.api['review.today']({})).counts.new).toBe(2);
+  });
+
+  it('reports an unknown card without writing', async () => {
+    t = openTestServices(dir.dir, seoul(2026, 3, 10, 9));
+    expect((await rejection(t.client.api['review.answer']({ cardId: 999, rating: 3, durationMs: 1 }))).code).toBe('not-found');
+    expect(revlogRows(t)).toEqual([]);
+  });
+});
+
+describe('suspend and bury', () => {
+  it('suspends until unsuspended, buries until the next study day', async () => {
+    const now = seoul(2026, 3, 10, 23);
+    t = openTestServices(dir.dir, now);
+    const deckId = addDeck(t.services.db!);
+    const a = addCard(t.services.db!, { deckId, state: 2, due: now - DAY });
+    const b = addCard(t.services.db!, { deckId, state: 2, due: now - DAY + 1 });
+    expect((await t.client.api['review.suspend']({ cardId: a, suspended: true })).counts.review).toBe(1);
+    expect((await t.client.api['review.bury']({ cardId: b })).counts.review).toBe(0);
+    expect(await t.client.api['review.next']({})).toBeNull();
+    expect((cardRow(t, b) as { buried_until: number }).buried_until).toBe(seoul(2026, 3, 11, 4));
+
+    t.clock.now = seoul(2026, 3, 11, 4);
+    expect((await t.client.api['review.next']({}))!.cardId).toBe(b);
+    expect((await t.client.api['review.suspend']({ cardId: a, suspended: false })).counts.review).toBe(2);
+    expect((await t.client.api['review.next']({}))!.cardId).toBe(a);
+  });
+});
+
+describe('review.next', () => {
+  it('returns the note in the requested language, falling back field by field to the primary one', async () => {
+    const now = seoul(2026, 3, 10, 9);
+    t = openTestServices(dir.dir, now);
+    const deckId = addDeck(t.services.db!, 'KV');
+    addCard(t.services.db!, {
+      deckId,
+      front: 'KV-Cache란?',
+      back: '이전 토큰의 K, V를 저장',
+      context: '맥락',
+      language: 'ko',
+      translations: { en: { front: 'What is the KV-cache?', back: 'Stores K and V of earlier tokens' } },
+      tags: 'llm  kv',
+      experimentId: 'kv-cache-speed',
+      experimentParams: { tokens: 256 },
+    });
+    const en = (await t.client.api['review.next']({ locale: 'en' }))!;
+    expect(en).toMatchObject({ front: 'What is the KV-cache?', back: 'Stores K and V of earlier tokens', context: '맥락', deckName: 'KV' });
+    expect(en.tags).toEqual(['llm', 'kv']);
+    expect(en.experimentId).toBe('kv-cache-speed');
+    expect(en.experimentParams).toEqual({ tokens: 256 });
+    expect((await t.client.api['review.next']({ locale: 'ko' }))!.front).toBe('KV-Cache란?');
+    await t.client.api['settings.set']({ locale: 'en' });
+    expect((await t.client.api['review.next']({}))!.front).toBe('What is the KV-cache?');
+  });
+});
+
+describe('decks.list and settings', () => {
+  it('lists decks with their sizes and what is due', async () => {
+    const now = seoul(2026, 3, 10, 9);
+    t = openTestServices(dir.dir, now);
+    const kv = addDeck(t.services.db!, 'KV', 'kv-flash');
+    const mine = addDeck(t.services.db!, 'Mine');
+    addCard(t.services.db!, { deckId: kv, state: 2, due: now - DAY });
+    addCard(t.services.db!, { deckId: kv, state: 2, due: now + 3 * DAY });
+    addCard(t.services.db!, { deckId: kv });
+    expect(await t.client.api['decks.list']({})).toEqual([
+      { id: kv, name: 'KV', notes: 3, cards: 3, due: 1, builtIn: true },
+      { id: mine, name: 'Mine', notes: 0, cards: 0, due: 0, builtIn: false },
+    ]);
+  });
+
+  it('keeps settings across a restart and refuses invalid ones without writing', async () => {
+    t = openTestServices(dir.dir, seoul(2026, 3, 10, 9));
+    const saved = await t.client.api['settings.set']({ newPerDay: 35, learningSteps: ['2m', '15m'] });
+    expect(saved.newPerDay).toBe(35);
+    expect((await rejection(t.client.api['settings.set']({ desiredRetention: 1.5 }))).code).toBe('invalid-args');
+    expect((await rejection(t.client.api['settings.set']({ learningSteps: ['soon'] }))).code).toBe('invalid-args');
+    t = t.reopen();
+    const settings = await t.client.api['settings.get']({});
+    expect(settings).toMatchObject({ newPerDay: 35, learningSteps: ['2m', '15m'], desiredRetention: 0.9, dayStartHour: 4 });
+  });
+});
