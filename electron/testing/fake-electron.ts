@@ -108,6 +108,7 @@ class FakeApp extends EventEmitter {
   singleInstance = true;
   userData = '';
   locale = 'en-US';
+  appPath = process.cwd();
   isPackaged = false;
   quitCalls = 0;
   exitCodes: number[] = [];
@@ -135,6 +136,9 @@ class FakeApp extends EventEmitter {
   }
   getLocale(): string {
     return this.locale;
+  }
+  getAppPath(): string {
+    return this.appPath;
   }
   getVersion(): string {
     return '0.0.0-test';

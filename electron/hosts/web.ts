@@ -1,0 +1,225 @@
+import { randomBytes, timingSafeEqual } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { resolve } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { parseArgs } from 'node:util';
+import { httpProtocol } from '../../src/shared/bridge';
+import type { Envelope, ErrorCode } from '../../src/shared/errors';
+import type { CallContext } from '../services/dispatch';
+import { createServices } from '../services/index';
+import { contentSecurityPolicy } from '../security';
+import { plain, serveStatic } from './web-static';
+
+// The browser host: the same services and contract as the Electron app, behind HTTP on 127.0.0.1,
+// for any browser (and for the end-to-end tests, since the Electron binary is not available here).
+
+export interface WebHostOptions {
+  /** 0 picks a free port. */
+  port: number;
+  dataDir: string;
+  /** The built renderer (out/renderer). */
+  rendererDir: string;
+}
+
+export interface WebHost {
+  /** http://127.0.0.1:PORT/ */
+  url: string;
+  port: number;
+  /** The per-launch token every API call must carry. */
+  token: string;
+  /** Stops serving, ends event streams, closes the database. */
+  close(): Promise<void>;
+}
+
+const repoRoot = resolve(fileURLToPath(new URL('../..', import.meta.url)));
+const keepAliveMs = 15_000;
+
+function appVersion(): string {
+  const manifest = JSON.parse(readFileSync(resolve(repoRoot, 'package.json'), 'utf8')) as { version?: string };
+  return manifest.version ?? '0.0.0';
+}
+
+function sameSecret(given: string, expected: string): boolean {
+  const a = Buffer.from(given);
+  const b = Buffer.from(expected);
+  return a.length === b.length && timingSafeEqual(a, b);
+}
+
+function sendEnvelope(response: ServerResponse, status: number, envelope: Envelope<unknown>): void {
+  const body = JSON.stringify(envelope);
+  response.writeHead(status, {
+    'Content-Type': 'application/json; charset=utf-8',
+    'Content-Length': String(Buffer.byteLength(body)),
+    'Cache-Control': 'no-store',
+    'X-Content-Type-Options': 'nosniff',
+  });
+  response.end(body);
+}
+
+function refuse(response: ServerResponse, status: number, code: ErrorCode, message: string): void {
+  sendEnvelope(response, status, { ok: false, error: { code, message } });
+}
+
+/** The request body, or null when it grew past the limit (the reply is then already sent). */
+function readBody(request: IncomingMessage, response: ServerResponse, limit: number): Promise<string | null> {
+  return new Promise((resolveBody, reject) => {
+    const declared = Number(request.headers['content-length'] ?? 0);
+    if (declared > limit) {
+      refuse(response, 413, 'invalid-args', `request body over ${limit} bytes`);
+      request.resume();
+      resolveBody(null);
+      return;
+    }
+    const chunks: Buffer[] = [];
+    let size = 0;
+    request.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > limit) {
+        refuse(response, 413, 'invalid-args', `request body over ${limit} bytes`);
+        request.destroy();
+        resolveBody(null);
+        return;
+      }
+      chunks.push(chunk);
+    });
+    request.on('end', () => resolveBody(Buffer.concat(chunks).toString('utf8')));
+    request.on('error', reject);
+  });
+}
+
+/** Starts the browser host; resolves once it listens on 127.0.0.1. */
+export async function startWebHost(options: WebHostOptions & { maxBodyBytes?: number }): Promise<WebHost> {
+  const token = randomBytes(32).toString('hex');
+  const csp = contentSecurityPolicy();
+  const maxBodyBytes = options.maxBodyBytes ?? httpProtocol.maxBodyBytes;
+  const streams = new Set<ServerResponse>();
+  const context: CallContext = {
+    emit(event, payload) {
+      const frame = `event: ${event}\ndata: ${JSON.stringify(payload)}\n\n`;
+      for (const stream of streams) stream.write(frame);
+    },
+  };
+  const services = createServices({
+    dataDir: options.dataDir,
+    host: 'browser',
+    appVersion: appVersion(),
+    resourcesDir: resolve(repoRoot, 'resources'),
+  });
+  const dispatch = services.dispatch;
+  let allowedHosts = new Set<string>();
+
+  async function handleCall(request: IncomingMessage, response: ServerResponse, method: string): Promise<void> {
+    if (request.method !== 'POST') return refuse(response, 405, 'forbidden', 'API calls are POST requests');
+    const given = request.headers[httpProtocol.tokenHeader];
+    if (typeof given !== 'string' || given === '') return refuse(response, 401, 'forbidden', 'missing token');
+    if (!sameSecret(given, token)) return refuse(response, 403, 'forbidden', 'wrong token');
+    const body = await readBody(request, response, maxBodyBytes);
+    if (body === null) return;
+    let args: unknown;
+    try {
+      args = body.trim() === '' ? {} : JSON.parse(body);
+    } catch {
+      return refuse(response, 400, 'invalid-args', `${method}: the body is not JSON`);
+    }
+    sendEnvelope(response, 200, await dispatch(method, args, context));
+  }
+
+  function handleEvents(request: IncomingMessage, response: ServerResponse, query: URLSearchParams): void {
+    const given = query.get('token');
+    if (!given) return refuse(response, 401, 'forbidden', 'missing token');
+    if (!sameSecret(given, token)) return refuse(response, 403, 'forbidden', 'wrong token');
+    response.writeHead(200, {
+      'Content-Type': 'text/event-stream; charset=utf-8',
+      'Cache-Control': 'no-store',
+      Connection: 'keep-alive',
+      'X-Content-Type-Options': 'nosniff',
+    });
+    response.write(': connected\n\n');
+    streams.add(response);
+    const keepAlive = setInterval(() => response.write(': keep-alive\n\n'), keepAliveMs);
+    request.on('close', () => {
+      clearInterval(keepAlive);
+      streams.delete(response);
+    });
+  }
+
+  async function handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
+    // DNS rebinding: a page on another name resolving to 127.0.0.1 must not reach the API or read
+    // index.html (which holds the token). Only our exact host:port is served.
+    if (!allowedHosts.has(request.headers.host ?? '')) return plain(response, 403, 'forbidden host');
+    const origin = request.headers.origin;
+    if (origin !== undefined && !allowedHosts.has(origin.replace(/^http:\/\//, ''))) return plain(response, 403, 'forbidden origin');
+    const url = new URL(request.url ?? '/', 'http://127.0.0.1');
+    if (url.pathname.startsWith(httpProtocol.callPath)) {
+      return handleCall(request, response, decodeURIComponent(url.pathname.slice(httpProtocol.callPath.length)));
+    }
+    if (url.pathname === httpProtocol.eventsPath) return handleEvents(request, response, url.searchParams);
+    if (request.method !== 'GET' && request.method !== 'HEAD') return plain(response, 405, 'method not allowed');
+    return serveStatic(response, { rendererDir: options.rendererDir, urlPath: url.pathname, token, csp, head: request.method === 'HEAD' });
+  }
+
+  const server = createServer((request, response) => {
+    handle(request, response).catch((error: unknown) => {
+      console.error('ProofDeck browser host: request failed', error);
+      if (!response.headersSent) refuse(response, 500, 'internal', 'the host failed to answer');
+      else response.destroy();
+    });
+  });
+  await new Promise<void>((resolveListen, reject) => {
+    server.once('error', reject);
+    server.listen(options.port, '127.0.0.1', () => resolveListen());
+  });
+  const port = (server.address() as AddressInfo).port;
+  allowedHosts = new Set([`127.0.0.1:${port}`, `localhost:${port}`]);
+
+  let closing: Promise<void> | null = null;
+  return {
+    url: `http://127.0.0.1:${port}/`,
+    port,
+    token,
+    close() {
+      closing ??= new Promise<void>((resolveClose) => {
+        for (const stream of streams) stream.end();
+        streams.clear();
+        server.close(() => resolveClose());
+        server.closeAllConnections();
+      }).then(() => services.close());
+      return closing;
+    },
+  };
+}
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({
+    options: {
+      port: { type: 'string', default: '51720' },
+      data: { type: 'string', default: resolve(repoRoot, '.data/web') },
+      renderer: { type: 'string', default: resolve(repoRoot, 'out/renderer') },
+    },
+    strict: true,
+  });
+  const port = Number(values.port);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`--port: not a port number: ${values.port}`);
+  const host = await startWebHost({ port, dataDir: resolve(values.data), rendererDir: resolve(values.renderer) });
+  console.log(`ProofDeck browser host at ${host.url}`);
+  const stop = (): void => {
+    host.close().then(
+      () => process.exit(0),
+      (error: unknown) => {
+        console.error('ProofDeck browser host: closing failed', error);
+        process.exit(1);
+      },
+    );
+  };
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+}
+
+if (process.argv[1] && import.meta.url === pathToFileURL(resolve(process.argv[1])).href) {
+  main().catch((error: unknown) => {
+    console.error(`ProofDeck browser host: ${error instanceof Error ? error.message : String(error)}`);
+    process.exit(1);
+  });
+}

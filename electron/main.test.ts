@@ -1,0 +1,178 @@
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { contract, methods } from '../src/shared/contract';
+import type { Envelope } from '../src/shared/errors';
+
+// The Electron main process against a recording stand-in for 'electron' (its binary cannot load
+// here), with the real services on a real SQLite file in a temporary userData folder.
+vi.mock('electron', () => import('./testing/fake-electron'));
+
+const fake = await import('./testing/fake-electron');
+const userData = mkdtempSync(join(tmpdir(), 'proofdeck-main-'));
+fake.app.userData = userData;
+
+type MenuItem = { label?: string; role?: string; click?: () => void; submenu?: MenuItem[] };
+
+function uiWindow(): InstanceType<typeof fake.BrowserWindow> {
+  const window = fake.BrowserWindow.windows.find((w) => String(w.options.webPreferences?.preload ?? '').endsWith('preload.cjs'));
+  if (!window) throw new Error('no UI window was created');
+  return window;
+}
+
+function callAsUi(method: string, args: unknown): Promise<Envelope<unknown>> {
+  const contents = uiWindow().webContents;
+  return fake.ipcMain.invokeFrom(contents, contents.mainFrame, 'api', method, args) as Promise<Envelope<unknown>>;
+}
+
+beforeAll(async () => {
+  await import('./main');
+  expect(fake.BrowserWindow.windows).toHaveLength(0); // nothing happens before Electron is ready
+  fake.app.becomeReady();
+  await vi.waitFor(() => expect(fake.BrowserWindow.windows.length).toBeGreaterThan(0), { timeout: 20_000 });
+});
+
+afterAll(() => {
+  fake.app.emit('before-quit');
+  rmSync(userData, { recursive: true, force: true });
+});
+
+describe('Electron main: windows and security', () => {
+  it('enables the sandbox for all renderers before the app is ready, and takes the single-instance lock', () => {
+    expect(fake.app.sandboxEnabled).toBe(true);
+    expect(fake.app.sandboxEnabledBeforeReady).toBe(true);
+  });
+
+  it('gives every window isolated, sandboxed webPreferences without Node', () => {
+    expect(fake.BrowserWindow.windows.length).toBeGreaterThan(0);
+    for (const window of fake.BrowserWindow.windows) {
+      expect(window.options.webPreferences).toMatchObject({ contextIsolation: true, sandbox: true, nodeIntegration: false, webSecurity: true });
+    }
+    expect(uiWindow().webContents.mainFrame.url).toMatch(/^file:\/\/.*\/renderer\/index\.html$/);
+  });
+
+  it('refuses navigation away from the app, and opens only http(s) links in the browser', () => {
+    const contents = uiWindow().webContents;
+    const away = new fake.FakeEvent('https://example.com/paper');
+    contents.emit('will-navigate', away, away.url);
+    expect(away.defaultPrevented).toBe(true);
+    const local = new fake.FakeEvent('file:///etc/passwd');
+    contents.emit('will-navigate', local, local.url);
+    expect(local.defaultPrevented).toBe(true);
+    expect(fake.shell.opened).toEqual(['https://example.com/paper']);
+  });
+
+  it('denies window.open, handing http(s) URLs to the browser only', () => {
+    const open = uiWindow().webContents.windowOpenHandler;
+    expect(open).not.toBeNull();
+    expect(open!({ url: 'https://arxiv.org/abs/2205.14135' })).toEqual({ action: 'deny' });
+    expect(open!({ url: 'javascript:alert(1)' })).toEqual({ action: 'deny' });
+    expect(open!({ url: 'file:///home/user/.ssh/id_rsa' })).toEqual({ action: 'deny' });
+    expect(fake.shell.opened).toContain('https://arxiv.org/abs/2205.14135');
+    expect(fake.shell.opened.some((u) => !/^https?:/.test(u))).toBe(false);
+  });
+
+  it('guards every webContents created later (the engine window, anything a page tries)', () => {
+    const other = new fake.BrowserWindow({ show: false, webPreferences: {} });
+    const event = new fake.FakeEvent('https://evil.example/');
+    other.webContents.emit('will-navigate', event, event.url);
+    expect(event.defaultPrevented).toBe(true);
+    expect(other.webContents.windowOpenHandler!({ url: 'https://evil.example/' })).toEqual({ action: 'deny' });
+    other.close();
+  });
+
+  it('denies permission requests and checks', () => {
+    const session = fake.session.defaultSession;
+    let granted: boolean | undefined;
+    session.permissionRequestHandler!(uiWindow().webContents, 'media', (answer) => (granted = answer));
+    expect(granted).toBe(false);
+    expect(session.permissionCheckHandler!(uiWindow().webContents, 'notifications')).toBe(false);
+  });
+
+  it('serves packaged files with the CSP header and nothing outside the renderer folder', async () => {
+    const handler = fake.protocol.handlers.get('file');
+    expect(handler).toBeDefined();
+    const page = await handler!(new Request(uiWindow().webContents.mainFrame.url));
+    expect(page.status).toBe(200);
+    expect(page.headers.get('content-security-policy')).toContain("script-src 'self'");
+    const outside = await handler!(new Request(pathToFileURL('/etc/passwd').href));
+    expect(outside.status).toBe(403);
+  });
+});
+
+describe('Electron main: the API over IPC', () => {
+  it('opens the database at userData/proofdeck.sqlite', () => {
+    expect(existsSync(join(userData, 'proofdeck.sqlite'))).toBe(true);
+  });
+
+  it('has one api channel, reaching a handler for every method of the contract', async () => {
+    expect([...fake.ipcMain.handlers.keys()]).toEqual(['api']);
+    await expect(callAsUi('review.today', {})).resolves.toMatchObject({ ok: true, value: { dueNow: expect.any(Number) } });
+    await expect(callAsUi('app.info', {})).resolves.toMatchObject({ ok: true, value: { host: 'electron', dataDir: userData } });
+    await expect(callAsUi('settings.set', { newPerDay: 12 })).resolves.toMatchObject({ ok: true, value: { newPerDay: 12 } });
+    await expect(callAsUi('fs.readFile', { path: '/etc/passwd' })).resolves.toMatchObject({ ok: false, error: { code: 'unknown-method' } });
+    for (const method of methods) {
+      const reply = await callAsUi(method, { __probe: true });
+      // Strict schemas refuse the probe before the handler runs: proof the method is routed.
+      expect(reply, method).toMatchObject({ ok: false, error: { code: 'invalid-args' } });
+    }
+    expect(methods.length).toBe(Object.keys(contract).length);
+    // Methods that take no required arguments get a real answer: a handler ran, not a crash.
+    for (const method of methods.filter((m) => contract[m].args.safeParse({}).success)) {
+      const reply = await callAsUi(method, {});
+      if (!reply.ok) expect(reply.error, method).not.toMatchObject({ code: 'internal' });
+    }
+  });
+
+  it('refuses calls from another webContents, a sub-frame, or a page that is not ours', async () => {
+    const ui = uiWindow().webContents;
+    const stranger = new fake.FakeWebContents();
+    await stranger.loadFile(join(userData, 'index.html'));
+    const fromStranger = await fake.ipcMain.invokeFrom(stranger, stranger.mainFrame, 'api', 'settings.get', {});
+    expect(fromStranger).toMatchObject({ ok: false, error: { code: 'forbidden' } });
+
+    const subFrame = new fake.FakeFrame(ui.mainFrame);
+    subFrame.url = ui.mainFrame.url;
+    const fromSubFrame = await fake.ipcMain.invokeFrom(ui, subFrame, 'api', 'settings.get', {});
+    expect(fromSubFrame).toMatchObject({ ok: false, error: { code: 'forbidden' } });
+
+    expect(await fake.ipcMain.invokeFrom(ui, null, 'api', 'settings.get', {})).toMatchObject({ ok: false, error: { code: 'forbidden' } });
+
+    const ours = ui.mainFrame.url;
+    ui.mainFrame.url = 'https://evil.example/';
+    try {
+      const fromElsewhere = await fake.ipcMain.invokeFrom(ui, ui.mainFrame, 'api', 'settings.set', { newPerDay: 0 });
+      expect(fromElsewhere).toMatchObject({ ok: false, error: { code: 'forbidden' } });
+    } finally {
+      ui.mainFrame.url = ours;
+    }
+    await expect(callAsUi('settings.get', {})).resolves.toMatchObject({ ok: true, value: { newPerDay: 12 } });
+  });
+
+  it('installs an app menu whose Import… sends a menu event to the UI', () => {
+    const template = fake.Menu.applicationMenu?.template as MenuItem[];
+    const all = (items: MenuItem[]): MenuItem[] => items.flatMap((i) => [i, ...all(i.submenu ?? [])]);
+    expect(all(template).map((i) => i.role)).toEqual(expect.arrayContaining(['quit', 'undo', 'redo', 'copy', 'paste', 'zoomIn', 'togglefullscreen']));
+    all(template).find((i) => i.label === 'Import…')!.click!();
+    expect(uiWindow().webContents.sent).toContainEqual(['api-event', 'menu', { command: 'import' }]);
+  });
+
+  it('focuses the existing window when a second instance starts', () => {
+    const window = uiWindow();
+    window.minimized = true;
+    const before = window.focused;
+    fake.app.emit('second-instance');
+    expect(window.minimized).toBe(false);
+    expect(window.focused).toBe(before + 1);
+  });
+
+  it('closes the database cleanly on quit', async () => {
+    expect(existsSync(join(userData, 'proofdeck.sqlite-wal'))).toBe(true);
+    fake.app.emit('before-quit');
+    // SQLite checkpoints and removes the write-ahead log when the last connection closes.
+    expect(existsSync(join(userData, 'proofdeck.sqlite-wal'))).toBe(false);
+    await expect(callAsUi('settings.get', {})).resolves.toMatchObject({ ok: false });
+  });
+});
