@@ -1,0 +1,126 @@
+import Database from 'better-sqlite3';
+import { AppError } from '../../../src/shared/errors';
+import { invalid } from './types';
+import { protoString, protoVarint, readProtobuf } from './anki-binary';
+
+export interface AnkiNotetype {
+  id: number;
+  name: string;
+  /** 0 standard, 1 cloze */
+  kind: number;
+  fields: string[];
+  templates: { name: string; front: string; back: string }[];
+}
+
+const SQLITE_HEADER = 'SQLite format 3\0';
+
+/**
+ * Opens an Anki collection from bytes, in memory (nothing touches the disk). The header's WAL
+ * flags are cleared, since a deserialized database cannot use a WAL; schema 18 declares columns
+ * `COLLATE unicase`, a collation only Anki registers, so the in-memory copy's schema text drops it.
+ */
+export function openCollection(bytes: Uint8Array, what: string): Database.Database {
+  if (bytes.length < 512 || new TextDecoder('latin1').decode(bytes.subarray(0, 16)) !== SQLITE_HEADER) {
+    throw invalid('not-anki', `${what} is not an SQLite database, so not an Anki collection`, { file: what });
+  }
+  const copy = Buffer.from(bytes);
+  copy[18] = 1;
+  copy[19] = 1;
+  let db: Database.Database | undefined;
+  try {
+    db = new Database(copy);
+    db.unsafeMode(true);
+    db.pragma('writable_schema = ON');
+    db.prepare("UPDATE sqlite_master SET sql = replace(sql, 'COLLATE unicase', '') WHERE sql LIKE '%unicase%'").run();
+    db.pragma('writable_schema = RESET');
+    db.unsafeMode(false);
+    const tables = new Set((db.prepare("SELECT name FROM sqlite_master WHERE type = 'table'").pluck().all() as string[]).map((t) => t.toLowerCase()));
+    for (const table of ['col', 'notes', 'cards', 'revlog']) {
+      if (!tables.has(table)) throw invalid('not-anki', `${what} is an SQLite database but not an Anki collection (no '${table}' table)`, { file: what });
+    }
+    return db;
+  } catch (e) {
+    db?.close();
+    if (e instanceof AppError) throw e;
+    throw invalid('not-anki', `${what} cannot be read as an Anki collection (${e instanceof Error ? e.message : String(e)})`, { file: what });
+  }
+}
+
+function hasTable(db: Database.Database, name: string): boolean {
+  return db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?").get(name) !== undefined;
+}
+
+interface LegacyModel {
+  id?: number | string;
+  name?: string;
+  type?: number;
+  flds?: { name?: string; ord?: number }[];
+  tmpls?: { name?: string; ord?: number; qfmt?: string; afmt?: string }[];
+}
+
+function parseJsonColumn(text: unknown, what: string): unknown {
+  if (typeof text !== 'string' || text === '') return {};
+  try {
+    return JSON.parse(text);
+  } catch {
+    throw invalid('not-anki', `the collection's ${what} are not valid JSON`);
+  }
+}
+
+/** Note types of either schema: legacy JSON in `col.models`, or schema 18's `notetypes`/`fields`/`templates` tables. */
+export function readNotetypes(db: Database.Database): Map<number, AnkiNotetype> {
+  const result = new Map<number, AnkiNotetype>();
+  if (hasTable(db, 'notetypes')) {
+    const fields = db.prepare('SELECT ntid, name FROM fields ORDER BY ntid, ord').all() as { ntid: number; name: string }[];
+    const templates = db.prepare('SELECT ntid, name, config FROM templates ORDER BY ntid, ord').all() as { ntid: number; name: string; config: Buffer }[];
+    for (const row of db.prepare('SELECT id, name, config FROM notetypes').all() as { id: number; name: string; config: Buffer }[]) {
+      const config = readProtobuf(new Uint8Array(row.config));
+      result.set(row.id, { id: row.id, name: String(row.name), kind: protoVarint(config, 1) ?? 0, fields: [], templates: [] });
+    }
+    for (const field of fields) result.get(field.ntid)?.fields.push(String(field.name));
+    for (const template of templates) {
+      const config = readProtobuf(new Uint8Array(template.config));
+      result.get(template.ntid)?.templates.push({ name: String(template.name), front: protoString(config, 1) ?? '', back: protoString(config, 2) ?? '' });
+    }
+    return result;
+  }
+  const models = parseJsonColumn(db.prepare('SELECT models FROM col').pluck().get(), 'note types') as Record<string, LegacyModel>;
+  for (const [key, model] of Object.entries(models ?? {})) {
+    if (!model || typeof model !== 'object') continue;
+    const id = Number(model.id ?? key);
+    const fields = [...(model.flds ?? [])].sort((a, b) => (a.ord ?? 0) - (b.ord ?? 0)).map((f) => String(f.name ?? ''));
+    const templates = [...(model.tmpls ?? [])]
+      .sort((a, b) => (a.ord ?? 0) - (b.ord ?? 0))
+      .map((t) => ({ name: String(t.name ?? ''), front: String(t.qfmt ?? ''), back: String(t.afmt ?? '') }));
+    result.set(id, { id, name: String(model.name ?? 'Anki'), kind: model.type === 1 ? 1 : 0, fields, templates });
+  }
+  return result;
+}
+
+/** Deck names by id; nested decks come out as `Parent::Child`, as Anki shows them. */
+export function readDeckNames(db: Database.Database): Map<number, string> {
+  const result = new Map<number, string>();
+  if (hasTable(db, 'decks')) {
+    for (const row of db.prepare('SELECT id, name FROM decks').all() as { id: number; name: string }[]) {
+      result.set(row.id, String(row.name).split('\x1f').join('::'));
+    }
+    return result;
+  }
+  const decks = parseJsonColumn(db.prepare('SELECT decks FROM col').pluck().get(), 'decks') as Record<string, { id?: number; name?: string }>;
+  for (const [key, deck] of Object.entries(decks ?? {})) {
+    if (deck && typeof deck === 'object') result.set(Number(deck.id ?? key), String(deck.name ?? 'Anki'));
+  }
+  return result;
+}
+
+/** Field names a template shows (`{{Front}}`, `{{#Back}}`, `{{cloze:Text}}`, `{{type:Back}}`…), in order. */
+export function templateFields(template: string, fieldNames: string[]): string[] {
+  const names: string[] = [];
+  for (const match of template.matchAll(/\{\{([^{}]+)\}\}/g)) {
+    let name = match[1].trim();
+    if (/^[#^/]/.test(name)) continue;
+    name = name.split(':').pop()!.trim();
+    if (fieldNames.includes(name) && !names.includes(name)) names.push(name);
+  }
+  return names;
+}

@@ -1,0 +1,46 @@
+import MarkdownIt from 'markdown-it';
+import { sanitizeImportedHtml } from './sanitize';
+
+const markdown = new MarkdownIt({ html: true, linkify: false, breaks: false });
+
+const escapeHtml = (text: string): string => text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+
+/**
+ * Markdown → HTML for Anki. Math is lifted out before markdown-it runs (it would eat the
+ * backslashes of `\(`), then put back in Anki's MathJax delimiters: `$…$` → `\(…\)`,
+ * `$$…$$` → `\[…\]`. Code spans and fences are left alone. Mermaid fences stay as their source in
+ * a `<pre class="mermaid">` block: the main process has no DOM to render SVG with.
+ */
+export function markdownToAnkiHtml(source: string): { html: string; mermaid: boolean } {
+  const math: string[] = [];
+  const protect = (text: string) =>
+    text
+      .replace(/\$\$([\s\S]+?)\$\$/g, (_, tex: string) => `ANKIMATHX${math.push(`\\[${tex.trim()}\\]`) - 1}X`)
+      .replace(/(^|[^\\$])\$([^\s$](?:[^$\n]*?[^\s$])?)\$(?!\d)/g, (_, before: string, tex: string) => `${before}ANKIMATHX${math.push(`\\(${tex}\\)`) - 1}X`);
+  // Split on fenced blocks and inline code; odd pieces are code and are kept verbatim.
+  const pieces = source.split(/(```[\s\S]*?```|~~~[\s\S]*?~~~|`[^`\n]+`)/g);
+  const protectedSource = pieces.map((piece, i) => (i % 2 === 1 ? piece : protect(piece))).join('');
+  let mermaid = false;
+  let html = markdown.render(protectedSource);
+  html = html.replace(/<pre><code class="language-mermaid">([\s\S]*?)<\/code><\/pre>/g, (_, code: string) => {
+    mermaid = true;
+    return `<pre class="mermaid">${code}</pre>`;
+  });
+  html = html.replace(/ANKIMATHX(\d+)X/g, (_, index: string) => escapeHtml(math[Number(index)] ?? ''));
+  return { html: sanitizeImportedHtml(html.trim()).html, mermaid };
+}
+
+/** Anki's field text for sorting and duplicate checks: tags stripped, image names kept, entities decoded. */
+export function stripHtmlKeepMedia(html: string): string {
+  return html
+    .replace(/<img[^>]*?src=["']?([^"'\s>]+)["']?[^>]*>/gi, ' $1 ')
+    .replace(/<(style|script)[\s\S]*?<\/\1>/gi, '')
+    .replace(/<[^>]*>/g, '')
+    .replace(/&nbsp;/g, ' ')
+    .replace(/&lt;/g, '<')
+    .replace(/&gt;/g, '>')
+    .replace(/&quot;/g, '"')
+    .replace(/&#39;/g, "'")
+    .replace(/&amp;/g, '&')
+    .trim();
+}

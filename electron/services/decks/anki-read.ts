@@ -1,0 +1,195 @@
+import type Database from 'better-sqlite3';
+import type { ExchangeMedia, ExchangeNote, ImportWarning, ParsedImport } from './types';
+import { decodeUtf8, importLimits, invalid, warn } from './types';
+import { readZip } from './zip';
+import { protoString, protoVarint, readProtobuf, zstdDecompress } from './anki-binary';
+import { openCollection, readDeckNames, readNotetypes, templateFields, type AnkiNotetype } from './anki-collection';
+import { mapAnkiCard, mapAnkiReviews, type AnkiCardRow, type AnkiReviewRow } from './anki-schedule';
+import { referencedMedia, sanitizeImportedHtml } from './sanitize';
+import { checkMediaName, mimeOf } from './media';
+import { PROOFDECK_FIELD, restoreProofdeckNote } from './anki-proofdeck-field';
+
+const MAX_COLLECTION_BYTES = 256 * 1024 * 1024;
+
+/** Anki's latest package format (meta version 3) zstd-compresses the collection, the media map and every media file. */
+function packageVersion(files: Map<string, Uint8Array>): number {
+  const meta = files.get('meta');
+  if (!meta) return files.has('collection.anki21') ? 2 : 1;
+  return protoVarint(readProtobuf(meta), 1) ?? 1;
+}
+
+function pickCollection(files: Map<string, Uint8Array>): { bytes: Uint8Array; name: string } {
+  const latest = files.get('collection.anki21b');
+  if (latest) return { bytes: zstdDecompress(latest, MAX_COLLECTION_BYTES, 'collection.anki21b'), name: 'collection.anki21b' };
+  for (const name of ['collection.anki21', 'collection.anki2']) {
+    const bytes = files.get(name);
+    if (bytes) return { bytes, name };
+  }
+  throw invalid('apkg-no-collection', 'the file has no Anki collection inside (collection.anki21b, .anki21 or .anki2)');
+}
+
+/** The media map: zip entry name → media file name. */
+function readMediaMap(files: Map<string, Uint8Array>, version: number): Map<string, string> {
+  const map = new Map<string, string>();
+  const raw = files.get('media');
+  if (!raw) return map;
+  if (version >= 3) {
+    const entries = readProtobuf(zstdDecompress(raw, 64 * 1024 * 1024, 'media'));
+    let index = 0;
+    for (const entry of entries.filter((e) => e.field === 1 && e.bytes)) {
+      const fields = readProtobuf(entry.bytes!);
+      const name = protoString(fields, 1) ?? '';
+      const zipName = protoVarint(fields, 4) ?? index;
+      map.set(String(zipName), name);
+      index++;
+    }
+    return map;
+  }
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(decodeUtf8(raw, 'media'));
+  } catch (e) {
+    if (e instanceof Error && e.name === 'AppError') throw e;
+    throw invalid('apkg-media-map', 'the media list of this Anki file is not valid JSON');
+  }
+  if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) throw invalid('apkg-media-map', 'the media list of this Anki file is malformed');
+  for (const [zipName, name] of Object.entries(parsed as Record<string, unknown>)) {
+    if (typeof name !== 'string') throw invalid('apkg-media-map', 'the media list of this Anki file is malformed');
+    map.set(zipName, name);
+  }
+  return map;
+}
+
+interface NoteRow {
+  id: number;
+  guid: string;
+  mid: number;
+  tags: string;
+  flds: string;
+}
+
+function noteFromAnki(row: NoteRow, notetype: AnkiNotetype, warnings: ImportWarning[]): ExchangeNote {
+  const raw = String(row.flds).split('\x1f');
+  const names = notetype.fields.length ? notetype.fields : raw.map((_, i) => `Field ${i + 1}`);
+  let sanitized = false;
+  const values = names.map((_, i) => {
+    const result = sanitizeImportedHtml(raw[i] ?? '');
+    sanitized ||= result.changed;
+    return result.html;
+  });
+  if (sanitized) warn(warnings, 'html-sanitized', String(row.guid));
+  const tags = String(row.tags).split(/\s+/).filter(Boolean);
+  const guid = String(row.guid);
+  const restored = restoreProofdeckNote(names, values, guid, tags);
+  if (restored) return restored;
+  const visible = names.filter((n) => n !== PROOFDECK_FIELD);
+  const template = notetype.templates[0];
+  let frontNames = template ? templateFields(template.front, visible) : [];
+  if (frontNames.length === 0) frontNames = visible.slice(0, 1);
+  let backNames = template ? templateFields(template.back, visible).filter((n) => !frontNames.includes(n)) : [];
+  if (backNames.length === 0) backNames = visible.filter((n) => !frontNames.includes(n));
+  const valueOf = (name: string) => values[names.indexOf(name)] ?? '';
+  const join = (list: string[]) => list.map(valueOf).filter((v) => v !== '').join('<br>\n');
+  const plainBasic = notetype.kind === 0 && visible.length === 2;
+  if (notetype.kind === 1) warn(warnings, 'cloze-kept', guid);
+  return {
+    guid,
+    front: join(frontNames),
+    back: join(backNames),
+    context: '',
+    language: null,
+    translations: null,
+    tags,
+    experimentId: null,
+    experimentParams: null,
+    fields: plainBasic ? null : { notetype: notetype.name, names: visible, values: visible.map(valueOf) },
+  };
+}
+
+/** Reads an Anki `.apkg` (any of the three layouts) into the common import shape. */
+export function readApkg(bytes: Uint8Array, now = Date.now()): ParsedImport {
+  const files = readZip(bytes);
+  const version = packageVersion(files);
+  if (version > 3) throw invalid('apkg-newer', `this Anki package uses format ${version}, newer than ProofDeck reads`, { version });
+  const collection = pickCollection(files);
+  const db = openCollection(collection.bytes, collection.name);
+  try {
+    return readCollection(db, files, version, now);
+  } finally {
+    db.close();
+  }
+}
+
+function readCollection(db: Database.Database, files: Map<string, Uint8Array>, version: number, now: number): ParsedImport {
+  const warnings: ImportWarning[] = [];
+  const notetypes = readNotetypes(db);
+  const deckNames = readDeckNames(db);
+  const created = Number(db.prepare('SELECT crt FROM col').pluck().get() ?? 0);
+  const noteCount = db.prepare('SELECT COUNT(*) FROM notes').pluck().get() as number;
+  if (noteCount > importLimits.notes) throw invalid('too-many-notes', `the file has ${noteCount} notes`, { notes: noteCount });
+  const cardsByNote = new Map<number, (AnkiCardRow & { did: number })[]>();
+  for (const card of db.prepare('SELECT id, nid, did, ord, type, queue, due, ivl, factor, reps, lapses, data FROM cards ORDER BY nid, ord').all() as (AnkiCardRow & {
+    nid: number;
+    did: number;
+  })[]) {
+    const list = cardsByNote.get(card.nid) ?? [];
+    list.push(card);
+    cardsByNote.set(card.nid, list);
+  }
+  const reviewsByCard = new Map<number, AnkiReviewRow[]>();
+  for (const review of db.prepare('SELECT id, cid, ease, ivl, time, type FROM revlog ORDER BY id').all() as AnkiReviewRow[]) {
+    const list = reviewsByCard.get(review.cid) ?? [];
+    list.push(review);
+    reviewsByCard.set(review.cid, list);
+  }
+  const deckVotes = new Map<number, number>();
+  const notes: ExchangeNote[] = [];
+  const guids = new Set<string>();
+  let hasSchedule = false;
+  for (const row of db.prepare('SELECT id, guid, mid, tags, flds FROM notes ORDER BY id').iterate() as IterableIterator<NoteRow>) {
+    if (typeof row.flds !== 'string' || typeof row.guid !== 'string' || row.guid === '') throw invalid('not-anki', `note ${row.id} is malformed`);
+    if (guids.has(row.guid)) throw invalid('duplicate-guid', `two notes share the id '${row.guid}'`, { guid: row.guid });
+    guids.add(row.guid);
+    const notetype = notetypes.get(Number(row.mid));
+    if (!notetype) throw invalid('not-anki', `note ${row.id} uses a note type the file does not contain`);
+    const note = noteFromAnki(row, notetype, warnings);
+    const cards = cardsByNote.get(row.id) ?? [];
+    note.cards = [];
+    note.reviews = [];
+    for (const card of cards) {
+      deckVotes.set(card.did, (deckVotes.get(card.did) ?? 0) + 1);
+      const reviews = reviewsByCard.get(card.id) ?? [];
+      const lastReview = reviews.length ? reviews[reviews.length - 1].id : null;
+      note.cards.push(mapAnkiCard(card, created, lastReview, now));
+      note.reviews.push(...mapAnkiReviews(reviews, card.ord));
+      if (card.type !== 0 || reviews.length) hasSchedule = true;
+    }
+    if (!note.cards.length) delete note.cards;
+    notes.push(note);
+  }
+  const topDeck = [...deckVotes.entries()].sort((a, b) => b[1] - a[1])[0]?.[0];
+  const deckName = (topDeck !== undefined ? deckNames.get(topDeck) : undefined) ?? 'Anki';
+  const media = readMedia(files, version, notes, warnings);
+  return { format: 'apkg', deckName: deckName.slice(0, 200), description: '', notes, media, warnings, hasSchedule };
+}
+
+function readMedia(files: Map<string, Uint8Array>, version: number, notes: ExchangeNote[], warnings: ImportWarning[]): ExchangeMedia[] {
+  const map = readMediaMap(files, version);
+  const media: ExchangeMedia[] = [];
+  const names = new Set<string>();
+  for (const [zipName, name] of map) {
+    checkMediaName(name);
+    if (names.has(name)) throw invalid('zip-duplicate', `media '${name}' is listed twice`, { entry: name });
+    names.add(name);
+    const stored = files.get(zipName);
+    if (!stored) throw invalid('media-missing', `media file '${name}' is listed but missing from the file`, { name });
+    const data = version >= 3 ? zstdDecompress(stored, 256 * 1024 * 1024, name) : stored;
+    media.push({ name, mime: mimeOf(name), data });
+  }
+  for (const note of notes) {
+    for (const text of [note.front, note.back, ...(note.fields?.values ?? [])]) {
+      for (const name of referencedMedia(text)) if (!names.has(name)) warn(warnings, 'media-missing', name);
+    }
+  }
+  return media;
+}

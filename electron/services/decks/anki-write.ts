@@ -1,0 +1,210 @@
+import { createHash } from 'node:crypto';
+import Database from 'better-sqlite3';
+import type { ExchangeCard, ExchangeNote, ExchangeReview } from './types';
+import type { DeckForExport } from './deck-read';
+import { markdownToAnkiHtml, stripHtmlKeepMedia } from './anki-html';
+import { carryProofdeckNote, PROOFDECK_FIELD } from './anki-proofdeck-field';
+import { writeZip } from './zip';
+
+/** Anki's legacy (schema 11) tables: the layout every Anki version and AnkiDroid/AnkiMobile import. */
+const SCHEMA_11 = `
+CREATE TABLE col (id integer primary key, crt integer not null, mod integer not null, scm integer not null, ver integer not null,
+  dty integer not null, usn integer not null, ls integer not null, conf text not null, models text not null, decks text not null,
+  dconf text not null, tags text not null);
+CREATE TABLE notes (id integer primary key, guid text not null, mid integer not null, mod integer not null, usn integer not null,
+  tags text not null, flds text not null, sfld integer not null, csum integer not null, flags integer not null, data text not null);
+CREATE TABLE cards (id integer primary key, nid integer not null, did integer not null, ord integer not null, mod integer not null,
+  usn integer not null, type integer not null, queue integer not null, due integer not null, ivl integer not null, factor integer not null,
+  reps integer not null, lapses integer not null, left integer not null, odue integer not null, odid integer not null, flags integer not null,
+  data text not null);
+CREATE TABLE revlog (id integer primary key, cid integer not null, usn integer not null, ease integer not null, ivl integer not null,
+  lastIvl integer not null, factor integer not null, time integer not null, type integer not null);
+CREATE TABLE graves (usn integer not null, oid integer not null, type integer not null);
+CREATE INDEX ix_notes_usn on notes (usn);
+CREATE INDEX ix_cards_usn on cards (usn);
+CREATE INDEX ix_revlog_usn on revlog (usn);
+CREATE INDEX ix_cards_nid on cards (nid);
+CREATE INDEX ix_cards_sched on cards (did, queue, due);
+CREATE INDEX ix_revlog_cid on revlog (cid);
+CREATE INDEX ix_notes_csum on notes (csum);
+`;
+
+const DAY_SECONDS = 86_400;
+
+/** A stable positive id from a string: the same deck or note type gets the same id in every export. */
+function stableId(text: string): number {
+  return parseInt(createHash('sha1').update(text).digest('hex').slice(0, 11), 16) + 1;
+}
+
+/** Anki's duplicate-check checksum: first 8 hex digits of the SHA-1 of the stripped first field. */
+export function fieldChecksum(firstField: string): number {
+  return parseInt(createHash('sha1').update(stripHtmlKeepMedia(firstField)).digest('hex').slice(0, 8), 16);
+}
+
+interface Notetype {
+  id: number;
+  name: string;
+  fields: string[];
+}
+
+const CSS = '.card { font-family: arial; font-size: 20px; text-align: center; color: black; background-color: white; }\n.context { font-size: 16px; text-align: left; color: #555; }\n';
+
+function modelJson(notetype: Notetype, deckId: number, now: number): Record<string, unknown> {
+  const visible = notetype.fields.filter((f) => f !== PROOFDECK_FIELD);
+  const [first, ...rest] = visible;
+  const back = rest.map((name) => `{{#${name}}}<div class="field">{{${name}}}</div>{{/${name}}}`).join('\n');
+  return {
+    id: notetype.id,
+    name: notetype.name,
+    type: 0,
+    mod: now,
+    usn: -1,
+    sortf: 0,
+    did: deckId,
+    tmpls: [{ name: 'Card 1', ord: 0, qfmt: `{{${first}}}`, afmt: `{{FrontSide}}\n\n<hr id=answer>\n\n${back}`, did: null, bqfmt: '', bafmt: '' }],
+    flds: notetype.fields.map((name, ord) => ({ name, ord, sticky: false, rtl: false, font: 'Arial', size: 20, media: [] })),
+    css: CSS,
+    latexPre: '\\documentclass[12pt]{article}\n\\special{papersize=3in,5in}\n\\usepackage[utf8]{inputenc}\n\\usepackage{amssymb,amsmath}\n\\pagestyle{empty}\n\\setlength{\\parindent}{0in}\n\\begin{document}\n',
+    latexPost: '\\end{document}',
+    tags: [],
+    vers: [],
+    req: [[0, 'any', [0]]],
+  };
+}
+
+function ankiCardColumns(card: ExchangeCard | undefined, position: number, crt: number, withSchedule: boolean) {
+  if (!card || !withSchedule || card.state === 0) {
+    return { type: 0, queue: card?.suspended && withSchedule ? -1 : 0, due: position, ivl: 0, factor: 0, reps: 0, lapses: 0, data: '{}' };
+  }
+  const learning = card.state === 1 || card.state === 3;
+  const due = learning ? Math.floor(card.due / 1000) : Math.max(0, Math.floor((card.due / 1000 - crt) / DAY_SECONDS));
+  return {
+    type: card.state,
+    queue: card.suspended ? -1 : learning ? 1 : 2,
+    due,
+    ivl: card.scheduledDays,
+    factor: Math.round(Math.min(3500, Math.max(1300, 2500 - (card.difficulty - 5) * 200))),
+    reps: card.reps,
+    lapses: card.lapses,
+    // Anki ≥ 23.10 reads FSRS memory state from here; older versions ignore it.
+    data: JSON.stringify({ s: card.stability, d: card.difficulty }),
+  };
+}
+
+function ankiReview(review: ExchangeReview, cardId: number) {
+  return {
+    id: review.id,
+    cid: cardId,
+    usn: -1,
+    ease: review.rating,
+    ivl: review.scheduledDays > 0 ? review.scheduledDays : -Math.round(Math.max(0, review.due - review.id) / 1000),
+    lastIvl: review.lastElapsedDays,
+    factor: 0,
+    time: review.durationMs,
+    type: review.state === 2 ? 1 : review.state === 3 ? 2 : 0,
+  };
+}
+
+export interface ApkgExportOptions {
+  includeSchedule?: boolean;
+  now?: number;
+}
+
+export interface ApkgExportResult {
+  bytes: Uint8Array;
+  /** Notes with Mermaid diagrams, exported as their source in a <pre> block. */
+  mermaidNotes: number;
+}
+
+/** Writes a deck as an Anki package (legacy collection.anki2 + JSON media map). */
+export function writeApkg(deck: DeckForExport, options: ApkgExportOptions = {}): ApkgExportResult {
+  const now = options.now ?? Date.now();
+  const nowSeconds = Math.floor(now / 1000);
+  const crt = Math.floor(nowSeconds / DAY_SECONDS) * DAY_SECONDS;
+  const withSchedule = options.includeSchedule ?? false;
+  const db = new Database(':memory:');
+  try {
+    db.exec(SCHEMA_11);
+    const deckId = stableId(`deck:${deck.name}`);
+    const notetypes = new Map<string, Notetype>();
+    const notetypeOf = (note: ExchangeNote): Notetype => {
+      const name = note.fields ? note.fields.notetype : 'ProofDeck';
+      const fields = [...(note.fields ? note.fields.names : ['Front', 'Back', 'Context']), PROOFDECK_FIELD];
+      const key = JSON.stringify([name, fields]);
+      let notetype = notetypes.get(key);
+      if (!notetype) {
+        const sameName = [...notetypes.values()].some((n) => n.name === name);
+        notetype = { id: stableId(`notetype:${key}`), name: sameName ? `${name} (${notetypes.size + 1})` : name, fields };
+        notetypes.set(key, notetype);
+      }
+      return notetype;
+    };
+    const insertNote = db.prepare('INSERT INTO notes VALUES (?, ?, ?, ?, -1, ?, ?, ?, ?, 0, \'\')');
+    const insertCard = db.prepare(
+      'INSERT INTO cards VALUES (@id, @nid, @did, @ord, @mod, -1, @type, @queue, @due, @ivl, @factor, @reps, @lapses, 0, 0, 0, 0, @data)',
+    );
+    const insertReview = db.prepare('INSERT OR IGNORE INTO revlog VALUES (@id, @cid, @usn, @ease, @ivl, @lastIvl, @factor, @time, @type)');
+    let mermaidNotes = 0;
+    let nextId = now;
+    let position = 0;
+    db.transaction(() => {
+      for (const note of deck.notes) {
+        const notetype = notetypeOf(note);
+        let visible: string[];
+        let mermaid = false;
+        const render = (text: string) => {
+          const result = markdownToAnkiHtml(text);
+          mermaid ||= result.mermaid;
+          return result.html;
+        };
+        if (note.fields) visible = note.fields.values.map((v) => v);
+        else visible = [render(note.front), render(note.back), note.context ? render(note.context) : ''];
+        if (mermaid) mermaidNotes++;
+        const values = [...visible, carryProofdeckNote(note, visible)];
+        const noteId = nextId++;
+        const sortField = stripHtmlKeepMedia(visible[0] ?? '');
+        insertNote.run(noteId, note.guid, notetype.id, nowSeconds, ` ${note.tags.join(' ')} `.replace(/^ +$/, ''), values.join('\x1f'), sortField, fieldChecksum(visible[0] ?? ''));
+        const cards = note.cards?.length ? note.cards : [undefined];
+        const cardIds = new Map<number, number>();
+        for (const card of cards) {
+          // Anki's note type here has one template; extra cards (a reversed ord 1) stay in ProofDeck.
+          if (card && card.ord !== 0) continue;
+          const cardId = nextId++;
+          cardIds.set(0, cardId);
+          insertCard.run({ id: cardId, nid: noteId, did: deckId, ord: 0, mod: nowSeconds, ...ankiCardColumns(card, position++, crt, withSchedule) });
+        }
+        if (withSchedule) for (const review of note.reviews ?? []) if (review.ord === 0) insertReview.run(ankiReview(review, cardIds.get(0)!));
+      }
+    })();
+    const models: Record<string, unknown> = {};
+    for (const notetype of notetypes.values()) models[String(notetype.id)] = modelJson(notetype, deckId, nowSeconds);
+    const deckJson = (id: number, name: string) => ({
+      id, name, desc: '', mod: nowSeconds, usn: -1, collapsed: false, browserCollapsed: false, dyn: 0, conf: 1, extendNew: 0, extendRev: 0,
+      newToday: [0, 0], revToday: [0, 0], lrnToday: [0, 0], timeToday: [0, 0],
+    });
+    const decks = { '1': deckJson(1, 'Default'), [String(deckId)]: { ...deckJson(deckId, deck.name), desc: deck.description } };
+    const dconf = {
+      '1': {
+        id: 1, name: 'Default', mod: 0, usn: 0, maxTaken: 60, autoplay: true, timer: 0, replayq: true, dyn: false,
+        new: { delays: [1, 10], ints: [1, 4, 0], initialFactor: 2500, order: 1, perDay: 20, bury: false },
+        rev: { perDay: 200, ease4: 1.3, ivlFct: 1, maxIvl: 36500, hardFactor: 1.2, bury: false },
+        lapse: { delays: [10], mult: 0, minInt: 1, leechFails: 8, leechAction: 1 },
+      },
+    };
+    const conf = { activeDecks: [deckId], curDeck: deckId, newSpread: 0, collapseTime: 1200, timeLim: 0, estTimes: true, dueCounts: true, curModel: null, nextPos: position + 1, sortType: 'noteFld', sortBackwards: false, addToCur: true };
+    db.prepare('INSERT INTO col VALUES (1, ?, ?, ?, 11, 0, 0, 0, ?, ?, ?, ?, \'{}\')').run(
+      crt, now, now, JSON.stringify(conf), JSON.stringify(models), JSON.stringify(decks), JSON.stringify(dconf),
+    );
+    const files = new Map<string, Uint8Array>();
+    files.set('collection.anki2', new Uint8Array(db.serialize()));
+    const mediaMap: Record<string, string> = {};
+    deck.media.forEach((file, index) => {
+      mediaMap[String(index)] = file.name;
+      files.set(String(index), file.data);
+    });
+    files.set('media', new TextEncoder().encode(JSON.stringify(mediaMap)));
+    return { bytes: writeZip(files), mermaidNotes };
+  } finally {
+    db.close();
+  }
+}

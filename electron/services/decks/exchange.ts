@@ -1,0 +1,128 @@
+import type Database from 'better-sqlite3';
+import type { ExchangeNote, ParsedImport } from './types';
+import { decodeUtf8, importLimits, tooLarge, unsupported } from './types';
+import { readProofdeck, writeProofdeck } from './proofdeck';
+import { readApkg } from './anki-read';
+import { writeApkg } from './anki-write';
+import { readCsv, type CsvMapping } from './csv';
+import { readDeckForExport } from './deck-read';
+import { applyImport, planImport, type ConflictChoices, type ImportResult, type MergePlan } from './merge';
+import { parseMarkdownDeck, type ParsedNote } from './markdown';
+import { exportMarkdownDeck, noteIdFromGuid } from './markdown-export';
+
+export type ImportFormat = ParsedImport['format'];
+export type ExportFormat = 'proofdeck' | 'apkg' | 'md';
+
+export interface ReadOptions {
+  fileName: string;
+  format?: ImportFormat;
+  /** Overrides the deck name the file carries (always used for CSV). */
+  deckName?: string;
+  csv?: { mapping?: CsvMapping; delimiter?: ',' | '\t' | ';'; hasHeader?: boolean };
+  now?: number;
+}
+
+/** Picks the reader by content first (zip or not), then by extension: a renamed file still imports. */
+export function detectFormat(bytes: Uint8Array, fileName: string): ImportFormat {
+  const lower = fileName.toLowerCase();
+  const isZip = bytes.length >= 4 && bytes[0] === 0x50 && bytes[1] === 0x4b;
+  if (lower.endsWith('.apkg') || lower.endsWith('.colpkg')) return 'apkg';
+  if (lower.endsWith('.proofdeck')) return 'proofdeck';
+  if (lower.endsWith('.csv') || lower.endsWith('.tsv') || lower.endsWith('.txt')) return 'csv';
+  if (lower.endsWith('.md') || lower.endsWith('.markdown')) return 'md';
+  if (isZip) return 'proofdeck';
+  throw unsupported('unknown-format', `'${fileName}' is not a deck format ProofDeck reads (.proofdeck, .apkg, .csv, .tsv, .md)`, { file: fileName });
+}
+
+function fromMarkdownNote(note: ParsedNote): ExchangeNote {
+  return {
+    guid: note.guid,
+    front: note.front,
+    back: note.back,
+    context: note.context,
+    language: note.language,
+    translations: Object.keys(note.translations).length ? note.translations : null,
+    tags: note.tags,
+    experimentId: note.experiment?.id ?? null,
+    experimentParams: note.experiment?.params ?? null,
+    fields: null,
+  };
+}
+
+/** Reads any supported file into the common shape. Pure: touches no database. */
+export function readImportFile(bytes: Uint8Array, options: ReadOptions): ParsedImport {
+  if (bytes.length > importLimits.fileBytes) throw tooLarge(`the file is ${bytes.length} bytes`, { limitMiB: importLimits.fileBytes >> 20 });
+  const format = options.format ?? detectFormat(bytes, options.fileName);
+  const stem = options.fileName.replace(/^.*[\\/]/, '').replace(/\.[^.]+$/, '') || 'Imported';
+  let parsed: ParsedImport;
+  if (format === 'proofdeck') parsed = readProofdeck(bytes);
+  else if (format === 'apkg') parsed = readApkg(bytes, options.now);
+  else if (format === 'csv') {
+    const tsv = options.fileName.toLowerCase().endsWith('.tsv');
+    parsed = readCsv(bytes, { ...options.csv, delimiter: options.csv?.delimiter ?? (tsv ? '\t' : undefined), deckName: options.deckName ?? stem });
+  } else {
+    const deck = parseMarkdownDeck(decodeUtf8(bytes, options.fileName), { fileName: options.fileName });
+    parsed = { format: 'md', deckName: deck.meta.title || stem, description: deck.meta.description, notes: deck.notes.map(fromMarkdownNote), media: [], warnings: [], hasSchedule: false };
+  }
+  if (options.deckName) parsed.deckName = options.deckName;
+  parsed.deckName = parsed.deckName.trim().slice(0, 200) || stem;
+  return parsed;
+}
+
+export interface ImportPreview {
+  plan: MergePlan;
+  parsed: ParsedImport;
+}
+
+/** What an import would do, without writing. */
+export function previewImport(db: Database.Database, bytes: Uint8Array, options: ReadOptions): ImportPreview {
+  const parsed = readImportFile(bytes, options);
+  return { parsed, plan: planImport(db, parsed) };
+}
+
+/** Reads and applies an import in one transaction. Throws (with nothing written) on any problem. */
+export function importDeckFile(db: Database.Database, bytes: Uint8Array, options: ReadOptions, choices: ConflictChoices = { default: 'keep-mine' }): { result: ImportResult; parsed: ParsedImport } {
+  const parsed = readImportFile(bytes, options);
+  return { parsed, result: applyImport(db, parsed, choices, options.now) };
+}
+
+export interface ExportedFile {
+  fileName: string;
+  mime: string;
+  bytes: Uint8Array;
+  notes: number;
+  mermaidNotes: number;
+}
+
+function safeFileStem(name: string): string {
+  return name.replace(/[\\/:*?"<>|\x00-\x1f]+/g, '_').replace(/^\.+/, '').slice(0, 100) || 'deck';
+}
+
+/** Exports one deck in a format. Markdown keeps notes, tags, experiments and translations (no media or schedule). */
+export function exportDeck(db: Database.Database, deckName: string, format: ExportFormat, options: { includeSchedule?: boolean; now?: number } = {}): ExportedFile {
+  const stem = safeFileStem(deckName);
+  if (format === 'proofdeck') {
+    const bytes = writeProofdeck(db, deckName, options);
+    const notes = db.prepare('SELECT COUNT(*) FROM notes n JOIN decks d ON d.id = n.deck_id WHERE d.name = ?').pluck().get(deckName) as number;
+    return { fileName: `${stem}.proofdeck`, mime: 'application/zip', bytes, notes, mermaidNotes: 0 };
+  }
+  const deck = readDeckForExport(db, deckName, { schedule: options.includeSchedule ?? false });
+  if (format === 'apkg') {
+    const { bytes, mermaidNotes } = writeApkg(deck, options);
+    return { fileName: `${stem}.apkg`, mime: 'application/zip', bytes, notes: deck.notes.length, mermaidNotes };
+  }
+  const key = (db.prepare('SELECT builtin_key FROM decks WHERE name = ?').pluck().get(deckName) as string | null) ?? stem.toLowerCase().replace(/[^a-z0-9-]+/g, '-');
+  const notes: ParsedNote[] = deck.notes.map((note) => ({
+    id: noteIdFromGuid(key, note.guid),
+    guid: note.guid,
+    front: note.front,
+    back: note.back,
+    context: note.context,
+    tags: note.tags,
+    language: note.language ?? 'en',
+    experiment: note.experimentId ? { id: note.experimentId, params: note.experimentParams ?? {} } : null,
+    translations: note.translations ?? {},
+  }));
+  const text = exportMarkdownDeck({ title: deck.name, key, description: deck.description }, notes);
+  return { fileName: `${stem}.md`, mime: 'text/markdown', bytes: new TextEncoder().encode(text), notes: notes.length, mermaidNotes: 0 };
+}

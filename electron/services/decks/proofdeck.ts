@@ -1,0 +1,178 @@
+import { z } from 'zod';
+import type Database from 'better-sqlite3';
+import type { ExchangeMedia, ExchangeNote, ParsedImport } from './types';
+import { decodeUtf8, importLimits, invalid, unsupported } from './types';
+import { readZip, writeZip } from './zip';
+import { checkMediaName, sha1Hex } from './media';
+import { readDeckForExport } from './deck-read';
+
+/** The format version this build writes and the newest it reads. See docs/proofdeck-format.md. */
+export const PROOFDECK_VERSION = 1;
+
+const Card = z.object({
+  ord: z.number().int().min(0).max(1000),
+  due: z.number().finite(),
+  stability: z.number().finite().min(0),
+  difficulty: z.number().finite().min(0),
+  elapsedDays: z.number().int().min(0),
+  scheduledDays: z.number().int().min(0),
+  learningSteps: z.number().int().min(0),
+  reps: z.number().int().min(0),
+  lapses: z.number().int().min(0),
+  state: z.number().int().min(0).max(3),
+  lastReview: z.number().finite().nullable(),
+  suspended: z.boolean(),
+});
+
+const Review = z.object({
+  ord: z.number().int().min(0).max(1000),
+  id: z.number().int().positive(),
+  rating: z.number().int().min(0).max(4),
+  state: z.number().int().min(0).max(3),
+  due: z.number().finite(),
+  stability: z.number().finite(),
+  difficulty: z.number().finite(),
+  elapsedDays: z.number().int(),
+  lastElapsedDays: z.number().int(),
+  scheduledDays: z.number().int(),
+  learningSteps: z.number().int(),
+  durationMs: z.number().int().min(0),
+});
+
+const Side = z.object({ front: z.string(), back: z.string(), context: z.string() });
+
+const Note = z.object({
+  guid: z.string().min(1).max(200),
+  front: z.string().max(1_000_000),
+  back: z.string().max(1_000_000),
+  context: z.string().max(1_000_000).default(''),
+  language: z.string().max(35).nullable().default(null),
+  translations: z.record(z.string().max(35), Side).nullable().default(null),
+  tags: z.array(z.string().min(1).max(200).regex(/^\S+$/)).max(200).default([]),
+  experiment: z.object({ id: z.string().min(1).max(100), params: z.record(z.string(), z.unknown()) }).nullable().default(null),
+  fields: z.object({ notetype: z.string(), names: z.array(z.string()), values: z.array(z.string()) }).nullable().default(null),
+  cards: z.array(Card).max(100).optional(),
+  reviews: z.array(Review).max(100_000).optional(),
+});
+
+const Manifest = z.object({
+  format: z.literal('proofdeck'),
+  version: z.number().int().positive(),
+  exportedAt: z.string().optional(),
+  generator: z.string().optional(),
+  deck: z.object({ name: z.string().min(1).max(200), description: z.string().max(100_000).default('') }),
+  includesSchedule: z.boolean().default(false),
+  media: z.array(z.object({ name: z.string(), sha1: z.string().regex(/^[0-9a-f]{40}$/), mime: z.string().max(100) })).max(importLimits.entries),
+});
+
+function parseJson(bytes: Uint8Array, what: string): unknown {
+  const text = decodeUtf8(bytes, what);
+  try {
+    return JSON.parse(text);
+  } catch (e) {
+    throw invalid('json', `${what} is not valid JSON (${(e as Error).message})`, { file: what });
+  }
+}
+
+function schemaError(what: string, error: z.ZodError): never {
+  const issue = error.issues[0];
+  const where = issue ? `${issue.path.join('.')}: ${issue.message}` : 'unknown';
+  throw invalid('schema', `${what} does not match the ProofDeck format (${where})`, { file: what, detail: where });
+}
+
+/** Reads a `.proofdeck` file (already in memory). Throws AppError on anything unexpected. */
+export function readProofdeck(bytes: Uint8Array): ParsedImport {
+  const files = readZip(bytes);
+  const manifestBytes = files.get('manifest.json');
+  if (!manifestBytes) throw invalid('proofdeck-manifest', 'the file has no manifest.json: it is not a ProofDeck deck');
+  const raw = parseJson(manifestBytes, 'manifest.json') as { format?: unknown; version?: unknown };
+  if (raw && raw.format === 'proofdeck' && typeof raw.version === 'number' && raw.version > PROOFDECK_VERSION) {
+    throw unsupported('format-newer', `this deck was written by a newer ProofDeck (format ${raw.version}; this build reads up to ${PROOFDECK_VERSION})`, {
+      version: raw.version,
+      supported: PROOFDECK_VERSION,
+    });
+  }
+  const manifest = Manifest.safeParse(raw);
+  if (!manifest.success) schemaError('manifest.json', manifest.error);
+  const notesBytes = files.get('notes.json');
+  if (!notesBytes) throw invalid('proofdeck-notes', 'the file has no notes.json');
+  const notesRaw = z.array(Note).max(importLimits.notes).safeParse(parseJson(notesBytes, 'notes.json'));
+  if (!notesRaw.success) schemaError('notes.json', notesRaw.error);
+  const guids = new Set<string>();
+  const notes: ExchangeNote[] = notesRaw.data.map((note) => {
+    if (guids.has(note.guid)) throw invalid('duplicate-guid', `two notes share the id '${note.guid}'`, { guid: note.guid });
+    guids.add(note.guid);
+    const result: ExchangeNote = {
+      guid: note.guid,
+      front: note.front,
+      back: note.back,
+      context: note.context,
+      language: note.language,
+      translations: note.translations,
+      tags: note.tags,
+      experimentId: note.experiment?.id ?? null,
+      experimentParams: note.experiment?.params ?? null,
+      fields: note.fields,
+    };
+    if (manifest.data.includesSchedule && note.cards) result.cards = note.cards;
+    if (manifest.data.includesSchedule && note.reviews) result.reviews = note.reviews;
+    return result;
+  });
+  const media: ExchangeMedia[] = [];
+  const names = new Set<string>();
+  for (const entry of manifest.data.media) {
+    checkMediaName(entry.name);
+    if (names.has(entry.name)) throw invalid('zip-duplicate', `media '${entry.name}' is listed twice`, { entry: entry.name });
+    names.add(entry.name);
+    const data = files.get(`media/${entry.name}`);
+    if (!data) throw invalid('media-missing', `media file '${entry.name}' is listed in the manifest but missing`, { name: entry.name });
+    if (sha1Hex(data) !== entry.sha1) throw invalid('media-checksum', `media file '${entry.name}' is damaged (checksum mismatch)`, { name: entry.name });
+    media.push({ name: entry.name, mime: entry.mime, data });
+  }
+  return {
+    format: 'proofdeck',
+    deckName: manifest.data.deck.name,
+    description: manifest.data.deck.description,
+    notes,
+    media,
+    warnings: [],
+    hasSchedule: manifest.data.includesSchedule,
+  };
+}
+
+export interface ExportOptions {
+  includeSchedule?: boolean;
+  now?: number;
+}
+
+/** Writes one deck as a `.proofdeck` file. */
+export function writeProofdeck(db: Database.Database, deckName: string, options: ExportOptions = {}): Uint8Array {
+  const deck = readDeckForExport(db, deckName, { schedule: options.includeSchedule ?? false });
+  const files = new Map<string, Uint8Array>();
+  const encoder = new TextEncoder();
+  const manifest: z.input<typeof Manifest> = {
+    format: 'proofdeck',
+    version: PROOFDECK_VERSION,
+    exportedAt: new Date(options.now ?? Date.now()).toISOString(),
+    generator: 'ProofDeck',
+    deck: { name: deck.name, description: deck.description },
+    includesSchedule: options.includeSchedule ?? false,
+    media: deck.media.map((m) => ({ name: m.name, sha1: sha1Hex(m.data), mime: m.mime })),
+  };
+  const notes = deck.notes.map((note) => ({
+    guid: note.guid,
+    front: note.front,
+    back: note.back,
+    context: note.context,
+    language: note.language,
+    translations: note.translations,
+    tags: note.tags,
+    experiment: note.experimentId ? { id: note.experimentId, params: note.experimentParams ?? {} } : null,
+    fields: note.fields,
+    ...(options.includeSchedule ? { cards: note.cards ?? [], reviews: note.reviews ?? [] } : {}),
+  }));
+  files.set('manifest.json', encoder.encode(JSON.stringify(manifest, null, 2)));
+  files.set('notes.json', encoder.encode(JSON.stringify(notes)));
+  for (const m of deck.media) files.set(`media/${m.name}`, m.data);
+  return writeZip(files);
+}

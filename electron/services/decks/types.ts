@@ -1,0 +1,135 @@
+import { AppError, type ErrorParams } from '../../../src/shared/errors';
+
+/** Scheduling of one card as it travels between collections (ProofDeck's FSRS columns). */
+export interface ExchangeCard {
+  ord: number;
+  /** ms since epoch */
+  due: number;
+  stability: number;
+  difficulty: number;
+  elapsedDays: number;
+  scheduledDays: number;
+  learningSteps: number;
+  reps: number;
+  lapses: number;
+  /** ts-fsrs State: 0 new, 1 learning, 2 review, 3 relearning */
+  state: number;
+  lastReview: number | null;
+  suspended: boolean;
+}
+
+/** One review-log row; `ord` names the card of its note. */
+export interface ExchangeReview {
+  ord: number;
+  /** time of the answer, ms since epoch */
+  id: number;
+  rating: number;
+  state: number;
+  due: number;
+  stability: number;
+  difficulty: number;
+  elapsedDays: number;
+  lastElapsedDays: number;
+  scheduledDays: number;
+  learningSteps: number;
+  durationMs: number;
+}
+
+/** Fields of a note type beyond front/back (Anki's named fields), kept so exports can restore them. */
+export interface NoteFields {
+  notetype: string;
+  names: string[];
+  values: string[];
+}
+
+/** A note in the common shape every importer produces and every exporter reads. */
+export interface ExchangeNote {
+  guid: string;
+  /** Markdown (imported HTML is sanitized and kept as inline HTML) */
+  front: string;
+  back: string;
+  context: string;
+  language: string | null;
+  translations: Record<string, { front: string; back: string; context: string }> | null;
+  tags: string[];
+  experimentId: string | null;
+  experimentParams: Record<string, unknown> | null;
+  fields: NoteFields | null;
+  /** Present only when the file carries scheduling (ProofDeck with schedule, Anki with reviews). */
+  cards?: ExchangeCard[];
+  reviews?: ExchangeReview[];
+}
+
+export interface ExchangeMedia {
+  name: string;
+  mime: string;
+  data: Uint8Array;
+}
+
+/** Something the importer changed or dropped, reported to the user (never silent). */
+export interface ImportWarning {
+  code: 'html-sanitized' | 'media-missing' | 'media-skipped' | 'notetype-fields' | 'cloze-kept' | 'mermaid-source';
+  count: number;
+  /** A few examples (note guids or file names). */
+  examples: string[];
+}
+
+/** What a reader hands to the merge: one deck's notes and media. */
+export interface ParsedImport {
+  format: 'proofdeck' | 'apkg' | 'csv' | 'md';
+  deckName: string;
+  description: string;
+  notes: ExchangeNote[];
+  media: ExchangeMedia[];
+  warnings: ImportWarning[];
+  /** True when the file carries scheduling to apply to newly added cards. */
+  hasSchedule: boolean;
+}
+
+/** Limits that keep a hostile file from exhausting memory or time. */
+export const importLimits = {
+  /** Bytes of the file itself. */
+  fileBytes: 64 * 1024 * 1024,
+  /** Sum of declared uncompressed sizes of all zip entries. */
+  totalUncompressedBytes: 512 * 1024 * 1024,
+  /** Largest declared uncompressed/compressed ratio of any entry worth more than 1 MiB. */
+  compressionRatio: 200,
+  entries: 20_000,
+  notes: 200_000,
+};
+
+/** `import-invalid` with a machine-readable reason the UI translates (`decks.reason.<reason>`). */
+export function invalid(reason: string, message: string, params: ErrorParams = {}): AppError {
+  return new AppError('import-invalid', message, { reason, detail: message, ...params });
+}
+
+export function tooLarge(message: string, params: ErrorParams = {}): AppError {
+  return new AppError('import-too-large', message, { reason: 'too-large', detail: message, ...params });
+}
+
+export function unsupported(reason: string, message: string, params: ErrorParams = {}): AppError {
+  return new AppError('import-unsupported', message, { reason, detail: message, ...params });
+}
+
+/** Adds `count` occurrences of a warning, keeping a handful of examples. */
+export function warn(warnings: ImportWarning[], code: ImportWarning['code'], example: string): void {
+  let entry = warnings.find((w) => w.code === code);
+  if (!entry) {
+    entry = { code, count: 0, examples: [] };
+    warnings.push(entry);
+  }
+  entry.count++;
+  if (entry.examples.length < 5 && !entry.examples.includes(example)) entry.examples.push(example);
+}
+
+const utf8 = new TextDecoder('utf-8', { fatal: true });
+
+/** Strict UTF-8 decoding: invalid bytes are an import error, never replacement characters. */
+export function decodeUtf8(bytes: Uint8Array, what: string): string {
+  try {
+    const text = utf8.decode(bytes);
+    return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
+  } catch {
+    throw invalid('utf8', `${what} is not valid UTF-8`, { file: what });
+  }
+}
