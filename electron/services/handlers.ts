@@ -2,7 +2,9 @@ import type { Handlers } from './dispatch';
 import type { ServiceContext } from './context';
 import { reviewHandlers } from './review/review-handlers';
 import { deckListHandlers } from './review/deck-list';
+import { deckExchangeHandlers } from './decks/exchange-handlers';
 import { settingsHandlers } from './settings/settings-handlers';
+import { libraryHandlers } from './library/library-handlers';
 
 /** The handlers that need an open database. `app.*` is answered by createServices (it works without one). */
 export type DatabaseHandlers = Omit<Handlers, 'app.info' | 'app.resetDatabase'>;
@@ -16,5 +18,7 @@ export function createHandlers(ctx: ServiceContext): DatabaseHandlers {
     ...settingsHandlers(ctx),
     ...reviewHandlers(ctx),
     ...deckListHandlers(ctx),
+    ...deckExchangeHandlers(ctx),
+    ...libraryHandlers(ctx),
   };
 }

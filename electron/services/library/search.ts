@@ -53,13 +53,14 @@ export interface BrowseRow {
 
 /**
  * Registers `fsrs_r(stability, last_review, now)`: the FSRS-6 probability of recall now, so
- * `prop:r<0.9` and sorting by retrievability run inside SQLite.
+ * `prop:r<0.9` and sorting by retrievability run inside SQLite. `weights` is read at each call, so
+ * newly fitted weights apply without re-registering.
  */
-export function registerRetrievability(db: Database.Database, weights: readonly number[] = default_w): void {
-  db.function('fsrs_r', { deterministic: true }, (stability: unknown, lastReview: unknown, now: unknown) => {
+export function registerRetrievability(db: Database.Database, weights: () => readonly number[] = () => default_w): void {
+  db.function('fsrs_r', { deterministic: false }, (stability: unknown, lastReview: unknown, now: unknown) => {
     if (typeof stability !== 'number' || typeof lastReview !== 'number' || stability <= 0) return null;
     const elapsedDays = Math.max(0, ((now as number) - lastReview) / DAY_MS);
-    return forgetting_curve(weights as number[], elapsedDays, stability);
+    return forgetting_curve(weights() as number[], elapsedDays, stability);
   });
 }
 

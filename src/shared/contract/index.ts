@@ -3,12 +3,14 @@ import { reviewContract } from './review';
 import { settingsContract } from './settings';
 import { deckContract } from './decks';
 import { experimentsContract } from './experiments';
+import { libraryContract } from './library';
 
 export * from './define';
 export * from './review';
 export * from './settings';
 export * from './decks';
 export * from './experiments';
+export * from './library';
 export * from './events';
 
 /**
@@ -21,6 +23,7 @@ export const contract = {
   ...reviewContract,
   ...deckContract,
   ...experimentsContract,
+  ...libraryContract,
 };
 
 export type Contract = typeof contract;

@@ -1,0 +1,134 @@
+import { z } from 'zod';
+import { method } from './define';
+
+export const sortColumns = ['front', 'deck', 'state', 'due', 'ivl', 'stability', 'difficulty', 'r', 'lapses', 'reps', 'created'] as const;
+
+export const BrowseRow = z.object({
+  cardId: z.number().int(),
+  noteId: z.number().int(),
+  front: z.string(),
+  deck: z.string(),
+  tags: z.string(),
+  state: z.number().int(),
+  due: z.number(),
+  /** Scheduled interval in days. */
+  ivl: z.number(),
+  stability: z.number(),
+  difficulty: z.number(),
+  /** FSRS probability of recall now; null for new cards. */
+  r: z.number().nullable(),
+  lapses: z.number().int(),
+  reps: z.number().int(),
+  suspended: z.boolean(),
+  buried: z.boolean(),
+});
+export type BrowseRow = z.infer<typeof BrowseRow>;
+
+export const NoteDetail = z.object({
+  noteId: z.number().int(),
+  guid: z.string(),
+  deckId: z.number().int(),
+  front: z.string(),
+  back: z.string(),
+  context: z.string(),
+  tags: z.array(z.string()),
+  experimentId: z.string().nullable(),
+  experimentParams: z.record(z.string(), z.unknown()).nullable(),
+  cardIds: z.array(z.number().int()),
+});
+export type NoteDetail = z.infer<typeof NoteDetail>;
+
+const Tag = z.string().min(1).max(100).regex(/^[^\s]+$/, 'a tag has no spaces');
+const Field = z.string().max(200_000);
+
+export const NoteInput = z.object({
+  /** Absent: a new note (with one new card). */
+  noteId: z.number().int().positive().optional(),
+  deckId: z.number().int().positive(),
+  front: Field.refine((s) => s.trim().length > 0, 'the question is empty'),
+  back: Field,
+  context: Field.default(''),
+  tags: z.array(Tag).max(50).default([]),
+  experimentId: z.string().max(64).nullable().default(null),
+  experimentParams: z.record(z.string(), z.unknown()).nullable().default(null),
+});
+
+export const BulkAction = z.discriminatedUnion('action', [
+  z.object({ action: z.literal('suspend') }),
+  z.object({ action: z.literal('unsuspend') }),
+  z.object({ action: z.literal('move'), deckId: z.number().int().positive() }),
+  z.object({ action: z.literal('tag'), tag: Tag }),
+  z.object({ action: z.literal('untag'), tag: Tag }),
+  /** Forget: back to new, schedule and counts cleared (review history kept). */
+  z.object({ action: z.literal('reset') }),
+  z.object({ action: z.literal('delete') }),
+]);
+
+const RetentionFigure = z.object({ passed: z.number(), total: z.number(), rate: z.number().nullable() });
+export const StatsResult = z.object({
+  heatmap: z.array(z.object({ dayStart: z.number(), count: z.number() })),
+  forecast: z.array(z.number()),
+  daily: z.array(z.object({ dayStart: z.number(), learn: z.number(), review: z.number(), relearn: z.number(), minutes: z.number() })),
+  retention: z.object({ young: RetentionFigure, mature: RetentionFigure, all: RetentionFigure }),
+  stability: z.array(z.object({ upper: z.number().nullable(), count: z.number() })),
+  difficulty: z.array(z.object({ upper: z.number(), count: z.number() })),
+  totals: z.object({ reviews: z.number(), minutes: z.number(), cards: z.number(), newCards: z.number(), learning: z.number(), review: z.number(), suspended: z.number() }),
+  streak: z.number(),
+});
+export type StatsResult = z.infer<typeof StatsResult>;
+
+const Evaluation = z.object({ logLoss: z.number(), rmse: z.number() });
+export const OptimizeResult = z.discriminatedUnion('status', [
+  z.object({ status: z.literal('too-short'), items: z.number(), needed: z.number() }),
+  z.object({
+    status: z.literal('fitted'),
+    items: z.number(),
+    cards: z.number(),
+    current: Evaluation,
+    fitted: Evaluation,
+    /** True when the fit was better and is now in use. */
+    adopted: z.boolean(),
+    weights: z.array(z.number()),
+    /** Cards whose due date was recomputed with the new weights. */
+    rescheduled: z.number(),
+  }),
+]);
+export type OptimizeResult = z.infer<typeof OptimizeResult>;
+
+export const BackupInfo = z.object({ name: z.string(), createdAt: z.number(), bytes: z.number(), reason: z.string() });
+export type BackupInfo = z.infer<typeof BackupInfo>;
+
+export const libraryContract = {
+  /** One page of the card browser; `query` uses the search language (deck:, tag:, is:, prop:, text). */
+  'cards.search': method(
+    z
+      .object({
+        query: z.string().max(1000).default(''),
+        sort: z.enum(sortColumns).default('due'),
+        descending: z.boolean().default(false),
+        offset: z.number().int().min(0).default(0),
+        limit: z.number().int().min(1).max(1000).default(200),
+      })
+      .strict(),
+    z.object({ total: z.number().int(), rows: z.array(BrowseRow), ms: z.number() }),
+  ),
+  /** Applies one action to many cards, in one transaction. `undoToken` reverts it with cards.undoBulk. */
+  'cards.bulk': method(
+    z.object({ cardIds: z.array(z.number().int().positive()).min(1).max(200_000), change: BulkAction }).strict(),
+    z.object({ affected: z.number().int(), undoToken: z.string() }),
+  ),
+  'cards.undoBulk': method(z.object({ undoToken: z.string().max(100) }).strict(), z.object({ restored: z.number().int() })),
+  'notes.get': method(z.object({ noteId: z.number().int().positive() }).strict(), NoteDetail),
+  /** Creates or edits a note; an edit keeps every card's schedule and history. */
+  'notes.save': method(NoteInput.strict(), z.object({ noteId: z.number().int(), cardIds: z.array(z.number().int()) })),
+  'stats.get': method(
+    z.object({ heatmapDays: z.number().int().min(7).max(3660).default(365), forecastDays: z.number().int().min(1).max(365).default(30), recentDays: z.number().int().min(1).max(365).default(30) }).strict(),
+    StatsResult,
+  ),
+  /** Fits FSRS weights to the review log (progress events with jobId 'optimizer'); adopts them only when better. */
+  'optimizer.run': method(z.object({ reschedule: z.boolean().default(false) }).strict(), OptimizeResult),
+  'backups.list': method(z.object({}).strict(), z.object({ dir: z.string(), backups: z.array(BackupInfo) })),
+  'backups.create': method(z.object({}).strict(), BackupInfo),
+  /** Restores a backup by name (the current database is backed up first). */
+  'backups.restore': method(z.object({ name: z.string().max(200), confirm: z.literal(true) }).strict(), z.object({ safetyBackup: z.string() })),
+};
