@@ -4,7 +4,7 @@ import tseslint from 'typescript-eslint';
 /** Layering of ../shared/STYLE.md: imports only point down. */
 const layer = (files, patterns, message) => ({
   files,
-  rules: { 'no-restricted-imports': ['error', { patterns: patterns.map((group) => ({ group, message })) }] },
+  rules: { 'no-restricted-imports': ['error', { patterns: [{ group: patterns, message }] }] },
 });
 
 export default tseslint.config(

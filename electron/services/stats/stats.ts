@@ -1,8 +1,6 @@
 import type Database from 'better-sqlite3';
 
 const DAY_MS = 86_400_000;
-/** Anki's line between young and mature cards: an interval of 21 days. */
-const MATURE_DAYS = 21;
 
 export interface StatsOptions {
   now: number;
