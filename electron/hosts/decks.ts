@@ -1,0 +1,94 @@
+import { readFileSync, writeFileSync, statSync, mkdirSync } from 'node:fs';
+import { dirname, resolve, basename } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { createServices } from '../services';
+import { exportDeck, importDeckFile, previewImport, type ExportFormat } from '../services/decks/exchange';
+import { listDeckCounts } from '../services/decks/deck-read';
+import { importLimits, tooLarge } from '../services/decks/types';
+import { AppError } from '../../src/shared/errors';
+import { createTranslator, importErrorText } from '../../src/shared/i18n';
+
+const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
+
+const usage = `usage:
+  npm run decks -- import FILE [--data DIR] [--json] [--deck NAME] [--dry-run] [--take-theirs]
+  npm run decks -- export --deck NAME --format proofdeck|apkg|md --out PATH [--schedule] [--data DIR]
+  npm run decks -- list [--data DIR] [--json]`;
+
+function locale(): 'ko' | 'en' {
+  const lang = process.env.PROOFDECK_LANG ?? process.env.LC_ALL ?? process.env.LC_MESSAGES ?? process.env.LANG ?? '';
+  return lang.toLowerCase().startsWith('ko') ? 'ko' : 'en';
+}
+
+function main(): number {
+  const { values, positionals } = parseArgs({
+    allowPositionals: true,
+    options: {
+      data: { type: 'string', default: resolve(repoRoot, '.data/web') },
+      json: { type: 'boolean', default: false },
+      deck: { type: 'string' },
+      format: { type: 'string' },
+      out: { type: 'string' },
+      schedule: { type: 'boolean', default: false },
+      'dry-run': { type: 'boolean', default: false },
+      'take-theirs': { type: 'boolean', default: false },
+    },
+  });
+  const [command, file] = positionals;
+  if (!command || !['import', 'export', 'list'].includes(command)) {
+    console.error(usage);
+    return 2;
+  }
+  const services = createServices({ dataDir: resolve(values.data) });
+  const print = (value: unknown, text: string) => console.log(values.json ? JSON.stringify(value, null, 2) : text);
+  try {
+    const db = services.db;
+    if (!db) throw new AppError(services.databaseProblem?.code ?? 'db-corrupt', services.databaseProblem?.message ?? 'database unavailable');
+    if (command === 'list') {
+      const decks = listDeckCounts(db);
+      print(decks, decks.map((d) => `${d.name}\t${d.notes} notes\t${d.cards} cards\t${d.revlog} reviews`).join('\n') || '(no decks)');
+      return 0;
+    }
+    if (command === 'import') {
+      if (!file) throw new AppError('invalid-args', 'import needs a FILE', { detail: 'import needs a FILE' });
+      const path = resolve(file);
+      if (statSync(path).size > importLimits.fileBytes) throw tooLarge(`${path} is larger than ${importLimits.fileBytes >> 20} MiB`);
+      const bytes = new Uint8Array(readFileSync(path));
+      const options = { fileName: basename(path), deckName: values.deck };
+      if (values['dry-run']) {
+        const { plan, parsed } = previewImport(db, bytes, options);
+        print({ deckName: plan.deckName, ...plan.counts, media: plan.media, warnings: parsed.warnings }, `${plan.deckName}: would add ${plan.counts.added}, update ${plan.counts.updated}, leave ${plan.counts.unchanged} unchanged, ${plan.counts.conflicts} conflicts`);
+        return 0;
+      }
+      const { result, parsed } = importDeckFile(db, bytes, options, { default: values['take-theirs'] ? 'take-theirs' : 'keep-mine' });
+      const warnings = parsed.warnings.map((w) => `  warning: ${w.code} ×${w.count} (${w.examples.join(', ')})`).join('\n');
+      print(
+        { ...result, warnings: parsed.warnings },
+        `${result.deckName}: added ${result.added}, updated ${result.updated}, unchanged ${result.unchanged}, conflicts kept ${result.conflictsKept}, taken ${result.conflictsTaken}; media +${result.media.added}; reviews ${result.reviews}${warnings ? `\n${warnings}` : ''}`,
+      );
+      return 0;
+    }
+    const format = values.format as ExportFormat | undefined;
+    if (!values.deck || !values.out || !format || !['proofdeck', 'apkg', 'md'].includes(format)) {
+      console.error(usage);
+      return 2;
+    }
+    const exported = exportDeck(db, values.deck, format, { includeSchedule: values.schedule });
+    const out = resolve(values.out);
+    mkdirSync(dirname(out), { recursive: true });
+    writeFileSync(out, exported.bytes);
+    print({ file: out, notes: exported.notes, bytes: exported.bytes.length, mermaidNotes: exported.mermaidNotes }, `wrote ${out} (${exported.notes} notes, ${exported.bytes.length} bytes)`);
+    return 0;
+  } catch (e) {
+    const t = createTranslator(locale());
+    const code = e instanceof AppError ? e.code : 'internal';
+    if (values.json) console.log(JSON.stringify({ error: { code, message: e instanceof Error ? e.message : String(e), params: e instanceof AppError ? e.params : undefined } }));
+    console.error(e instanceof AppError ? importErrorText(t, e) : `${t('errors.internal')} ${e instanceof Error ? e.message : String(e)}`);
+    return 1;
+  } finally {
+    services.close();
+  }
+}
+
+process.exitCode = main();

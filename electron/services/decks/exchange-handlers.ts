@@ -1,0 +1,65 @@
+import type { Handlers } from '../dispatch';
+import type { ServiceContext } from '../context';
+import type { ImportPreview, ParsedArgs } from '../../../src/shared/contract';
+import { AppError } from '../../../src/shared/errors';
+import { exportDeck, importDeckFile, previewImport, type ReadOptions } from './exchange';
+import { parseCsvTable } from './csv';
+import { splitTags } from './merge';
+import { UploadStore } from './uploads';
+
+type ImportArgs = ParsedArgs<'decks.importPreview'>;
+
+function readOptions(args: ImportArgs, now: number): ReadOptions {
+  return { fileName: args.fileName, format: args.format, deckName: args.deckName, csv: args.csv, now };
+}
+
+/** The deck-exchange methods of the contract (decks.list lives with the review screens). */
+export function deckExchangeHandlers(
+  ctx: ServiceContext,
+  uploads = new UploadStore(ctx.now),
+): Pick<Handlers, 'decks.upload' | 'decks.importPreview' | 'decks.importApply' | 'decks.export' | 'decks.notes' | 'decks.media'> {
+  return {
+    'decks.upload': (args) => ({ received: uploads.put(args.uploadId, args.offset, args.total, args.data) }),
+    'decks.importPreview': (args): ImportPreview => {
+      const bytes = uploads.get(args.uploadId);
+      const { parsed, plan } = previewImport(ctx.db, bytes, readOptions(args, ctx.now()));
+      const preview: ImportPreview = {
+        format: parsed.format,
+        deckName: parsed.deckName,
+        deckExists: plan.deckExists,
+        notes: parsed.notes.length,
+        ...plan.counts,
+        conflictNotes: plan.conflicts,
+        media: plan.media,
+        hasSchedule: parsed.hasSchedule,
+        warnings: parsed.warnings,
+      };
+      if (parsed.format === 'csv') {
+        const table = parseCsvTable(bytes, { delimiter: args.csv?.delimiter, hasHeader: false });
+        preview.csvSample = table.rows.slice(0, 5).map((row) => row.map((cell) => cell.slice(0, 200)));
+      }
+      return preview;
+    },
+    'decks.importApply': (args) => {
+      const bytes = uploads.get(args.uploadId);
+      const { result, parsed } = importDeckFile(ctx.db, bytes, readOptions(args, ctx.now()), args.choices);
+      uploads.delete(args.uploadId);
+      return { ...result, warnings: parsed.warnings };
+    },
+    'decks.export': (args) => {
+      const file = exportDeck(ctx.db, args.deckName, args.format, { includeSchedule: args.includeSchedule, now: ctx.now() });
+      return { fileName: file.fileName, mime: file.mime, data: Buffer.from(file.bytes).toString('base64'), notes: file.notes, mermaidNotes: file.mermaidNotes };
+    },
+    'decks.notes': (args) => {
+      const rows = ctx.db
+        .prepare('SELECT n.guid, n.front, n.back, n.tags FROM notes n JOIN decks d ON d.id = n.deck_id WHERE d.name = ? ORDER BY n.id LIMIT ?')
+        .all(args.deckName, args.limit) as { guid: string; front: string; back: string; tags: string }[];
+      return rows.map((row) => ({ guid: row.guid, front: row.front, back: row.back, tags: splitTags(row.tags) }));
+    },
+    'decks.media': (args) => {
+      const row = ctx.db.prepare('SELECT mime, data FROM media WHERE name = ?').get(args.name) as { mime: string; data: Buffer } | undefined;
+      if (!row) throw new AppError('not-found', `no media file named '${args.name}'`, { name: args.name });
+      return { mime: row.mime, data: row.data.toString('base64') };
+    },
+  };
+}
