@@ -5,10 +5,12 @@ import { errorMessages } from './errors';
 import { todayMessages } from './today';
 import { reviewMessages } from './review';
 import { settingsMessages } from './settings';
+import { decksMessages } from './decks';
 import { experimentsMessages } from './experiments';
 
 export * from './define';
 export * from './translate';
+export * from './import-errors';
 
 /**
  * Every area's strings. To add an area: write `src/shared/i18n/<area>.ts` exporting
@@ -21,6 +23,7 @@ const bundles = [
   todayMessages,
   reviewMessages,
   settingsMessages,
+  decksMessages,
   experimentsMessages,
 ] as const;
 
