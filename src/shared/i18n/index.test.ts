@@ -12,10 +12,12 @@ describe('i18n', () => {
   it('fills parameters and chooses plural forms per language', () => {
     const en = createTranslator('en');
     const ko = createTranslator('ko');
-    expect(en('review.summary.reviewed', { count: 1 })).toBe('1 card reviewed');
-    expect(en('review.summary.reviewed', { count: 12 })).toBe('12 cards reviewed');
+    expect(en('review.summary.reviewed', { count: 1 })).toBe('card reviewed');
+    expect(en('review.summary.reviewed', { count: 12 })).toBe('cards reviewed');
+    expect(en('today.reviewedToday', { count: 1 })).toBe('1 review today');
+    expect(en('today.reviewedToday', { count: 3 })).toBe('3 reviews today');
     expect(en('today.totalCards', { count: 1234 })).toBe('1,234 cards in your collection');
-    expect(ko('review.summary.reviewed', { count: 1 })).toBe('1장 복습');
+    expect(ko('today.reviewedToday', { count: 1 })).toBe('오늘 1장 복습');
     expect(ko('review.grade.3')).toBe('알맞음');
     expect(en('review.gradeLabel', { grade: 'Good', interval: '4d', key: 3 })).toBe('Good, next in 4d (key 3)');
   });

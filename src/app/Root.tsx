@@ -1,0 +1,103 @@
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import { defaultSettings, type AppInfo, type Settings } from '../shared/contract';
+import { createTranslator, resolveLocale, translateError } from '../shared/i18n';
+import type { Client } from '../shared/transport';
+import { AppContext, type AppServices, type Notice, type ScreenParams } from './AppContext';
+import { Shell } from './Shell';
+import { DatabaseProblem } from './screens/DatabaseProblem';
+import { useResolvedTheme } from './theme';
+
+type Boot = { state: 'loading' } | { state: 'failed'; error: unknown } | { state: 'ready'; info: AppInfo; settings: Settings };
+
+function screenFromHash(): string {
+  const match = /^#\/([\w-]+)/.exec(window.location.hash);
+  // Review is a session: after a reload it starts again from Today.
+  return match && match[1] !== 'review' ? match[1] : 'today';
+}
+
+/** Loads app info and settings, then provides the app's services to the shell. */
+export function Root({ client }: { client: Client }) {
+  const [boot, setBoot] = useState<Boot>({ state: 'loading' });
+  const [navigation, setNavigation] = useState<{ screen: string; params: ScreenParams }>(() => ({ screen: screenFromHash(), params: {} }));
+  const [notices, setNotices] = useState<(Notice & { id: number })[]>([]);
+  const noticeId = useRef(0);
+
+  const load = useCallback(async () => {
+    setBoot({ state: 'loading' });
+    try {
+      const info = await client.api['app.info']({});
+      // With a damaged database the services cannot read settings: defaults until it is fixed.
+      const settings = info.databaseProblem ? defaultSettings : await client.api['settings.get']({});
+      setBoot({ state: 'ready', info, settings });
+    } catch (error) {
+      setBoot({ state: 'failed', error });
+    }
+  }, [client]);
+  useEffect(() => void load(), [load]);
+
+  const settings = boot.state === 'ready' ? boot.settings : defaultSettings;
+  const locale = resolveLocale(settings.locale, navigator.languages);
+  const theme = useResolvedTheme(settings.theme);
+  const t = useMemo(() => createTranslator(locale), [locale]);
+
+  useEffect(() => {
+    document.documentElement.lang = locale;
+    document.documentElement.dataset.theme = theme;
+    document.title = t('app.name');
+  }, [locale, theme, t]);
+
+  const dismiss = useCallback((id: number) => setNotices((list) => list.filter((notice) => notice.id !== id)), []);
+  const notify = useCallback(
+    (notice: Notice) => {
+      const id = ++noticeId.current;
+      setNotices((list) => [...list.slice(-3), { ...notice, id }]);
+      setTimeout(() => dismiss(id), notice.kind === 'error' ? 10_000 : 3_500);
+    },
+    [dismiss],
+  );
+
+  const services = useMemo((): AppServices => {
+    const updateSettings = async (patch: Partial<Settings>) => {
+      const saved = await client.api['settings.set'](patch);
+      setBoot((current) => (current.state === 'ready' ? { ...current, settings: saved } : current));
+    };
+    const navigate = (screen: string, params: ScreenParams = {}) => {
+      setNavigation({ screen, params });
+      if (window.location.hash !== `#/${screen}`) window.history.replaceState(null, '', `#/${screen}`);
+    };
+    return {
+      client,
+      api: client.api,
+      t,
+      locale,
+      theme,
+      settings,
+      updateSettings,
+      screen: navigation.screen,
+      navigate,
+      notify,
+      showError: (error: unknown) => notify({ text: translateError(t, error), kind: 'error' }),
+    };
+  }, [client, t, locale, theme, settings, navigation.screen, notify]);
+
+  if (boot.state === 'loading') return <div className="splash">{t('app.loading')}</div>;
+  if (boot.state === 'failed') {
+    return (
+      <div className="splash" role="alert">
+        <p>{translateError(t, boot.error)}</p>
+        <button type="button" className="button button-primary" autoFocus onClick={() => void load()}>
+          {t('app.retry')}
+        </button>
+      </div>
+    );
+  }
+  return (
+    <AppContext.Provider value={services}>
+      {boot.info.databaseProblem ? (
+        <DatabaseProblem problem={boot.info.databaseProblem} reload={load} />
+      ) : (
+        <Shell screen={navigation.screen} params={navigation.params} notices={notices} dismiss={dismiss} />
+      )}
+    </AppContext.Provider>
+  );
+}

@@ -1,0 +1,127 @@
+import { useRef, useState } from 'react';
+import { useApp, type Notice, type ScreenParams } from './AppContext';
+import { KeyboardHelp } from './components/KeyboardHelp';
+import { Kbd } from './components/Kbd';
+import { Notices } from './components/Notices';
+import { isEditable, isPlainKey, useKeydown } from './keyboard';
+import { screens } from './screens';
+
+interface ShellProps {
+  screen: string;
+  params: ScreenParams;
+  notices: (Notice & { id: number })[];
+  dismiss(id: number): void;
+}
+
+/** How long `g` waits for the screen's letter. */
+const chordTimeoutMs = 1500;
+
+/** The window: navigation on the left, the current screen, notices; `g <letter>` and `?` keys. */
+export function Shell({ screen, params, notices, dismiss }: ShellProps) {
+  const { t, navigate } = useApp();
+  const [helpOpen, setHelpOpen] = useState(false);
+  const [chordPending, setChordPending] = useState(false);
+  const chordTimer = useRef<ReturnType<typeof setTimeout> | null>(null);
+
+  const endChord = () => {
+    if (chordTimer.current) clearTimeout(chordTimer.current);
+    chordTimer.current = null;
+    setChordPending(false);
+  };
+
+  // Capture phase: runs before a screen's own keys, so `g s` opens Settings instead of suspending.
+  useKeydown(
+    (event) => {
+      if (helpOpen) {
+        if (event.key === 'Escape' || event.key === '?') {
+          event.preventDefault();
+          setHelpOpen(false);
+        }
+        // The screen underneath gets no keys while the dialog is open; the dialog's own do work.
+        event.stopImmediatePropagation();
+        return;
+      }
+      if (event.defaultPrevented || isEditable(event.target) || !isPlainKey(event)) return;
+      const consume = () => {
+        event.preventDefault();
+        event.stopImmediatePropagation();
+      };
+      if (chordPending) {
+        if (['Shift', 'Control', 'Alt', 'Meta'].includes(event.key)) return;
+        consume();
+        endChord();
+        const target = screens.find((candidate) => candidate.hotkey === event.key.toLowerCase() && !candidate.hidden);
+        if (target) navigate(target.id);
+        return;
+      }
+      if (event.key === 'g') {
+        consume();
+        setChordPending(true);
+        chordTimer.current = setTimeout(endChord, chordTimeoutMs);
+      } else if (event.key === '?') {
+        consume();
+        setHelpOpen((open) => !open);
+      }
+    },
+    { capture: true },
+  );
+
+  const current = screens.find((candidate) => candidate.id === screen) ?? screens[0];
+  const Screen = current.Component;
+  return (
+    <div className="shell">
+      <nav className="sidebar" aria-label={t('app.navigation')}>
+        <div className="brand">
+          <span className="brand-mark" aria-hidden="true">
+            P
+          </span>
+          {t('app.name')}
+        </div>
+        <ul className="nav-list">
+          {screens
+            .filter((candidate) => !candidate.hidden)
+            .map((candidate) => {
+              const active = candidate.id === current.id || (current.id === 'review' && candidate.id === 'today');
+              return (
+                <li key={candidate.id}>
+                  <a
+                    href={`#/${candidate.id}`}
+                    className="nav-item"
+                    aria-current={active ? 'page' : undefined}
+                    data-testid={`nav-${candidate.id}`}
+                    onClick={(event) => {
+                      event.preventDefault();
+                      navigate(candidate.id);
+                    }}
+                  >
+                    <span className="nav-icon" aria-hidden="true">
+                      {candidate.icon ?? '•'}
+                    </span>
+                    <span className="nav-title">{t(candidate.title)}</span>
+                    {candidate.hotkey && (
+                      <span className="nav-hotkey" aria-hidden="true">
+                        g {candidate.hotkey}
+                      </span>
+                    )}
+                  </a>
+                </li>
+              );
+            })}
+        </ul>
+        <button type="button" className="sidebar-help" onClick={() => setHelpOpen(true)}>
+          <Kbd>?</Kbd> {t('app.keyboardHelp')}
+        </button>
+      </nav>
+      <main className="content" id="main">
+        <Screen key={current.id} params={params} />
+      </main>
+      {chordPending && (
+        <div className="chord-hint" aria-hidden="true">
+          <Kbd>g</Kbd> …
+        </div>
+      )}
+      <Notices notices={notices} dismiss={dismiss} dismissLabel={t('app.dismiss')} />
+      {helpOpen && <KeyboardHelp close={() => setHelpOpen(false)} />}
+    </div>
+  );
+}

@@ -1,0 +1,22 @@
+import { StrictMode } from 'react';
+import { createRoot } from 'react-dom/client';
+import 'katex/dist/katex.min.css';
+import './styles/base.css';
+import './styles/shell.css';
+import './styles/review.css';
+import './styles/markdown.css';
+import { connect } from './connect';
+import { Root } from './Root';
+
+const container = document.getElementById('root') as HTMLElement;
+const client = connect();
+if (client) {
+  createRoot(container).render(
+    <StrictMode>
+      <Root client={client} />
+    </StrictMode>,
+  );
+} else {
+  // Opened as a plain file: no preload and no host token. Say so rather than fail silently.
+  container.textContent = 'ProofDeck: start the app with `npm start` or `npm run web`.';
+}

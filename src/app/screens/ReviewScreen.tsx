@@ -1,0 +1,158 @@
+import { useEffect, useRef } from 'react';
+import type { Rating } from '../../shared/contract';
+import { useApp } from '../AppContext';
+import { AnswerExtras } from '../answer-extras';
+import { Kbd } from '../components/Kbd';
+import { Markdown } from '../components/Markdown';
+import { isActivatable, isEditable, isPlainKey, useKeydown } from '../keyboard';
+import { useReviewSession } from '../review/useReviewSession';
+import { SessionSummary } from './SessionSummary';
+
+const ratings: Rating[] = [1, 2, 3, 4];
+const gradeNames = { 1: 'review.grade.1', 2: 'review.grade.2', 3: 'review.grade.3', 4: 'review.grade.4' } as const;
+
+/** The review loop: question, Space/Enter for the answer, 1–4 to grade, u to undo; the summary at the end. */
+export function ReviewScreen() {
+  const { t, locale, navigate } = useApp();
+  const session = useReviewSession();
+  const { phase, card, busy } = session;
+  const showAnswerButton = useRef<HTMLButtonElement>(null);
+  const answerRegion = useRef<HTMLDivElement>(null);
+
+  // Focus follows the phase so Enter/Space, screen readers and Tab start in the right place.
+  useEffect(() => {
+    if (phase === 'question') showAnswerButton.current?.focus();
+    if (phase === 'answer') answerRegion.current?.focus({ preventScroll: true });
+  }, [phase, card]);
+
+  useKeydown((event) => {
+    if (event.defaultPrevented || isEditable(event.target)) return;
+    const key = event.key;
+    if ((event.ctrlKey || event.metaKey) && !event.altKey && key.toLowerCase() === 'z') {
+      event.preventDefault();
+      session.undo();
+      return;
+    }
+    if (!isPlainKey(event)) return;
+    if (key === 'Escape') {
+      event.preventDefault();
+      navigate('today');
+    } else if ((key === ' ' || key === 'Enter') && phase === 'question') {
+      // On a focused button the browser already clicks it; handle only the unfocused case.
+      if (isActivatable(event.target)) return;
+      event.preventDefault();
+      session.reveal();
+    } else if (['1', '2', '3', '4'].includes(key) && phase === 'answer') {
+      event.preventDefault();
+      if (!event.repeat) session.grade(Number(key) as Rating);
+    } else if (key === 'u' || key === 'U') {
+      event.preventDefault();
+      session.undo();
+    } else if (key === 's' || key === '@') {
+      event.preventDefault();
+      session.suspend();
+    } else if (key === 'b' || key === '-') {
+      event.preventDefault();
+      session.bury();
+    }
+  });
+
+  if (phase === 'done') {
+    return <SessionSummary stats={session.stats} canUndo={session.canUndo} undo={session.undo} />;
+  }
+  if (phase === 'failed') {
+    return (
+      <section className="screen screen-review">
+        <div className="panel">
+          <button type="button" className="button" autoFocus onClick={session.retry}>
+            {t('app.retry')}
+          </button>
+        </div>
+      </section>
+    );
+  }
+  if (!card) return <section className="screen screen-review" aria-busy="true" />;
+
+  const counts = card.counts;
+  return (
+    <section className="screen screen-review" aria-label={t('review.title')} aria-busy={busy}>
+      <header className="review-bar">
+        <div className="review-deck">
+          <span className="deck-name">{card.deckName}</span>
+          {card.tags.length > 0 && <span className="tags">{card.tags.map((tag) => `#${tag}`).join(' ')}</span>}
+        </div>
+        <div
+          className="queue-counts"
+          data-testid="queue-counts"
+          title={t('review.remaining', { learning: counts.learning, review: counts.review, new: counts.new })}
+          aria-label={t('review.remaining', { learning: counts.learning, review: counts.review, new: counts.new })}
+        >
+          <span className="count kind-learning">{counts.learning}</span>
+          <span className="count kind-review">{counts.review}</span>
+          <span className="count kind-new">{counts.new}</span>
+        </div>
+        <div className="review-actions">
+          <button type="button" className="button button-ghost" data-testid="undo" onClick={session.undo} disabled={!session.canUndo || busy}>
+            {t('review.undo')} <Kbd>u</Kbd>
+          </button>
+          <button type="button" className="button button-ghost" data-testid="suspend" onClick={session.suspend} disabled={busy}>
+            {t('review.suspend')} <Kbd>s</Kbd>
+          </button>
+          <button type="button" className="button button-ghost" data-testid="bury" onClick={session.bury} disabled={busy}>
+            {t('review.bury')} <Kbd>b</Kbd>
+          </button>
+          <button type="button" className="button button-ghost" data-testid="end-session" onClick={() => navigate('today')}>
+            {t('review.leave')} <Kbd>Esc</Kbd>
+          </button>
+        </div>
+      </header>
+
+      <article className="card" data-card-id={card.cardId}>
+        <Markdown key={`front-${card.cardId}`} source={card.front} className="card-front" testId="card-front" lang={locale} />
+        {phase === 'answer' && (
+          <div ref={answerRegion} className="card-back" data-testid="card-back" tabIndex={-1} aria-label={t('review.answer')}>
+            <hr className="card-divider" />
+            <Markdown key={`back-${card.cardId}`} source={card.back} className="card-answer" lang={locale} />
+            {card.context.trim() !== '' && (
+              <details className="card-context" open>
+                <summary>{t('review.context')}</summary>
+                <Markdown key={`context-${card.cardId}`} source={card.context} lang={locale} />
+              </details>
+            )}
+            <AnswerExtras card={card} />
+          </div>
+        )}
+      </article>
+
+      <footer className="answer-bar">
+        {phase === 'question' ? (
+          <button ref={showAnswerButton} type="button" className="button button-primary button-large show-answer" data-testid="show-answer" onClick={session.reveal} disabled={busy}>
+            {t('review.showAnswer')}
+            <span className="key-hint">
+              <Kbd>Space</Kbd>
+            </span>
+          </button>
+        ) : (
+          <div className="grades" role="group" aria-label={t('review.answer')}>
+            {ratings.map((rating) => (
+              <button
+                key={rating}
+                type="button"
+                className={`button grade grade-${rating}`}
+                data-testid={`grade-${rating}`}
+                onClick={() => session.grade(rating)}
+                disabled={busy}
+                aria-label={t('review.gradeLabel', { grade: t(gradeNames[rating]), interval: card.intervals[rating], key: rating })}
+              >
+                <span className="grade-interval">{card.intervals[rating]}</span>
+                <span className="grade-name">{t(gradeNames[rating])}</span>
+                <Kbd>{String(rating)}</Kbd>
+              </button>
+            ))}
+          </div>
+        )}
+        {busy && <span className="saving">{t('review.saving')}</span>}
+      </footer>
+    </section>
+  );
+}

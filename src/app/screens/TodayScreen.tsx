@@ -1,0 +1,97 @@
+import { useEffect, useRef, useState } from 'react';
+import type { TodaySummary } from '../../shared/contract';
+import { translateError } from '../../shared/i18n';
+import { useApp } from '../AppContext';
+import { Kbd } from '../components/Kbd';
+import { isActivatable, isEditable, isPlainKey, useKeydown } from '../keyboard';
+
+/** What is due now, by kind, the streak and today's reviews; Enter starts the session. */
+export function TodayScreen() {
+  const { api, t, navigate } = useApp();
+  const [summary, setSummary] = useState<TodaySummary | null>(null);
+  const [error, setError] = useState<unknown>(null);
+  const startButton = useRef<HTMLButtonElement>(null);
+
+  const load = () => {
+    setError(null);
+    api['review.today']({}).then(setSummary, setError);
+  };
+  useEffect(load, [api]);
+  useEffect(() => {
+    if (summary && summary.dueNow > 0) startButton.current?.focus();
+  }, [summary]);
+
+  const canStart = summary !== null && summary.dueNow > 0;
+  const start = () => navigate('review');
+  useKeydown((event) => {
+    if (event.key !== 'Enter' || !isPlainKey(event) || event.defaultPrevented) return;
+    if (isEditable(event.target) || isActivatable(event.target)) return;
+    if (!canStart) return;
+    event.preventDefault();
+    start();
+  });
+
+  if (error) {
+    return (
+      <section className="screen screen-today">
+        <div className="panel" role="alert">
+          <p>{translateError(t, error)}</p>
+          <button type="button" className="button" onClick={load}>
+            {t('app.retry')}
+          </button>
+        </div>
+      </section>
+    );
+  }
+  if (!summary) return <section className="screen screen-today" aria-busy="true" />;
+
+  const { counts } = summary;
+  return (
+    <section className="screen screen-today" aria-labelledby="today-title">
+      <header className="screen-header">
+        <h1 id="today-title">{t('today.title')}</h1>
+      </header>
+      <div className="today-hero panel">
+        <div className="due-now">
+          <span className="due-number" data-testid="due-count">
+            {summary.dueNow}
+          </span>
+          <span className="due-label">{t('today.dueNow', { count: summary.dueNow })}</span>
+        </div>
+        <dl className="due-kinds">
+          <div className="due-kind kind-learning">
+            <dt>{t('today.learning')}</dt>
+            <dd data-testid="due-learning">{counts.learning}</dd>
+          </div>
+          <div className="due-kind kind-review">
+            <dt>{t('today.review')}</dt>
+            <dd data-testid="due-review">{counts.review}</dd>
+          </div>
+          <div className="due-kind kind-new">
+            <dt>{t('today.new')}</dt>
+            <dd data-testid="due-new">{counts.new}</dd>
+          </div>
+        </dl>
+        {canStart ? (
+          <div className="start-row">
+            <button ref={startButton} type="button" className="button button-primary button-large" data-testid="start-review" onClick={start}>
+              {t('today.start')}
+            </button>
+            <span className="hint">
+              <Kbd>Enter</Kbd> {t('today.startHint')}
+            </span>
+          </div>
+        ) : (
+          <p className="today-done" data-testid="today-done">
+            {summary.totalCards === 0 ? t('today.empty') : t('today.allDone')}
+          </p>
+        )}
+      </div>
+      <ul className="today-stats">
+        <li data-testid="streak">{t('today.streak', { count: summary.streak })}</li>
+        <li data-testid="reviewed-today">{t('today.reviewedToday', { count: summary.reviewedToday })}</li>
+        <li>{t('today.totalCards', { count: summary.totalCards })}</li>
+      </ul>
+    </section>
+  );
+}
