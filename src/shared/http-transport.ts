@@ -20,7 +20,7 @@ export function createHttpTransport(baseUrl: string, token: string): Transport {
     source = new EventSource(url);
     for (const name of Object.keys(eventSchemas) as EventName[]) {
       source.addEventListener(name, (e) => {
-        const payload = JSON.parse((e as MessageEvent<string>).data) as unknown;
+        const payload = JSON.parse((e as unknown as { data: string }).data) as unknown;
         listeners.get(name)?.forEach((l) => l(payload));
       });
     }
