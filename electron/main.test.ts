@@ -109,7 +109,8 @@ describe('Electron main: the API over IPC', () => {
 
   it('has one api channel, reaching a handler for every method of the contract', async () => {
     expect([...fake.ipcMain.handlers.keys()]).toEqual(['api']);
-    await expect(callAsUi('review.today', {})).resolves.toMatchObject({ ok: true, value: { dueNow: expect.any(Number) } });
+    const today = await callAsUi('review.today', {});
+    expect(today.ok && (today.value as { dueNow: number }).dueNow).toBeGreaterThan(0); // the built-in deck
     await expect(callAsUi('app.info', {})).resolves.toMatchObject({ ok: true, value: { host: 'electron', dataDir: userData } });
     await expect(callAsUi('settings.set', { newPerDay: 12 })).resolves.toMatchObject({ ok: true, value: { newPerDay: 12 } });
     await expect(callAsUi('fs.readFile', { path: '/etc/passwd' })).resolves.toMatchObject({ ok: false, error: { code: 'unknown-method' } });

@@ -1,7 +1,8 @@
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { app, BrowserWindow, ipcMain, Menu, net, protocol, session, shell } from 'electron';
-import { createServices, type Services } from './services/index';
+import type { Services } from './services/index';
+import { createHostServices } from './host-services';
 import type { CallContext } from './services/dispatch';
 import { registerApi, sendEvent } from './ipc';
 import { buildMenuTemplate } from './menu';
@@ -65,7 +66,7 @@ function installMenu(): void {
 async function start(): Promise<void> {
   denyPermissions(session.defaultSession);
   installContentSecurityPolicy(session.defaultSession, protocol, net, { rendererDir, dev: Boolean(devServerUrl) });
-  services = createServices({
+  services = createHostServices({
     dataDir: app.getPath('userData'),
     host: 'electron',
     appVersion: app.getVersion(),

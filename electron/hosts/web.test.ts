@@ -72,6 +72,9 @@ describe('browser host over the HTTP transport', () => {
     expect(info).toMatchObject({ host: 'browser', dataDir, databaseProblem: null });
     const today = await client.api['review.today']({});
     expect(today.dueNow).toBe(today.counts.learning + today.counts.review + today.counts.new);
+    // The built-in deck is loaded on first launch, so a fresh data directory has cards due.
+    expect(today.dueNow).toBeGreaterThan(0);
+    expect((await client.api['decks.list']({})).some((deck) => deck.builtIn && deck.cards > 0)).toBe(true);
     const settings = await client.api['settings.set']({ newPerDay: 7 });
     expect(settings.newPerDay).toBe(7);
     await expect(client.api['settings.get']({})).resolves.toMatchObject({ newPerDay: 7 });

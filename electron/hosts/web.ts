@@ -8,7 +8,7 @@ import { parseArgs } from 'node:util';
 import { httpProtocol } from '../../src/shared/bridge';
 import type { Envelope, ErrorCode } from '../../src/shared/errors';
 import type { CallContext } from '../services/dispatch';
-import { createServices } from '../services/index';
+import { createHostServices } from '../host-services';
 import { contentSecurityPolicy } from '../security';
 import { plain, serveStatic } from './web-static';
 
@@ -101,7 +101,7 @@ export async function startWebHost(options: WebHostOptions & { maxBodyBytes?: nu
       for (const stream of streams) stream.write(frame);
     },
   };
-  const services = createServices({
+  const services = createHostServices({
     dataDir: options.dataDir,
     host: 'browser',
     appVersion: appVersion(),
