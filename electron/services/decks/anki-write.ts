@@ -120,8 +120,11 @@ export interface ApkgExportResult {
 export function writeApkg(deck: DeckForExport, options: ApkgExportOptions = {}): ApkgExportResult {
   const now = options.now ?? Date.now();
   const nowSeconds = Math.floor(now / 1000);
-  const crt = Math.floor(nowSeconds / DAY_SECONDS) * DAY_SECONDS;
   const withSchedule = options.includeSchedule ?? false;
+  // Review due dates are day numbers from the collection's creation day, so it must not be later than any of them.
+  let earliest = nowSeconds;
+  if (withSchedule) for (const note of deck.notes) for (const card of note.cards ?? []) if (card.state === 2) earliest = Math.min(earliest, Math.floor(card.due / 1000));
+  const crt = Math.floor(earliest / DAY_SECONDS) * DAY_SECONDS;
   const db = new Database(':memory:');
   try {
     db.exec(SCHEMA_11);
