@@ -21,6 +21,11 @@ describe('renderMarkdown', () => {
     expect(root.querySelector('annotation')?.textContent).toBe('O(L \\cdot d)');
   });
 
+  it('closes emphasis before Korean particles', () => {
+    const root = parse(renderMarkdown('값은 **GPU 전역 메모리(HBM)**에 보관합니다.'));
+    expect(root.querySelector('strong')?.textContent).toBe('GPU 전역 메모리(HBM)');
+  });
+
   it('shows a bad formula as an inline, escaped error and keeps the rest of the card', () => {
     const root = parse(renderMarkdown('before $\\frac{1}{<img src=x onerror=alert(1)>$ after'));
     const error = root.querySelector('.katex-error');

@@ -1,5 +1,6 @@
 import MarkdownIt from 'markdown-it';
 import katex from 'katex';
+import cjkFriendly from 'markdown-it-cjk-friendly';
 import katexPluginModule from '@vscode/markdown-it-katex';
 import { escapeHtml, sanitizeHtml } from './sanitize';
 
@@ -15,6 +16,8 @@ export const diagramSourceClass = 'mermaid-source';
 function createRenderer(): Renderer {
   // html: false — raw HTML in a note shows as text, never as markup.
   const md = new MarkdownIt({ html: false, linkify: true, typographer: false });
+  // CommonMark does not close `**bold(x)**에` before a Hangul letter; Korean notes do that a lot.
+  md.use(cjkFriendly);
   md.use(katexPlugin, {
     // The plugin ships its own older KaTeX; use the one whose CSS the app loads.
     katex,

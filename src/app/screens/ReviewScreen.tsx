@@ -13,7 +13,7 @@ const gradeNames = { 1: 'review.grade.1', 2: 'review.grade.2', 3: 'review.grade.
 
 /** The review loop: question, Space/Enter for the answer, 1–4 to grade, u to undo; the summary at the end. */
 export function ReviewScreen() {
-  const { t, locale, navigate } = useApp();
+  const { t, navigate } = useApp();
   const session = useReviewSession();
   const { phase, card, busy } = session;
   const showAnswerButton = useRef<HTMLButtonElement>(null);
@@ -108,15 +108,15 @@ export function ReviewScreen() {
       </header>
 
       <article className="card" data-card-id={card.cardId}>
-        <Markdown key={`front-${card.cardId}`} source={card.front} className="card-front" testId="card-front" lang={locale} />
+        <Markdown key={`front-${card.cardId}`} source={card.front} className="card-front" testId="card-front" />
         {phase === 'answer' && (
           <div ref={answerRegion} className="card-back" data-testid="card-back" tabIndex={-1} aria-label={t('review.answer')}>
             <hr className="card-divider" />
-            <Markdown key={`back-${card.cardId}`} source={card.back} className="card-answer" lang={locale} />
+            <Markdown key={`back-${card.cardId}`} source={card.back} className="card-answer" />
             {card.context.trim() !== '' && (
               <details className="card-context" open>
                 <summary>{t('review.context')}</summary>
-                <Markdown key={`context-${card.cardId}`} source={card.context} lang={locale} />
+                <Markdown key={`context-${card.cardId}`} source={card.context} />
               </details>
             )}
             <AnswerExtras card={card} />
