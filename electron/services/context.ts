@@ -2,6 +2,7 @@ import type Database from 'better-sqlite3';
 import type { Sql } from './store/sql';
 import type { SettingsStore } from './settings/settings-store';
 import type { Scheduler } from './scheduler/fsrs';
+import type { EngineHost } from './experiments/engine-host';
 
 /** What every service handler gets: one open database and the clock and place it runs in. */
 export interface ServiceContext {
@@ -19,4 +20,6 @@ export interface ServiceContext {
   dataDir: string;
   /** Where built-in decks and other packaged files live, when the host knows. */
   resourcesDir: string | null;
+  /** Where experiments run (hidden engine window, Dawn worker); none: CPU reference only. */
+  engineHost?: EngineHost | null;
 }

@@ -5,6 +5,7 @@ import { deckListHandlers } from './review/deck-list';
 import { deckExchangeHandlers } from './decks/exchange-handlers';
 import { settingsHandlers } from './settings/settings-handlers';
 import { libraryHandlers } from './library/library-handlers';
+import { experimentHandlersFor } from './experiments/handlers';
 
 /** The handlers that need an open database. `app.*` is answered by createServices (it works without one). */
 export type DatabaseHandlers = Omit<Handlers, 'app.info' | 'app.resetDatabase'>;
@@ -20,5 +21,6 @@ export function createHandlers(ctx: ServiceContext): DatabaseHandlers {
     ...deckListHandlers(ctx),
     ...deckExchangeHandlers(ctx),
     ...libraryHandlers(ctx),
+    ...experimentHandlersFor(ctx),
   };
 }

@@ -11,6 +11,8 @@ import { localTimeZone } from './scheduler/study-day';
 import { createSettingsStore } from './settings/settings-store';
 import { databaseFileName, moveAside, openDatabase } from './store/database';
 import { createSql } from './store/sql';
+import { disposeExperimentService } from './experiments/handlers';
+import type { EngineHost } from './experiments/engine-host';
 
 export type { ServiceContext } from './context';
 
@@ -30,6 +32,8 @@ export interface ServiceOptions {
    * loading the built-in decks goes here.
    */
   onOpen?: (ctx: ServiceContext) => void;
+  /** Where experiments run: the hidden engine window (Electron) or a Dawn worker (browser host). */
+  engineHost?: EngineHost;
 }
 
 export type DatabaseProblem = NonNullable<AppInfo['databaseProblem']>;
@@ -67,6 +71,7 @@ function createContext(db: Database.Database, options: ServiceOptions): ServiceC
     timeZone: options.timeZone ?? localTimeZone(),
     dataDir: options.dataDir,
     resourcesDir: options.resourcesDir ?? null,
+    engineHost: options.engineHost ?? null,
   };
 }
 
@@ -102,6 +107,8 @@ export function createServices(options: ServiceOptions): Services {
     }
   };
   const close = () => {
+    // The run service stops its run (and the engine host) before its database closes.
+    if (context) void disposeExperimentService(context.db);
     context?.db.close();
     context = null;
     areaHandlers = null;

@@ -26,6 +26,11 @@ export interface ExperimentMeta<P extends Record<string, unknown> = Record<strin
   /** Defaults finish in seconds on a software GPU; bounds keep a run within the device. */
   params: z.ZodType<P>;
   fields: readonly ParamField[];
+  /**
+   * True when the experiment can run on the float64 CPU reference (small sizes only) when there is
+   * no GPU adapter; such a run is labelled backend 'cpu-reference'.
+   */
+  cpuReference: boolean;
 }
 
 export interface Series {
@@ -72,4 +77,6 @@ export type ProgressFn = (fraction: number, message: string) => void;
 
 export interface Experiment<P extends Record<string, unknown> = Record<string, unknown>> extends ExperimentMeta<P> {
   run(engine: EngineContext, params: P, progress: ProgressFn, signal: AbortSignal): Promise<ExperimentResult>;
+  /** The float64 CPU stand-in for a missing GPU (only when `cpuReference`); small sizes only. */
+  runReference?(params: P, progress: ProgressFn, signal: AbortSignal): Promise<ExperimentResult>;
 }

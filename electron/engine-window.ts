@@ -1,0 +1,66 @@
+import { BrowserWindow, ipcMain, type IpcMainEvent, type WebPreferences } from 'electron';
+import type { FromEngine } from '../src/experiments/engine-protocol';
+import { createChannelEngineHost, type ChannelEngineHost } from './services/experiments/channel-host';
+
+export interface EngineWindowOptions {
+  /** out/renderer/engine-page/index.html */
+  pageFile: string;
+  /** out/preload/enginePreload.cjs (electron/engine-preload.ts) */
+  preloadPath: string;
+  /** The app's one secure webPreferences builder (contextIsolation, sandbox, no node). */
+  secureWebPreferences(extra: WebPreferences): WebPreferences;
+  /** Lets tests inject faults (?faults=1); never set in a release. */
+  allowFaults?: boolean;
+}
+
+/**
+ * EngineHost over a hidden, sandboxed BrowserWindow running src/engine-page (WebGPU from
+ * navigator.gpu). Created on first use; a crashed, hung or device-lost renderer fails the run with
+ * that reason and is replaced at the next run. All the logic is in channel-host.ts; this is glue.
+ */
+export function createEngineWindowHost(options: EngineWindowOptions): ChannelEngineHost {
+  return createChannelEngineHost((events) => {
+    const window = new BrowserWindow({
+      show: false,
+      width: 400,
+      height: 300,
+      webPreferences: options.secureWebPreferences({ preload: options.preloadPath, backgroundThrottling: false }),
+    });
+    const contents = window.webContents;
+    const queue: unknown[] = [];
+    let ready = false;
+    let ended = false;
+    const end = (reason: string): void => {
+      if (ended) return;
+      ended = true;
+      ipcMain.removeListener('engine:message', onMessage);
+      events.died(reason);
+      if (!window.isDestroyed()) window.destroy();
+    };
+    // Only this window's main frame may speak for the engine.
+    const onMessage = (event: IpcMainEvent, message: FromEngine): void => {
+      if (event.sender !== contents || event.senderFrame !== contents.mainFrame) return;
+      if (message.type === 'ready') {
+        ready = true;
+        for (const queued of queue.splice(0)) contents.send('engine:request', queued);
+      }
+      events.message(message);
+    };
+    ipcMain.on('engine:message', onMessage);
+    contents.on('render-process-gone', (_event, details) => end(`The engine renderer ${details.reason === 'crashed' ? 'crashed' : `stopped (${details.reason})`}`));
+    contents.on('unresponsive', () => end('The engine renderer stopped responding'));
+    window.on('closed', () => end('The engine window was closed'));
+    void window.loadFile(options.pageFile, options.allowFaults ? { query: { faults: '1' } } : undefined);
+    return {
+      post(message) {
+        if (ready) contents.send('engine:request', message);
+        else queue.push(message);
+      },
+      dispose() {
+        ended = true;
+        ipcMain.removeListener('engine:message', onMessage);
+        if (!window.isDestroyed()) window.destroy();
+      },
+    };
+  });
+}

@@ -1,0 +1,64 @@
+/**
+ * The engine dump contracts of issue 3, for checking the kernels from outside (numpy, another
+ * implementation): raw little-endian float32 files and a meta.json. Runs in-process on Dawn.
+ */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { AppError } from '../../src/shared/errors';
+import { decodeBothWays } from '../../src/engine/decode/decode';
+import { createDawnEngine } from './dawn';
+
+type Values = Record<string, string | boolean>;
+
+function integer(values: Values, key: string, fallback?: number): number {
+  const raw = values[key];
+  if (raw === undefined || raw === true) {
+    if (fallback !== undefined) return fallback;
+    throw new AppError('invalid-args', `--${key} N is required`);
+  }
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < 0) throw new AppError('invalid-args', `--${key} must be a non-negative integer, got '${String(raw)}'`);
+  return value;
+}
+
+function directory(values: Values): string {
+  const dir = values.dump;
+  if (typeof dir !== 'string') throw new AppError('invalid-args', '--dump DIR is required');
+  mkdirSync(dir, { recursive: true });
+  return dir;
+}
+
+/** Writes a Float32Array as little-endian bytes whatever the host's byte order. */
+export function writeFloat32(file: string, data: Float32Array): void {
+  const bytes = new Uint8Array(data.length * 4);
+  const view = new DataView(bytes.buffer);
+  for (let i = 0; i < data.length; i++) view.setFloat32(i * 4, data[i], true);
+  writeFileSync(file, bytes);
+}
+
+/** `prove decode --tokens T --seed S --dump DIR`: decodes T tokens with and without the cache. */
+export async function dumpDecode(values: Values): Promise<void> {
+  const tokens = integer(values, 'tokens');
+  const seed = integer(values, 'seed', 0);
+  const dir = directory(values);
+  if (tokens < 1 || tokens > 4096) throw new AppError('invalid-args', '--tokens must be between 1 and 4096');
+  const engine = await createDawnEngine();
+  try {
+    const run = await decodeBothWays(engine, { tokens, seed });
+    writeFileSync(join(dir, 'tokens_cache.json'), JSON.stringify(run.tokensCache));
+    writeFileSync(join(dir, 'tokens_nocache.json'), JSON.stringify(run.tokensNoCache));
+    writeFloat32(join(dir, 'logits_cache.f32'), run.logitsCache);
+    writeFloat32(join(dir, 'logits_nocache.f32'), run.logitsNoCache);
+    process.stdout.write(
+      `${JSON.stringify({ tokens, seed, vocab: run.config.vocab, tokensMatch: run.tokensMatch, maxLogitDifference: run.maxLogitDifference, cacheMsPerToken: run.cacheMsPerToken, noCacheMsPerToken: run.noCacheMsPerToken })}\n`,
+    );
+  } finally {
+    engine.close();
+  }
+}
+
+/** `prove attention --n N --d D --heads H [--causal] --seed S --dump DIR [--backward]`. */
+export async function dumpAttention(values: Values): Promise<void> {
+  void values;
+  throw new AppError('internal', 'attention dump: waiting for the attention engine');
+}

@@ -1,0 +1,105 @@
+import type Database from 'better-sqlite3';
+import type { RunRecord, RunResult, RunStatus } from '../../../src/shared/contract';
+import type { DeviceInfo } from '../../../src/engine/device-info';
+
+interface Row {
+  id: number;
+  experiment_id: string;
+  note_id: number | null;
+  params: string;
+  device: string | null;
+  status: string;
+  error: string | null;
+  verdict: string | null;
+  result?: string | null;
+  started_at: number;
+  finished_at: number | null;
+  wall_ms: number | null;
+}
+
+function toRecord(row: Row): RunRecord {
+  return {
+    id: row.id,
+    experimentId: row.experiment_id,
+    noteId: row.note_id,
+    params: JSON.parse(row.params) as Record<string, unknown>,
+    device: row.device ? (JSON.parse(row.device) as RunRecord['device']) : null,
+    status: row.status as RunStatus,
+    error: row.error ? (JSON.parse(row.error) as RunRecord['error']) : null,
+    verdict: row.verdict ? (JSON.parse(row.verdict) as RunRecord['verdict']) : null,
+    startedAt: row.started_at,
+    finishedAt: row.finished_at,
+    wallMs: row.wall_ms,
+    result: row.result ? (JSON.parse(row.result) as RunResult) : null,
+  };
+}
+
+// The verdict is pulled out with json_extract so that history lists never parse whole results.
+const listColumns = `id, experiment_id, note_id, params, device, status, error, json_extract(result, '$.verdict') AS verdict,
+  started_at, finished_at, wall_ms`;
+
+/** The experiment_runs table (migration 001): one row per run, the result as JSON. */
+export class RunStore {
+  constructor(private readonly db: Database.Database) {}
+
+  insert(run: { experimentId: string; noteId: number | null; params: Record<string, unknown>; startedAt: number }): number {
+    const info = this.db
+      .prepare(`INSERT INTO experiment_runs (experiment_id, note_id, params, status, started_at) VALUES (?, ?, ?, 'queued', ?)`)
+      .run(run.experimentId, run.noteId, JSON.stringify(run.params), run.startedAt);
+    return Number(info.lastInsertRowid);
+  }
+
+  markRunning(id: number, startedAt: number): void {
+    // A run that ends while the app closes its database has nowhere to be recorded.
+    if (!this.db.open) return;
+    this.db.prepare(`UPDATE experiment_runs SET status = 'running', started_at = ? WHERE id = ?`).run(startedAt, id);
+  }
+
+  finishDone(id: number, result: RunResult, finishedAt: number): void {
+    // A run that ends while the app closes its database has nowhere to be recorded.
+    if (!this.db.open) return;
+    this.db
+      .prepare(`UPDATE experiment_runs SET status = 'done', device = ?, result = ?, error = NULL, finished_at = ?, wall_ms = ? WHERE id = ?`)
+      .run(JSON.stringify(result.device), JSON.stringify(result), finishedAt, result.timings.wallMs, id);
+  }
+
+  finishFailed(id: number, status: 'failed' | 'cancelled', error: { code: string; message: string }, finishedAt: number, device?: DeviceInfo): void {
+    // A run that ends while the app closes its database has nowhere to be recorded.
+    if (!this.db.open) return;
+    this.db
+      .prepare(
+        `UPDATE experiment_runs SET status = ?, error = ?, device = COALESCE(?, device), finished_at = ?,
+           wall_ms = ? - started_at WHERE id = ?`,
+      )
+      .run(status, JSON.stringify(error), device ? JSON.stringify(device) : null, finishedAt, finishedAt, id);
+  }
+
+  /** Runs left queued or running by a previous process that ended mid-run. */
+  failInterrupted(finishedAt: number): number {
+    const error = JSON.stringify({ code: 'experiment-failed', message: 'ProofDeck closed while this run was in progress' });
+    return this.db
+      .prepare(`UPDATE experiment_runs SET status = 'failed', error = ?, finished_at = ? WHERE status IN ('queued', 'running')`)
+      .run(error, finishedAt).changes;
+  }
+
+  get(id: number): RunRecord | null {
+    const row = this.db.prepare(`SELECT ${listColumns}, result FROM experiment_runs WHERE id = ?`).get(id) as Row | undefined;
+    return row ? toRecord(row) : null;
+  }
+
+  list(filter: { experimentId?: string; noteId?: number; limit: number }): RunRecord[] {
+    const where: string[] = [];
+    const values: (string | number)[] = [];
+    if (filter.experimentId !== undefined) {
+      where.push('experiment_id = ?');
+      values.push(filter.experimentId);
+    }
+    if (filter.noteId !== undefined) {
+      where.push('note_id = ?');
+      values.push(filter.noteId);
+    }
+    const sql = `SELECT ${listColumns} FROM experiment_runs ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
+      ORDER BY started_at DESC, id DESC LIMIT ?`;
+    return (this.db.prepare(sql).all(...values, filter.limit) as Row[]).map(toRecord);
+  }
+}

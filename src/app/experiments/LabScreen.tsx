@@ -1,0 +1,153 @@
+import { useCallback, useEffect, useState } from 'react';
+import type { RunRecord } from '../../shared/contract';
+import { catalog } from '../../experiments/catalog';
+import type { ExperimentMeta } from '../../experiments/types';
+import { useApp } from '../AppContext';
+import type { ScreenProps } from '../screen-types';
+import { ParamsForm } from './ParamsForm';
+import { RunHistory } from './RunHistory';
+import { RunOutcome } from './ResultView';
+import { RunProgress } from './ProveItPanel';
+import { useExperimentRun } from './useExperimentRun';
+import './experiments.css';
+
+function value(v: unknown): string {
+  if (v === null || v === undefined) return '—';
+  if (typeof v === 'number') return Number.isInteger(v) ? v.toLocaleString() : Number(v.toPrecision(4)).toLocaleString();
+  return String(v);
+}
+
+/** Finished runs side by side: one column per run (device, date), one row per metric. */
+function Comparison({ runs }: { runs: RunRecord[] }) {
+  const { t, locale } = useApp();
+  const keys = [...new Set(runs.flatMap((run) => Object.keys(run.result?.metrics ?? {})))];
+  const when = new Intl.DateTimeFormat(locale, { dateStyle: 'short', timeStyle: 'short' });
+  return (
+    <div className="experiment-table-scroll">
+      <table className="experiment-compare" data-testid="experiment-compare">
+        <thead>
+          <tr>
+            <th scope="col">{t('experiments.lab.metric')}</th>
+            {runs.map((run) => (
+              <th key={run.id} scope="col">
+                #{run.id} {run.device?.name ?? ''}
+                <br />
+                <span className="experiment-muted">{when.format(run.startedAt)}</span>
+              </th>
+            ))}
+          </tr>
+        </thead>
+        <tbody>
+          <tr>
+            <th scope="row">{t('experiments.holds')}</th>
+            {runs.map((run) => (
+              <td key={run.id}>{run.result ? (run.result.verdict.holds ? '✓' : '✗') : '—'}</td>
+            ))}
+          </tr>
+          {keys.map((key) => (
+            <tr key={key}>
+              <th scope="row">{key}</th>
+              {runs.map((run) => (
+                <td key={run.id}>{value(run.result?.metrics[key])}</td>
+              ))}
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
+  );
+}
+
+function ExperimentLab({ meta }: { meta: ExperimentMeta }) {
+  const { api, t, locale } = useApp();
+  const [params, setParams] = useState<Record<string, unknown>>(() => meta.params.parse({}) as Record<string, unknown>);
+  const [history, setHistory] = useState<RunRecord[]>([]);
+  const [shown, setShown] = useState<RunRecord | null>(null);
+  const [selected, setSelected] = useState<Map<number, RunRecord>>(new Map());
+
+  const refresh = useCallback(async () => setHistory(await api['experiments.history']({ experimentId: meta.id, limit: 50 })), [api, meta.id]);
+  const { state, start, cancel, reset } = useExperimentRun(() => void refresh());
+  useEffect(() => {
+    setParams(meta.params.parse({}) as Record<string, unknown>);
+    setShown(null);
+    setSelected(new Map());
+    reset();
+    void refresh();
+  }, [meta, refresh, reset]);
+
+  const toggle = async (run: RunRecord) => {
+    const next = new Map(selected);
+    if (next.has(run.id)) next.delete(run.id);
+    else next.set(run.id, await api['experiments.get']({ runId: run.id }));
+    setSelected(next);
+  };
+  const busy = state.phase === 'starting' || state.phase === 'running';
+  const outcome = state.record ?? shown;
+  return (
+    <div className="lab-experiment">
+      <h2>{meta.title[locale]}</h2>
+      <p className="experiment-claim">
+        <span className="experiment-label">{t('experiments.claim')}</span> {meta.claim[locale]}
+      </p>
+      <ParamsForm meta={meta} values={params} onChange={setParams} disabled={busy} />
+      <div className="lab-actions">
+        <button
+          type="button"
+          className="primary"
+          data-testid="prove-it"
+          disabled={busy}
+          onClick={() => {
+            setShown(null);
+            void start({ experimentId: meta.id, params });
+          }}
+        >
+          {t('experiments.proveIt')}
+        </button>
+        {meta.cpuReference ? (
+          <button type="button" disabled={busy} onClick={() => void start({ experimentId: meta.id, params, backend: 'cpu-reference' })}>
+            {t('experiments.runOnCpu')}
+          </button>
+        ) : null}
+      </div>
+      {busy ? <RunProgress fraction={state.fraction} message={state.message} queued={state.phase === 'starting'} onCancel={() => void cancel()} /> : null}
+      {!busy && outcome ? <RunOutcome record={outcome} /> : null}
+      <h3>{t('experiments.history')}</h3>
+      <p className="experiment-muted">{t('experiments.lab.compareHint')}</p>
+      <RunHistory runs={history} onOpen={async (run) => setShown(await api['experiments.get']({ runId: run.id }))} selected={new Set(selected.keys())} onToggle={(run) => void toggle(run)} />
+      {selected.size >= 2 ? (
+        <>
+          <h3>{t('experiments.lab.compare')}</h3>
+          <Comparison runs={[...selected.values()]} />
+        </>
+      ) : null}
+    </div>
+  );
+}
+
+/** The Lab: every experiment, to run freely with any params and to compare runs across devices. */
+export function LabScreen({ params }: ScreenProps) {
+  const { t, locale } = useApp();
+  const initial = typeof params.experiment === 'string' ? params.experiment : catalog[0].id;
+  const [selectedId, setSelectedId] = useState(initial);
+  const meta = catalog.find((m) => m.id === selectedId) ?? catalog[0];
+  return (
+    <div className="lab-screen">
+      <h1>{t('experiments.lab.title')}</h1>
+      <p className="experiment-muted">{t('experiments.lab.intro')}</p>
+      <div className="lab-layout">
+        <nav className="lab-list" aria-label={t('experiments.lab.title')}>
+          <ul>
+            {catalog.map((m) => (
+              <li key={m.id}>
+                <button type="button" aria-current={m.id === meta.id ? 'true' : undefined} onClick={() => setSelectedId(m.id)} data-experiment={m.id}>
+                  {m.title[locale]}
+                </button>
+              </li>
+            ))}
+          </ul>
+        </nav>
+        <ExperimentLab meta={meta} />
+      </div>
+    </div>
+  );
+}
