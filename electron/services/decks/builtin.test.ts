@@ -1,0 +1,210 @@
+import { cpSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type Database from 'better-sqlite3';
+import { afterEach, describe, expect, it } from 'vitest';
+import { openDatabase } from '../store/database';
+import { temporaryDir } from '../store/test-fixtures';
+import { openTestServices, seoul } from '../review/test-services';
+import { applyNotesToDeck, applyParsedNotes } from './apply';
+import { readBuiltinDecks, syncBuiltinDecks, type BuiltinSyncReport } from './builtin';
+import { readMarkdownFile } from './markdown-folder';
+
+const repoResources = join(__dirname, '../../../resources');
+const seedPath = join(__dirname, '../../../../shared/seeds/000_67e3304794e832ae.txt');
+const cleanups: (() => void)[] = [];
+afterEach(() => cleanups.splice(0).forEach((cleanup) => cleanup()));
+
+function scratch(): string {
+  const { dir, remove } = temporaryDir('proofdeck-builtin-');
+  cleanups.push(remove);
+  return dir;
+}
+
+function database(): Database.Database {
+  const db = openDatabase(join(scratch(), 'proofdeck.sqlite'));
+  cleanups.unshift(() => db.close());
+  return db;
+}
+
+/** Every row a user's data lives in, to prove a call wrote nothing. */
+function contents(db: Database.Database): string {
+  return JSON.stringify(['decks', 'notes', 'cards', 'revlog'].map((table) => db.prepare(`SELECT * FROM ${table} ORDER BY 1`).all()));
+}
+
+const noteCount = readBuiltinDecks(repoResources)[0].notes.length;
+
+describe('built-in decks on first launch', () => {
+  it('loads the kv-flash deck: one note and one new card per question, due now, in file order', () => {
+    const db = database();
+    const now = Date.UTC(2026, 0, 5, 9);
+    const [report] = syncBuiltinDecks(db, repoResources, { now });
+    expect(report).toMatchObject({ key: 'kv-flash', version: 1, previousVersion: null, action: 'created', added: noteCount, updated: 0, conflicts: 0 });
+
+    const deck = db.prepare('SELECT * FROM decks').get() as { name: string; builtin_key: string; builtin_version: number };
+    expect(deck).toMatchObject({ name: '메모리·속도 최적화 (KV-Cache, Flash-Attention)', builtin_key: 'kv-flash', builtin_version: 1 });
+    const cards = db
+      .prepare('SELECT n.guid, n.translations, n.experiment_id, c.state, c.due, c.new_position FROM cards c JOIN notes n ON n.id = c.note_id ORDER BY c.new_position')
+      .all() as { guid: string; translations: string; experiment_id: string; state: number; due: number }[];
+    expect(cards).toHaveLength(noteCount);
+    expect(cards.slice(0, 3).map((card) => card.guid)).toEqual(['kv-flash:kv-cache-removes', 'kv-flash:kv-cache-cost-per-step', 'kv-flash:prefill-vs-decode']);
+    for (const card of cards) {
+      expect(card).toMatchObject({ state: 0, due: now });
+      expect(JSON.parse(card.translations).en.front).toBeTruthy();
+      expect(card.experiment_id).toBeTruthy();
+    }
+  });
+
+  it('is idempotent: a second launch writes nothing, and re-applying the same notes changes nothing', () => {
+    const db = database();
+    syncBuiltinDecks(db, repoResources, { now: 1000 });
+    const before = contents(db);
+    const [again] = syncBuiltinDecks(db, repoResources, { now: 2000 });
+    expect(again).toMatchObject({ action: 'skipped', added: 0, updated: 0 });
+    expect(contents(db)).toBe(before);
+
+    const [deck] = readBuiltinDecks(repoResources);
+    const deckId = (db.prepare('SELECT id FROM decks').get() as { id: number }).id;
+    const forced = db.transaction(() => applyNotesToDeck(db, deckId, deck.notes, { now: 3000 }))();
+    expect(forced).toMatchObject({ added: 0, updated: 0, conflicts: 0, unchanged: noteCount });
+    expect(contents(db)).toBe(before);
+  });
+
+  it('gives the built-in deck another name when a deck of the user already has its title', () => {
+    const db = database();
+    db.prepare("INSERT INTO decks (name, created, modified) VALUES ('메모리·속도 최적화 (KV-Cache, Flash-Attention)', 0, 0)").run();
+    syncBuiltinDecks(db, repoResources, { now: 1 });
+    expect(db.prepare('SELECT name FROM decks WHERE builtin_key = ?').pluck().get('kv-flash')).toBe('메모리·속도 최적화 (KV-Cache, Flash-Attention) (kv-flash)');
+  });
+});
+
+describe('a later version of a built-in deck', () => {
+  /** resources/ with the shipped deck, then rewritten as v2 by `edit`. */
+  function resources(): { dir: string; rewrite(edit: (file: string, text: string) => string): void } {
+    const dir = join(scratch(), 'resources');
+    cpSync(repoResources, dir, { recursive: true });
+    return {
+      dir,
+      rewrite(edit) {
+        for (const file of ['ko.md', 'en.md']) {
+          const path = join(dir, 'decks', 'kv-flash', file);
+          writeFileSync(path, edit(file, readFileSync(path, 'utf8').replace(/^version: 1$/m, 'version: 2')));
+        }
+      },
+    };
+  }
+
+  it('updates fixed cards by id, adds new ones, keeps progress, history, local edits and removed cards', async () => {
+    const data = scratch();
+    const shipped = resources();
+    const reports: BuiltinSyncReport[][] = [];
+    const options = { onOpen: (ctx: { db: Database.Database; now(): number }) => reports.push(syncBuiltinDecks(ctx.db, shipped.dir, { now: ctx.now() })) };
+    let app = openTestServices(data, seoul(2026, 3, 2, 9), {}, options);
+
+    // The candidate reviews the first card (in English) and rewrites one answer in their own words.
+    const card = await app.client.api['review.next']({ locale: 'en' });
+    expect(card?.front).toBe('What exactly does the KV-cache stop the model from computing?');
+    await app.client.api['review.answer']({ cardId: card!.cardId, rating: 3, durationMs: 4000 });
+    const db0 = app.services.db!;
+    const reviewed = db0.prepare('SELECT * FROM cards WHERE id = ?').get(card!.cardId);
+    const history = db0.prepare('SELECT * FROM revlog WHERE card_id = ?').all(card!.cardId);
+    expect(history).toHaveLength(1);
+    db0.prepare("UPDATE notes SET back = 'In my own words: same result, no error at all.', modified = 1 WHERE guid = 'kv-flash:flash-exact'").run();
+
+    // v2: a fixed answer, a fixed English translation, a changed card the user also edited,
+    // one new card, one card gone.
+    shipped.rewrite((file, text) => {
+      let next = text;
+      if (file === 'ko.md') {
+        next = next.replace('매 디코딩 스텝마다 **앞부분', '(v2) 매 디코딩 스텝마다 **앞부분');
+        next = next.replace('A. 아닙니다. Flash-Attention은 계산 순서와', 'A. (v2) 아닙니다. Flash-Attention은 계산 순서와');
+        next += '\n## Q. PagedAttention은 무엇을 해결하나요? {#paged-attention}\n\nA. KV-Cache 메모리의 단편화와 과다 예약.\n\n```prove kv-cache-memory\n{}\n```\n';
+      } else {
+        next = next.replace('Each row carries a **running maximum', '(v2) Each row carries a **running maximum');
+        next += '\n## Q. What does PagedAttention solve? {#paged-attention}\n\nA. Fragmentation and over-reservation of KV-cache memory.\n';
+      }
+      return next.replace(/\n## Q\. [^\n]*\{#when-each-helps\}[\s\S]*?(?=\n## Q\.)/, '\n');
+    });
+    app = app.reopen();
+
+    const report = reports.at(-1)![0];
+    expect(report).toMatchObject({ action: 'updated', previousVersion: 1, version: 2, added: 1, updated: 2, conflicts: 1, kept: 1 });
+    expect(report.unchanged).toBe(noteCount - 1 - 3);
+
+    const db = app.services.db!;
+    const note = (id: string) =>
+      db.prepare('SELECT n.*, c.id AS card_id FROM notes n JOIN cards c ON c.note_id = n.id WHERE n.guid = ?').get(`kv-flash:${id}`) as
+        | { back: string; translations: string; card_id: number }
+        | undefined;
+    // The fixed card shows the new text and keeps its schedule and history.
+    expect(note('kv-cache-removes')!.back).toMatch(/^\(v2\) 매 디코딩 스텝마다/);
+    expect(note('kv-cache-removes')!.card_id).toBe(card!.cardId);
+    expect(db.prepare('SELECT * FROM cards WHERE id = ?').get(card!.cardId)).toEqual(reviewed);
+    expect(db.prepare('SELECT * FROM revlog WHERE card_id = ?').all(card!.cardId)).toEqual(history);
+    // A translation-only fix is an update too.
+    expect(JSON.parse(note('online-softmax')!.translations).en.back).toMatch(/^\(v2\) Each row carries/);
+    // The user's own answer is not overwritten.
+    expect(note('flash-exact')!.back).toBe('In my own words: same result, no error at all.');
+    // The new card arrives new, after every card already waiting; the removed one is still there.
+    const added = db.prepare("SELECT c.* FROM cards c JOIN notes n ON n.id = c.note_id WHERE n.guid = 'kv-flash:paged-attention'").get() as { state: number; new_position: number };
+    expect(added.state).toBe(0);
+    expect(added.new_position).toBe((db.prepare('SELECT MAX(new_position) FROM cards').pluck().get() as number));
+    expect(JSON.parse(note('paged-attention')!.translations).en.front).toBe('What does PagedAttention solve?');
+    expect(note('when-each-helps')).toBeDefined();
+    expect(db.prepare('SELECT COUNT(*) FROM notes').pluck().get()).toBe(noteCount + 1);
+    expect(db.prepare("SELECT builtin_version FROM decks WHERE builtin_key = 'kv-flash'").pluck().get()).toBe(2);
+
+    // Opening again (same v2) changes nothing.
+    const settled = contents(db);
+    app = app.reopen();
+    expect(reports.at(-1)![0].action).toBe('skipped');
+    expect(contents(app.services.db!)).toBe(settled);
+    app.services.close();
+  });
+});
+
+describe('applyParsedNotes: Markdown imports', () => {
+  it('previews without writing, then imports the seed; importing it again duplicates nothing', () => {
+    const db = database();
+    const seed = readMarkdownFile(seedPath);
+    const empty = contents(db);
+    const preview = applyParsedNotes(db, '면접 노트', seed.notes, { mode: 'preview', now: 10 });
+    expect(preview).toMatchObject({ deckId: null, added: 4, updated: 0, unchanged: 0, conflicts: 0 });
+    expect(contents(db)).toBe(empty);
+
+    const first = applyParsedNotes(db, '면접 노트', seed.notes, { now: 10 });
+    expect(first).toMatchObject({ added: 4, unchanged: 0 });
+    const second = applyParsedNotes(db, '면접 노트', readMarkdownFile(seedPath).notes, { now: 20 });
+    expect(second).toMatchObject({ deckId: first.deckId, added: 0, updated: 0, unchanged: 4, conflicts: 0 });
+    expect(db.prepare('SELECT COUNT(*) FROM notes').pluck().get()).toBe(4);
+    expect(db.prepare('SELECT COUNT(*) FROM cards').pluck().get()).toBe(4);
+  });
+
+  it('reports a conflict when both sides changed, keeps the local edit, and takes the file when asked', () => {
+    const db = database();
+    const notes = readMarkdownFile(seedPath).notes;
+    applyParsedNotes(db, 'deck', notes, { now: 1 });
+    const guid = notes[2].guid;
+    db.prepare("UPDATE notes SET back = 'local edit' WHERE guid = ?").run(guid);
+    const incoming = notes.map((note) => (note.guid === guid ? { ...note, back: 'fixed upstream' } : note));
+
+    const preview = applyParsedNotes(db, 'deck', incoming, { mode: 'preview' });
+    expect(preview).toMatchObject({ conflicts: 1, updated: 0, unchanged: 3 });
+    expect(preview.conflictNotes).toEqual([{ guid, localFront: notes[2].front, incomingFront: notes[2].front }]);
+
+    applyParsedNotes(db, 'deck', incoming, { now: 2 });
+    expect(db.prepare('SELECT back FROM notes WHERE guid = ?').pluck().get(guid)).toBe('local edit');
+    const taken = applyParsedNotes(db, 'deck', incoming, { now: 3, takeIncoming: [guid] });
+    expect(taken).toMatchObject({ conflicts: 1, conflictsTaken: 1 });
+    expect(db.prepare('SELECT back FROM notes WHERE guid = ?').pluck().get(guid)).toBe('fixed upstream');
+    // Now in step with the file: the next import is quiet.
+    expect(applyParsedNotes(db, 'deck', incoming, { now: 4 })).toMatchObject({ conflicts: 0, unchanged: 4 });
+  });
+
+  it('writes nothing when a note in the batch is bad', () => {
+    const db = database();
+    const notes = readMarkdownFile(seedPath).notes;
+    const before = contents(db);
+    expect(() => applyParsedNotes(db, 'deck', [...notes, { ...notes[0] }])).toThrow(/two notes share the id/);
+    expect(contents(db)).toBe(before);
+  });
+});

@@ -1,0 +1,148 @@
+// @vitest-environment jsdom
+// (jsdom: mermaid's parser needs a DOM to load.)
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import katex from 'katex';
+import { describe, expect, it } from 'vitest';
+import { catalog, findMeta } from '../../../src/experiments/catalog';
+import { parseMarkdownDeck } from './markdown';
+import { readMarkdownFolder } from './markdown-folder';
+
+/** Content checks on the built-in deck: what a candidate would otherwise memorise wrong. */
+
+const deckDir = join(__dirname, '../../../resources/decks/kv-flash');
+const seedText = readFileSync(join(__dirname, '../../../../shared/seeds/000_67e3304794e832ae.txt'), 'utf8');
+const files = { ko: readFileSync(join(deckDir, 'ko.md'), 'utf8'), en: readFileSync(join(deckDir, 'en.md'), 'utf8') };
+const deck = readMarkdownFolder(deckDir).decks[0];
+
+/**
+ * Sentences that place the KV-cache in SRAM: the slip the seed makes ("GPU 메모리(SRAM)에
+ * 저장"). A sentence that says "not SRAM" is the correction, not the slip.
+ */
+function sramSlips(text: string): string[] {
+  const sentences = text.split(/(?<=[.!?。])\s+|\n+/);
+  return sentences.filter((sentence) => {
+    if (!/SRAM/.test(sentence) || !/(KV|캐시|cache|Key|Value|K, V)/i.test(sentence)) return false;
+    if (/(아니라|아닙니다|아님|not in SRAM|not SRAM|, not in|misconception|오해)/i.test(sentence)) return false;
+    return /(메모리\(SRAM\)|SRAM\)?에 (저장|보관|캐시)|(stored|kept|cached|lives?|resides?|held) (in|on) (the )?(on-chip )?(GPU )?(memory \()?SRAM)/i.test(sentence);
+  });
+}
+
+describe('the built-in kv-flash deck', () => {
+  it('has at least 15 cards, each in Korean and English', () => {
+    expect(deck.meta).toMatchObject({ key: 'kv-flash', language: 'ko', version: 1 });
+    expect(deck.notes.length).toBeGreaterThanOrEqual(15);
+    for (const note of deck.notes) {
+      expect(note.language).toBe('ko');
+      expect(note.front).toMatch(/[\uAC00-\uD7A3]/);
+      const english = note.translations.en;
+      expect(english, note.id).toBeDefined();
+      expect(english.front).not.toMatch(/[\uAC00-\uD7A3]/);
+      expect(english.back).not.toMatch(/[\uAC00-\uD7A3]/);
+      expect(english.back.length).toBeGreaterThan(80);
+      expect(english.context.length).toBeGreaterThan(80);
+      expect(note.context.length).toBeGreaterThan(80);
+    }
+  });
+
+  it('covers every idea of the seed note', () => {
+    const ids = deck.notes.map((note) => note.id);
+    for (const id of [
+      'kv-cache-removes',
+      'prefill-vs-decode',
+      'kv-cache-memory-formula',
+      'kv-cache-lives-in-hbm',
+      'mha-gqa-mqa',
+      'standard-attention-io-bound',
+      'flash-tiling-sram',
+      'online-softmax',
+      'flash-memory-linear',
+      'flash-io-not-flops',
+      'flash-backward-recompute',
+      'flash-exact',
+      'flash-decoding',
+      'when-each-helps',
+      'kv-flash-synergy',
+    ]) {
+      expect(ids).toContain(id);
+    }
+  });
+
+  it('asks the seed’s four interview questions word for word, each linked to an experiment', () => {
+    const seedQuestions = parseMarkdownDeck(seedText).notes.map((note) => note.front);
+    expect(seedQuestions).toHaveLength(4);
+    for (const question of seedQuestions) {
+      const note = deck.notes.find((candidate) => candidate.front === question);
+      expect(note, question).toBeDefined();
+      expect(note?.experiment).not.toBeNull();
+    }
+  });
+
+  it('links every card to an experiment of the catalog, with params its schema accepts', () => {
+    const known = catalog.map((meta) => meta.id);
+    for (const note of deck.notes) {
+      expect(note.experiment, note.id).not.toBeNull();
+      const meta = findMeta(note.experiment!.id);
+      expect(known, note.id).toContain(note.experiment!.id);
+      const parsed = meta!.params.safeParse(note.experiment!.params);
+      expect(parsed.success, `${note.id}: ${JSON.stringify(note.experiment!.params)}`).toBe(true);
+    }
+    // Every experiment backs at least one card.
+    expect(new Set(deck.notes.map((note) => note.experiment!.id))).toEqual(new Set(known));
+  });
+
+  it('never says the KV-cache is stored in SRAM, in either language (the seed’s slip)', () => {
+    // The check itself catches the seed's sentence...
+    expect(sramSlips(seedText).join('\n')).toContain('GPU 메모리(SRAM)에 저장');
+    expect(sramSlips('The KV-cache is stored in SRAM between steps.')).toHaveLength(1);
+    // ...and finds nothing in the deck.
+    expect(sramSlips(files.ko)).toEqual([]);
+    expect(sramSlips(files.en)).toEqual([]);
+    const location = deck.notes.find((note) => note.id === 'kv-cache-lives-in-hbm')!;
+    expect(location.back).toMatch(/SRAM이 아니라 GPU 전역 메모리\(HBM/);
+    expect(location.translations.en.back).toMatch(/lives in \*\*GPU global memory \(HBM\)\*\*, not in SRAM/);
+  });
+
+  it('states the facts interviewers check', () => {
+    const byId = new Map(deck.notes.map((note) => [note.id, note]));
+    const both = (id: string): string => {
+      const note = byId.get(id)!;
+      return `${note.back}\n${note.translations.en.back}`;
+    };
+    expect(both('kv-cache-memory-formula')).toContain('2 \\cdot L \\cdot h_{kv} \\cdot d_h \\cdot T \\cdot b');
+    // 2 · 32 layers · 32 heads · 128 dims · 2 bytes = 524,288 bytes per token; 4,096 tokens = 2 GiB.
+    expect(2 * 32 * 32 * 128 * 2).toBe(524_288);
+    expect(524_288 * 4096).toBe(2 * 1024 ** 3);
+    expect(both('kv-cache-memory-formula')).toContain('524{,}288');
+    expect(byId.get('flash-memory-linear')!.translations.en.back).toMatch(/\$O\(N\^2\)\$ to \$O\(N\)\$/);
+    expect(byId.get('flash-memory-linear')!.translations.en.back).toMatch(/still \*\*read\*\* from HBM and the output O is still \*\*written\*\*/);
+    expect(byId.get('flash-io-not-flops')!.translations.en.back).toMatch(/^No\..*\*\*more FLOPs\*\*/s);
+    expect(byId.get('flash-backward-recompute')!.translations.en.back).toContain('\\exp\\big(S_{ij} - \\mathrm{lse}_i\\big)');
+    expect(byId.get('flash-exact')!.translations.en.back).toMatch(/^No\./);
+    expect(byId.get('flash-decoding')!.translations.en.back).toMatch(/partial output \$O_c\$ and its logsumexp/);
+  });
+
+  it('renders every formula with KaTeX and the diagram with mermaid 12', async () => {
+    let formulas = 0;
+    for (const text of [files.ko, files.en]) {
+      const prose = text.replace(/```[\s\S]*?```/g, '').replace(/`[^`\n]*`/g, '');
+      for (const match of prose.matchAll(/\$\$([\s\S]+?)\$\$|\$([^$\n]+?)\$/g)) {
+        const tex = match[1] ?? match[2];
+        expect(() => katex.renderToString(tex, { throwOnError: true, displayMode: match[1] !== undefined }), tex).not.toThrow();
+        formulas++;
+      }
+    }
+    expect(formulas).toBeGreaterThan(60);
+
+    const mermaid = (await import('mermaid')).default;
+    mermaid.initialize({ startOnLoad: false, securityLevel: 'strict' });
+    const withDiagram = deck.notes.filter((note) => note.back.includes('```mermaid'));
+    expect(withDiagram.map((note) => note.id)).toEqual(['flash-faster-io']);
+    for (const back of [withDiagram[0].back, withDiagram[0].translations.en.back]) {
+      const source = /```mermaid\n([\s\S]*?)\n```/.exec(back)![1];
+      await expect(mermaid.parse(source)).resolves.toMatchObject({ diagramType: 'flowchart-v2' });
+    }
+    // The check can fail: an unquoted label with parentheses is a mermaid parse error.
+    await expect(mermaid.parse('graph TD\n  A[Compute P = softmax(S)] --> B\n')).rejects.toThrow(/Parse error/);
+  });
+});
