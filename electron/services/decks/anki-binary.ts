@@ -1,4 +1,5 @@
 import { Decompress, decompress } from 'fzstd';
+import { AppError } from '../../../src/shared/errors';
 import { invalid, tooLarge } from './types';
 
 /**
@@ -55,7 +56,7 @@ function zstdStream(data: Uint8Array, maxBytes: number, what: string): Uint8Arra
       stream.push(data.subarray(offset, Math.min(data.length, offset + step)), offset + step >= data.length);
     }
   } catch (e) {
-    if (e instanceof Error && e.name === 'AppError') throw e;
+    if (e instanceof AppError) throw e;
     throw invalid('zstd', `${what} is damaged (${e instanceof Error ? e.message : String(e)})`, { file: what });
   }
   if (!done && total === 0) throw invalid('zstd', `${what} is damaged or empty`, { file: what });

@@ -1,4 +1,5 @@
 import type Database from 'better-sqlite3';
+import { AppError } from '../../../src/shared/errors';
 import type { ExchangeMedia, ExchangeNote, ImportWarning, ParsedImport } from './types';
 import { decodeUtf8, importLimits, invalid, warn } from './types';
 import { readZip } from './zip';
@@ -49,7 +50,7 @@ function readMediaMap(files: Map<string, Uint8Array>, version: number): Map<stri
   try {
     parsed = JSON.parse(decodeUtf8(raw, 'media'));
   } catch (e) {
-    if (e instanceof Error && e.name === 'AppError') throw e;
+    if (e instanceof AppError) throw e;
     throw invalid('apkg-media-map', 'the media list of this Anki file is not valid JSON');
   }
   if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) throw invalid('apkg-media-map', 'the media list of this Anki file is malformed');
@@ -115,6 +116,10 @@ export function readApkg(bytes: Uint8Array, now = Date.now()): ParsedImport {
   const db = openCollection(collection.bytes, collection.name);
   try {
     return readCollection(db, files, version, now);
+  } catch (e) {
+    if (e instanceof AppError) throw e;
+    // A damaged page or a column of the wrong type surfaces as an SQLite or type error half-way.
+    throw invalid('not-anki', `the Anki collection is damaged (${e instanceof Error ? e.message : String(e)})`);
   } finally {
     db.close();
   }
@@ -156,7 +161,10 @@ function readCollection(db: Database.Database, files: Map<string, Uint8Array>, v
     const cards = cardsByNote.get(row.id) ?? [];
     note.cards = [];
     note.reviews = [];
+    const ords = new Set<number>();
     for (const card of cards) {
+      if (ords.has(card.ord)) continue; // a damaged collection; ProofDeck keeps one card per ord
+      ords.add(card.ord);
       deckVotes.set(card.did, (deckVotes.get(card.did) ?? 0) + 1);
       const reviews = reviewsByCard.get(card.id) ?? [];
       const lastReview = reviews.length ? reviews[reviews.length - 1].id : null;

@@ -1,6 +1,6 @@
 import type Database from 'better-sqlite3';
 import type { ExchangeNote, ParsedImport } from './types';
-import { decodeUtf8, importLimits, tooLarge, unsupported } from './types';
+import { decodeUtf8, importLimits, invalid, tooLarge, unsupported } from './types';
 import { readProofdeck, writeProofdeck } from './proofdeck';
 import { readApkg } from './anki-read';
 import { writeApkg } from './anki-write';
@@ -83,7 +83,15 @@ export function previewImport(db: Database.Database, bytes: Uint8Array, options:
 /** Reads and applies an import in one transaction. Throws (with nothing written) on any problem. */
 export function importDeckFile(db: Database.Database, bytes: Uint8Array, options: ReadOptions, choices: ConflictChoices = { default: 'keep-mine' }): { result: ImportResult; parsed: ParsedImport } {
   const parsed = readImportFile(bytes, options);
-  return { parsed, result: applyImport(db, parsed, choices, options.now) };
+  try {
+    return { parsed, result: applyImport(db, parsed, choices, options.now) };
+  } catch (e) {
+    // The transaction has rolled back. A constraint means the file's data contradicts itself.
+    if (String((e as { code?: unknown }).code).startsWith('SQLITE_CONSTRAINT')) {
+      throw invalid('inconsistent', `the file's notes contradict each other (${(e as Error).message})`);
+    }
+    throw e;
+  }
 }
 
 export interface ExportedFile {
