@@ -5,6 +5,7 @@ import './styles/base.css';
 import './styles/shell.css';
 import './styles/review.css';
 import './styles/markdown.css';
+import './library/library.css';
 import { connect } from './connect';
 import { Root } from './Root';
 

@@ -3,6 +3,9 @@ import { TodayScreen } from './screens/TodayScreen';
 import { ReviewScreen } from './screens/ReviewScreen';
 import { SettingsScreen } from './screens/SettingsScreen';
 import { LabScreen } from './experiments/LabScreen';
+import { BrowseScreen } from './library/BrowseScreen';
+import { NoteEditor } from './library/NoteEditor';
+import { StatsScreen } from './library/StatsScreen';
 
 export type { ScreenDefinition, ScreenProps } from './screen-types';
 
@@ -16,5 +19,8 @@ export const screens: ScreenDefinition[] = [
   { id: 'today', title: 'app.nav.today', hotkey: 't', icon: '◉', Component: TodayScreen },
   { id: 'review', title: 'review.title', hidden: true, Component: ReviewScreen },
   { id: 'lab', title: 'experiments.lab.title', hotkey: 'l', icon: '⚗', Component: LabScreen },
+  { id: 'browse', title: 'library.browse.title', hotkey: 'b', icon: '☰', Component: BrowseScreen },
+  { id: 'edit', title: 'library.editor.title', hidden: true, Component: NoteEditor },
+  { id: 'stats', title: 'library.stats.title', hotkey: 'i', icon: '▦', Component: StatsScreen },
   { id: 'settings', title: 'app.nav.settings', hotkey: ',', icon: '⚙', Component: SettingsScreen },
 ];

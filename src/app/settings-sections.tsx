@@ -1,6 +1,8 @@
 import type { ComponentType } from 'react';
 import type { MessageKey } from '../shared/i18n';
 import { AppearanceSettings } from './screens/AppearanceSettings';
+import { SchedulingSettings } from './library/SchedulingSettings';
+import { BackupSettings } from './library/BackupSettings';
 
 /** One group of settings on the Settings screen. Its component reads and saves through `useApp()`. */
 export interface SettingsSection {
@@ -16,4 +18,6 @@ export interface SettingsSection {
  */
 export const settingsSections: SettingsSection[] = [
   { id: 'appearance', title: 'settings.appearance', Component: AppearanceSettings },
+  { id: 'scheduling', title: 'library.settings.scheduling', Component: SchedulingSettings },
+  { id: 'backups', title: 'library.backups.title', Component: BackupSettings },
 ];

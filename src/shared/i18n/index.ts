@@ -7,6 +7,7 @@ import { reviewMessages } from './review';
 import { settingsMessages } from './settings';
 import { decksMessages } from './decks';
 import { experimentsMessages } from './experiments';
+import { libraryMessages } from './library';
 
 export * from './define';
 export * from './translate';
@@ -25,6 +26,7 @@ const bundles = [
   settingsMessages,
   decksMessages,
   experimentsMessages,
+  libraryMessages,
 ] as const;
 
 type KeysOf<B> = B extends MessageBundle<infer K> ? K : never;

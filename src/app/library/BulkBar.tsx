@@ -1,0 +1,102 @@
+import { useState } from 'react';
+import type { DeckSummary } from '../../shared/contract';
+import type { MessageKey } from '../../shared/i18n';
+import { useApp } from '../AppContext';
+import { useKeydown } from '../keyboard';
+
+type Change =
+  | { action: 'suspend' | 'unsuspend' | 'reset' | 'delete' }
+  | { action: 'move'; deckId: number }
+  | { action: 'tag' | 'untag'; tag: string };
+
+interface BulkBarProps {
+  cardIds: number[];
+  decks: DeckSummary[];
+  loadDecks(): void;
+  onDone(): void;
+  onDeleted(): void;
+}
+
+/** Actions on the selected cards; the last one can be undone (button or Ctrl+Z). */
+export function BulkBar({ cardIds, decks, loadDecks, onDone, onDeleted }: BulkBarProps) {
+  const { api, t, notify, showError } = useApp();
+  const [undoToken, setUndoToken] = useState<string | null>(null);
+  const [tag, setTag] = useState('');
+  const [busy, setBusy] = useState(false);
+
+  const apply = async (change: Change, label: MessageKey) => {
+    setBusy(true);
+    try {
+      const result = await api['cards.bulk']({ cardIds, change });
+      setUndoToken(result.undoToken);
+      notify({ text: t('library.bulk.done', { action: t(label), count: result.affected }) });
+      if (change.action === 'delete') onDeleted();
+      onDone();
+    } catch (e) {
+      showError(e);
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  const undo = async () => {
+    if (!undoToken) return;
+    try {
+      const { restored } = await api['cards.undoBulk']({ undoToken });
+      setUndoToken(null);
+      notify({ text: t('library.bulk.undone', { count: restored }) });
+      onDone();
+    } catch (e) {
+      showError(e);
+    }
+  };
+
+  useKeydown((event) => {
+    if (event.key === 'z' && (event.ctrlKey || event.metaKey) && undoToken) {
+      event.preventDefault();
+      void undo();
+    }
+  });
+
+  const simple = (action: 'suspend' | 'unsuspend' | 'reset' | 'delete', label: MessageKey) => (
+    <button type="button" className={`button small${action === 'delete' ? ' danger' : ''}`} disabled={busy} onClick={() => void apply({ action }, label)} data-testid={`bulk-${action}`}>
+      {t(label)}
+    </button>
+  );
+
+  return (
+    <div className="bulk-bar" role="toolbar" aria-label={t('library.browse.selected', { count: cardIds.length })}>
+      {simple('suspend', 'library.bulk.suspend')}
+      {simple('unsuspend', 'library.bulk.unsuspend')}
+      <select
+        className="input small"
+        aria-label={t('library.bulk.move')}
+        onFocus={loadDecks}
+        value=""
+        onChange={(e) => e.target.value && void apply({ action: 'move', deckId: Number(e.target.value) }, 'library.bulk.move')}
+        data-testid="bulk-move"
+      >
+        <option value="">{t('library.bulk.move')}</option>
+        {decks.map((d) => (
+          <option key={d.id} value={d.id}>
+            {d.name}
+          </option>
+        ))}
+      </select>
+      <input className="input small" value={tag} onChange={(e) => setTag(e.target.value.replace(/\s/g, ''))} placeholder={t('library.bulk.tagPrompt')} aria-label={t('library.bulk.tagPrompt')} data-testid="bulk-tag-input" />
+      <button type="button" className="button small" disabled={busy || !tag} onClick={() => void apply({ action: 'tag', tag }, 'library.bulk.tag')} data-testid="bulk-tag">
+        {t('library.bulk.tag')}
+      </button>
+      <button type="button" className="button small" disabled={busy || !tag} onClick={() => void apply({ action: 'untag', tag }, 'library.bulk.untag')} data-testid="bulk-untag">
+        {t('library.bulk.untag')}
+      </button>
+      {simple('reset', 'library.bulk.reset')}
+      {simple('delete', 'library.bulk.delete')}
+      {undoToken && (
+        <button type="button" className="button button-primary small" onClick={() => void undo()} data-testid="bulk-undo">
+          {t('library.bulk.undo')}
+        </button>
+      )}
+    </div>
+  );
+}

@@ -1,0 +1,158 @@
+import { useEffect, useState } from 'react';
+import type { DeckSummary, NoteDetail } from '../../shared/contract';
+import { catalog } from '../../experiments/catalog';
+import { useApp } from '../AppContext';
+import type { ScreenProps } from '../screen-types';
+import { Markdown } from '../components/Markdown';
+import { useKeydown } from '../keyboard';
+
+interface Draft {
+  deckId: number;
+  front: string;
+  back: string;
+  context: string;
+  tags: string;
+  experimentId: string;
+  params: string;
+}
+
+function toDraft(note: NoteDetail): Draft {
+  return {
+    deckId: note.deckId,
+    front: note.front,
+    back: note.back,
+    context: note.context,
+    tags: note.tags.join(' '),
+    experimentId: note.experimentId ?? '',
+    params: note.experimentParams ? JSON.stringify(note.experimentParams) : '',
+  };
+}
+
+/**
+ * Edits a note (or adds one) with a live preview beside each field: the same renderer as review,
+ * so KaTeX and Mermaid show as they will on the card. Saving keeps every card's schedule.
+ */
+export function NoteEditor({ params }: ScreenProps) {
+  const { api, t, locale, navigate, notify, showError } = useApp();
+  const noteId = typeof params.noteId === 'number' ? params.noteId : null;
+  const [decks, setDecks] = useState<DeckSummary[]>([]);
+  const [draft, setDraft] = useState<Draft | null>(null);
+  const [jsonError, setJsonError] = useState(false);
+
+  useEffect(() => {
+    void api['decks.list']({}).then(setDecks, showError);
+    if (noteId !== null) api['notes.get']({ noteId }).then((note) => setDraft(toDraft(note)), showError);
+  }, [api, noteId, showError]);
+  useEffect(() => {
+    if (noteId === null && !draft && decks.length) setDraft({ deckId: decks[0].id, front: '', back: '', context: '', tags: '', experimentId: '', params: '' });
+  }, [noteId, draft, decks]);
+
+  const back = () => navigate('browse');
+  const save = async () => {
+    if (!draft) return;
+    let experimentParams: Record<string, unknown> | null = null;
+    if (draft.experimentId && draft.params.trim()) {
+      try {
+        experimentParams = JSON.parse(draft.params) as Record<string, unknown>;
+        setJsonError(false);
+      } catch {
+        setJsonError(true);
+        return;
+      }
+    }
+    try {
+      await api['notes.save']({
+        ...(noteId !== null ? { noteId } : {}),
+        deckId: draft.deckId,
+        front: draft.front,
+        back: draft.back,
+        context: draft.context,
+        tags: draft.tags.split(/\s+/).filter(Boolean),
+        experimentId: draft.experimentId || null,
+        experimentParams,
+      });
+      notify({ text: t('library.editor.saved') });
+      back();
+    } catch (e) {
+      showError(e);
+    }
+  };
+
+  useKeydown((event) => {
+    if (event.key === 's' && (event.ctrlKey || event.metaKey)) {
+      event.preventDefault();
+      void save();
+    } else if (event.key === 'Escape') {
+      event.preventDefault();
+      back();
+    }
+  });
+
+  if (!draft) return <section className="screen screen-editor" aria-busy="true" />;
+  const set = (patch: Partial<Draft>) => setDraft({ ...draft, ...patch });
+  const field = (key: 'front' | 'back' | 'context', label: Parameters<typeof t>[0], rows: number) => (
+    <div className="editor-field">
+      <label htmlFor={`editor-${key}`}>{label === undefined ? '' : t(label)}</label>
+      <div className="editor-split">
+        <textarea id={`editor-${key}`} rows={rows} value={draft[key]} onChange={(e) => set({ [key]: e.target.value })} data-testid={`editor-${key}`} spellCheck={false} />
+        <div className="editor-preview" aria-label={t('library.editor.preview')}>
+          <Markdown source={draft[key]} testId={`editor-preview-${key}`} />
+        </div>
+      </div>
+    </div>
+  );
+
+  return (
+    <section className="screen screen-editor" aria-labelledby="editor-title">
+      <header className="screen-header">
+        <h1 id="editor-title">{noteId === null ? t('library.editor.new') : t('library.editor.title')}</h1>
+        <p className="muted">{t('library.editor.keys')}</p>
+      </header>
+      <div className="editor-meta">
+        <label>
+          {t('library.editor.deck')}
+          <select value={draft.deckId} onChange={(e) => set({ deckId: Number(e.target.value) })} data-testid="editor-deck">
+            {decks.map((d) => (
+              <option key={d.id} value={d.id}>
+                {d.name}
+              </option>
+            ))}
+          </select>
+        </label>
+        <label>
+          {t('library.editor.tags')}
+          <input type="text" value={draft.tags} onChange={(e) => set({ tags: e.target.value })} data-testid="editor-tags" />
+        </label>
+        <label>
+          {t('library.editor.experiment')}
+          <select value={draft.experimentId} onChange={(e) => set({ experimentId: e.target.value })} data-testid="editor-experiment">
+            <option value="">{t('library.editor.noExperiment')}</option>
+            {catalog.map((meta) => (
+              <option key={meta.id} value={meta.id}>
+                {meta.title[locale]} ({meta.id})
+              </option>
+            ))}
+          </select>
+        </label>
+        {draft.experimentId && (
+          <label>
+            {t('library.editor.params')}
+            <input type="text" value={draft.params} placeholder="{}" onChange={(e) => set({ params: e.target.value })} aria-invalid={jsonError || undefined} data-testid="editor-params" />
+            {jsonError && <span className="field-error">{t('library.editor.badJson')}</span>}
+          </label>
+        )}
+      </div>
+      {field('front', 'library.editor.front', 4)}
+      {field('back', 'library.editor.back', 8)}
+      {field('context', 'library.editor.context', 5)}
+      <div className="editor-actions">
+        <button type="button" className="button button-primary" onClick={() => void save()} data-testid="editor-save">
+          {t('library.editor.save')}
+        </button>
+        <button type="button" className="button" onClick={back}>
+          {t('library.editor.cancel')}
+        </button>
+      </div>
+    </section>
+  );
+}
