@@ -1,13 +1,13 @@
-import { AppError } from '../../src/shared/errors';
+import { acquireEngine } from '../../src/engine/gpu';
 
 /**
- * A real adapter refusal for the forced-failure test: Dawn is asked for an adapter whose name
- * matches nothing, so requestAdapter returns null, the same path as a machine with no GPU.
+ * A real adapter refusal for the forced-failure tests: Dawn is asked for an adapter whose name
+ * matches none, so requestAdapter fails exactly as on a machine without a usable GPU, and the
+ * engine's own acquireEngine turns that into 'gpu-unavailable' with Dawn's reason.
  */
 export async function refusedAdapter(): Promise<never> {
   const { create } = await import('webgpu');
   const gpu = create(['adapter=no-such-adapter-proofdeck']);
-  const adapter = await gpu.requestAdapter();
-  const reason = adapter ? 'adapter refused by the fault injection' : 'requestAdapter returned null (no adapter matched)';
-  throw new AppError('gpu-unavailable', `No WebGPU adapter: ${reason}`, { reason });
+  await acquireEngine(gpu);
+  throw new Error('the fault injection expected the adapter to be refused');
 }

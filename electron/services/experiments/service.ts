@@ -111,8 +111,10 @@ export function createExperimentService(options: ExperimentServiceOptions): Expe
       finishEvent(job, 'done', null);
     } catch (error) {
       let failure = asFailure(error);
-      // An engine that noticed the abort reports 'cancelled'; a timeout must still read as one.
+      // Once stopped, the run reads as what stopped it, whatever the engine reported on its way
+      // down (a reset engine reports itself lost).
       if (job.stopReason === 'timeout') failure = { code: 'timeout', message: `The run took longer than ${Math.round(timeoutMs / 1000)} s and was stopped` };
+      else if (job.stopReason === 'cancelled') failure = { code: 'cancelled', message: 'The run was cancelled' };
       const status = failure.code === 'cancelled' ? 'cancelled' : 'failed';
       store.finishFailed(job.runId, status, failure, now());
       finishEvent(job, status, failure);
