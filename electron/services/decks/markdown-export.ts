@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { stringify as stringifyYaml } from 'yaml';
+import { AppError } from '../../../src/shared/errors';
 import { parseMarkdownDeck, type NoteFields, type ParsedNote } from './markdown';
 import { isValidNoteId } from './markdown-syntax';
 
@@ -93,6 +94,19 @@ function questionBlock(
   }
   if (explicitContext) lines.push('', '<!-- context -->', fields.context, '<!-- /context -->');
   return lines.join('\n');
+}
+
+/**
+ * The deck as one Markdown file per language (`ko.md`, `en.md`): the primary file first, then
+ * one per translation found in the notes. Pure; `writeMarkdownFolder` puts them on disk.
+ */
+export function exportMarkdownFiles(deck: ExportDeckInfo, notes: readonly ParsedNote[]): { name: string; language: string; text: string }[] {
+  const primary = deck.language ?? notes[0]?.language ?? 'en';
+  const languages = [primary, ...notes.flatMap((note) => Object.keys(note.translations))].filter((language, index, all) => all.indexOf(language) === index);
+  return languages.map((language) => {
+    if (!/^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$/.test(language)) throw new AppError('invalid-args', `"${language}" is not a language code`);
+    return { name: `${language}.md`, language, text: exportMarkdownDeck({ ...deck, language: primary }, notes, { language }) };
+  });
 }
 
 /** The `{#id}` to write: the note's own id when it is valid and matches its guid's shape. */

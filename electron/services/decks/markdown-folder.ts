@@ -2,7 +2,7 @@ import { lstatSync, mkdirSync, readdirSync, readFileSync, realpathSync, renameSy
 import { isAbsolute, join, resolve, sep } from 'node:path';
 import { AppError } from '../../../src/shared/errors';
 import { parseMarkdownDeck, type ParseOptions, type ParsedDeck, type ParsedNote, type ParseWarning } from './markdown';
-import { exportMarkdownDeck, type ExportDeckInfo } from './markdown-export';
+import { exportMarkdownFiles, type ExportDeckInfo } from './markdown-export';
 import { maxMarkdownBytes, maxMarkdownNotes } from './markdown-syntax';
 
 /**
@@ -158,20 +158,15 @@ export function mergeDeckFiles(files: ParsedDeck[]): { decks: ParsedDeck[]; warn
  */
 export function writeMarkdownFolder(dir: string, deck: ExportDeckInfo, notes: readonly ParsedNote[]): string[] {
   mkdirSync(dir, { recursive: true });
-  const primary = deck.language ?? notes[0]?.language ?? 'en';
-  const languages = [primary, ...new Set(notes.flatMap((note) => Object.keys(note.translations)))].filter(
-    (language, index, all) => all.indexOf(language) === index,
-  );
+  const files = exportMarkdownFiles(deck, notes);
   const written: string[] = [];
-  for (const language of languages) {
-    if (!/^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$/.test(language)) throw new AppError('invalid-args', `"${language}" is not a language code`);
-    const path = join(dir, `${language}.md`);
+  for (const file of files) {
+    const path = join(dir, file.name);
     if (existsSync(path) && lstatSync(path).isSymbolicLink()) {
       throw new AppError('forbidden', `${path} is a link; refusing to write through it`, { path });
     }
-    const text = exportMarkdownDeck({ ...deck, language: primary }, notes, { language });
     const temporary = `${path}.tmp-${process.pid}`;
-    writeFileSync(temporary, text, 'utf8');
+    writeFileSync(temporary, file.text, 'utf8');
     renameSync(temporary, path);
     written.push(path);
   }

@@ -2,8 +2,8 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { AppError } from '../../../src/shared/errors';
-import { parseMarkdownDeck, type ParsedNote } from './markdown';
-import { exportMarkdownDeck, noteIdFromGuid } from './markdown-export';
+import { deckKeyFromName, looksLikeMarkdownDeck, parseMarkdownDeck, type ParsedNote } from './markdown';
+import { exportMarkdownDeck, exportMarkdownFiles, noteIdFromGuid } from './markdown-export';
 
 const seedPath = join(__dirname, '../../../../shared/seeds/000_67e3304794e832ae.txt');
 const seed = readFileSync(seedPath, 'utf8');
@@ -178,6 +178,34 @@ describe('export → parse round trip', () => {
     const again = parseMarkdownDeck(exported);
     expect(again.warnings).toEqual([]);
     expect(again.notes).toEqual(notes);
+  });
+});
+
+describe('telling a Markdown deck from other text, and naming decks that have no key', () => {
+  it('recognises the seed (a .txt file) and clean decks, but not CSV', () => {
+    expect(looksLikeMarkdownDeck(seed)).toBe(true);
+    expect(looksLikeMarkdownDeck('## Q. what? {#w}\nA. this\n')).toBe(true);
+    expect(looksLikeMarkdownDeck('- **Q. what?**\n  - **A.** this\n')).toBe(true);
+    expect(looksLikeMarkdownDeck('front,back\nQ. what?,this\n')).toBe(false);
+  });
+
+  it('exports a Korean-named deck under a key that imports again with the same guids', () => {
+    const key = deckKeyFromName('면접 노트 / 2주차');
+    expect(key).toBe('면접-노트-2주차');
+    const notes = parseMarkdownDeck(seed).notes.map((note) => ({ ...note, id: noteIdFromGuid(key, note.guid) }));
+    const again = parseMarkdownDeck(exportMarkdownDeck({ title: '면접 노트 / 2주차', key }, notes));
+    expect(again.meta.key).toBe(key);
+    expect(again.notes).toEqual(notes);
+  });
+
+  it('exports one file per language', () => {
+    const notes = [
+      { id: 'a', guid: 'k:a', front: '질문', back: '답', context: '', tags: [], language: 'ko', experiment: null, translations: { en: { front: 'Question', back: 'Answer', context: '' } } },
+    ];
+    const files = exportMarkdownFiles({ title: 'T', key: 'k' }, notes);
+    expect(files.map((file) => file.name)).toEqual(['ko.md', 'en.md']);
+    expect(parseMarkdownDeck(files[1].text).meta).toMatchObject({ language: 'en', translationOf: 'ko' });
+    expect(parseMarkdownDeck(files[1].text).notes[0]).toMatchObject({ id: 'a', front: 'Question', back: 'Answer' });
   });
 });
 

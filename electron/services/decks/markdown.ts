@@ -114,6 +114,20 @@ export function parseMarkdownDeck(text: string, options: ParseOptions = {}): Par
   return { meta, notes, warnings };
 }
 
+/**
+ * True when a text file is a Markdown deck rather than CSV: it opens with front matter or holds a
+ * question in either shape. The seed note itself is a `.txt` file.
+ */
+export function looksLikeMarkdownDeck(text: string): boolean {
+  const head = text.slice(0, 1_000_000).replace(/^\uFEFF/, '');
+  return /^---\r?\n/.test(head) || /^ {0,3}#{1,6}[ \t]+(\*\*)?Q[.:]/m.test(head) || /^\s*(?:[-*+]|\d+[.)])\s+\*\*Q[.:]/m.test(head);
+}
+
+/** A deck key for a deck that has none (a user's deck being exported): its name, slugged. */
+export function deckKeyFromName(name: string): string {
+  return slug(name) || 'deck';
+}
+
 /** Hash of the deck key and the question as a reader sees it (spacing and Unicode form ignored). */
 export function questionHash(deckKey: string, question: string): string {
   const normalized = question.normalize('NFC').replace(/\s+/g, ' ').trim();
