@@ -1,5 +1,5 @@
 import MarkdownIt from 'markdown-it';
-import { sanitizeImportedHtml } from './sanitize';
+import { looksActive, sanitizeImportedHtml } from './sanitize';
 
 const markdown = new MarkdownIt({ html: true, linkify: false, breaks: false });
 
@@ -12,6 +12,7 @@ const escapeHtml = (text: string): string => text.replace(/&/g, '&amp;').replace
  * a `<pre class="mermaid">` block: the main process has no DOM to render SVG with.
  */
 export function markdownToAnkiHtml(source: string): { html: string; mermaid: boolean } {
+  if (source === '') return { html: '', mermaid: false };
   const math: string[] = [];
   const protect = (text: string) =>
     text
@@ -27,7 +28,10 @@ export function markdownToAnkiHtml(source: string): { html: string; mermaid: boo
     return `<pre class="mermaid">${code}</pre>`;
   });
   html = html.replace(/ANKIMATHX(\d+)X/g, (_, index: string) => escapeHtml(math[Number(index)] ?? ''));
-  return { html: sanitizeImportedHtml(html.trim()).html, mermaid };
+  html = html.trim();
+  // Our own Markdown renders to safe HTML; raw HTML inside it was sanitized when it was imported.
+  // Sanitizing again costs more than the render, so it runs only when something looks active.
+  return { html: looksActive(html) ? sanitizeImportedHtml(html).html : html, mermaid };
 }
 
 /** Anki's field text for sorting and duplicate checks: tags stripped, image names kept, entities decoded. */

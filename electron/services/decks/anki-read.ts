@@ -72,17 +72,18 @@ interface NoteRow {
 function noteFromAnki(row: NoteRow, notetype: AnkiNotetype, warnings: ImportWarning[]): ExchangeNote {
   const raw = String(row.flds).split('\x1f');
   const names = notetype.fields.length ? notetype.fields : raw.map((_, i) => `Field ${i + 1}`);
+  const tags = String(row.tags).split(/\s+/).filter(Boolean);
+  const guid = String(row.guid);
+  // A note ProofDeck exported and nobody edited since: its Markdown comes back exactly (checked on the raw fields).
+  const restored = restoreProofdeckNote(names, names.map((_, i) => raw[i] ?? ''), guid, tags);
+  if (restored) return restored;
   let sanitized = false;
   const values = names.map((_, i) => {
     const result = sanitizeImportedHtml(raw[i] ?? '');
     sanitized ||= result.changed;
     return result.html;
   });
-  if (sanitized) warn(warnings, 'html-sanitized', String(row.guid));
-  const tags = String(row.tags).split(/\s+/).filter(Boolean);
-  const guid = String(row.guid);
-  const restored = restoreProofdeckNote(names, values, guid, tags);
-  if (restored) return restored;
+  if (sanitized) warn(warnings, 'html-sanitized', guid);
   const visible = names.filter((n) => n !== PROOFDECK_FIELD);
   const template = notetype.templates[0];
   let frontNames = template ? templateFields(template.front, visible) : [];

@@ -35,6 +35,11 @@ export interface SanitizeResult {
   changed: boolean;
 }
 
+/** True when HTML contains anything the sanitizer would remove for safety (scripts, handlers, schemes, styles, remote images). */
+export function looksActive(html: string): boolean {
+  return suspicious.test(html);
+}
+
 /** Sanitizes one imported HTML field. Cheap for plain text: no parse unless it contains markup. */
 export function sanitizeImportedHtml(html: string): SanitizeResult {
   if (!/[<>&]/.test(html)) return { html, changed: false };

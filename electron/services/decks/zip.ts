@@ -88,7 +88,8 @@ export function writeZip(files: Map<string, Uint8Array>): Uint8Array {
   const zippable: Zippable = {};
   for (const [name, data] of files) {
     const stored = /\.(png|jpe?g|gif|webp|mp3|ogg|mp4|webm|zst)$/i.test(name);
-    zippable[name] = [data, { level: stored ? 0 : 6 }];
+    // Level 1: deck JSON and SQLite compress well already at the fastest level; export time matters more.
+    zippable[name] = [data, { level: stored ? 0 : 1 }];
   }
   return zipSync(zippable);
 }
