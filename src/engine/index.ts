@@ -1,0 +1,33 @@
+export type { DeviceInfo, EngineContext } from './device-info';
+export { acquireEngine, assertDeviceHealthy, describeDevice, watchDevice } from './gpu';
+export { MemoryMeter } from './memory';
+export { readFloat32, submitAndWait } from './readback';
+export { timeGpu, median, type GpuTiming, type TimingOptions } from './timing';
+export { computePipeline, uniformBuffer } from './pipelines';
+export {
+  Gemm,
+  measureGemmGflops,
+  gemmTiling,
+  GEMM_TILING_GPU,
+  GEMM_TILING_SOFTWARE,
+  type GemmTiling,
+  type GemmBuffers,
+  type GemmShape,
+} from './gemm/Gemm';
+// Decoder, KV-cache and flash-decoding (decoder engineer).
+export { defaultDecoderConfig, resolveDecoderConfig, kvCacheBytes, qkvWidth, type DecoderConfig } from './transformer/DecoderConfig';
+export { createDecoderWeights, rotaryTables, type DecoderWeights, type DecoderLayerWeights } from './transformer/DecoderWeights';
+export { DecoderModel, type DecodeAttention } from './transformer/DecoderModel';
+export {
+  decodeBothWays,
+  decodeWithCache,
+  decodeWithoutCache,
+  seededPrompt,
+  type DecodeBothWaysOptions,
+  type DecodeBothWaysResult,
+  type DecodeOptions,
+  type DecodeRun,
+} from './decode/decode';
+export { allocateKvCache, measureKvCacheMemory, type KvCacheBuffers, type KvCacheMemory, type KvCacheShape } from './decode/kvCache';
+export { argmax, createSampler, type SamplingOptions } from './decode/sampling';
+export { referenceDecoderForward } from './reference/decoder';
