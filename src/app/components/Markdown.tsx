@@ -1,6 +1,41 @@
 import { useEffect, useMemo, useRef } from 'react';
 import { renderDiagrams, renderMarkdown } from '../../render';
+import type { Api } from '../../shared/contract';
 import { useApp } from '../AppContext';
+
+/** Media of imported decks, by bare file name, as data: URLs (the sanitizer allows those). */
+const mediaCache = new Map<string, Promise<string | null>>();
+
+function mediaUrl(api: Api, name: string): Promise<string | null> {
+  let url = mediaCache.get(name);
+  if (!url) {
+    url = api['decks.media']({ name }).then(
+      ({ mime, data }) => (/^(image|audio|video)\//.test(mime) ? `data:${mime};base64,${data}` : null),
+      () => null,
+    );
+    mediaCache.set(name, url);
+  }
+  return url;
+}
+
+/** Cards name their media by bare file name (`<img src="paste-1.png">`); fetch those through the API. */
+async function resolveMedia(root: HTMLElement, api: Api): Promise<void> {
+  const elements = root.querySelectorAll<HTMLImageElement | HTMLMediaElement | HTMLSourceElement>('img[src], audio[src], video[src], source[src]');
+  await Promise.all(
+    [...elements].map(async (element) => {
+      const name = element.getAttribute('src') ?? '';
+      if (!/^[^/\\:?#]+$/.test(name)) return;
+      let decoded: string;
+      try {
+        decoded = decodeURIComponent(name);
+      } catch {
+        return;
+      }
+      const url = await mediaUrl(api, decoded);
+      if (url && element.getAttribute('src') === name) element.setAttribute('src', url);
+    }),
+  );
+}
 
 interface MarkdownProps {
   source: string;
@@ -18,12 +53,15 @@ function contentLanguage(source: string): string {
  * in the current theme (again whenever the theme changes).
  */
 export function Markdown({ source, className, testId }: MarkdownProps) {
-  const { theme } = useApp();
+  const { theme, api } = useApp();
   const html = useMemo(() => renderMarkdown(source), [source]);
   const ref = useRef<HTMLDivElement>(null);
   useEffect(() => {
     if (ref.current) void renderDiagrams(ref.current, theme);
   }, [html, theme]);
+  useEffect(() => {
+    if (ref.current) void resolveMedia(ref.current, api);
+  }, [html, api]);
   return (
     <div
       ref={ref}

@@ -7,16 +7,13 @@ const themes: Theme[] = ['system', 'light', 'dark'];
 
 /** Language (Korean / English / follow the system) and theme (light / dark / system). */
 export function AppearanceSettings() {
-  const { t, settings, updateSettings, showError, notify } = useApp();
+  const { t, settings, updateSettings, showError } = useApp();
   const languageId = useId();
   const themeName = useId();
   const systemLanguage = resolveLocale(null, navigator.languages);
 
-  const save = (patch: Partial<Settings>) =>
-    updateSettings(patch).then(
-      () => notify({ text: t('settings.saved') }),
-      (error: unknown) => showError(error),
-    );
+  // No "saved" notice: the new language or theme showing at once says it.
+  const save = (patch: Partial<Settings>) => updateSettings(patch).catch(showError);
 
   return (
     <div className="settings-grid">

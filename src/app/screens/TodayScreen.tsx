@@ -88,7 +88,7 @@ export function TodayScreen() {
         )}
       </div>
       <ul className="today-stats">
-        <li data-testid="streak">{t('today.streak', { count: summary.streak })}</li>
+        <li data-testid="streak">{summary.streak > 0 ? t('today.streak', { count: summary.streak }) : t('today.noStreak')}</li>
         <li data-testid="reviewed-today">{t('today.reviewedToday', { count: summary.reviewedToday })}</li>
         <li>{t('today.totalCards', { count: summary.totalCards })}</li>
       </ul>
