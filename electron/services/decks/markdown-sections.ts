@@ -15,10 +15,10 @@ interface Section {
 }
 
 export function contextFinder(lines: SourceLine[], blocks: QuestionBlock[]): (block: QuestionBlock) => string {
-  const inQuestion = new Array<boolean>(lines.length).fill(false);
+  const inQuestion = new Uint8Array(lines.length);
   const questionStartLevel = new Map<number, number>();
   for (const block of blocks) {
-    for (let index = block.startIndex; index < block.endIndex; index++) inQuestion[index] = true;
+    inQuestion.fill(1, block.startIndex, block.endIndex);
     if (block.kind === 'heading') questionStartLevel.set(block.startIndex, block.level);
   }
 
@@ -37,39 +37,57 @@ export function contextFinder(lines: SourceLine[], blocks: QuestionBlock[]): (bl
     sections.push({ start, end, level: heading.level });
   });
 
+  const prose = new Map<Section, boolean>();
   const hasProse = (section: Section): boolean => {
-    for (let index = section.start + 1; index < section.end; index++) {
-      if (inQuestion[index] || headingOf(lines[index])) continue;
-      const text = lines[index].text.trim();
-      if (text !== '' && !/^(-{3,}|\*{3,}|_{3,})$/.test(text)) return true;
+    let found = prose.get(section);
+    if (found === undefined) {
+      found = false;
+      for (let index = section.start + 1; index < section.end && !found; index++) {
+        if (inQuestion[index] || headingOf(lines[index])) continue;
+        const text = lines[index].text.trim();
+        found = text !== '' && !/^(-{3,}|\*{3,}|_{3,})$/.test(text);
+      }
+      prose.set(section, found);
     }
-    return false;
+    return found;
   };
 
-  const textOf = (section: Section): string => {
-    const skip = new Array<boolean>(lines.length).fill(false);
-    for (const nested of sections) {
-      if (nested.start > section.start && nested.start < section.end && !hasProse(nested)) {
-        for (let index = nested.start; index < nested.end; index++) skip[index] = true;
-      }
-    }
+  // Sections are in file order, so the ones nested in `section` follow it directly.
+  const textOf = (at: number): string => {
+    const section = sections[at];
     const kept: string[] = [];
-    for (let index = section.start; index < section.end; index++) if (!inQuestion[index] && !skip[index]) kept.push(lines[index].text);
+    let index = section.start;
+    for (let next = at + 1; next < sections.length && sections[next].start < section.end; next++) {
+      const nested = sections[next];
+      if (nested.start < index || hasProse(nested)) continue;
+      for (; index < nested.start; index++) if (!inQuestion[index]) kept.push(lines[index].text);
+      index = nested.end; // an empty subsection (only questions) is left out, heading and all
+    }
+    for (; index < section.end; index++) if (!inQuestion[index]) kept.push(lines[index].text);
     return tidyBlock(kept);
   };
 
-  const cache = new Map<Section, string>();
-  return (block) => {
-    const enclosing = sections
-      .filter((section) => section.start < block.startIndex && block.startIndex < section.end && section.level < block.level)
-      .sort((a, b) => b.start - a.start);
-    const section = enclosing.find(hasProse);
-    if (!section) return '';
-    let text = cache.get(section);
-    if (text === undefined) {
-      text = textOf(section);
-      cache.set(section, text);
+  // One sweep in file order: the stack holds the sections open at each question.
+  const contexts = new Map<QuestionBlock, string>();
+  const texts = new Map<number, string>();
+  const open: number[] = [];
+  let nextSection = 0;
+  for (const block of blocks) {
+    while (nextSection < sections.length && sections[nextSection].start < block.startIndex) open.push(nextSection++);
+    for (let at = open.length - 1; at >= 0; at--) if (sections[open[at]].end <= block.startIndex) open.splice(at, 1);
+    let context = '';
+    for (let at = open.length - 1; at >= 0; at--) {
+      const index = open[at];
+      if (sections[index].level >= block.level || !hasProse(sections[index])) continue;
+      let text = texts.get(index);
+      if (text === undefined) {
+        text = textOf(index);
+        texts.set(index, text);
+      }
+      context = text;
+      break;
     }
-    return text;
-  };
+    contexts.set(block, context);
+  }
+  return (block) => contexts.get(block) ?? '';
 }
