@@ -1,3 +1,4 @@
+import Database from 'better-sqlite3';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -31,7 +32,7 @@ async function rejection(promise: Promise<unknown>): Promise<AppError> {
 }
 
 function snapshot(file: string): string {
-  const db = openDatabase(file);
+  const db = new Database(file, { readonly: true });
   const tables = ['cards', 'revlog', 'settings', 'notes', 'decks'];
   const rows = tables.map((t) => db.prepare(`SELECT * FROM ${t}`).all());
   db.close();
@@ -96,6 +97,30 @@ describe('createServices', () => {
     expect((await client.api['app.info']({})).databaseProblem).toBeNull();
     expect((await client.api['review.today']({})).totalCards).toBe(0);
     expect(existsSync(file)).toBe(true);
+  });
+
+  it('stops on damage found after a clean start, without writing to the file', async () => {
+    services = createServices({ dataDir: dir.dir });
+    const deckId = addDeck(services.db!);
+    services.db!.transaction(() => {
+      for (let i = 0; i < 3000; i++) addCard(services!.db!, { deckId, state: 2, due: i, front: `card ${i} `.repeat(20) });
+    })();
+    services.close();
+    const file = join(dir.dir, 'proofdeck.sqlite');
+    const bytes = readFileSync(file);
+    for (let i = Math.floor(bytes.length / 2); i < bytes.length - 8192; i += 3) bytes[i] = 0x5a;
+    writeFileSync(file, bytes);
+
+    services = createServices({ dataDir: dir.dir });
+    const client = createClient(createInMemoryTransport(services.dispatch));
+    const problem = async () => (await client.api['app.info']({})).databaseProblem;
+    if ((await problem()) === null) {
+      // The weekly full check was not due: the first statement that reads a damaged page finds it.
+      expect((await rejection(client.api['decks.list']({}))).code).toBe('db-corrupt');
+    }
+    expect((await problem())?.code).toBe('db-corrupt');
+    expect((await rejection(client.api['review.today']({}))).code).toBe('db-corrupt');
+    expect(readFileSync(file).equals(bytes)).toBe(true);
   });
 
   it('refuses a database from a newer version the same way', async () => {

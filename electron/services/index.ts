@@ -9,7 +9,7 @@ import { createHandlers, type DatabaseHandlers } from './handlers';
 import { createScheduler, type Scheduler } from './scheduler/fsrs';
 import { localTimeZone } from './scheduler/study-day';
 import { createSettingsStore } from './settings/settings-store';
-import { databaseFileName, moveAside, openDatabase } from './store/database';
+import { databaseFileName, isCorruption, moveAside, openDatabase } from './store/database';
 import { createSql } from './store/sql';
 import { disposeExperimentService } from './experiments/handlers';
 import type { EngineHost } from './experiments/engine-host';
@@ -106,6 +106,13 @@ export function createServices(options: ServiceOptions): Services {
       throw e;
     }
   };
+  // Damage met on a page a statement reads: stop writing to the file and offer to move it aside.
+  const degradeOnCorruption = (e: unknown): never => {
+    if (!isCorruption(e)) throw e;
+    close();
+    problem = { code: 'db-corrupt', message: `${file} is damaged: ${(e as Error).message}`, path: file };
+    throw new AppError('db-corrupt', problem.message, { path: file });
+  };
   const close = () => {
     // The run service stops its run (and the engine host) before its database closes.
     if (context) void disposeExperimentService(context.db);
@@ -124,7 +131,12 @@ export function createServices(options: ServiceOptions): Services {
       }
       const handler = areaHandlers[m as keyof DatabaseHandlers] as ((a: unknown, c: CallContext) => unknown) | undefined;
       if (!handler) throw new Error(`no handler for '${m}': add its area's spread to electron/services/handlers.ts`);
-      return handler(args, call);
+      try {
+        const value = handler(args, call);
+        return value instanceof Promise ? value.catch(degradeOnCorruption) : value;
+      } catch (e) {
+        return degradeOnCorruption(e);
+      }
     };
   }
   handlers['app.info'] = () => ({

@@ -80,6 +80,27 @@ describe('answer and undo', () => {
   });
 });
 
+describe('streak', () => {
+  it('counts consecutive study days with answers, ending today or yesterday', async () => {
+    t = openTestServices(dir.dir, seoul(2026, 3, 1, 9));
+    const deckId = addDeck(t.services.db!);
+    const answerOn = async (day: number, hour = 9) => {
+      t.clock.now = seoul(2026, 3, day, hour);
+      await t.client.api['review.answer']({ cardId: addCard(t.services.db!, { deckId }), rating: 4, durationMs: 1 });
+    };
+    await answerOn(2);
+    await answerOn(4, 3); // 03:00 on the 4th still belongs to the study day of the 3rd
+    await answerOn(4, 20);
+    await answerOn(5);
+    t.clock.now = seoul(2026, 3, 6, 12);
+    expect((await t.client.api['review.today']({})).streak).toBe(4); // the 5th back to the 2nd
+    await answerOn(6);
+    expect((await t.client.api['review.today']({})).streak).toBe(5);
+    t.clock.now = seoul(2026, 3, 8, 12);
+    expect((await t.client.api['review.today']({})).streak).toBe(0);
+  });
+});
+
 describe('suspend and bury', () => {
   it('suspends until unsuspended, buries until the next study day', async () => {
     const now = seoul(2026, 3, 10, 23);

@@ -1,7 +1,7 @@
 import type { QueueCounts, TodaySummary } from '../../../src/shared/contract';
 import type { ServiceContext } from '../context';
 import { queueCounts, type Queue } from '../scheduler/queue';
-import { previousStudyDay, type StudyDay } from '../scheduler/study-day';
+import { studyDaysBefore, type StudyDay } from '../scheduler/study-day';
 
 export function currentQueue(ctx: ServiceContext): Queue {
   return queueCounts({ sql: ctx.sql, settings: ctx.settings.get(), now: ctx.now(), timeZone: ctx.timeZone });
@@ -13,18 +13,46 @@ export function countsOf(queue: Queue): QueueCounts {
 
 // Ten years of daily reviews is as far back as a streak is counted.
 const maxStreak = 3660;
+// Days probed per statement: most streaks end within the first batch; each later one costs more
+// (a time-zone lookup per two weeks of days).
+const batches = [32, 400, 1200, maxStreak];
+
+/** Consecutive study days before `today` with at least one answer. */
+function daysBefore(ctx: ServiceContext, today: StudyDay): number {
+  const days = studyDaysBefore(today, ctx.settings.get().dayStartHour, ctx.timeZone);
+  const bounds: number[][] = [];
+  for (const size of batches) {
+    const first = bounds.length;
+    while (bounds.length < size) {
+      const day = days.next().value as StudyDay;
+      bounds.push([day.start, day.end]);
+    }
+    // One statement probes the whole batch (revlog ids are answer times: a primary-key range per
+    // day), instead of a round trip per day; its answer is the first day without an answer.
+    const gap = ctx.sql.get<{ gap: number | null }>(
+      `SELECT MIN(day.key) AS gap FROM json_each(?) AS day
+       WHERE NOT EXISTS (SELECT 1 FROM revlog WHERE id >= day.value ->> 0 AND id < day.value ->> 1)`,
+      JSON.stringify(bounds.slice(first)),
+    )!.gap;
+    if (gap !== null) return first + gap;
+  }
+  return maxStreak;
+}
+
+// The days before today only change with a write: remembered per context under a key that changes
+// with any write of this connection (total_changes) or another one (data_version), and with the day.
+const remembered = new WeakMap<ServiceContext, { key: string; days: number }>();
 
 /** Consecutive study days with at least one answer, ending today (or yesterday, before today's first). */
 function streak(ctx: ServiceContext, today: StudyDay, reviewedToday: number): number {
-  const { dayStartHour } = ctx.settings.get();
-  let day = reviewedToday > 0 ? today : previousStudyDay(today, dayStartHour, ctx.timeZone);
-  let days = 0;
-  // revlog ids are answer times, so each step is one primary-key range probe.
-  while (days < maxStreak && ctx.sql.get(`SELECT 1 FROM revlog WHERE id >= ? AND id < ? LIMIT 1`, day.start, day.end)) {
-    days++;
-    day = previousStudyDay(day, dayStartHour, ctx.timeZone);
+  const changes = ctx.sql.get<{ n: number }>(`SELECT total_changes() AS n`)!.n;
+  const key = [today.start, ctx.settings.get().dayStartHour, ctx.timeZone, changes, ctx.sql.get<{ data_version: number }>(`PRAGMA data_version`)!.data_version].join();
+  let entry = remembered.get(ctx);
+  if (entry?.key !== key) {
+    entry = { key, days: daysBefore(ctx, today) };
+    remembered.set(ctx, entry);
   }
-  return days;
+  return (reviewedToday > 0 ? 1 : 0) + entry.days;
 }
 
 export function todaySummary(ctx: ServiceContext): TodaySummary {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { formatInterval } from './interval';
-import { previousStudyDay, studyDay } from './study-day';
+import { previousStudyDay, studyDay, studyDaysBefore } from './study-day';
 
 const HOUR = 3_600_000;
 
@@ -43,5 +43,19 @@ describe('formatInterval', () => {
     expect(formatInterval(4 * day)).toBe('4d');
     expect(formatInterval(36.5 * day)).toBe('1.2mo');
     expect(formatInterval(2.1 * 365 * day)).toBe('2.1y');
+  });
+});
+
+describe('studyDaysBefore', () => {
+  it('walks back day by day exactly as studyDay does, across daylight-saving changes', () => {
+    for (const [zone, hour] of [['America/New_York', 4], ['Europe/London', 0], ['Asia/Seoul', 4], ['Australia/Lord_Howe', 3]] as const) {
+      let expected = studyDay(Date.UTC(2026, 11, 20, 12), hour, zone);
+      let count = 0;
+      for (const day of studyDaysBefore(expected, hour, zone)) {
+        expected = previousStudyDay(expected, hour, zone);
+        expect(day, `${zone} ${new Date(expected.start).toISOString()}`).toEqual(expected);
+        if (++count === 400) break;
+      }
+    }
   });
 });

@@ -80,3 +80,31 @@ export function studyDay(now: number, dayStartHour: number, timeZone: string): S
 export function previousStudyDay(day: StudyDay, dayStartHour: number, timeZone: string): StudyDay {
   return studyDay(day.start - HOUR_MS, dayStartHour, timeZone);
 }
+
+const DAY_MS = 24 * HOUR_MS;
+// No zone changes its offset twice within two weeks (Morocco's Ramadan pause, the shortest, lasts about a month).
+const SPAN = 14;
+
+/**
+ * The study days before `day`, newest first, without end. Looking up a time zone costs ~20 µs,
+ * so instead of one lookup per day this checks the offset every two weeks: when it is the same at
+ * both ends, every day in between is 24 hours long.
+ */
+export function* studyDaysBefore(day: StudyDay, dayStartHour: number, timeZone: string): Generator<StudyDay> {
+  let current = day;
+  let currentOffset = offsetAt(current.start, timeZone);
+  for (;;) {
+    const spanEarlier = current.start - SPAN * DAY_MS;
+    const spanEarlierOffset = offsetAt(spanEarlier, timeZone);
+    if (spanEarlierOffset === currentOffset) {
+      for (let i = 0; i < SPAN; i++) {
+        current = { start: current.start - DAY_MS, end: current.start };
+        yield current;
+      }
+    } else {
+      current = previousStudyDay(current, dayStartHour, timeZone);
+      currentOffset = offsetAt(current.start, timeZone);
+      yield current;
+    }
+  }
+}

@@ -64,9 +64,10 @@ CREATE TABLE cards (
   new_position INTEGER NOT NULL DEFAULT 0,
   UNIQUE (note_id, ord)
 );
--- today's queue: (re)learning and reviews by due time, new cards in their introduction order
-CREATE INDEX cards_queue ON cards(state, due);
-CREATE INDEX cards_new ON cards(state, new_position);
+-- today's queue: (re)learning and reviews by due time, new cards in their introduction order;
+-- suspended/buried_until make them covering, so counting a queue never reads the table
+CREATE INDEX cards_queue ON cards(state, due, suspended, buried_until);
+CREATE INDEX cards_new ON cards(state, new_position, suspended, buried_until);
 
 CREATE TABLE revlog (
   -- time of the answer in ms; unique (bumped by 1 on a collision)
