@@ -6,6 +6,7 @@ import { LabScreen } from './experiments/LabScreen';
 import { BrowseScreen } from './library/BrowseScreen';
 import { NoteEditor } from './library/NoteEditor';
 import { StatsScreen } from './library/StatsScreen';
+import { DecksScreen } from './decks/DecksScreen';
 
 export type { ScreenDefinition, ScreenProps } from './screen-types';
 
@@ -22,5 +23,6 @@ export const screens: ScreenDefinition[] = [
   { id: 'browse', title: 'library.browse.title', hotkey: 'b', icon: '☰', Component: BrowseScreen },
   { id: 'edit', title: 'library.editor.title', hidden: true, Component: NoteEditor },
   { id: 'stats', title: 'library.stats.title', hotkey: 'i', icon: '▦', Component: StatsScreen },
+  { id: 'decks', title: 'decks.title', hotkey: 'd', icon: '▤', Component: DecksScreen },
   { id: 'settings', title: 'app.nav.settings', hotkey: ',', icon: '⚙', Component: SettingsScreen },
 ];

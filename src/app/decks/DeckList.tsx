@@ -1,0 +1,70 @@
+import { useState } from 'react';
+import type { DeckSummary, ExportFormat } from '../../shared/contract';
+import { useApp } from '../AppContext';
+import { saveDownload } from './upload';
+import { DeckNotes } from './DeckNotes';
+
+/** Every deck with its counts; export in any format; a peek at its notes. */
+export function DeckList({ decks }: { decks: DeckSummary[] }) {
+  const { api, t, notify, showError } = useApp();
+  const [schedule, setSchedule] = useState(false);
+  const [busy, setBusy] = useState(false);
+  const [open, setOpen] = useState<string | null>(null);
+
+  const exportDeck = async (deckName: string, format: ExportFormat) => {
+    setBusy(true);
+    try {
+      const file = await api['decks.export']({ deckName, format, includeSchedule: schedule });
+      saveDownload(file.fileName, file.mime, file.data);
+      notify({ text: t('decks.exported', { file: file.fileName, count: file.notes }) });
+      if (file.mermaidNotes) notify({ text: t('decks.exportedMermaid', { count: file.mermaidNotes }) });
+    } catch (error) {
+      showError(error);
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  if (decks.length === 0) return <p className="decks-empty">{t('decks.empty')}</p>;
+  return (
+    <div className="decks-list">
+      <label className="decks-schedule">
+        <input type="checkbox" checked={schedule} onChange={(e) => setSchedule(e.target.checked)} data-testid="export-schedule" />
+        {t('decks.includeSchedule')}
+      </label>
+      <table>
+        <thead>
+          <tr>
+            <th>{t('decks.columns.name')}</th>
+            <th>{t('decks.columns.notes')}</th>
+            <th>{t('decks.columns.cards')}</th>
+            <th>{t('decks.columns.due')}</th>
+            <th>{t('decks.export')}</th>
+          </tr>
+        </thead>
+        <tbody>
+          {decks.map((deck) => (
+            <tr key={deck.id} data-testid="deck-row" data-deck={deck.name}>
+              <td>
+                <button type="button" className="button-ghost decks-name" onClick={() => setOpen(open === deck.name ? null : deck.name)} aria-expanded={open === deck.name} data-testid="deck-show">
+                  {deck.name}
+                </button>
+                {open === deck.name && <DeckNotes deckName={deck.name} />}
+              </td>
+              <td data-testid="deck-notes-count">{deck.notes}</td>
+              <td>{deck.cards}</td>
+              <td>{deck.due}</td>
+              <td className="decks-export" aria-label={t('decks.exportAs', { deck: deck.name })}>
+                {(['proofdeck', 'apkg', 'md'] as const).map((format) => (
+                  <button key={format} type="button" className="button" disabled={busy} onClick={() => void exportDeck(deck.name, format)} data-testid={`export-${format}`}>
+                    .{format}
+                  </button>
+                ))}
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
+  );
+}

@@ -1,0 +1,23 @@
+import { useCallback, useEffect, useState } from 'react';
+import type { DeckSummary } from '../../shared/contract';
+import { useApp } from '../AppContext';
+import { DeckList } from './DeckList';
+import { ImportPanel } from './ImportPanel';
+import './decks.css';
+
+/** Decks: what the user has (with export), and the way in for decks from others (import with preview). */
+export function DecksScreen() {
+  const { api, t, showError } = useApp();
+  const [decks, setDecks] = useState<DeckSummary[] | null>(null);
+  const reload = useCallback(() => {
+    api['decks.list']({}).then(setDecks, showError);
+  }, [api, showError]);
+  useEffect(reload, [reload]);
+  return (
+    <section className="screen screen-decks" data-testid="decks-screen" aria-labelledby="decks-title">
+      <h1 id="decks-title">{t('decks.title')}</h1>
+      {decks ? <DeckList decks={decks} /> : <div aria-busy="true" />}
+      <ImportPanel onImported={reload} />
+    </section>
+  );
+}

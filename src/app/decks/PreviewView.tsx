@@ -1,0 +1,122 @@
+import { useState } from 'react';
+import type { CsvMapping, ImportPreview } from '../../shared/contract';
+import { useApp } from '../AppContext';
+import { Warnings } from './ImportPanel';
+
+interface Props {
+  preview: ImportPreview;
+  mapping: CsvMapping;
+  hasHeader: boolean;
+  onRemap(mapping: CsvMapping, hasHeader: boolean): void;
+  onApply(takeTheirs: string[], all: boolean): void;
+  onCancel(): void;
+}
+
+/** What an import will do, before anything is written: counts, CSV column mapping, per-note conflict choices. */
+export function PreviewView({ preview, mapping, hasHeader, onRemap, onApply, onCancel }: Props) {
+  const { t } = useApp();
+  const [theirs, setTheirs] = useState<Set<string>>(new Set());
+  const [allTheirs, setAllTheirs] = useState(false);
+  const counts: [string, number, 'added' | 'updated' | 'unchanged' | 'conflicts'][] = [
+    [t('decks.import.added'), preview.added, 'added'],
+    [t('decks.import.updated'), preview.updated, 'updated'],
+    [t('decks.import.unchanged'), preview.unchanged, 'unchanged'],
+    [t('decks.import.conflicts'), preview.conflicts, 'conflicts'],
+  ];
+  const columns = preview.csvSample?.[0]?.length ?? 0;
+  const select = (role: keyof CsvMapping, optional: boolean) => (
+    <label>
+      {t(`decks.csv.${role}` as 'decks.csv.front')}
+      <select
+        value={mapping[role] ?? ''}
+        data-testid={`csv-${role}`}
+        onChange={(e) => onRemap({ ...mapping, [role]: e.target.value === '' ? null : Number(e.target.value) }, hasHeader)}
+      >
+        {optional && <option value="">{t('decks.csv.none')}</option>}
+        {Array.from({ length: columns }, (_, i) => (
+          <option key={i} value={i}>
+            {t('decks.csv.column', { number: i + 1 })}: {preview.csvSample?.[0]?.[i]?.slice(0, 30)}
+          </option>
+        ))}
+      </select>
+    </label>
+  );
+  return (
+    <div className="decks-preview" data-testid="import-preview">
+      <h3>{t('decks.import.preview', { deck: preview.deckName })}</h3>
+      {preview.csvSample && (
+        <fieldset className="decks-mapping">
+          <legend>{t('decks.csv.mapping')}</legend>
+          {select('front', false)}
+          {select('back', false)}
+          {select('tags', true)}
+          {select('guid', true)}
+          <label>
+            <input type="checkbox" checked={hasHeader} onChange={(e) => onRemap(mapping, e.target.checked)} />
+            {t('decks.csv.header')}
+          </label>
+        </fieldset>
+      )}
+      <dl className="decks-counts">
+        {counts.map(([label, value, key]) => (
+          <div key={key}>
+            <dt>{label}</dt>
+            <dd data-testid={`preview-${key}`}>{value}</dd>
+          </div>
+        ))}
+      </dl>
+      {(preview.media.added > 0 || preview.media.updated > 0) && <p>{t('decks.import.media', { added: preview.media.added, updated: preview.media.updated })}</p>}
+      {preview.hasSchedule && <p>{t('decks.import.schedule')}</p>}
+      <Warnings warnings={preview.warnings} />
+      {preview.conflictNotes.length > 0 && (
+        <div className="decks-conflicts">
+          <p>{t('decks.import.conflictHelp')}</p>
+          <label>
+            <input type="checkbox" checked={allTheirs} onChange={(e) => setAllTheirs(e.target.checked)} data-testid="conflicts-all-theirs" />
+            {t('decks.import.takeTheirs')}
+          </label>
+          <ul>
+            {preview.conflictNotes.map((conflict) => (
+              <li key={conflict.guid} data-testid="conflict-row">
+                <div className="decks-conflict-side">
+                  <strong>{t('decks.import.mine')}</strong> {conflict.localFront.slice(0, 200)}
+                </div>
+                <div className="decks-conflict-side">
+                  <strong>{t('decks.import.theirs')}</strong> {conflict.incomingFront.slice(0, 200)}
+                </div>
+                <label>
+                  <input
+                    type="radio"
+                    name={`conflict-${conflict.guid}`}
+                    checked={!allTheirs && !theirs.has(conflict.guid)}
+                    disabled={allTheirs}
+                    onChange={() => setTheirs((s) => new Set([...s].filter((g) => g !== conflict.guid)))}
+                  />
+                  {t('decks.import.keepMine')}
+                </label>
+                <label>
+                  <input
+                    type="radio"
+                    name={`conflict-${conflict.guid}`}
+                    checked={allTheirs || theirs.has(conflict.guid)}
+                    disabled={allTheirs}
+                    onChange={() => setTheirs((s) => new Set([...s, conflict.guid]))}
+                  />
+                  {t('decks.import.takeTheirs')}
+                </label>
+              </li>
+            ))}
+          </ul>
+        </div>
+      )}
+      <div className="decks-actions">
+        <button type="button" className="button button-primary" onClick={() => onApply([...theirs], allTheirs)} data-testid="import-apply">
+          {t('decks.import.apply')}
+        </button>
+        <button type="button" className="button" onClick={onCancel}>
+          {t('decks.import.cancel')}
+        </button>
+      </div>
+    </div>
+  );
+}
