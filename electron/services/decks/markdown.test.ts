@@ -74,6 +74,38 @@ describe('the seed note, read as it is', () => {
   });
 });
 
+describe('seed-style bullets beyond the seed', () => {
+  it('keeps multi-paragraph answers with indented math, lists and diagrams, in numbered lists too', () => {
+    const deck = parseMarkdownDeck(
+      [
+        '## Questions',
+        '',
+        '1. **Q. Draw the flow?** {#flow}',
+        '    - **A.** Like this:',
+        '',
+        '      $$',
+        '      O(N^2)',
+        '      $$',
+        '',
+        '      ```mermaid',
+        '      graph TD',
+        '        A["Q, K, V (HBM)"] --> B',
+        '      ```',
+        '',
+        '      - a nested point',
+        '2. **Q.** Second one?',
+        '    - **A.** Short.',
+        '',
+        'Closing prose.',
+      ].join('\n'),
+    );
+    expect(deck.notes.map((note) => note.guid)).toEqual([`${deck.meta.key}:flow`, expect.stringMatching(/:q-[0-9a-f]{16}$/)]);
+    expect(deck.notes[0].back).toBe('Like this:\n\n$$\nO(N^2)\n$$\n\n```mermaid\ngraph TD\n  A["Q, K, V (HBM)"] --> B\n```\n\n- a nested point');
+    expect(deck.notes[1]).toMatchObject({ front: 'Second one?', back: 'Short.' });
+    expect(deck.notes[0].context).toBe('## Questions\n\nClosing prose.');
+  });
+});
+
 describe('the clean DESIGN.md form', () => {
   const text = `---
 title: Demo
