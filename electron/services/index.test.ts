@@ -1,6 +1,7 @@
 import Database from 'better-sqlite3';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { methods } from '../../src/shared/contract';
 import { AppError } from '../../src/shared/errors';
@@ -46,6 +47,28 @@ describe('createServices', () => {
     for (const m of methods) {
       if (m !== 'app.info' && m !== 'app.resetDatabase') expect(typeof area[m], m).toBe('function');
     }
+  });
+
+  it('loads the built-in deck on first start, once, and serves it in both languages', async () => {
+    const resourcesDir = fileURLToPath(new URL('../../resources', import.meta.url));
+    services = createServices({ dataDir: dir.dir, resourcesDir });
+    const client = createClient(createInMemoryTransport(services.dispatch));
+    const decks = await client.api['decks.list']({});
+    const builtIn = decks.find((d) => d.builtIn)!;
+    expect(builtIn.cards).toBeGreaterThanOrEqual(15);
+    const today = await client.api['review.today']({});
+    expect(today.counts.new).toBe(Math.min(20, builtIn.cards));
+    const ko = (await client.api['review.next']({ locale: 'ko' }))!;
+    const en = (await client.api['review.next']({ locale: 'en' }))!;
+    expect(en.cardId).toBe(ko.cardId);
+    expect(ko.front).toMatch(/[가-힣]/);
+    expect(en.front).not.toMatch(/[가-힣]/);
+    await client.api['review.answer']({ cardId: ko.cardId, rating: 3, durationMs: 1000 });
+    services.close();
+    services = createServices({ dataDir: dir.dir, resourcesDir });
+    const again = createClient(createInMemoryTransport(services.dispatch));
+    expect((await again.api['decks.list']({})).find((d) => d.builtIn)!.cards).toBe(builtIn.cards);
+    expect((await again.api['review.today']({})).reviewedToday).toBe(1);
   });
 
   it('drives the contract end to end over the in-memory transport, refusing malformed calls without writing', async () => {

@@ -11,6 +11,7 @@ import { localTimeZone } from './scheduler/study-day';
 import { createSettingsStore } from './settings/settings-store';
 import { databaseFileName, isCorruption, moveAside, openDatabase } from './store/database';
 import { createSql } from './store/sql';
+import { syncBuiltinDecks } from './decks/builtin';
 import { disposeExperimentService } from './experiments/handlers';
 import type { EngineHost } from './experiments/engine-host';
 
@@ -76,6 +77,19 @@ function createContext(db: Database.Database, options: ServiceOptions): ServiceC
 }
 
 /**
+ * Adds or updates the decks shipped with the app (by stable id, keeping progress). A broken
+ * shipped file is a bug to report, not a reason to keep the user from their reviews.
+ */
+function loadBuiltinDecks(context: ServiceContext, log: (e: unknown) => void): void {
+  try {
+    syncBuiltinDecks(context.db, context.resourcesDir, { now: context.now() });
+  } catch (e) {
+    if (isCorruption(e)) throw e;
+    log(e);
+  }
+}
+
+/**
  * The services behind the contract, for every host (Electron main, browser host, CLI, tests).
  * A database that cannot be used (corrupt, or from a newer app) does not stop them: they start
  * degraded, `app.info` reports the problem, `app.resetDatabase` moves the file aside and opens a
@@ -92,6 +106,7 @@ export function createServices(options: ServiceOptions): Services {
     try {
       const db = openDatabase(file);
       context = createContext(db, options);
+      loadBuiltinDecks(context, options.log ?? console.error);
       options.onOpen?.(context);
       areaHandlers = createHandlers(context);
       problem = null;
