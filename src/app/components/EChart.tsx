@@ -9,7 +9,7 @@ echarts.use([BarChart, HeatmapChart, LineChart, CalendarComponent, GridComponent
 export type ChartOption = echarts.EChartsCoreOption;
 
 /** Colours of the current theme, read from the CSS variables so charts match the app. */
-export function chartColors(): { text: string; muted: string; border: string; surface: string; accent: string; learning: string; review: string; new: string; again: string } {
+export function chartColors(): { text: string; muted: string; border: string; surface: string; accent: string; learning: string; review: string; new: string; again: string; hard: string } {
   const css = getComputedStyle(document.documentElement);
   const v = (name: string) => css.getPropertyValue(name).trim();
   return {
@@ -22,6 +22,7 @@ export function chartColors(): { text: string; muted: string; border: string; su
     review: v('--review'),
     new: v('--new'),
     again: v('--again'),
+    hard: v('--hard'),
   };
 }
 

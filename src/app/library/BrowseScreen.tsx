@@ -136,7 +136,8 @@ export function BrowseScreen() {
           value={query}
           onChange={(e) => setQuery(e.target.value)}
           onKeyDown={(e) => {
-            if (e.key === 'ArrowDown' || e.key === 'Enter') {
+            // Down, Enter or Escape leave the field for the table, where shortcuts work again.
+            if (e.key === 'ArrowDown' || e.key === 'Enter' || e.key === 'Escape') {
               e.preventDefault();
               scroller.current?.focus();
             }

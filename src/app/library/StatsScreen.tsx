@@ -40,13 +40,15 @@ export function StatsScreen() {
       visualMap: { show: false, min: 0, max, inRange: { color: [c.surface, c.accent] } },
       calendar: {
         range: [isoDay(first), isoDay(last)],
-        cellSize: ['auto', 13],
+        cellSize: ['auto', 14],
         top: 24,
+        bottom: 4,
         left: 36,
         right: 8,
         itemStyle: { color: c.surface, borderColor: 'transparent', borderWidth: 2 },
         splitLine: { show: false },
-        dayLabel: { color: c.muted, nameMap: locale === 'ko' ? ['일', '월', '화', '수', '목', '금', '토'] : 'EN', firstDay: 1 },
+        // Every other weekday label, as GitHub does: seven labels do not fit a 14 px row.
+        dayLabel: { color: c.muted, fontSize: 10, nameMap: locale === 'ko' ? ['', '월', '', '수', '', '금', ''] : ['', 'Mon', '', 'Wed', '', 'Fri', ''], firstDay: 1 },
         monthLabel: { color: c.muted, nameMap: locale === 'ko' ? Array.from({ length: 12 }, (_, i) => `${i + 1}월`) : 'EN' },
         yearLabel: { show: false },
       },
@@ -75,7 +77,7 @@ export function StatsScreen() {
       grid: { left: 40, right: 12, top: 32, bottom: 28 },
       xAxis: { type: 'category', data: days(stats.daily), ...axisStyle() },
       yAxis: { type: 'value', minInterval: 1, ...axisStyle() },
-      series: [bar(t('library.stats.learn'), 'learn', c.learning), bar(t('library.stats.review'), 'review', c.review), bar(t('library.stats.relearn'), 'relearn', c.again)],
+      series: [bar(t('library.stats.learn'), 'learn', c.new), bar(t('library.stats.review'), 'review', c.review), bar(t('library.stats.relearn'), 'relearn', c.hard)],
     };
   };
 
@@ -130,7 +132,7 @@ export function StatsScreen() {
       <div className="stats-grid">
         <section className="panel stats-wide">
           <h2>{t('library.stats.heatmap')}</h2>
-          <EChart option={heatmap} deps={deps} label={t('library.stats.heatmap')} testId="stats-heatmap" height={150} />
+          <EChart option={heatmap} deps={deps} label={t('library.stats.heatmap')} testId="stats-heatmap" height={132} />
         </section>
         <section className="panel">
           <h2>{t('library.stats.retention')}</h2>

@@ -1,0 +1,153 @@
+import Database from 'better-sqlite3';
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { expect, test, type Browser, type Page } from '@playwright/test';
+import { ensureRenderer, freshDataDir, removeDataDir, repoRoot, startHost, type RunningHost } from './support/host';
+
+// The library on the browser host, in Chromium: the card browser's search language on a seeded
+// collection, an edit in the editor showing in review with the schedule kept, and the statistics
+// charts in light and dark themes (screenshots under test-results/screenshots).
+
+const DAY = 86_400_000;
+const screenshots = join(repoRoot, 'test-results', 'screenshots');
+let host: RunningHost;
+let dataDir: string;
+
+test.describe.configure({ mode: 'serial' });
+
+/** Cards with known answers to each filter, in a deck of their own beside the built-in one. */
+function seed(file: string): void {
+  const db = new Database(file);
+  const now = Date.now();
+  const deck = Number(db.prepare(`INSERT INTO decks (name, created, modified) VALUES ('Seeded::Search', ?, ?)`).run(now, now).lastInsertRowid);
+  const note = db.prepare(`INSERT INTO notes (guid, deck_id, front, back, context, tags, created, modified) VALUES (?, ?, ?, ?, '', ?, ?, ?)`);
+  const card = db.prepare(
+    `INSERT INTO cards (note_id, due, stability, difficulty, scheduled_days, reps, lapses, state, last_review, suspended, new_position)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0)`,
+  );
+  const add = (guid: string, front: string, tags: string, c: [due: number, stability: number, ivl: number, lapses: number, state: number, lastReview: number | null, suspended: number]) => {
+    const noteId = note.run(guid, deck, front, `answer of ${guid}`, tags, now, now).lastInsertRowid;
+    const [due, stability, ivl, lapses, state, lastReview, suspended] = c;
+    card.run(noteId, due, stability, state === 0 ? 0 : 5, ivl, state === 0 ? 0 : 4, lapses, state, lastReview, suspended);
+  };
+  add('seed-learning', 'Seeded learning card about prefill', 'exam', [now - 60_000, 0.4, 0, 0, 1, now - 600_000, 0]);
+  add('seed-mature', 'Seeded mature card about tiling', 'exam flash', [now + 20 * DAY, 80, 30, 5, 2, now - 10 * DAY, 0]);
+  add('seed-forgotten', 'Seeded forgotten card about HBM', 'flash', [now - 2 * DAY, 6, 12, 1, 2, now - 30 * DAY, 0]);
+  add('seed-suspended', 'Seeded suspended card', 'misc', [now - DAY, 4, 4, 0, 2, now - 5 * DAY, 1]);
+  add('seed-korean', '시드 카드: 캐시 메모리', 'ko', [now, 0, 0, 0, 0, null, 0]);
+  const revlog = db.prepare(
+    `INSERT INTO revlog (id, card_id, rating, state, due, stability, difficulty, elapsed_days, last_elapsed_days, scheduled_days, learning_steps, duration_ms)
+     VALUES (?, (SELECT id FROM cards LIMIT 1), ?, 2, 0, 5, 5, ?, 0, 1, 0, ?)`,
+  );
+  for (let i = 0; i < 120; i++) revlog.run(now - (i % 60) * DAY - i * 1000, i % 7 === 0 ? 1 : 3, i % 40, 8000 + (i % 5) * 1000);
+  db.close();
+}
+
+test.beforeAll(async () => {
+  ensureRenderer();
+  mkdirSync(screenshots, { recursive: true });
+  dataDir = freshDataDir();
+  // First start creates the database and loads the built-in deck; then the collection is seeded.
+  const first = await startHost({ dataDir });
+  await first.stop('SIGTERM');
+  seed(join(dataDir, 'proofdeck.sqlite'));
+  host = await startHost({ dataDir });
+});
+
+test.afterAll(async () => {
+  await host?.stop('SIGTERM');
+  if (dataDir) removeDataDir(dataDir);
+});
+
+async function openBrowse(browser: Browser, locale = 'en-US'): Promise<Page> {
+  const context = await browser.newContext({ locale, viewport: { width: 1280, height: 820 } });
+  const page = await context.newPage();
+  await page.goto(host.url);
+  await expect(page.getByTestId('due-count')).toBeVisible();
+  await page.keyboard.press('g');
+  await page.keyboard.press('b');
+  await expect(page.getByTestId('browse-search')).toBeVisible();
+  return page;
+}
+
+async function searchFor(page: Page, query: string): Promise<string[]> {
+  await page.getByTestId('browse-search').fill(query);
+  // The count updates once the debounced search has answered.
+  await expect(async () => {
+    const rows = await page.getByTestId('browse-row').count();
+    const total = Number(/\d+/.exec((await page.getByTestId('browse-total').textContent()) ?? '')?.[0]);
+    expect(rows).toBe(total);
+  }).toPass();
+  await page.waitForTimeout(300);
+  return (await page.getByTestId('browse-row').locator('.cell-front').allInnerTexts()).sort();
+}
+
+test('the search language finds the right cards', async ({ browser }) => {
+  const page = await openBrowse(browser);
+  const all = ['Seeded forgotten card about HBM', 'Seeded learning card about prefill', 'Seeded mature card about tiling', 'Seeded suspended card', '시드 카드: 캐시 메모리'];
+  expect(await searchFor(page, 'deck:Seeded::Search')).toEqual(all);
+  expect(await searchFor(page, 'deck:Seeded* tag:exam')).toEqual(['Seeded learning card about prefill', 'Seeded mature card about tiling']);
+  expect(await searchFor(page, 'deck:Seeded* is:learn')).toEqual(['Seeded learning card about prefill']);
+  expect(await searchFor(page, 'deck:Seeded* is:new')).toEqual(['시드 카드: 캐시 메모리']);
+  expect(await searchFor(page, 'deck:Seeded* is:review')).toEqual(['Seeded forgotten card about HBM', 'Seeded mature card about tiling', 'Seeded suspended card']);
+  expect(await searchFor(page, 'deck:Seeded* is:due')).toEqual(['Seeded forgotten card about HBM', 'Seeded learning card about prefill']);
+  expect(await searchFor(page, 'is:suspended')).toEqual(['Seeded suspended card']);
+  expect(await searchFor(page, 'deck:Seeded* prop:ivl>=10')).toEqual(['Seeded forgotten card about HBM', 'Seeded mature card about tiling']);
+  expect(await searchFor(page, 'prop:lapses>3')).toEqual(['Seeded mature card about tiling']);
+  expect(await searchFor(page, 'deck:Seeded* prop:r<0.9')).toEqual(['Seeded forgotten card about HBM', 'Seeded suspended card']);
+  expect(await searchFor(page, '캐시 deck:Seeded*')).toEqual(['시드 카드: 캐시 메모리']);
+  expect(await searchFor(page, 'deck:Seeded* -tag:flash -is:new')).toEqual(['Seeded learning card about prefill', 'Seeded suspended card']);
+  // The built-in deck is searchable in both of its languages.
+  expect((await searchFor(page, 'tag:kv-cache')).length).toBeGreaterThan(0);
+  await page.getByTestId('browse-search').fill('deck:Seeded*');
+  await expect(page.getByTestId('browse-row')).toHaveCount(5);
+  await page.screenshot({ path: join(screenshots, 'browse-en.png') });
+});
+
+test('an edit in the editor shows in review and keeps the due date', async ({ browser }) => {
+  const page = await openBrowse(browser);
+  const file = join(dataDir, 'proofdeck.sqlite');
+  const schedule = () => {
+    const db = new Database(file, { readonly: true });
+    const row = db.prepare(`SELECT c.due, c.stability, c.state FROM cards c JOIN notes n ON n.id = c.note_id WHERE n.guid = 'seed-learning'`).get();
+    db.close();
+    return row;
+  };
+  const before = schedule();
+  await searchFor(page, 'prefill deck:Seeded*');
+  // Keyboard only: into the table, open the card under the cursor.
+  await page.getByTestId('browse-search').press('Enter');
+  await page.keyboard.press('Enter');
+  const front = page.getByTestId('editor-front');
+  await expect(front).toHaveValue('Seeded learning card about prefill');
+  await front.fill('Edited: why does $O(N^2)$ memory vanish with tiling?');
+  await expect(page.getByTestId('editor-preview-front').locator('.katex')).toBeVisible();
+  await page.screenshot({ path: join(screenshots, 'editor-en.png') });
+  await page.keyboard.press('Control+s');
+  await expect(page.getByTestId('browse-search')).toBeVisible();
+  expect(schedule()).toEqual(before);
+  await page.keyboard.press('Escape');
+  // The learning card is due now, so review shows it first, with the new text.
+  await page.keyboard.press('g');
+  await page.keyboard.press('t');
+  await expect(page.getByTestId('start-review')).toBeVisible();
+  await page.keyboard.press('Enter');
+  await expect(page.getByTestId('card-front')).toContainText('Edited: why does');
+  await expect(page.getByTestId('card-front').locator('.katex')).toBeVisible();
+});
+
+for (const scheme of ['light', 'dark'] as const) {
+  test(`statistics charts render (${scheme})`, async ({ browser }) => {
+    const context = await browser.newContext({ locale: scheme === 'dark' ? 'ko-KR' : 'en-US', colorScheme: scheme, viewport: { width: 1280, height: 1100 } });
+    const page = await context.newPage();
+    await page.goto(host.url);
+    await expect(page.getByTestId('due-count')).toBeVisible();
+    await page.keyboard.press('g');
+    await page.keyboard.press('i');
+    for (const id of ['stats-heatmap', 'stats-forecast', 'stats-daily', 'stats-time', 'stats-stability', 'stats-difficulty']) {
+      await expect(page.getByTestId(id).locator('svg path').first()).toBeAttached();
+    }
+    await expect(page.getByTestId('retention-all')).toContainText('%');
+    await page.screenshot({ path: join(screenshots, `stats-${scheme}.png`), fullPage: true });
+  });
+}
