@@ -1,0 +1,81 @@
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { expect, test, type Page } from '@playwright/test';
+import { ensureRenderer, removeDataDir, startHost, type RunningHost } from './support/host';
+import { ankiPackage } from '../unit/decks/build';
+
+// Decks from other people, in the real UI on the browser host: imported HTML cannot run script or
+// fetch anything (canaries: a global the script/handlers would set, and requests to a host the test
+// watches), and the image of the apkgexport fixture shows.
+
+const fixtures = fileURLToPath(new URL('../../../shared/fixtures/anki', import.meta.url));
+let host: RunningHost;
+
+test.describe.configure({ mode: 'serial' });
+
+test.beforeAll(async () => {
+  ensureRenderer();
+  host = await startHost();
+});
+
+test.afterAll(async () => {
+  await host?.stop('SIGTERM');
+  if (host) removeDataDir(host.dataDir);
+});
+
+async function openDecks(page: Page): Promise<void> {
+  await page.goto(host.url);
+  await page.getByRole('button', { name: /Decks/ }).or(page.getByRole('link', { name: /Decks/ })).first().click();
+  await expect(page.getByTestId('decks-screen')).toBeVisible();
+}
+
+async function importFile(page: Page, path: string): Promise<void> {
+  await page.getByTestId('import-file').setInputFiles(path);
+  await expect(page.getByTestId('import-preview')).toBeVisible();
+  await page.getByTestId('import-apply').click();
+  await expect(page.getByTestId('import-result')).toBeVisible();
+}
+
+test('imported HTML cannot run script or fetch anything', async ({ page }, info) => {
+  const outside: string[] = [];
+  await page.route('**/*', (route) => {
+    const url = route.request().url();
+    if (url.startsWith(host.url) || url.startsWith('data:') || url.startsWith('blob:')) return route.continue();
+    outside.push(url);
+    return route.abort();
+  });
+  const hostile = ankiPackage([
+    'Hostile front <script>window.__canary = "script"</script><img src="missing.png" onerror="window.__canary = \'onerror\'"><a href="javascript:window.__canary=\'link\'" id="bad-link">link</a>',
+    'Back <img src="https://canary.invalid/ping.png"><img src="//canary.invalid/p.png"><svg onload="window.__canary=\'svg\'"></svg><b style="background:url(https://canary.invalid/css)">bold</b><iframe src="https://canary.invalid/frame"></iframe>',
+  ]);
+  const file = info.outputPath('hostile.apkg');
+  writeFileSync(file, hostile);
+  await openDecks(page);
+  await importFile(page, file);
+  await expect(page.getByTestId('import-warnings').locator('[data-code="html-sanitized"]')).toBeVisible();
+  const row = page.getByTestId('deck-row').filter({ hasText: 'Hostile' });
+  await row.getByTestId('deck-show').click();
+  await expect(row.getByTestId('deck-note')).toHaveCount(1);
+  await expect(row.getByTestId('deck-note')).toContainText('Hostile front');
+  await expect(row.getByTestId('deck-note')).toContainText('bold');
+  const link = page.locator('#bad-link, a:has-text("link")').first();
+  if (await link.count()) await link.click({ trial: false }).catch(() => undefined);
+  await page.waitForTimeout(500);
+  expect(await page.evaluate(() => (window as unknown as { __canary?: string }).__canary)).toBeUndefined();
+  expect(outside.filter((u) => u.includes('canary'))).toEqual([]);
+  const html = await row.getByTestId('deck-note').innerHTML();
+  expect(html).not.toMatch(/<script|onerror|onload|javascript:|canary\.invalid|<iframe/i);
+});
+
+test('the image of an Anki deck shows', async ({ page }) => {
+  await openDecks(page);
+  await importFile(page, join(fixtures, 'apkgexport-output.apkg'));
+  await expect(page.getByTestId('import-result')).toContainText('3');
+  const row = page.getByTestId('deck-row').filter({ hasText: 'deck-name' });
+  await expect(row.getByTestId('deck-notes-count')).toHaveText('3');
+  await row.getByTestId('deck-show').click();
+  const image = row.locator('img').first();
+  await expect(image).toHaveAttribute('src', /^data:image\/png;base64,/);
+  await expect.poll(() => image.evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth > 0)).toBe(true);
+});
