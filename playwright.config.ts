@@ -5,7 +5,9 @@ export const chromiumPath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
 export default defineConfig({
   testDir: 'tests/e2e',
-  outputDir: 'test-results',
+  // Playwright empties its output folder on every run; screenshots live beside it, in
+  // test-results/screenshots, so one spec's run does not erase another's artifacts.
+  outputDir: 'test-results/playwright',
   timeout: 120_000,
   expect: { timeout: 20_000 },
   workers: 1,
