@@ -1,4 +1,4 @@
-import { useRef, useState } from 'react';
+import { Suspense, useRef, useState } from 'react';
 import { useApp, type Notice, type ScreenParams } from './AppContext';
 import { KeyboardHelp } from './components/KeyboardHelp';
 import { Kbd } from './components/Kbd';
@@ -113,7 +113,10 @@ export function Shell({ screen, params, notices, dismiss }: ShellProps) {
         </button>
       </nav>
       <main className="content" id="main">
-        <Screen key={current.id} params={params} />
+        {/* A screen may be React.lazy (heavy charts load when first opened). */}
+        <Suspense fallback={<div className="screen" aria-busy="true" />}>
+          <Screen key={current.id} params={params} />
+        </Suspense>
       </main>
       {chordPending && (
         <div className="chord-hint" aria-hidden="true">

@@ -1,4 +1,4 @@
-import { Component as ReactComponent, type ComponentType, type ReactNode } from 'react';
+import { Component as ReactComponent, Suspense, type ComponentType, type ReactNode } from 'react';
 import type { ReviewCard } from '../shared/contract';
 import { ProveItPanel } from './experiments/ProveItPanel';
 
@@ -33,7 +33,9 @@ export function AnswerExtras({ card }: AnswerExtraProps) {
       {answerExtras.map(({ id, Component }) => (
         <section key={id} className="answer-extra" data-extra={id}>
           <ExtraBoundary key={card.cardId}>
-            <Component card={card} />
+            <Suspense fallback={null}>
+              <Component card={card} />
+            </Suspense>
           </ExtraBoundary>
         </section>
       ))}

@@ -22,5 +22,9 @@ export interface ScreenDefinition {
   icon?: string;
   /** Not listed in the navigation (opened by another screen, like Review from Today). */
   hidden?: boolean;
+  /**
+   * The screen. May be `lazy(() => import('./x/XScreen').then((m) => ({ default: m.XScreen })))`
+   * so a heavy screen (charts) stays out of the bundle that shows the first card.
+   */
   Component: ComponentType<ScreenProps>;
 }
