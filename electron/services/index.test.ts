@@ -9,6 +9,7 @@ import { createClient } from '../../src/shared/transport';
 import { createServices, type Services } from './index';
 import { createInMemoryTransport } from './in-memory-transport';
 import { createHandlers } from './handlers';
+import { createDispatch } from './dispatch';
 import { openDatabase, latestVersion } from './store/database';
 import { addCard, addDeck, temporaryDir } from './store/test-fixtures';
 
@@ -102,6 +103,25 @@ describe('createServices', () => {
     expect((await client.api['review.today']({})).reviewedToday).toBe(1);
     const info = await client.api['app.info']({});
     expect(info).toMatchObject({ dataDir: dir.dir, databaseProblem: null });
+  });
+
+  it('carries host events to subscribers until they unsubscribe', async () => {
+    services = createServices({ dataDir: dir.dir });
+    const real = services.handlers;
+    const dispatch = createDispatch({
+      ...real,
+      'review.today': (args, call) => {
+        call.emit('progress', { jobId: 'job-1', fraction: 0.5, message: 'half' });
+        return real['review.today'](args, call);
+      },
+    });
+    const client = createClient(createInMemoryTransport(dispatch));
+    const seen: unknown[] = [];
+    const stop = client.on('progress', (p) => seen.push(p));
+    await client.api['review.today']({});
+    stop();
+    await client.api['review.today']({});
+    expect(seen).toEqual([{ jobId: 'job-1', fraction: 0.5, message: 'half' }]);
   });
 
   it('starts degraded on a corrupt database, says why, and starts fresh after moving it aside', async () => {
