@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import katex from 'katex';
 import { describe, expect, it } from 'vitest';
 import { catalog, findMeta } from '../../../src/experiments/catalog';
+import { renderMarkdown } from '../../../src/render/markdown';
 import { parseMarkdownDeck } from './markdown';
 import { readMarkdownFolder } from './markdown-folder';
 
@@ -144,5 +145,24 @@ describe('the built-in kv-flash deck', () => {
     }
     // The check can fail: an unquoted label with parentheses is a mermaid parse error.
     await expect(mermaid.parse('graph TD\n  A[Compute P = softmax(S)] --> B\n')).rejects.toThrow(/Parse error/);
+  });
+
+  it('shows no formula error and no stray $ through the app’s own card renderer', () => {
+    /** What a reader would see as broken math: KaTeX's inline error, or a `$` left in the text. */
+    const mathProblems = (html: string): string[] => {
+      const text = html.replace(/<pre[\s\S]*?<\/pre>/g, '').replace(/<annotation[\s\S]*?<\/annotation>/g, '');
+      return [...(html.match(/katex-error/g) ?? []), ...(text.match(/\$[^<]{0,30}/g) ?? [])];
+    };
+    expect(mathProblems(renderMarkdown('a $\\frac{1}{$ b'))).not.toEqual([]);
+    expect(mathProblems(renderMarkdown('costs $5 and $6'))).not.toEqual([]);
+
+    const fields = new Set(deck.notes.flatMap((note) => [note.front, note.back, note.context, ...Object.values(note.translations).flatMap((t) => [t.front, t.back, t.context])]));
+    let formulas = 0;
+    for (const field of fields) {
+      const html = renderMarkdown(field);
+      expect(mathProblems(html), field.slice(0, 60)).toEqual([]);
+      formulas += (html.match(/class="katex"/g) ?? []).length;
+    }
+    expect(formulas).toBeGreaterThan(60);
   });
 });
