@@ -9,6 +9,7 @@ import { mapAnkiCard, mapAnkiReviews, type AnkiCardRow, type AnkiReviewRow } fro
 import { referencedMedia, sanitizeImportedHtml } from './sanitize';
 import { checkMediaName, mimeOf } from './media';
 import { PROOFDECK_FIELD, restoreProofdeckNote } from './anki-proofdeck-field';
+import { htmlToMarkdown } from './html-markdown';
 
 const MAX_COLLECTION_BYTES = 256 * 1024 * 1024;
 
@@ -91,7 +92,7 @@ function noteFromAnki(row: NoteRow, notetype: AnkiNotetype, warnings: ImportWarn
   let backNames = template ? templateFields(template.back, visible).filter((n) => !frontNames.includes(n)) : [];
   if (backNames.length === 0) backNames = visible.filter((n) => !frontNames.includes(n));
   const valueOf = (name: string) => values[names.indexOf(name)] ?? '';
-  const join = (list: string[]) => list.map(valueOf).filter((v) => v !== '').join('<br>\n');
+  const join = (list: string[]) => list.map((name) => htmlToMarkdown(valueOf(name))).filter((v) => v !== '').join('\n\n');
   const plainBasic = notetype.kind === 0 && visible.length === 2;
   if (notetype.kind === 1) warn(warnings, 'cloze-kept', guid);
   return {

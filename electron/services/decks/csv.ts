@@ -3,6 +3,7 @@ import { createHash } from 'node:crypto';
 import type { ExchangeNote, ImportWarning, ParsedImport } from './types';
 import { decodeUtf8, importLimits, invalid, warn } from './types';
 import { sanitizeImportedHtml } from './sanitize';
+import { htmlToMarkdown } from './html-markdown';
 
 /** Which column (0-based) holds what. Front and back are required; the rest are optional. */
 export interface CsvMapping {
@@ -63,7 +64,7 @@ export function readCsv(bytes: Uint8Array, options: CsvOptions): ParsedImport {
       if (column === null || column === undefined) return '';
       const result = sanitizeImportedHtml(row[column] ?? '');
       if (result.changed) warn(warnings, 'html-sanitized', `row ${index + 1}`);
-      return result.html.trim();
+      return htmlToMarkdown(result.html);
     };
     const front = cell(mapping.front);
     if (!front) return;

@@ -92,7 +92,7 @@ describe('bad input: a clear error and nothing changed', () => {
     const stored = db.prepare('SELECT front, back FROM notes').get() as { front: string; back: string };
     const html = stored.front + stored.back;
     expect(html).not.toMatch(/<script|onerror|javascript:|canary\.invalid|<iframe|style=/i);
-    expect(stored.front).toContain('<img src="x.png" />');
-    expect(stored.back).toContain('<b>bold</b>');
+    expect(stored.front).toContain('![](x.png)');
+    expect(stored.back).toContain('**bold**');
   });
 });
