@@ -20,7 +20,10 @@ export default defineConfig({
       externalizeDeps: false,
       outDir: 'out/preload',
       rollupOptions: {
-        input: { preload: resolve(__dirname, 'electron/preload.ts') },
+        input: {
+          preload: resolve(__dirname, 'electron/preload.ts'),
+          enginePreload: resolve(__dirname, 'electron/engine-preload.ts'),
+        },
         output: { format: 'cjs', entryFileNames: '[name].cjs' },
       },
     },

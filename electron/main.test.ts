@@ -53,6 +53,24 @@ describe('Electron main: windows and security', () => {
     expect(uiWindow().webContents.mainFrame.url).toMatch(/^file:\/\/.*\/renderer\/index\.html$/);
   });
 
+  it('runs experiments in a hidden engine window with the same secure webPreferences', async () => {
+    const run = await callAsUi('experiments.run', { experimentId: 'flash-exact' });
+    expect(run).toMatchObject({ ok: true, value: { runId: expect.any(Number) } });
+    const engine = await vi.waitFor(() => {
+      const found = fake.BrowserWindow.windows.find((w) => String(w.options.webPreferences?.preload ?? '').endsWith('enginePreload.cjs'));
+      if (!found) throw new Error('no engine window yet');
+      return found;
+    });
+    expect(engine.isVisible()).toBe(false);
+    expect(engine.options.webPreferences).toMatchObject({ contextIsolation: true, sandbox: true, nodeIntegration: false, webSecurity: true });
+    expect(engine.webContents.mainFrame.url).toMatch(/^file:\/\/.*\/renderer\/engine-page\/index\.html/);
+    // The engine page's own channel is not the API: it cannot call services.
+    const fromEngine = await fake.ipcMain.invokeFrom(engine.webContents, engine.webContents.mainFrame, 'api', 'settings.get', {});
+    expect(fromEngine).toMatchObject({ ok: false, error: { code: 'forbidden' } });
+    const runId = (run as { value: { runId: number } }).value.runId;
+    await callAsUi('experiments.cancel', { runId });
+  });
+
   it('refuses navigation away from the app, and opens only http(s) links in the browser', () => {
     const contents = uiWindow().webContents;
     const away = new fake.FakeEvent('https://example.com/paper');

@@ -1,8 +1,8 @@
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { app, BrowserWindow, ipcMain, Menu, net, protocol, session, shell } from 'electron';
-import type { Services } from './services/index';
-import { createHostServices } from './host-services';
+import { createServices, type Services } from './services/index';
+import { createEngineWindowHost } from './engine-window';
 import type { CallContext } from './services/dispatch';
 import { registerApi, sendEvent } from './ipc';
 import { buildMenuTemplate } from './menu';
@@ -66,11 +66,17 @@ function installMenu(): void {
 async function start(): Promise<void> {
   denyPermissions(session.defaultSession);
   installContentSecurityPolicy(session.defaultSession, protocol, net, { rendererDir, dev: Boolean(devServerUrl) });
-  services = createHostServices({
+  services = createServices({
     dataDir: app.getPath('userData'),
     host: 'electron',
     appVersion: app.getVersion(),
     resourcesDir: join(app.getAppPath(), 'resources'),
+    // Experiments run in a hidden, sandboxed window with the same webPreferences as the UI's.
+    engineHost: createEngineWindowHost({
+      pageFile: join(rendererDir, 'engine-page/index.html'),
+      preloadPath: join(here, '../preload/enginePreload.cjs'),
+      secureWebPreferences: (extra) => secureWebPreferences({ preload: extra.preload, backgroundThrottling: extra.backgroundThrottling }),
+    }),
   });
   registerApi(ipcMain, services.dispatch, { uiContents, rendererIndex, devServerUrl }, context);
   installMenu();
@@ -86,6 +92,8 @@ function closeServices(): void {
 // Every renderer of the sandbox, before the first window, and every webContents (the UI window,
 // the hidden engine window, anything a page might try to create) gets the same guards.
 app.enableSandbox();
+// Experiments need WebGPU in the engine window; Chromium on Linux still keeps it behind this switch.
+if (process.platform === 'linux') app.commandLine.appendSwitch('enable-unsafe-webgpu');
 
 if (!app.requestSingleInstanceLock()) {
   app.quit();

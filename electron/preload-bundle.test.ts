@@ -27,12 +27,16 @@ async function buildPreload(): Promise<string> {
   return readFileSync(join(outDir, 'preload.cjs'), 'utf8');
 }
 
+const requiredModules = (code: string): Set<string> => new Set([...code.matchAll(/\brequire\(\s*["']([^"']+)["']\s*\)/g)].map((m) => m[1]));
+
 describe('preload bundle', () => {
   it('is CommonJS that requires only electron and exposes the contract', async () => {
     const code = await buildPreload();
-    const required = [...code.matchAll(/\brequire\(\s*["']([^"']+)["']\s*\)/g)].map((m) => m[1]);
-    expect(new Set(required)).toEqual(new Set(['electron']));
+    expect(requiredModules(code)).toEqual(new Set(['electron']));
     expect(code).not.toMatch(/^\s*(import|export)\s/m);
+    // The hidden engine window's preload is built alongside, under the same rule.
+    const engine = readFileSync(join(outDir, 'enginePreload.cjs'), 'utf8');
+    expect(requiredModules(engine)).toEqual(new Set(['electron']));
 
     const exposed = new Map<string, Record<string, unknown>>();
     const electron = {

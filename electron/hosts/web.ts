@@ -8,7 +8,8 @@ import { parseArgs } from 'node:util';
 import { httpProtocol } from '../../src/shared/bridge';
 import type { Envelope, ErrorCode } from '../../src/shared/errors';
 import type { CallContext } from '../services/dispatch';
-import { createHostServices } from '../host-services';
+import { createServices } from '../services/index';
+import { createWorkerEngineHost } from './engine-worker-host';
 import { contentSecurityPolicy } from '../security';
 import { plain, serveStatic } from './web-static';
 
@@ -101,11 +102,13 @@ export async function startWebHost(options: WebHostOptions & { maxBodyBytes?: nu
       for (const stream of streams) stream.write(frame);
     },
   };
-  const services = createHostServices({
+  const services = createServices({
     dataDir: options.dataDir,
     host: 'browser',
     appVersion: appVersion(),
     resourcesDir: resolve(repoRoot, 'resources'),
+    // Experiments run on Dawn in a worker thread, so a GPU job never blocks the HTTP server.
+    engineHost: createWorkerEngineHost(),
   });
   const dispatch = services.dispatch;
   let allowedHosts = new Set<string>();

@@ -109,6 +109,8 @@ class FakeApp extends EventEmitter {
   userData = '';
   locale = 'en-US';
   appPath = process.cwd();
+  readonly switches: string[] = [];
+  readonly commandLine = { appendSwitch: (name: string) => void this.switches.push(name) };
   isPackaged = false;
   quitCalls = 0;
   exitCodes: number[] = [];
