@@ -1,0 +1,86 @@
+import type { EngineContext } from '../src/engine/device-info';
+import { decodeWithCache, decodeWithoutCache, seededPrompt, type DecodeRun } from '../src/engine/decode/decode';
+import { median } from '../src/engine/timing';
+import { DecoderModel } from '../src/engine/transformer/DecoderModel';
+
+export interface DecodeRow {
+  tokens: number;
+  /** Mean ms per token over the first `tokens` tokens (prefill included), median over the cached repeats. */
+  cacheMsPerToken: number;
+  /** The same with flash-decoding over the cache. */
+  cacheFlashMsPerToken: number;
+  noCacheMsPerToken: number;
+  /** noCacheMsPerToken / cacheMsPerToken. */
+  speedup: number;
+}
+
+export interface DecodeSweep {
+  rows: DecodeRow[];
+  promptTokens: number;
+  cachedRepeats: number;
+  tokensMatch: boolean;
+  maxLogitDifference: number;
+  /** Ms per token at the last position, each way (the per-token cost the position has reached). */
+  lastTokenMs: { cache: number; noCache: number };
+}
+
+const mean = (values: number[]) => values.reduce((sum, value) => sum + value, 0) / values.length;
+
+/**
+ * Decodes the longest length once without the cache and `repeats` times with it (single-query
+ * and flash-decoding attention); a length T's figures are the first T tokens of those runs, which
+ * are exactly what decoding T tokens does (greedy, same prompt and weights).
+ */
+export async function decodeSweep(engine: EngineContext, lengths: number[], repeats: number, log: (line: string) => void): Promise<DecodeSweep> {
+  const longest = Math.max(...lengths);
+  const promptTokens = 8;
+  const model = new DecoderModel(engine, { maxPositions: promptTokens + longest });
+  try {
+    const prompt = seededPrompt(1, promptTokens, model.config.vocab);
+    await model.forward(prompt, 0);
+    await model.forward([prompt[0]], promptTokens);
+    const options = { prompt, tokens: longest };
+    const cached: DecodeRun[] = [];
+    const flash: DecodeRun[] = [];
+    for (let repeat = 0; repeat < repeats; repeat++) {
+      model.attention = 'naive';
+      cached.push(await decodeWithCache(model, options));
+      model.attention = 'flash';
+      flash.push(await decodeWithCache(model, options));
+      log(`decode: cached run ${repeat + 1}/${repeats}: ${(cached[repeat].totalMs / longest).toFixed(2)} ms/token (flash-decoding ${(flash[repeat].totalMs / longest).toFixed(2)})`);
+    }
+    model.attention = 'naive';
+    const uncached = await decodeWithoutCache(model, {
+      ...options,
+      onToken: (index, _token, ms) => {
+        if ((index + 1) % 64 === 0) log(`decode: no cache, token ${index + 1}/${longest}: ${ms.toFixed(1)} ms`);
+      },
+    });
+    let maxLogitDifference = 0;
+    for (let index = 0; index < uncached.logits.length; index++) maxLogitDifference = Math.max(maxLogitDifference, Math.abs(uncached.logits[index] - cached[0].logits[index]));
+    const rows = lengths.map((tokens) => {
+      const cacheMsPerToken = median(cached.map((run) => mean(run.msPerToken.slice(0, tokens))));
+      const noCacheMsPerToken = mean(uncached.msPerToken.slice(0, tokens));
+      return {
+        tokens,
+        cacheMsPerToken,
+        cacheFlashMsPerToken: median(flash.map((run) => mean(run.msPerToken.slice(0, tokens)))),
+        noCacheMsPerToken,
+        speedup: noCacheMsPerToken / cacheMsPerToken,
+      };
+    });
+    return {
+      rows,
+      promptTokens,
+      cachedRepeats: repeats,
+      tokensMatch: uncached.tokens.every((token, index) => token === cached[0].tokens[index] && token === flash[0].tokens[index]),
+      maxLogitDifference,
+      lastTokenMs: {
+        cache: median(cached.map((run) => run.msPerToken[longest - 1])),
+        noCache: uncached.msPerToken[longest - 1],
+      },
+    };
+  } finally {
+    model.dispose();
+  }
+}
