@@ -2,7 +2,7 @@ import { defineParams, labels } from './params';
 import type { ExperimentMeta } from './types';
 
 const { schema, fields } = defineParams({
-  maxN: { kind: 'int', label: { ko: '최대 시퀀스 길이 N', en: 'Longest sequence N' }, min: 64, max: 16384, default: 1024 },
+  maxN: { kind: 'int', label: { ko: '최대 시퀀스 길이 N', en: 'Longest sequence N' }, min: 64, max: 16384, default: 512 },
   headDim: { kind: 'int', label: labels.headDim, min: 8, max: 128, default: 64, step: 8 },
   heads: { kind: 'int', label: labels.heads, min: 1, max: 16, default: 1 },
   causal: { kind: 'bool', label: labels.causal, default: false },
@@ -21,5 +21,5 @@ export const flashVsNaiveMeta: ExperimentMeta<FlashVsNaiveParams> = {
   },
   params: schema,
   fields,
-  cpuReference: true,
+  cpuReference: false,
 };

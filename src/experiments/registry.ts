@@ -1,3 +1,5 @@
+import { flashExact } from './flash-exact';
+import { flashVsNaive } from './flash-vs-naive';
 import { kvCacheMemory } from './kv-cache-memory';
 import { kvCacheSpeed } from './kv-cache-speed';
 import { kvFlashSynergy } from './kv-flash-synergy';
@@ -5,5 +7,5 @@ import type { Experiment } from './types';
 
 /** Every runnable experiment by id (loads the engine; the UI uses catalog.ts instead). */
 export const registry: ReadonlyMap<string, Experiment> = new Map(
-  ([kvCacheSpeed, kvCacheMemory, kvFlashSynergy] as unknown as Experiment[]).map((experiment) => [experiment.id, experiment]),
+  ([kvCacheSpeed, kvCacheMemory, flashVsNaive, flashExact, kvFlashSynergy] as unknown as Experiment[]).map((experiment) => [experiment.id, experiment]),
 );
