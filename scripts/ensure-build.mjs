@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // Builds the renderer (out/renderer) with electron-vite's own renderer config, but only when it is
 // missing or older than its sources, so `npm run web` starts in a second when nothing changed.
-import { readdirSync, statSync } from 'node:fs';
+import { mkdirSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -32,10 +32,39 @@ function builtAt() {
   }
 }
 
-const built = builtAt();
-const changed = Math.max(...sources.map((source) => newestMtime(join(root, source))));
 const force = process.argv.includes('--force');
-if (!force && built !== null && built >= changed) process.exit(0);
+const isFresh = () => {
+  const built = builtAt();
+  return built !== null && built >= Math.max(...sources.map((source) => newestMtime(join(root, source))));
+};
+if (!force && isFresh()) process.exit(0);
+
+// Two launches at once (a test run and `npm run web`) must not write out/renderer together: the
+// first takes a lock directory, the others wait for it and then find the build fresh.
+const lock = join(root, 'out', '.renderer-build.lock');
+mkdirSync(join(root, 'out'), { recursive: true });
+for (;;) {
+  try {
+    mkdirSync(lock);
+    break;
+  } catch {
+    let age = 0;
+    try {
+      age = Date.now() - statSync(lock).mtimeMs;
+    } catch {
+      continue;
+    }
+    // A lock left by a build that was killed is taken over after ten minutes.
+    if (age > 600_000) {
+      rmSync(lock, { recursive: true, force: true });
+      continue;
+    }
+    await new Promise((resolveWait) => setTimeout(resolveWait, 500));
+  }
+}
+process.on('exit', () => rmSync(lock, { recursive: true, force: true }));
+if (!force && isFresh()) process.exit(0);
+const built = builtAt();
 
 console.log(built === null ? 'ProofDeck: building the UI (out/renderer)…' : 'ProofDeck: sources changed, rebuilding the UI…');
 const started = performance.now();
