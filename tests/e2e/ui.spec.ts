@@ -107,3 +107,68 @@ test('suspend, undo of the suspend, bury, then the summary, all from the keyboar
   await expect(page.getByTestId('due-count')).toHaveText('0');
   await page.context().close();
 });
+
+// A deck from someone else: a broken formula and a broken diagram show their errors inline, and
+// its HTML can neither run script nor fetch anything from the network.
+const hostileDeck = `---
+title: "Hostile"
+deck: hostile
+version: 1
+language: en
+---
+
+# Broken things
+
+## Q. What does a broken diagram look like? {#broken-diagram}
+
+A. A bad formula $\\frac{1}{$ inline, a good one $x^2$, and:
+
+\`\`\`mermaid
+graph TD
+  A[Start --> ((
+\`\`\`
+
+<img src=x onerror="window.__canary=1"> [link](javascript:window.__canary=2) ![remote](https://example.com/x.png) <script>window.__canary=3</script>
+`;
+
+test('a hostile card shows its errors inline and runs nothing', async ({ browser }) => {
+  const page = await openPage(browser);
+  const remote: string[] = [];
+  page.on('request', (request) => {
+    if (!request.url().startsWith(host.url) && !request.url().startsWith('data:')) remote.push(request.url());
+  });
+  await page.goto(host.url);
+  await callApi(page, 'settings.set', { newPerDay: 9999 });
+  const uploadId = 'ui-spec-hostile';
+  const bytes = Buffer.from(hostileDeck, 'utf8');
+  await callApi(page, 'decks.upload', { uploadId, offset: 0, total: bytes.length, data: bytes.toString('base64') });
+  await callApi(page, 'decks.importApply', { uploadId, fileName: 'hostile.md', choices: { default: 'take-theirs' } });
+  await page.reload();
+  await expect(page.getByTestId('start-review')).toBeVisible();
+  await page.keyboard.press('Enter');
+
+  const front = page.getByTestId('card-front');
+  for (let step = 0; step < 40; step++) {
+    await expect(front).toBeVisible();
+    if ((await front.innerText()).includes('broken diagram')) break;
+    await page.keyboard.press('Space');
+    await page.keyboard.press('4');
+    await expect(page.getByTestId('card-back')).toBeHidden();
+  }
+  await expect(front).toContainText('broken diagram');
+  await page.keyboard.press('Space');
+  const back = page.getByTestId('card-back');
+  await expect(back.locator('.katex-error')).toContainText('ParseError');
+  await expect(back.locator('.katex')).toHaveCount(1);
+  await expect(back.locator('.mermaid-diagram')).toHaveAttribute('data-state', 'error');
+  await expect(back.locator('.mermaid-diagram .render-error')).toContainText('Parse error');
+  // html: false shows the tags as text; the image keeps its alt text but loses the remote source.
+  await expect(back).toContainText('<img src=x onerror=');
+  await expect(back.locator('img')).toHaveCount(1);
+  await expect(back.locator('img')).not.toHaveAttribute('src', /.+/);
+  await expect(back.locator('a[href^="javascript:"]')).toHaveCount(0);
+  await expect(back.locator('script')).toHaveCount(0);
+  expect(await page.evaluate(() => (globalThis as { __canary?: number }).__canary)).toBeUndefined();
+  expect(remote).toEqual([]);
+  await page.context().close();
+});
