@@ -31,3 +31,22 @@ export {
 export { allocateKvCache, measureKvCacheMemory, type KvCacheBuffers, type KvCacheMemory, type KvCacheShape } from './decode/kvCache';
 export { argmax, createSampler, type SamplingOptions } from './decode/sampling';
 export { referenceDecoderForward } from './reference/decoder';
+export { StandardAttention, SOFTMAX_WORKGROUP_SIZE, type AttentionBuffers } from './attention/StandardAttention';
+export {
+  FlashAttention,
+  defaultFlashVariant,
+  flashTiling,
+  FLASH_WORKGROUP_MEMORY_BUDGET,
+  type FlashTiling,
+  type FlashVariant,
+} from './attention/FlashAttention';
+export { runAttentionForward, type AttentionKernel, type ForwardResult, type KernelReport } from './attention/runAttention';
+export { assertBufferFits, squareMatrixBytes, tensorBytes } from './attention/limits';
+export { attentionScale, MAX_HEAD_DIM, type AttentionShape } from './attention/shape';
+export * from './attention/traffic';
+export { SeededRandom, normalFloat32 } from './reference/random';
+export { referenceGemm, relativeL2Error } from './reference/gemm';
+export { referenceAttentionForward, referenceAttentionBackward } from './reference/attention';
+export { FlashAttentionBackward, type AttentionGradientBuffers } from './attention/FlashAttentionBackward';
+export { StandardAttentionBackward } from './attention/StandardAttentionBackward';
+export { runAttentionBackward, type BackwardResult } from './attention/runBackward';
