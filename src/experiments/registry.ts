@@ -1,3 +1,4 @@
+import { flashBackward } from './flash-backward';
 import { flashExact } from './flash-exact';
 import { flashVsNaive } from './flash-vs-naive';
 import { kvCacheMemory } from './kv-cache-memory';
@@ -7,5 +8,5 @@ import type { Experiment } from './types';
 
 /** Every runnable experiment by id (loads the engine; the UI uses catalog.ts instead). */
 export const registry: ReadonlyMap<string, Experiment> = new Map(
-  ([kvCacheSpeed, kvCacheMemory, flashVsNaive, flashExact, kvFlashSynergy] as unknown as Experiment[]).map((experiment) => [experiment.id, experiment]),
+  ([kvCacheSpeed, kvCacheMemory, flashVsNaive, flashExact, flashBackward, kvFlashSynergy] as unknown as Experiment[]).map((experiment) => [experiment.id, experiment]),
 );
