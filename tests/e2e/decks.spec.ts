@@ -62,7 +62,7 @@ test('imported HTML cannot run script or fetch anything', async ({ page }, info)
   const link = page.locator('#bad-link, a:has-text("link")').first();
   if (await link.count()) await link.click({ trial: false }).catch(() => undefined);
   await page.waitForTimeout(500);
-  expect(await page.evaluate(() => (window as unknown as { __canary?: string }).__canary)).toBeUndefined();
+  expect(await page.evaluate(() => (globalThis as { __canary?: string }).__canary)).toBeUndefined();
   expect(outside.filter((u) => u.includes('canary'))).toEqual([]);
   const html = await row.getByTestId('deck-note').innerHTML();
   expect(html).not.toMatch(/<script|onerror|onload|javascript:|canary\.invalid|<iframe/i);
@@ -77,5 +77,8 @@ test('the image of an Anki deck shows', async ({ page }) => {
   await row.getByTestId('deck-show').click();
   const image = row.locator('img').first();
   await expect(image).toHaveAttribute('src', /^data:image\/png;base64,/);
-  await expect.poll(() => image.evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth > 0)).toBe(true);
+  await expect.poll(() => image.evaluate((element) => {
+    const img = element as unknown as { complete: boolean; naturalWidth: number };
+    return img.complete && img.naturalWidth > 0;
+  })).toBe(true);
 });

@@ -1,23 +1,30 @@
 import { createHash } from 'node:crypto';
 import type Database from 'better-sqlite3';
 import type { ExchangeNote, ParsedImport } from './types';
+import { noteSourceHash } from './apply';
 
 /**
- * Hash of what a user sees and edits in a note. Stored in `notes.source_hash` when a note is
- * imported; a later import compares it with the note's current hash to tell "the user edited
- * this since" (a conflict when the file changed it too) from "untouched since import" (update).
+ * Hash of what a user sees and edits in a note: the built-in decks' `noteSourceHash` (apply.ts),
+ * so a built-in note and the same note arriving in a shared file agree, plus the Anki fields when
+ * a note has them. Stored in `notes.source_hash` on import; a later import compares it with the
+ * note's current hash to tell "edited here since" (a conflict when the file changed it too) from
+ * "untouched since import" (update).
  */
-export function noteHash(note: Pick<ExchangeNote, 'front' | 'back' | 'context' | 'tags' | 'experimentId' | 'experimentParams' | 'fields'>): string {
-  const canonical = JSON.stringify([
-    note.front,
-    note.back,
-    note.context,
-    [...note.tags].sort(),
-    note.experimentId ?? null,
-    note.experimentParams ?? null,
-    note.fields ? [note.fields.notetype, note.fields.names, note.fields.values] : null,
-  ]);
-  return createHash('sha1').update(canonical).digest('hex');
+export function noteHash(
+  note: Pick<ExchangeNote, 'front' | 'back' | 'context' | 'language' | 'translations' | 'tags' | 'experimentId' | 'experimentParams' | 'fields'>,
+): string {
+  const base = noteSourceHash({
+    front: note.front,
+    back: note.back,
+    context: note.context,
+    language: note.language ?? null,
+    translations: note.translations ?? null,
+    tags: note.tags,
+    experimentId: note.experimentId ?? null,
+    experimentParams: note.experimentParams ?? null,
+  });
+  if (!note.fields) return base;
+  return createHash('sha256').update(base).update(JSON.stringify([note.fields.notetype, note.fields.names, note.fields.values])).digest('hex');
 }
 
 interface LocalNote {
@@ -27,6 +34,8 @@ interface LocalNote {
   front: string;
   back: string;
   context: string;
+  language: string | null;
+  translations: string | null;
   tags: string;
   experiment_id: string | null;
   experiment_params: string | null;
@@ -39,6 +48,8 @@ export function localHash(row: LocalNote): string {
     front: row.front,
     back: row.back,
     context: row.context,
+    language: row.language,
+    translations: row.translations ? JSON.parse(row.translations) : null,
     tags: splitTags(row.tags),
     experimentId: row.experiment_id,
     experimentParams: row.experiment_params ? (JSON.parse(row.experiment_params) as Record<string, unknown>) : null,
@@ -83,7 +94,7 @@ const sha1 = (data: Uint8Array): string => createHash('sha1').update(data).diges
 export function planImport(db: Database.Database, parsed: ParsedImport): MergePlan {
   const deck = db.prepare('SELECT id FROM decks WHERE name = ?').get(parsed.deckName) as { id: number } | undefined;
   const select = db.prepare(
-    'SELECT id, guid, deck_id, front, back, context, tags, experiment_id, experiment_params, fields, source_hash FROM notes WHERE guid = ?',
+    'SELECT id, guid, deck_id, front, back, context, language, translations, tags, experiment_id, experiment_params, fields, source_hash FROM notes WHERE guid = ?',
   );
   const plan: MergePlan = {
     deckName: parsed.deckName,

@@ -16,7 +16,7 @@ function random(seed: number): () => number {
   };
 }
 
-function mutate(bytes: Uint8Array, next: () => number): Uint8Array {
+function mutate(bytes: Uint8Array, next: () => number): Uint8Array<ArrayBuffer> {
   const out = new Uint8Array(bytes);
   const kind = Math.floor(next() * 5);
   const at = Math.floor(next() * Math.max(1, bytes.length));
@@ -24,7 +24,7 @@ function mutate(bytes: Uint8Array, next: () => number): Uint8Array {
     for (let i = 0, n = 1 + Math.floor(next() * 8); i < n; i++) out[Math.floor(next() * out.length)] ^= 1 << Math.floor(next() * 8);
     return out;
   }
-  if (kind === 1) return out.subarray(0, at);
+  if (kind === 1) return out.slice(0, at);
   if (kind === 2) {
     const insert = new Uint8Array(1 + Math.floor(next() * 16)).map(() => Math.floor(next() * 256));
     const result = new Uint8Array(out.length + insert.length);
