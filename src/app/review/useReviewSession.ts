@@ -67,20 +67,22 @@ export function useReviewSession() {
     [showError],
   );
 
+  /**
+   * Shows the next card. If that fails, the card on screen is no longer the one to answer (its
+   * answer is already recorded), so the session waits on a retry instead of offering it again.
+   */
   const loadNext = useCallback(async () => {
-    show(await api['review.next']({ locale }));
+    try {
+      show(await api['review.next']({ locale }));
+    } catch (error) {
+      setPhase('failed');
+      throw error;
+    }
   }, [api, locale, show]);
 
   const start = useCallback(() => {
     setPhase('loading');
-    void step(async () => {
-      try {
-        await loadNext();
-      } catch (error) {
-        setPhase('failed');
-        throw error;
-      }
-    });
+    void step(loadNext);
   }, [loadNext, step]);
   // Once per session; a language switch mid-session keeps the card that is showing.
   useEffect(start, []);

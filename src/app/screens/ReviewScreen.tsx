@@ -63,7 +63,8 @@ export function ReviewScreen() {
   if (phase === 'failed') {
     return (
       <section className="screen screen-review">
-        <div className="panel">
+        <div className="panel" role="alert">
+          <p>{t('review.loadFailed')}</p>
           <button type="button" className="button" autoFocus onClick={session.retry}>
             {t('app.retry')}
           </button>
