@@ -1,5 +1,5 @@
 /**
- * `npm run bench:host [-- --json] [--cards N] [--revlog N] [--runs N] [--data DIR]`: host start to
+ * `npm run bench:host [-- --json] [--cards N] [--revlog N] [--runs N] [--data DIR | --keep DIR]`: host start to
  * first card, as a user sees it. Spawns the browser host (`node --import tsx electron/hosts/web.ts`)
  * and measures from the spawn until Chromium shows the first card (page loaded, Today rendered,
  * Enter pressed, card-front visible).
@@ -7,9 +7,10 @@
  * - hostStartMs: on a heavy user's collection (default 100,000 cards, 1,000,000 review-log rows).
  * - freshHostStartMs: on an empty data directory (migrations and the built-in deck load included).
  * - readyMs: spawn until the host printed its ready line (heavy collection).
- * Medians of --runs (default 5). The browser is launched once, outside the timings.
+ * Medians of --runs (default 5). The browser is launched once, outside the timings. --data DIR
+ * uses an existing data directory; --keep DIR generates the collection there once and reuses it.
  */
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -24,6 +25,7 @@ const { values } = parseArgs({
     cards: { type: 'string', default: '100000' },
     revlog: { type: 'string', default: '1000000' },
     runs: { type: 'string', default: '5' },
+    keep: { type: 'string' },
     data: { type: 'string' },
   },
 });
@@ -41,7 +43,11 @@ async function startToFirstCard(browser: Browser, dataDir: string): Promise<{ fi
   try {
     const page = await context.newPage();
     await page.goto(host.url);
-    await page.getByTestId('start-review').waitFor({ state: 'visible', timeout: 60_000 });
+    try {
+      await page.getByTestId('start-review').waitFor({ state: 'visible', timeout: 60_000 });
+    } catch (error) {
+      throw new Error(`no start-review on ${dataDir}: the page shows '${(await page.locator('body').innerText()).slice(0, 300)}'\n${host.output()}`, { cause: error });
+    }
     await page.keyboard.press('Enter');
     await page.getByTestId('card-front').waitFor({ state: 'visible', timeout: 60_000 });
     return { firstCardMs: performance.now() - host.spawnedAt, readyMs: host.readyAt - host.spawnedAt };
@@ -57,8 +63,8 @@ async function main(): Promise<void> {
   const cards = Number(values.cards);
   const revlog = Number(values.revlog);
   const scratch = mkdtempSync(join(tmpdir(), 'proofdeck-bench-host-'));
-  const heavyDir = values.data ?? join(scratch, 'heavy');
-  if (!values.data) {
+  const heavyDir = values.data ?? values.keep ?? join(scratch, 'heavy');
+  if (!values.data && !(values.keep && existsSync(join(values.keep, 'proofdeck.sqlite')))) {
     const started = performance.now();
     mkdirSync(heavyDir, { recursive: true });
     generateCollection(join(heavyDir, 'proofdeck.sqlite'), cards, revlog).close();
