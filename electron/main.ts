@@ -67,6 +67,7 @@ async function start(): Promise<void> {
   denyPermissions(session.defaultSession);
   installContentSecurityPolicy(session.defaultSession, protocol, net, { rendererDir, dev: Boolean(devServerUrl) });
   services = createServices({
+    dailyBackups: true,
     dataDir: app.getPath('userData'),
     host: 'electron',
     appVersion: app.getVersion(),

@@ -103,6 +103,7 @@ export async function startWebHost(options: WebHostOptions & { maxBodyBytes?: nu
     },
   };
   const services = createServices({
+    dailyBackups: true,
     dataDir: options.dataDir,
     host: 'browser',
     appVersion: appVersion(),

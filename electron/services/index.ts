@@ -12,6 +12,7 @@ import { createSettingsStore } from './settings/settings-store';
 import { databaseFileName, isCorruption, moveAside, openDatabase } from './store/database';
 import { createSql } from './store/sql';
 import { syncBuiltinDecks } from './decks/builtin';
+import { scheduleDailyBackups } from './backup/daily';
 import { disposeExperimentService } from './experiments/handlers';
 import type { EngineHost } from './experiments/engine-host';
 
@@ -35,6 +36,8 @@ export interface ServiceOptions {
   onOpen?: (ctx: ServiceContext) => void;
   /** Where experiments run: the hidden engine window (Electron) or a Dawn worker (browser host). */
   engineHost?: EngineHost;
+  /** Take the automatic daily backup (the app's hosts do; tests and one-shot CLIs do not). */
+  dailyBackups?: boolean;
 }
 
 export type DatabaseProblem = NonNullable<AppInfo['databaseProblem']>;
@@ -136,6 +139,7 @@ export function createServices(options: ServiceOptions): Services {
     areaHandlers = null;
   };
   open();
+  const stopBackups = options.dailyBackups ? scheduleDailyBackups(() => context, options.log) : () => {};
 
   const handlers = {} as Record<Method, (args: unknown, call: CallContext) => unknown>;
   for (const m of methods) {
@@ -181,6 +185,9 @@ export function createServices(options: ServiceOptions): Services {
     get databaseProblem() {
       return problem;
     },
-    close,
+    close() {
+      stopBackups();
+      close();
+    },
   };
 }
