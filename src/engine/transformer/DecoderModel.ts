@@ -32,7 +32,7 @@ interface LayerBuffers {
     flashSplit: ComputeKernel;
     flashCombine: ComputeKernel;
     mlpNorm: ComputeKernel;
-    /** Single-row projections of a decode step (rows = 1). */
+    /** Single-row projections of a decode step (rows = 1), with the norms, SwiGLU and residual adds fused in. */
     qkvRow: ComputeKernel;
     outputRow: ComputeKernel;
     gateUpRow: ComputeKernel;
@@ -60,7 +60,8 @@ export class DecoderModel {
   private readonly activations: Record<'x' | 'normed' | 'qkv' | 'q' | 'attention' | 'delta' | 'gateUp' | 'act' | 'lastRow' | 'lastNormed' | 'logits', GPUBuffer>;
   private readonly weightBuffers: { embedding: GPUBuffer; finalNorm: GPUBuffer; unembedding: GPUBuffer };
   private readonly staging: GPUBuffer;
-  private readonly kernels: { embedding: ComputeKernel; residualAdd: ComputeKernel; swiglu: ComputeKernel; finalNorm: ComputeKernel; unembedding: ComputeKernel };
+  private gemms: { rows: number; passes: Record<'qkv' | 'output' | 'gateUp' | 'down', Gemm> } | null = null;
+  private readonly kernels: { embedding: ComputeKernel; residualAdd: ComputeKernel; swiglu: ComputeKernel; finalNorm: ComputeKernel; unembedding: ComputeKernel; unembeddingRow: ComputeKernel };
 
   constructor(readonly engine: EngineContext, config: Partial<DecoderConfig> = {}, weights?: DecoderWeights) {
     this.config = resolveDecoderConfig(config);
@@ -104,8 +105,15 @@ export class DecoderModel {
     const a = this.activations;
     const heads = { HEADS: c.heads, KV_HEADS: c.kvHeads, HEAD_DIM: c.headDim, CAPACITY: c.maxPositions };
     const scale = 1 / Math.sqrt(c.headDim);
-    const rowKernel = (label: string, x: GPUBuffer, weight: GPUBuffer, y: GPUBuffer, k: number, n: number) =>
-      new ComputeKernel(engine, label, rowVectorWgsl, { K: k, N: n }, [x /* x */, weight /* w */, y /* y */]);
+    // `gain` is bound even where NORM is off (the WGSL declares it); any read-only buffer will do.
+    const rowKernel = (label: string, x: GPUBuffer, weight: GPUBuffer, y: GPUBuffer, k: number, n: number, fused: { norm?: GPUBuffer; swiglu?: boolean; accumulate?: boolean } = {}) =>
+      new ComputeKernel(
+        engine,
+        label,
+        rowVectorWgsl,
+        { K: k, N: n, NORM: fused.norm ? 1 : 0, SWIGLU: fused.swiglu ? 1 : 0, ACCUMULATE: fused.accumulate ? 1 : 0 },
+        [x /* x */, weight /* w */, y /* y */, fused.norm ?? this.weightBuffers.finalNorm /* gain */],
+      );
     const norm = (label: string, x: GPUBuffer, gain: GPUBuffer, y: GPUBuffer) =>
       new ComputeKernel(engine, label, rmsNormWgsl, { D_MODEL: c.dModel }, [x /* x */, gain /* gain */, y /* y */]);
 
@@ -141,10 +149,10 @@ export class DecoderModel {
             this.step /* step */, undefined, undefined, undefined, partialOut /* partialOut */, partialLse /* partialLse */, a.attention /* out */,
           ], 'combine'),
           mlpNorm: norm(`${name}.mlpNorm`, a.x, weightsOnDevice.mlpNorm, a.normed),
-          qkvRow: rowKernel(`${name}.qkvRow`, a.normed, weightsOnDevice.qkv, a.qkv, c.dModel, qkvWidth(c)),
-          outputRow: rowKernel(`${name}.outputRow`, a.attention, weightsOnDevice.output, a.delta, attentionWidth, c.dModel),
-          gateUpRow: rowKernel(`${name}.gateUpRow`, a.normed, weightsOnDevice.gateUp, a.gateUp, c.dModel, 2 * c.hidden),
-          downRow: rowKernel(`${name}.downRow`, a.act, weightsOnDevice.down, a.delta, c.hidden, c.dModel),
+          qkvRow: rowKernel(`${name}.qkvRow`, a.x, weightsOnDevice.qkv, a.qkv, c.dModel, qkvWidth(c), { norm: weightsOnDevice.attentionNorm }),
+          outputRow: rowKernel(`${name}.outputRow`, a.attention, weightsOnDevice.output, a.x, attentionWidth, c.dModel, { accumulate: true }),
+          gateUpRow: rowKernel(`${name}.gateUpRow`, a.x, weightsOnDevice.gateUp, a.gateUp, c.dModel, 2 * c.hidden, { norm: weightsOnDevice.mlpNorm }),
+          downRow: rowKernel(`${name}.downRow`, a.gateUp, weightsOnDevice.down, a.x, c.hidden, c.dModel, { swiglu: true, accumulate: true }),
         },
       });
     });
@@ -156,6 +164,7 @@ export class DecoderModel {
       swiglu: new ComputeKernel(engine, 'Decoder.swiglu', swigluWgsl, { HIDDEN: c.hidden }, [this.step /* step */, a.gateUp /* gateUp */, a.act /* act */]),
       finalNorm: norm('Decoder.finalNorm', a.lastRow, this.weightBuffers.finalNorm, a.lastNormed),
       unembedding: rowKernel('Decoder.unembedding', a.lastNormed, this.weightBuffers.unembedding, a.logits, c.dModel, c.vocab),
+      unembeddingRow: rowKernel('Decoder.unembeddingRow', a.x, this.weightBuffers.unembedding, a.logits, c.dModel, c.vocab, { norm: this.weightBuffers.finalNorm }),
     };
   }
 
@@ -182,20 +191,33 @@ export class DecoderModel {
     queue.writeBuffer(this.tokens, start * 4, ids);
     queue.writeBuffer(this.step, 0, stepParamsWords(rows, start));
 
-    const gemms = rows > 1 ? this.createGemms(rows) : null;
-    try {
-      const encoder = this.engine.device.createCommandEncoder({ label: 'Decoder.forward' });
-      this.encodeForward(encoder, rows, start, gemms);
-      encoder.copyBufferToBuffer(this.activations.logits, 0, this.staging, 0, c.vocab * 4);
-      queue.submit([encoder.finish()]);
-      await this.staging.mapAsync(GPUMapMode.READ);
-      const logits = new Float32Array(this.staging.getMappedRange().slice(0));
-      this.staging.unmap();
-      assertDeviceHealthy(this.engine.device);
-      return logits;
-    } finally {
-      if (gemms) for (const gemm of Object.values(gemms)) gemm.dispose();
+    const encoder = this.engine.device.createCommandEncoder({ label: 'Decoder.forward' });
+    this.encode(encoder, rows, start);
+    encoder.copyBufferToBuffer(this.activations.logits, 0, this.staging, 0, c.vocab * 4);
+    queue.submit([encoder.finish()]);
+    await this.staging.mapAsync(GPUMapMode.READ);
+    const logits = new Float32Array(this.staging.getMappedRange().slice(0));
+    this.staging.unmap();
+    assertDeviceHealthy(this.engine.device);
+    return logits;
+  }
+
+  /**
+   * Records a forward over `rows` tokens at positions start … start + rows − 1 into `encoder`
+   * (the tokens and the step uniform must already be written, as `forward` does); the last row's
+   * logits land in the model's logits buffer. Multi-row GEMMs are created for the row count and
+   * kept for the next call with the same count.
+   */
+  encode(encoder: GPUCommandEncoder, rows: number, start: number): void {
+    let gemms: ReturnType<DecoderModel['createGemms']> | null = null;
+    if (rows > 1) {
+      if (this.gemms?.rows !== rows) {
+        if (this.gemms) for (const gemm of Object.values(this.gemms.passes)) gemm.dispose();
+        this.gemms = { rows, passes: this.createGemms(rows) };
+      }
+      gemms = this.gemms.passes;
     }
+    this.encodeForward(encoder, rows, start, gemms);
   }
 
   private createGemms(rows: number): Record<'qkv' | 'output' | 'gateUp' | 'down', Gemm> {
@@ -216,9 +238,12 @@ export class DecoderModel {
     for (const layer of this.layers) {
       const k = layer.kernels;
       const w = layer.weights;
-      k.attentionNorm.encode(encoder, rows);
-      if (gemms) gemms.qkv.encode(encoder, { a: a.normed, b: w.qkv, c: a.qkv });
-      else k.qkvRow.encode(encoder, groups(qkvWidth(c)));
+      if (gemms) {
+        k.attentionNorm.encode(encoder, rows);
+        gemms.qkv.encode(encoder, { a: a.normed, b: w.qkv, c: a.qkv });
+      } else {
+        k.qkvRow.encode(encoder, groups(qkvWidth(c)));
+      }
       k.rotary.encode(encoder, rows);
       if (this.attention === 'flash') {
         k.flashSplit.encode(encoder, Math.ceil((start + rows) / FLASH_DECODING_CHUNK), c.heads, rows);
@@ -226,25 +251,34 @@ export class DecoderModel {
       } else {
         k.naiveAttention.encode(encoder, c.heads, rows);
       }
-      if (gemms) gemms.output.encode(encoder, { a: a.attention, b: w.output, c: a.delta });
-      else k.outputRow.encode(encoder, groups(c.dModel));
-      this.kernels.residualAdd.encode(encoder, groups(rows * c.dModel));
-      k.mlpNorm.encode(encoder, rows);
-      if (gemms) gemms.gateUp.encode(encoder, { a: a.normed, b: w.gateUp, c: a.gateUp });
-      else k.gateUpRow.encode(encoder, groups(2 * c.hidden));
-      this.kernels.swiglu.encode(encoder, groups(rows * c.hidden));
-      if (gemms) gemms.down.encode(encoder, { a: a.act, b: w.down, c: a.delta });
-      else k.downRow.encode(encoder, groups(c.dModel));
-      this.kernels.residualAdd.encode(encoder, groups(rows * c.dModel));
+      if (gemms) {
+        gemms.output.encode(encoder, { a: a.attention, b: w.output, c: a.delta });
+        this.kernels.residualAdd.encode(encoder, groups(rows * c.dModel));
+        k.mlpNorm.encode(encoder, rows);
+        gemms.gateUp.encode(encoder, { a: a.normed, b: w.gateUp, c: a.gateUp });
+        this.kernels.swiglu.encode(encoder, groups(rows * c.hidden));
+        gemms.down.encode(encoder, { a: a.act, b: w.down, c: a.delta });
+        this.kernels.residualAdd.encode(encoder, groups(rows * c.dModel));
+      } else {
+        k.outputRow.encode(encoder, groups(c.dModel));
+        k.gateUpRow.encode(encoder, groups(2 * c.hidden));
+        k.downRow.encode(encoder, groups(c.dModel));
+      }
     }
-    // Only the last token's logits are needed to pick the next token.
-    encoder.copyBufferToBuffer(a.x, (rows - 1) * c.dModel * 4, a.lastRow, 0, c.dModel * 4);
-    this.kernels.finalNorm.encode(encoder, 1);
-    this.kernels.unembedding.encode(encoder, groups(c.vocab));
+    if (gemms) {
+      // Only the last token's logits are needed to pick the next token.
+      encoder.copyBufferToBuffer(a.x, (rows - 1) * c.dModel * 4, a.lastRow, 0, c.dModel * 4);
+      this.kernels.finalNorm.encode(encoder, 1);
+      this.kernels.unembedding.encode(encoder, groups(c.vocab));
+    } else {
+      this.kernels.unembeddingRow.encode(encoder, groups(c.vocab));
+    }
   }
 
   /** Frees every buffer the model created. */
   dispose(): void {
+    if (this.gemms) for (const gemm of Object.values(this.gemms.passes)) gemm.dispose();
+    this.gemms = null;
     this.meter.destroyAll();
     this.step.destroy();
     this.staging.destroy();
