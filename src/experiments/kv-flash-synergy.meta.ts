@@ -2,8 +2,8 @@ import { defineParams, labels } from './params';
 import type { ExperimentMeta } from './types';
 
 const { schema, fields } = defineParams({
-  tokens: { kind: 'int', label: labels.tokens, min: 4, max: 256, default: 6 },
-  promptTokens: { kind: 'int', label: labels.promptTokens, min: 1, max: 1024, default: 160 },
+  tokens: { kind: 'int', label: labels.tokens, min: 4, max: 256, default: 4 },
+  promptTokens: { kind: 'int', label: labels.promptTokens, min: 1, max: 1024, default: 96 },
   layers: { kind: 'int', label: labels.layers, min: 1, max: 8, default: 1 },
   heads: { kind: 'int', label: labels.heads, min: 1, max: 16, default: 4 },
   headDim: { kind: 'int', label: labels.headDim, min: 8, max: 128, default: 32, step: 8 },
