@@ -1,5 +1,5 @@
 import type { EngineContext } from '../../src/engine/device-info';
-import { acquireEngine } from '../../src/engine/gpu';
+import { acquireEngine, type AcquireOptions } from '../../src/engine/gpu';
 
 /** SwiftShader's Vulkan driver, shipped with Debian's chromium: the software GPU of machines without one. */
 const swiftShaderIcd = '/usr/lib/chromium/vk_swiftshader_icd.json';
@@ -16,12 +16,12 @@ export interface DawnEngine extends EngineContext {
  * 'webgpu'. Points the Vulkan loader at SwiftShader unless VK_ICD_FILENAMES / VK_DRIVER_FILES is
  * already set (a real GPU's driver), before Dawn loads.
  */
-export async function createDawnEngine(): Promise<DawnEngine> {
+export async function createDawnEngine(options: AcquireOptions = {}): Promise<DawnEngine> {
   if (!process.env.VK_ICD_FILENAMES && !process.env.VK_DRIVER_FILES) process.env.VK_ICD_FILENAMES = swiftShaderIcd;
   const { create, globals } = await import('webgpu');
   // The engine uses GPUBufferUsage, GPUMapMode … as globals, as in a browser.
   Object.assign(globalThis, globals);
   const gpu = create([]);
-  const engine = await acquireEngine(gpu);
+  const engine = await acquireEngine(gpu, options);
   return { ...engine, gpu, close: () => engine.device.destroy() };
 }

@@ -26,12 +26,18 @@ const raisedLimits = [
 
 const softwareAdapterNames = /swiftshader|llvmpipe|lavapipe|software|basic render/i;
 
+export interface AcquireOptions {
+  powerPreference?: GPUPowerPreference;
+  /** 'adapter' (default): raise the engine's limits to the adapter's. 'default': WebGPU's defaults (128 MiB bindings), e.g. to test refusals cheaply. */
+  limits?: 'adapter' | 'default';
+}
+
 /**
  * Acquires an adapter and a device with the engine's limits raised to the adapter's, and
  * `timestamp-query` when offered. A missing adapter is an expected result: it throws
  * `AppError('gpu-unavailable')` with the reason, never crashes.
  */
-export async function acquireEngine(gpu: GPU | undefined, options: { powerPreference?: GPUPowerPreference } = {}): Promise<EngineContext> {
+export async function acquireEngine(gpu: GPU | undefined, options: AcquireOptions = {}): Promise<EngineContext> {
   if (!gpu) throw new AppError('gpu-unavailable', 'WebGPU is not available in this environment', { reason: 'no navigator.gpu' });
   let adapter: GPUAdapter | null;
   try {
@@ -42,7 +48,7 @@ export async function acquireEngine(gpu: GPU | undefined, options: { powerPrefer
   if (!adapter) throw new AppError('gpu-unavailable', 'No WebGPU adapter was found', { reason: 'requestAdapter returned null' });
 
   const requiredLimits: Record<string, number> = {};
-  for (const name of raisedLimits) requiredLimits[name] = adapter.limits[name];
+  if (options.limits !== 'default') for (const name of raisedLimits) requiredLimits[name] = adapter.limits[name];
   const timestampQuery = adapter.features.has('timestamp-query');
   const requiredFeatures: GPUFeatureName[] = timestampQuery ? ['timestamp-query'] : [];
 

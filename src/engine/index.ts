@@ -1,5 +1,5 @@
 export type { DeviceInfo, EngineContext } from './device-info';
-export { acquireEngine, assertDeviceHealthy, describeDevice, watchDevice } from './gpu';
+export { acquireEngine, assertDeviceHealthy, describeDevice, watchDevice, type AcquireOptions } from './gpu';
 export { MemoryMeter } from './memory';
 export { readFloat32, submitAndWait } from './readback';
 export { timeGpu, median, type GpuTiming, type TimingOptions } from './timing';
