@@ -6,6 +6,10 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { AppError } from '../../src/shared/errors';
 import { decodeBothWays } from '../../src/engine/decode/decode';
+import { runAttentionForward } from '../../src/engine/attention/runAttention';
+import { runAttentionBackward } from '../../src/engine/attention/runBackward';
+import { MAX_HEAD_DIM, type AttentionShape } from '../../src/engine/attention/shape';
+import { attentionInputs } from '../../src/experiments/attention-inputs';
 import { createDawnEngine } from './dawn';
 
 type Values = Record<string, string | boolean>;
@@ -59,6 +63,37 @@ export async function dumpDecode(values: Values): Promise<void> {
 
 /** `prove attention --n N --d D --heads H [--causal] --seed S --dump DIR [--backward]`. */
 export async function dumpAttention(values: Values): Promise<void> {
-  void values;
-  throw new AppError('internal', 'attention dump: waiting for the attention engine');
+  const n = integer(values, 'n');
+  const d = integer(values, 'd');
+  const heads = integer(values, 'heads', 1);
+  const seed = integer(values, 'seed', 0);
+  const causal = values.causal === true || values.causal === 'true';
+  const backward = values.backward === true || values.backward === 'true';
+  const dir = directory(values);
+  if (n < 1 || d < 1 || d > MAX_HEAD_DIM || heads < 1) throw new AppError('invalid-args', `need n ≥ 1, 1 ≤ d ≤ ${MAX_HEAD_DIM}, heads ≥ 1`);
+  const shape: AttentionShape = { batchHeads: heads, n, d, causal };
+  // Q, K, V (then dO) standard normal from the seed, in that order: the same inputs the experiments use.
+  const inputs = attentionInputs(shape, seed, backward);
+  const engine = await createDawnEngine();
+  try {
+    const flash = await runAttentionForward(engine, 'flash', inputs, shape);
+    const naive = await runAttentionForward(engine, 'standard', inputs, shape);
+    writeFloat32(join(dir, 'q.f32'), inputs.q);
+    writeFloat32(join(dir, 'k.f32'), inputs.k);
+    writeFloat32(join(dir, 'v.f32'), inputs.v);
+    writeFloat32(join(dir, 'o_flash.f32'), flash.o);
+    writeFloat32(join(dir, 'o_naive.f32'), naive.o);
+    writeFloat32(join(dir, 'lse.f32'), flash.lse);
+    if (backward) {
+      const gradients = await runAttentionBackward(engine, 'flash', inputs, shape);
+      writeFloat32(join(dir, 'do.f32'), inputs.dO);
+      writeFloat32(join(dir, 'dq_flash.f32'), gradients.dq);
+      writeFloat32(join(dir, 'dk_flash.f32'), gradients.dk);
+      writeFloat32(join(dir, 'dv_flash.f32'), gradients.dv);
+    }
+    writeFileSync(join(dir, 'meta.json'), JSON.stringify({ n, d, heads, causal, seed }));
+    process.stdout.write(`${JSON.stringify({ n, d, heads, causal, seed, backward, device: engine.info.name, dir })}\n`);
+  } finally {
+    engine.close();
+  }
 }

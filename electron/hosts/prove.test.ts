@@ -1,0 +1,80 @@
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { referenceAttentionForward } from '../../src/engine/reference/attention';
+
+// The prove CLI as a user runs it: a real process (tsx), Dawn + SwiftShader, stdout parsed.
+
+const dir = mkdtempSync(join(tmpdir(), 'proofdeck-prove-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+function prove(...args: string[]) {
+  const result = spawnSync('npx', ['tsx', 'electron/hosts/prove.ts', ...args], { encoding: 'utf8', timeout: 120_000 });
+  return { code: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+function float32(file: string): Float32Array {
+  const bytes = readFileSync(file);
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  return Float32Array.from({ length: bytes.byteLength / 4 }, (_, i) => view.getFloat32(i * 4, true));
+}
+
+describe('npm run prove', () => {
+  it('--json prints exactly one JSON object with the documented keys', () => {
+    const { code, stdout, stderr } = prove('kv-cache-memory', '--maxTokens', '256', '--layers', '2', '--json');
+    expect(code, stderr).toBe(0);
+    const lines = stdout.trim().split('\n');
+    expect(lines).toHaveLength(1);
+    const out = JSON.parse(lines[0]) as Record<string, unknown>;
+    expect(Object.keys(out).sort()).toEqual(['device', 'experiment', 'metrics', 'params', 'series', 'verdict']);
+    expect(out.experiment).toBe('kv-cache-memory');
+    // CLI strings become numbers; the defaults fill the rest.
+    expect(out.params).toEqual({ maxTokens: 256, layers: 2, heads: 8, groupedKvHeads: 2, headDim: 64 });
+    expect(out.verdict).toEqual({ holds: true, summary: expect.stringMatching(/formula/) });
+    expect((out.device as { backend: string }).backend).toBe('webgpu');
+    expect((out.metrics as Record<string, number>).mhaBytesAtMax).toBe(2 * 2 * 8 * 64 * 256 * 4);
+    expect((out.series as unknown[]).length).toBe(3);
+  });
+
+  it('prints a table and the verdict without --json, and refuses params out of bounds', () => {
+    const text = prove('kv-cache-memory', '--maxTokens', '64', '--layers', '1');
+    expect(text.code, text.stderr).toBe(0);
+    expect(text.stdout).toMatch(/Allocated bytes/);
+    expect(text.stdout).toMatch(/verdict: HOLDS/);
+    const bad = prove('flash-exact', '--n', '999999');
+    expect(bad.code).toBe(1);
+    expect(bad.stderr).toMatch(/invalid-args: --n/);
+    const unknown = prove('no-such-thing');
+    expect(unknown.code).toBe(1);
+    expect(unknown.stderr).toMatch(/unknown experiment/);
+  });
+
+  it('attention --dump writes the issue-3 files, and the outputs match a float64 reference', () => {
+    const out = join(dir, 'attention');
+    const { code, stderr } = prove('attention', '--n', '37', '--d', '16', '--heads', '2', '--causal', '--seed', '9', '--dump', out);
+    expect(code, stderr).toBe(0);
+    expect(JSON.parse(readFileSync(join(out, 'meta.json'), 'utf8'))).toEqual({ n: 37, d: 16, heads: 2, causal: true, seed: 9 });
+    const [q, k, v, flash, naive, lse] = ['q', 'k', 'v', 'o_flash', 'o_naive', 'lse'].map((name) => float32(join(out, `${name}.f32`)));
+    expect(q.length).toBe(2 * 37 * 16);
+    expect(lse.length).toBe(2 * 37);
+    const reference = referenceAttentionForward(q, k, v, { batchHeads: 2, n: 37, d: 16, causal: true });
+    for (const o of [flash, naive]) o.forEach((value, i) => expect(Math.abs(value - reference.o[i])).toBeLessThan(1e-5));
+    lse.forEach((value, i) => expect(Math.abs(value - reference.lse[i])).toBeLessThan(1e-4));
+  });
+
+  it('decode --dump writes tokens and logits of both ways, and they agree', () => {
+    const out = join(dir, 'decode');
+    const { code, stderr } = prove('decode', '--tokens', '5', '--seed', '4', '--dump', out);
+    expect(code, stderr).toBe(0);
+    const cached = JSON.parse(readFileSync(join(out, 'tokens_cache.json'), 'utf8')) as number[];
+    expect(cached).toHaveLength(5);
+    expect(JSON.parse(readFileSync(join(out, 'tokens_nocache.json'), 'utf8'))).toEqual(cached);
+    const a = float32(join(out, 'logits_cache.f32'));
+    const b = float32(join(out, 'logits_nocache.f32'));
+    expect(a.length).toBe(b.length);
+    expect(a.length % 5).toBe(0);
+    a.forEach((value, i) => expect(Math.abs(value - b[i])).toBeLessThan(1e-4));
+  });
+});
