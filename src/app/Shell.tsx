@@ -66,6 +66,13 @@ export function Shell({ screen, params, notices, dismiss }: ShellProps) {
     { capture: true },
   );
 
+  // Escape leaves a text field (unless the screen used it), so `g` chords work again from there.
+  useKeydown((event) => {
+    if (event.key === 'Escape' && !event.defaultPrevented && isEditable(event.target) && event.target instanceof HTMLElement) {
+      event.target.blur();
+    }
+  });
+
   const current = screens.find((candidate) => candidate.id === screen) ?? screens[0];
   const Screen = current.Component;
   return (

@@ -1,6 +1,11 @@
-import { Component as ReactComponent, Suspense, type ComponentType, type ReactNode } from 'react';
+import { Component as ReactComponent, Suspense, lazy, type ComponentType, type ReactNode } from 'react';
 import type { ReviewCard } from '../shared/contract';
-import { ProveItPanel } from './experiments/ProveItPanel';
+
+// Prove it brings the chart library: loaded apart from the first card, and fetched in the
+// background soon after start so the first answer does not wait for it.
+const loadProveIt = () => import('./experiments/ProveItPanel').then((m) => ({ default: m.ProveItPanel }));
+const ProveItPanel = lazy(loadProveIt);
+if (typeof window !== 'undefined') window.setTimeout(() => void loadProveIt().catch(() => undefined), 1500);
 
 /** What an answer-view extension receives. The API, language and theme come from `useApp()`. */
 export interface AnswerExtraProps {

@@ -1,18 +1,22 @@
+import { lazy } from 'react';
 import type { ScreenDefinition } from './screen-types';
 import { TodayScreen } from './screens/TodayScreen';
 import { ReviewScreen } from './screens/ReviewScreen';
 import { SettingsScreen } from './screens/SettingsScreen';
-import { LabScreen } from './experiments/LabScreen';
-import { BrowseScreen } from './library/BrowseScreen';
-import { NoteEditor } from './library/NoteEditor';
-import { StatsScreen } from './library/StatsScreen';
-import { DecksScreen } from './decks/DecksScreen';
+
+// Screens other than Today and Review load when first opened: their charts and tables stay out
+// of the bundle that has to load before the first card shows.
+const LabScreen = lazy(() => import('./experiments/LabScreen').then((m) => ({ default: m.LabScreen })));
+const BrowseScreen = lazy(() => import('./library/BrowseScreen').then((m) => ({ default: m.BrowseScreen })));
+const NoteEditor = lazy(() => import('./library/NoteEditor').then((m) => ({ default: m.NoteEditor })));
+const StatsScreen = lazy(() => import('./library/StatsScreen').then((m) => ({ default: m.StatsScreen })));
+const DecksScreen = lazy(() => import('./decks/DecksScreen').then((m) => ({ default: m.DecksScreen })));
 
 export type { ScreenDefinition, ScreenProps } from './screen-types';
 
 /**
- * Every screen, in navigation order. To add one: import its component above and add one line
- * here, e.g. `{ id: 'lab', title: 'lab.title', hotkey: 'l', icon: '⚗', Component: LabScreen },`
+ * Every screen, in navigation order. To add one: import its component above (lazily, as these
+ * are, unless it is on the way to the first card) and add one line here, e.g. `{ id: 'lab', title: 'lab.title', hotkey: 'l', icon: '⚗', Component: LabScreen },`
  * (its title key comes from your own i18n file, src/shared/i18n/<area>.ts).
  * Settings stays last.
  */

@@ -114,13 +114,14 @@ export function ReviewScreen() {
           <div ref={answerRegion} className="card-back" data-testid="card-back" tabIndex={-1} aria-label={t('review.answer')}>
             <hr className="card-divider" />
             <Markdown key={`back-${card.cardId}`} source={card.back} className="card-answer" />
+            {/* The evidence (Prove it) comes before the background reading of the context. */}
+            <AnswerExtras card={card} />
             {card.context.trim() !== '' && (
               <details className="card-context" open>
                 <summary>{t('review.context')}</summary>
                 <Markdown key={`context-${card.cardId}`} source={card.context} />
               </details>
             )}
-            <AnswerExtras card={card} />
           </div>
         )}
       </article>
