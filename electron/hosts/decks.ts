@@ -3,7 +3,8 @@ import { dirname, resolve, basename } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { createServices } from '../services';
-import { exportDeck, importDeckFile, previewImport, type ExportFormat } from '../services/decks/exchange';
+import { exportDeck, importDeckFile, previewImport, readMarkdownFolderImports, type ExportFormat } from '../services/decks/exchange';
+import { applyImport } from '../services/decks/merge';
 import { listDeckCounts } from '../services/decks/deck-read';
 import { importLimits, tooLarge } from '../services/decks/types';
 import { AppError } from '../../src/shared/errors';
@@ -12,7 +13,7 @@ import { createTranslator, importErrorText } from '../../src/shared/i18n';
 const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 
 const usage = `usage:
-  npm run decks -- import FILE [--data DIR] [--json] [--deck NAME] [--dry-run] [--take-theirs]
+  npm run decks -- import FILE|FOLDER [--data DIR] [--json] [--deck NAME] [--dry-run] [--take-theirs]
   npm run decks -- export --deck NAME --format proofdeck|apkg|md --out PATH [--schedule] [--data DIR]
   npm run decks -- list [--data DIR] [--json]`;
 
@@ -53,6 +54,12 @@ function main(): number {
     if (command === 'import') {
       if (!file) throw new AppError('invalid-args', 'import needs a FILE', { detail: 'import needs a FILE' });
       const path = resolve(file);
+      if (statSync(path).isDirectory()) {
+        // A folder of Markdown decks: each deck is its own transaction, reported one by one.
+        const results = readMarkdownFolderImports(path).map((parsed) => applyImport(db, parsed, { default: values['take-theirs'] ? 'take-theirs' : 'keep-mine' }));
+        print(results, results.map((r) => `${r.deckName}: added ${r.added}, updated ${r.updated}, unchanged ${r.unchanged}, conflicts kept ${r.conflictsKept}`).join('\n'));
+        return 0;
+      }
       if (statSync(path).size > importLimits.fileBytes) throw tooLarge(`${path} is larger than ${importLimits.fileBytes >> 20} MiB`);
       const bytes = new Uint8Array(readFileSync(path));
       const options = { fileName: basename(path), deckName: values.deck };

@@ -9,6 +9,7 @@ import { readDeckForExport } from './deck-read';
 import { applyImport, planImport, type ConflictChoices, type ImportResult, type MergePlan } from './merge';
 import { parseMarkdownDeck, type ParsedNote } from './markdown';
 import { exportMarkdownDeck, noteIdFromGuid } from './markdown-export';
+import { readMarkdownFolder } from './markdown-folder';
 
 export type ImportFormat = ParsedImport['format'];
 export type ExportFormat = 'proofdeck' | 'apkg' | 'md';
@@ -67,6 +68,20 @@ export function readImportFile(bytes: Uint8Array, options: ReadOptions): ParsedI
   if (options.deckName) parsed.deckName = options.deckName;
   parsed.deckName = parsed.deckName.trim().slice(0, 200) || stem;
   return parsed;
+}
+
+/** A folder of Markdown notes (DESIGN.md's deck format): one ParsedImport per deck it holds. */
+export function readMarkdownFolderImports(dir: string): ParsedImport[] {
+  const folder = readMarkdownFolder(dir);
+  return folder.decks.map((deck) => ({
+    format: 'md' as const,
+    deckName: deck.meta.title || deck.meta.key,
+    description: deck.meta.description,
+    notes: deck.notes.map(fromMarkdownNote),
+    media: [],
+    warnings: [],
+    hasSchedule: false,
+  }));
 }
 
 export interface ImportPreview {
