@@ -1,4 +1,4 @@
-import { Suspense, useRef, useState } from 'react';
+import { Suspense, useEffect, useRef, useState } from 'react';
 import { useApp, type Notice, type ScreenParams } from './AppContext';
 import { KeyboardHelp } from './components/KeyboardHelp';
 import { Kbd } from './components/Kbd';
@@ -18,8 +18,11 @@ const chordTimeoutMs = 1500;
 
 /** The window: navigation on the left, the current screen, notices; `g <letter>` and `?` keys. */
 export function Shell({ screen, params, notices, dismiss }: ShellProps) {
-  const { t, navigate } = useApp();
+  const { t, navigate, client } = useApp();
   const [helpOpen, setHelpOpen] = useState(false);
+
+  // File › Import… in the Electron app menu: open the Decks screen, where the import panel is.
+  useEffect(() => client.on('menu', ({ command }) => command === 'import' && navigate('decks')), [client, navigate]);
   const [chordPending, setChordPending] = useState(false);
   const chordTimer = useRef<ReturnType<typeof setTimeout> | null>(null);
 
