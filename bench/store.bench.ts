@@ -15,6 +15,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { createServices, type Services } from '../electron/services/index';
 import { openDatabase } from '../electron/services/store/database';
+import { seededRandom } from '../src/shared/random';
 
 const { values } = parseArgs({
   options: { json: { type: 'boolean' }, cards: { type: 'string' }, revlog: { type: 'string' }, repeats: { type: 'string' }, data: { type: 'string' } },
@@ -24,24 +25,13 @@ const revlogCount = Number(values.revlog ?? 1_000_000);
 const repeats = Number(values.repeats ?? 21);
 const DAY = 86_400_000;
 
-/** Deterministic (mulberry32), so every run measures the same collection. */
-function seeded(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** 30% new, 5% (re)learning, 65% review spread from 30 days overdue to 90 days ahead; 1% suspended. */
 function generate(file: string, now: number): void {
   openDatabase(file).close(); // the app's own schema, indexes and triggers
   const db = new Database(file);
   db.pragma('synchronous = OFF');
-  const random = seeded(7);
+  const random = seededRandom(7);
   const deck = db.prepare(`INSERT INTO decks (name, created, modified) VALUES (?, ?, ?)`);
   const note = db.prepare(`INSERT INTO notes (id, guid, deck_id, front, back, tags, created, modified) VALUES (?, ?, ?, ?, ?, 'bench', ?, ?)`);
   const card = db.prepare(

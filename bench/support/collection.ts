@@ -1,19 +1,8 @@
 import Database from 'better-sqlite3';
 import { migrations } from '../../electron/services/store/migrations';
+import { seededRandom } from '../../src/shared/random';
 
 const DAY_MS = 86_400_000;
-
-/** Deterministic generator (mulberry32) so benchmark collections are the same on every run. */
-export function seeded(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const words = ['attention', 'cache', 'tensor', 'kernel', '메모리', '어텐션', '캐시', 'softmax', 'tile', 'decode', '토큰', 'prefill', 'bandwidth', 'HBM', 'SRAM'];
 
@@ -27,7 +16,7 @@ export function generateCollection(file: string, cards: number, revlog: number, 
   db.pragma('synchronous = OFF');
   for (const m of migrations) db.exec(m.sql);
   db.pragma(`user_version = ${migrations[migrations.length - 1].version}`);
-  const rnd = seeded(seed);
+  const rnd = seededRandom(seed);
   const insertDeck = db.prepare(`INSERT INTO decks (name, created, modified) VALUES (?, ?, ?)`);
   const insertNote = db.prepare(
     `INSERT INTO notes (id, guid, deck_id, front, back, context, tags, created, modified) VALUES (?, ?, ?, ?, ?, '', ?, ?, ?)`,

@@ -1,19 +1,9 @@
 import { createEmptyCard, default_w, forgetting_curve, fsrs, generatorParameters, Rating, type Card, type Grade } from 'ts-fsrs';
 import type { ReviewSequence } from './items';
+import { seededRandom } from '../../../src/shared/random';
 
 const DAY_MS = 86_400_000;
 
-/** Deterministic uniform generator (mulberry32). */
-function seeded(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /**
  * A simulated learner whose memory follows FSRS-6 with `trueWeights`: each card is reviewed when
@@ -22,7 +12,7 @@ function seeded(seed: number): () => number {
  * optimizer recovers a better model than the defaults from such a history.
  */
 export function simulateLearner(trueWeights: readonly number[], cards: number, reviewsPerCard: number, seed: number): ReviewSequence[] {
-  const random = seeded(seed);
+  const random = seededRandom(seed);
   const scheduler = fsrs(generatorParameters({ w: [...trueWeights], enable_fuzz: false, enable_short_term: false, request_retention: 0.9 }));
   const sequences: ReviewSequence[] = [];
   for (let id = 1; id <= cards; id++) {
