@@ -57,9 +57,20 @@ export function Root({ client }: { client: Client }) {
   );
 
   const services = useMemo((): AppServices => {
+    // Applied at once (a radio or select shows the choice while it is saved), then replaced by
+    // what the services stored, or put back if they refused it.
     const updateSettings = async (patch: Partial<Settings>) => {
-      const saved = await client.api['settings.set'](patch);
-      setBoot((current) => (current.state === 'ready' ? { ...current, settings: saved } : current));
+      const apply = (next: (settings: Settings) => Settings) =>
+        setBoot((current) => (current.state === 'ready' ? { ...current, settings: next(current.settings) } : current));
+      const before = settings;
+      apply((current) => ({ ...current, ...patch }));
+      try {
+        const saved = await client.api['settings.set'](patch);
+        apply(() => saved);
+      } catch (error) {
+        apply((current) => ({ ...current, ...Object.fromEntries(Object.keys(patch).map((key) => [key, before[key as keyof Settings]])) }));
+        throw error;
+      }
     };
     const navigate = (screen: string, params: ScreenParams = {}) => {
       setNavigation({ screen, params });
