@@ -1,4 +1,4 @@
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { expect, test, type Page } from '@playwright/test';
@@ -81,4 +81,31 @@ test('the image of an Anki deck shows', async ({ page }) => {
     const img = element as unknown as { complete: boolean; naturalWidth: number };
     return img.complete && img.naturalWidth > 0;
   })).toBe(true);
+});
+
+test('a dropped update previews one updated note, then updates it without duplicating', async ({ page }) => {
+  await openDecks(page);
+  await importFile(page, join(fixtures, 'anki-update1.apkg'));
+  const bytes = [...readFileSync(join(fixtures, 'anki-update2.apkg'))];
+  const dataTransfer = await page.evaluateHandle((data) => {
+    // (the e2e tsconfig has no DOM types; these are the page's own constructors)
+    const page = globalThis as unknown as {
+      DataTransfer: new () => { items: { add(file: unknown): void } };
+      File: new (parts: Uint8Array[], name: string) => unknown;
+    };
+    const transfer = new page.DataTransfer();
+    transfer.items.add(new page.File([new Uint8Array(data)], 'anki-update2.apkg'));
+    return transfer;
+  }, bytes);
+  await page.getByTestId('deck-dropzone').dispatchEvent('drop', { dataTransfer });
+  await expect(page.getByTestId('import-preview')).toBeVisible();
+  await expect(page.getByTestId('preview-added')).toHaveText('0');
+  await expect(page.getByTestId('preview-updated')).toHaveText('1');
+  await expect(page.getByTestId('preview-conflicts')).toHaveText('0');
+  await page.getByTestId('import-apply').click();
+  await expect(page.getByTestId('import-result')).toBeVisible();
+  const row = page.getByTestId('deck-row').filter({ hasText: 'Default' });
+  await expect(row.getByTestId('deck-notes-count')).toHaveText('1');
+  await row.getByTestId('deck-show').click();
+  await expect(row.getByTestId('deck-note')).toContainText('goodbye');
 });
