@@ -1,6 +1,6 @@
 import { decodeBothWays } from '../engine/decode/decode';
 import { kvCacheSpeedMeta, type KvCacheSpeedParams } from './kv-cache-speed.meta';
-import { both, finish, guarded, joinContext, num, sampleIndices, sliceMedian, softwareGpuContext } from './support';
+import { both, finish, guarded, joinContext, num, robustSlope, sampleIndices, sliceMedian, softwareGpuContext } from './support';
 import type { Experiment } from './types';
 
 /** Largest |logit difference| that still counts as "the same logits" (float32 summation order). */
@@ -34,19 +34,24 @@ export const kvCacheSpeed: Experiment<KvCacheSpeedParams> = {
     const positions = run.msPerTokenCache.slice(1).map((_, i) => params.promptTokens + i + 1);
     const cacheMs = run.msPerTokenCache.slice(1);
     const noCacheMs = run.msPerTokenNoCache.slice(1);
-    // Growth across the run: median of the last quarter over the median of the first quarter.
-    const cacheGrowth = sliceMedian(cacheMs, 0.75, 1) / sliceMedian(cacheMs, 0, 0.25);
-    const noCacheGrowth = sliceMedian(noCacheMs, 0.75, 1) / sliceMedian(noCacheMs, 0, 0.25);
+    // Growth in ms per position, by a robust fit (timing spikes of a busy machine do not move it).
+    const cacheSlope = robustSlope(positions, cacheMs);
+    const noCacheSlope = robustSlope(positions, noCacheMs);
+    const span = positions[positions.length - 1] - positions[0];
+    const noCacheGrowth = (noCacheSlope * span) / sliceMedian(noCacheMs, 0, 0.25);
+    const cacheGrowth = (cacheSlope * span) / sliceMedian(cacheMs, 0, 0.25);
     const lastSpeedup = sliceMedian(noCacheMs, 0.75, 1) / sliceMedian(cacheMs, 0.75, 1);
     const same = run.tokensMatch && run.maxLogitDifference <= logitTolerance;
-    const flat = cacheGrowth <= 1.3;
-    const grows = noCacheGrowth >= 1.5 && noCacheGrowth > cacheGrowth;
+    // Flat: the cached step grows by less than a tenth of what the uncached step grows per position.
+    const flat = cacheSlope <= 0.1 * Math.max(noCacheSlope, 0);
+    const grows = noCacheGrowth >= 0.5;
     const holds = same && flat && grows;
     const first = positions[0];
     const last = positions[positions.length - 1];
+    const per100 = (slope: number) => num(slope * 100);
     const summary = both(
-      `위치 ${first}→${last}에서 캐시 사용 시 토큰당 시간은 ${num(cacheGrowth)}배${flat ? '(거의 일정)' : '(일정하지 않음)'}, 캐시 없이 ${num(noCacheGrowth)}배${grows ? ' 증가' : '(증가가 뚜렷하지 않음)'}; 마지막 구간에서 캐시가 ${num(lastSpeedup)}배 빠름. 토큰 ${run.tokensMatch ? '일치' : '불일치'}, 로짓 최대 차이 ${num(run.maxLogitDifference)}.`,
-      `From position ${first} to ${last}, per-token time with the cache changed ${num(cacheGrowth)}× (${flat ? 'flat' : 'not flat'}) and without it ${num(noCacheGrowth)}× (${grows ? 'growing' : 'not clearly growing'}); the cache is ${num(lastSpeedup)}× faster at the end. Tokens ${run.tokensMatch ? 'identical' : 'differ'}, max logit difference ${num(run.maxLogitDifference)}.`,
+      `위치 ${first}→${last}: 캐시 없이 토큰당 시간이 위치 100당 ${per100(noCacheSlope)} ms씩 늘어(전체 +${num(noCacheGrowth * 100)}%) ${grows ? '증가' : '증가가 뚜렷하지 않음'}, 캐시 사용 시 위치 100당 ${per100(cacheSlope)} ms로 ${flat ? '거의 일정' : '일정하지 않음'}. 마지막 구간에서 캐시가 ${num(lastSpeedup)}배 빠름. 토큰 ${run.tokensMatch ? '일치' : '불일치'}, 로짓 최대 차이 ${num(run.maxLogitDifference)}.`,
+      `Positions ${first}→${last}: without the cache the per-token time grows ${per100(noCacheSlope)} ms per 100 positions (+${num(noCacheGrowth * 100)}% over the run, ${grows ? 'growing' : 'not clearly growing'}); with it ${per100(cacheSlope)} ms per 100 positions (${flat ? 'flat' : 'not flat'}). The cache is ${num(lastSpeedup)}× faster at the end. Tokens ${run.tokensMatch ? 'identical' : 'differ'}, max logit difference ${num(run.maxLogitDifference)}.`,
     );
     const rows = sampleIndices(positions.length, 12).map((i) => [positions[i], cacheMs[i], noCacheMs[i], noCacheMs[i] / cacheMs[i]]);
     return finish(
@@ -61,6 +66,8 @@ export const kvCacheSpeed: Experiment<KvCacheSpeedParams> = {
           speedupAtEnd: lastSpeedup,
           cacheGrowth,
           noCacheGrowth,
+          cacheMsPerPosition: cacheSlope,
+          noCacheMsPerPosition: noCacheSlope,
           prefillMs: run.msPerTokenCache[0],
           tokensMatch: run.tokensMatch,
           maxLogitDifference: run.maxLogitDifference,

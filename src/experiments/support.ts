@@ -130,3 +130,13 @@ export function sampleIndices(length: number, count: number): number[] {
   for (let i = 0; i < count; i++) picked.add(Math.round((i * (length - 1)) / (count - 1)));
   return [...picked];
 }
+
+/**
+ * Theil–Sen slope: the median of the slopes between every pair of points. Robust to the timing
+ * spikes a busy machine produces (up to about 29% of the points), unlike a least-squares fit.
+ */
+export function robustSlope(x: readonly number[], y: readonly number[]): number {
+  const slopes: number[] = [];
+  for (let i = 0; i < x.length; i++) for (let j = i + 1; j < x.length; j++) if (x[j] !== x[i]) slopes.push((y[j] - y[i]) / (x[j] - x[i]));
+  return slopes.length ? spread(slopes).median : 0;
+}
