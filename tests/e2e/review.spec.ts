@@ -150,8 +150,10 @@ test('a math card shows KaTeX and the diagram card a Mermaid SVG', async ({ brow
   let sawDiagram = false;
   // Walk the queue (answering Good) until both kinds of card have been seen.
   for (let i = 0; i < 200 && !(sawMath && sawDiagram); i++) {
-    const front = page.getByTestId('card-front');
-    if (!(await front.isVisible())) break;
+    // The next card, or the end of the session: wait for one of them before deciding.
+    const summary = page.getByTestId('session-summary');
+    await expect(page.getByTestId('card-front').or(summary)).toBeVisible();
+    if (await summary.isVisible()) break;
     await page.keyboard.press('Space');
     const back = page.getByTestId('card-back');
     await expect(back).toBeVisible();
