@@ -26,6 +26,9 @@ export const FLASH_ROWS_PER_WORKGROUP = 64;
 /** Most keys staged per tile. */
 export const FLASH_MAX_KEYS = 64;
 
+/** Output columns one invocation of the tiled variant keeps in registers (WGSL `MAX_COLUMNS`). */
+const FLASH_TILED_MAX_COLUMNS = 16;
+
 /** Word offsets of WGSL `struct Params` (same in both variants). */
 const FlashParamsLayout = { n: 0, batchHeads: 1, causal: 2, words: 4 } as const;
 
@@ -76,6 +79,7 @@ export class FlashAttention {
     assertBufferFits(engine.info, 'Attention inputs', tensorBytes(shape));
     const variant = options.variant ?? defaultFlashVariant(engine.info, shape.d);
     this.tiling = flashTiling(engine.info, shape.d, variant);
+    if (variant === 'tiled' && Math.ceil(shape.d / this.tiling.threadsPerRow) > FLASH_TILED_MAX_COLUMNS) throw new Error(`FlashAttention: d=${shape.d} needs more than ${FLASH_TILED_MAX_COLUMNS} registers per invocation`);
     const maxGroups = engine.device.limits.maxComputeWorkgroupsPerDimension;
     if (Math.ceil(shape.n / this.tiling.rows) > maxGroups || shape.batchHeads > maxGroups) throw new Error(`FlashAttention: N=${shape.n} × ${shape.batchHeads} needs more than ${maxGroups} workgroups`);
     // Causality is a uniform, not an override, so one compiled pipeline serves both (compiles are slow on SwiftShader).
