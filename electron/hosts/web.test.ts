@@ -117,6 +117,8 @@ describe('browser host over the HTTP transport', () => {
     const headers = { [httpProtocol.tokenHeader]: host.token };
     const unknown = await raw(`${httpProtocol.callPath}db.exec`, { method: 'POST', headers, body: '{}' });
     expect(JSON.parse(unknown.body)).toMatchObject({ ok: false, error: { code: 'unknown-method' } });
+    const badName = await raw(`${httpProtocol.callPath}%E0%A4%A`, { method: 'POST', headers, body: '{}' });
+    expect(JSON.parse(badName.body)).toMatchObject({ ok: false, error: { code: 'unknown-method' } });
     const garbage = await raw(`${httpProtocol.callPath}settings.set`, { method: 'POST', headers, body: '{"newPerDay": 5' });
     expect(garbage.status).toBe(400);
     expect(JSON.parse(garbage.body)).toMatchObject({ ok: false, error: { code: 'invalid-args' } });

@@ -157,7 +157,13 @@ export async function startWebHost(options: WebHostOptions & { maxBodyBytes?: nu
     if (origin !== undefined && !allowedHosts.has(origin.replace(/^http:\/\//, ''))) return plain(response, 403, 'forbidden origin');
     const url = new URL(request.url ?? '/', 'http://127.0.0.1');
     if (url.pathname.startsWith(httpProtocol.callPath)) {
-      return handleCall(request, response, decodeURIComponent(url.pathname.slice(httpProtocol.callPath.length)));
+      let method: string;
+      try {
+        method = decodeURIComponent(url.pathname.slice(httpProtocol.callPath.length));
+      } catch {
+        return refuse(response, 400, 'unknown-method', 'the method name is not valid URL encoding');
+      }
+      return handleCall(request, response, method);
     }
     if (url.pathname === httpProtocol.eventsPath) return handleEvents(request, response, url.searchParams);
     if (request.method !== 'GET' && request.method !== 'HEAD') return plain(response, 405, 'method not allowed');
