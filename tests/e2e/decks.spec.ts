@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { expect, test, type Page } from '@playwright/test';
 import { ensureRenderer, removeDataDir, startHost, type RunningHost } from './support/host';
+import { unzipSync } from 'fflate';
 import { ankiPackage } from '../unit/decks/build';
 
 // Decks from other people, in the real UI on the browser host: imported HTML cannot run script or
@@ -108,4 +109,16 @@ test('a dropped update previews one updated note, then updates it without duplic
   await expect(row.getByTestId('deck-notes-count')).toHaveText('1');
   await row.getByTestId('deck-show').click();
   await expect(row.getByTestId('deck-note')).toContainText('goodbye');
+});
+
+test('an .apkg export from the deck list carries Mermaid diagrams as SVG images drawn in Chromium', async ({ page }) => {
+  await openDecks(page);
+  const row = page.getByTestId('deck-row').filter({ hasText: 'KV-Cache' });
+  const [download] = await Promise.all([page.waitForEvent('download'), row.getByTestId('export-apkg').click()]);
+  expect(download.suggestedFilename()).toMatch(/\.apkg$/);
+  const files = unzipSync(new Uint8Array(readFileSync(await download.path())));
+  const media = JSON.parse(new TextDecoder().decode(files.media)) as Record<string, string>;
+  const svgs = Object.entries(media).filter(([, name]) => name.endsWith('.svg'));
+  expect(svgs.length).toBeGreaterThan(0);
+  for (const [index] of svgs) expect(new TextDecoder().decode(files[index])).toMatch(/^<svg[\s\S]*<\/svg>$/);
 });

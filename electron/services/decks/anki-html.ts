@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import MarkdownIt from 'markdown-it';
 import { looksActive, sanitizeImportedHtml } from './sanitize';
 
@@ -8,10 +9,11 @@ const escapeHtml = (text: string): string => text.replace(/&/g, '&amp;').replace
 /**
  * Markdown → HTML for Anki. Math is lifted out before markdown-it runs (it would eat the
  * backslashes of `\(`), then put back in Anki's MathJax delimiters: `$…$` → `\(…\)`,
- * `$$…$$` → `\[…\]`. Code spans and fences are left alone. Mermaid fences stay as their source in
- * a `<pre class="mermaid">` block: the main process has no DOM to render SVG with.
+ * `$$…$$` → `\[…\]`. Code spans and fences are left alone. A Mermaid fence becomes an `<img>` of
+ * its SVG when the caller has one (`diagrams`: sha1 of the source → media name; the UI renders
+ * them in Chromium, the main process has no DOM), else its source in a `<pre class="mermaid">`.
  */
-export function markdownToAnkiHtml(source: string): { html: string; mermaid: boolean } {
+export function markdownToAnkiHtml(source: string, diagrams?: ReadonlyMap<string, string>): { html: string; mermaid: boolean } {
   if (source === '') return { html: '', mermaid: false };
   const math: string[] = [];
   const protect = (text: string) =>
@@ -24,6 +26,8 @@ export function markdownToAnkiHtml(source: string): { html: string; mermaid: boo
   let mermaid = false;
   let html = markdown.render(protectedSource);
   html = html.replace(/<pre><code class="language-mermaid">([\s\S]*?)<\/code><\/pre>/g, (_, code: string) => {
+    const image = diagrams?.get(diagramKey(unescapeHtml(code)));
+    if (image) return `<img src="${escapeHtml(image)}" alt="diagram">`;
     mermaid = true;
     return `<pre class="mermaid">${code}</pre>`;
   });
@@ -32,6 +36,23 @@ export function markdownToAnkiHtml(source: string): { html: string; mermaid: boo
   // Our own Markdown renders to safe HTML; raw HTML inside it was sanitized when it was imported.
   // Sanitizing again costs more than the render, so it runs only when something looks active.
   return { html: looksActive(html) ? sanitizeImportedHtml(html).html : html, mermaid };
+}
+
+const unescapeHtml = (text: string): string => text.replace(/&quot;/g, '"').replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&');
+
+/** Identity of a diagram: the SHA-1 of its Mermaid source exactly as the fence holds it. */
+export function diagramKey(source: string): string {
+  return createHash('sha1').update(source).digest('hex');
+}
+
+/** The Mermaid sources of some Markdown texts (fence contents), each once. */
+export function mermaidSources(texts: Iterable<string>): string[] {
+  const sources = new Set<string>();
+  for (const text of texts) {
+    if (!text.includes('mermaid')) continue;
+    for (const token of markdown.parse(text, {})) if (token.type === 'fence' && token.info.trim() === 'mermaid') sources.add(token.content);
+  }
+  return [...sources];
 }
 
 /** Anki's field text for sorting and duplicate checks: tags stripped, image names kept, entities decoded. */

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import Database from 'better-sqlite3';
 import type { ExchangeCard, ExchangeNote, ExchangeReview } from './types';
 import type { DeckForExport } from './deck-read';
-import { markdownToAnkiHtml, stripHtmlKeepMedia } from './anki-html';
+import { diagramKey, markdownToAnkiHtml, stripHtmlKeepMedia } from './anki-html';
 import { carryProofdeckNote, PROOFDECK_FIELD } from './anki-proofdeck-field';
 import { writeZip } from './zip';
 
@@ -108,11 +108,13 @@ function ankiReview(review: ExchangeReview, cardId: number) {
 export interface ApkgExportOptions {
   includeSchedule?: boolean;
   now?: number;
+  /** Mermaid diagrams rendered to SVG by the UI: exported as images instead of their source. */
+  diagrams?: { source: string; svg: string }[];
 }
 
 export interface ApkgExportResult {
   bytes: Uint8Array;
-  /** Notes with Mermaid diagrams, exported as their source in a <pre> block. */
+  /** Notes with Mermaid diagrams that had no SVG, exported as their source in a <pre> block. */
   mermaidNotes: number;
 }
 
@@ -148,6 +150,15 @@ export function writeApkg(deck: DeckForExport, options: ApkgExportOptions = {}):
     );
     const insertReview = db.prepare('INSERT OR IGNORE INTO revlog VALUES (@id, @cid, @usn, @ease, @ivl, @lastIvl, @factor, @time, @type)');
     let mermaidNotes = 0;
+    const diagramNames = new Map<string, string>();
+    const diagramFiles = new Map<string, Uint8Array>();
+    for (const diagram of options.diagrams ?? []) {
+      if (!/^\s*(<\?xml[^>]*>\s*)?<svg[\s>]/.test(diagram.svg)) continue;
+      const key = diagramKey(diagram.source);
+      const name = `proofdeck-diagram-${key.slice(0, 16)}.svg`;
+      diagramNames.set(key, name);
+      diagramFiles.set(name, new TextEncoder().encode(diagram.svg));
+    }
     let nextId = now;
     let position = 0;
     db.transaction(() => {
@@ -156,7 +167,7 @@ export function writeApkg(deck: DeckForExport, options: ApkgExportOptions = {}):
         let visible: string[];
         let mermaid = false;
         const render = (text: string) => {
-          const result = markdownToAnkiHtml(text);
+          const result = markdownToAnkiHtml(text, diagramNames);
           mermaid ||= result.mermaid;
           return result.html;
         };
@@ -201,7 +212,9 @@ export function writeApkg(deck: DeckForExport, options: ApkgExportOptions = {}):
     const files = new Map<string, Uint8Array>();
     files.set('collection.anki2', new Uint8Array(db.serialize()));
     const mediaMap: Record<string, string> = {};
-    deck.media.forEach((file, index) => {
+    const used = new Set(db.prepare('SELECT flds FROM notes').pluck().all().join('\x1f').match(/proofdeck-diagram-[0-9a-f]{16}\.svg/g) ?? []);
+    const media = [...deck.media.map((file) => ({ name: file.name, data: file.data })), ...[...diagramFiles].filter(([name]) => used.has(name)).map(([name, data]) => ({ name, data }))];
+    media.forEach((file, index) => {
       mediaMap[String(index)] = file.name;
       files.set(String(index), file.data);
     });

@@ -2,7 +2,7 @@ import type { Handlers } from '../dispatch';
 import type { ServiceContext } from '../context';
 import type { ImportPreview, ParsedArgs } from '../../../src/shared/contract';
 import { AppError } from '../../../src/shared/errors';
-import { exportDeck, importDeckFile, previewImport, type ReadOptions } from './exchange';
+import { deckDiagramSources, exportDeck, importDeckFile, previewImport, type ReadOptions } from './exchange';
 import { parseCsvTable } from './csv';
 import { splitTags } from './merge';
 import { UploadStore } from './uploads';
@@ -17,7 +17,7 @@ function readOptions(args: ImportArgs, now: number): ReadOptions {
 export function deckExchangeHandlers(
   ctx: ServiceContext,
   uploads = new UploadStore(ctx.now),
-): Pick<Handlers, 'decks.upload' | 'decks.importPreview' | 'decks.importApply' | 'decks.export' | 'decks.notes' | 'decks.media'> {
+): Pick<Handlers, 'decks.upload' | 'decks.importPreview' | 'decks.importApply' | 'decks.export' | 'decks.diagrams' | 'decks.notes' | 'decks.media'> {
   return {
     'decks.upload': (args) => ({ received: uploads.put(args.uploadId, args.offset, args.total, args.data) }),
     'decks.importPreview': (args): ImportPreview => {
@@ -47,9 +47,10 @@ export function deckExchangeHandlers(
       return { ...result, warnings: parsed.warnings };
     },
     'decks.export': (args) => {
-      const file = exportDeck(ctx.db, args.deckName, args.format, { includeSchedule: args.includeSchedule, now: ctx.now() });
+      const file = exportDeck(ctx.db, args.deckName, args.format, { includeSchedule: args.includeSchedule, now: ctx.now(), diagrams: args.diagrams });
       return { fileName: file.fileName, mime: file.mime, data: Buffer.from(file.bytes).toString('base64'), notes: file.notes, mermaidNotes: file.mermaidNotes };
     },
+    'decks.diagrams': (args) => deckDiagramSources(ctx.db, args.deckName),
     'decks.notes': (args) => {
       const rows = ctx.db
         .prepare('SELECT n.guid, n.front, n.back, n.tags FROM notes n JOIN decks d ON d.id = n.deck_id WHERE d.name = ? ORDER BY n.id LIMIT ?')

@@ -10,6 +10,7 @@ import { applyImport, planImport, type ConflictChoices, type ImportResult, type 
 import { parseMarkdownDeck, type ParsedNote } from './markdown';
 import { exportMarkdownDeck, noteIdFromGuid } from './markdown-export';
 import { readMarkdownFolder } from './markdown-folder';
+import { mermaidSources } from './anki-html';
 
 export type ImportFormat = ParsedImport['format'];
 export type ExportFormat = 'proofdeck' | 'apkg' | 'md';
@@ -84,6 +85,12 @@ export function readMarkdownFolderImports(dir: string): ParsedImport[] {
   }));
 }
 
+/** The Mermaid sources of a deck's notes, for the UI to render as SVG before an .apkg export. */
+export function deckDiagramSources(db: Database.Database, deckName: string): string[] {
+  const rows = db.prepare("SELECT n.front, n.back, n.context FROM notes n JOIN decks d ON d.id = n.deck_id WHERE d.name = ? AND (n.front || n.back || n.context) LIKE '%mermaid%'").all(deckName) as { front: string; back: string; context: string }[];
+  return mermaidSources(rows.flatMap((row) => [row.front, row.back, row.context]));
+}
+
 export interface ImportPreview {
   plan: MergePlan;
   parsed: ParsedImport;
@@ -122,7 +129,12 @@ function safeFileStem(name: string): string {
 }
 
 /** Exports one deck in a format. Markdown keeps notes, tags, experiments and translations (no media or schedule). */
-export function exportDeck(db: Database.Database, deckName: string, format: ExportFormat, options: { includeSchedule?: boolean; now?: number } = {}): ExportedFile {
+export function exportDeck(
+  db: Database.Database,
+  deckName: string,
+  format: ExportFormat,
+  options: { includeSchedule?: boolean; now?: number; diagrams?: { source: string; svg: string }[] } = {},
+): ExportedFile {
   const stem = safeFileStem(deckName);
   if (format === 'proofdeck') {
     const bytes = writeProofdeck(db, deckName, options);

@@ -3,6 +3,7 @@ import type { DeckSummary, ExportFormat } from '../../shared/contract';
 import { useApp } from '../AppContext';
 import { saveDownload } from './upload';
 import { DeckNotes } from './DeckNotes';
+import { renderDiagramsToSvg } from './diagrams';
 
 /** Every deck with its counts; export in any format; a peek at its notes. */
 export function DeckList({ decks }: { decks: DeckSummary[] }) {
@@ -14,7 +15,9 @@ export function DeckList({ decks }: { decks: DeckSummary[] }) {
   const exportDeck = async (deckName: string, format: ExportFormat) => {
     setBusy(true);
     try {
-      const file = await api['decks.export']({ deckName, format, includeSchedule: schedule });
+      // Anki gets Mermaid diagrams as SVG images, drawn here in Chromium (the services have no DOM).
+      const diagrams = format === 'apkg' ? await renderDiagramsToSvg(await api['decks.diagrams']({ deckName })) : undefined;
+      const file = await api['decks.export']({ deckName, format, includeSchedule: schedule, diagrams });
       saveDownload(file.fileName, file.mime, file.data);
       notify({ text: t('decks.exported', { file: file.fileName, count: file.notes }) });
       if (file.mermaidNotes) notify({ text: t('decks.exportedMermaid', { count: file.mermaidNotes }) });

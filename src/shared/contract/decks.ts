@@ -144,9 +144,19 @@ export const deckContract = {
   /** Imports an uploaded file in one transaction; conflicts follow `choices`. */
   'decks.importApply': method(z.object({ ...ImportOptions, choices: ConflictChoices }).strict(), ImportResult),
   'decks.export': method(
-    z.object({ deckName: z.string().min(1).max(200), format: ExportFormat, includeSchedule: z.boolean().default(false) }).strict(),
+    z
+      .object({
+        deckName: z.string().min(1).max(200),
+        format: ExportFormat,
+        includeSchedule: z.boolean().default(false),
+        /** Mermaid diagrams the UI rendered to SVG (from `decks.diagrams`): .apkg exports them as images. */
+        diagrams: z.array(z.object({ source: z.string().max(50_000), svg: z.string().max(2_000_000) }).strict()).max(500).optional(),
+      })
+      .strict(),
     ExportedDeck,
   ),
+  /** The Mermaid sources in a deck's notes, for the UI to render before an .apkg export. */
+  'decks.diagrams': method(z.object({ deckName: z.string().min(1).max(200) }).strict(), z.array(z.string())),
   /** A few notes of a deck as stored (Markdown/sanitized HTML; the UI sanitizes again before showing). */
   'decks.notes': method(z.object({ deckName: z.string().min(1).max(200), limit: z.number().int().min(1).max(100).default(20) }).strict(), z.array(DeckNotePreview)),
   /** A media file by name, for showing imported images. */

@@ -5,7 +5,7 @@ import Database from 'better-sqlite3';
 import { createHash } from 'node:crypto';
 import { unzipSync, zipSync } from 'fflate';
 import { describe, expect, it } from 'vitest';
-import { exportDeck, importDeckFile } from '../../../electron/services/decks/exchange';
+import { deckDiagramSources, exportDeck, importDeckFile } from '../../../electron/services/decks/exchange';
 import { applyImport } from '../../../electron/services/decks/merge';
 import type { ExchangeNote, ParsedImport } from '../../../electron/services/decks/types';
 import { freshDatabase } from './support';
@@ -155,3 +155,33 @@ describe('an exported .apkg is a valid Anki collection (read back with SQLite al
     expect(second.prepare('SELECT guid, mid FROM notes ORDER BY guid').all()).toEqual(notes.map((n) => ({ guid: n.guid, mid: n.mid })));
   });
 });
+
+describe('Mermaid diagrams in an .apkg export', () => {
+  it('become SVG images when the UI rendered them, and stay as source otherwise', () => {
+    const source = freshDatabase();
+    seedDeck(source, 2);
+    const sources = deckDiagramSources(source, 'KV Flash');
+    expect(sources).toEqual(['graph LR; A-->B\n']);
+    const svg = '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 10 10"><rect width="10" height="10"/></svg>';
+    const file = exportDeck(source, 'KV Flash', 'apkg', { diagrams: [{ source: sources[0], svg }] });
+    expect(file.mermaidNotes).toBe(0);
+    const files = unzipSync(file.bytes);
+    const media = JSON.parse(new TextDecoder().decode(files.media)) as Record<string, string>;
+    const [index, name] = Object.entries(media)[0];
+    expect(name).toMatch(/^proofdeck-diagram-[0-9a-f]{16}\.svg$/);
+    expect(new TextDecoder().decode(files[index])).toBe(svg);
+    const dir = mkdtempSync(join(tmpdir(), 'pd-apkg-'));
+    writeFileSync(join(dir, 'c.anki2'), files['collection.anki2']);
+    const anki = new Database(join(dir, 'c.anki2'), { readonly: true });
+    const backs = (anki.prepare('SELECT flds FROM notes').pluck().all() as string[]).map((f) => f.split('\x1f')[1]);
+    for (const back of backs) {
+      expect(back).toContain(`<img src="${name}" alt="diagram">`);
+      expect(back).not.toContain('class="mermaid"');
+    }
+    // and the ProofDeck field still brings the Markdown (with its mermaid fence) back
+    const target = freshDatabase();
+    importDeckFile(target, file.bytes, { fileName: 'd.apkg' });
+    expect(target.prepare('SELECT back FROM notes ORDER BY guid').pluck().get()).toContain('```mermaid');
+  });
+});
+
