@@ -21,6 +21,8 @@ export const errorCodes = [
   'cancelled',
   'timeout',
   'forbidden',
+  /** The host could not be reached (the browser host stopped, the connection dropped). */
+  'offline',
   'internal',
 ] as const;
 

@@ -36,7 +36,7 @@ export function createHttpTransport(baseUrl: string, token: string): Transport {
           body: JSON.stringify(args ?? {}),
         });
       } catch (e) {
-        return { ok: false, error: { code: 'internal', message: `the ProofDeck host did not answer: ${String(e)}` } };
+        return { ok: false, error: { code: 'offline', message: `the ProofDeck host did not answer: ${String(e)}` } };
       }
       const text = await response.text();
       try {
