@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { decodeBothWays, decodeWithCache, seededPrompt } from '../../src/engine/decode/decode';
 import { measureKvCacheMemory } from '../../src/engine/decode/kvCache';
 import { createSampler } from '../../src/engine/decode/sampling';
+import { cachedStepTrafficBytes, fullForwardTrafficBytes } from '../../src/engine/decode/traffic';
 import { referenceDecoderForward } from '../../src/engine/reference/decoder';
 import { resolveDecoderConfig, type DecoderConfig } from '../../src/engine/transformer/DecoderConfig';
 import { DecoderModel } from '../../src/engine/transformer/DecoderModel';
@@ -44,6 +45,7 @@ describe('KV-cache decoding on Dawn', () => {
       // The bytes a user is shown follow 2 · layers · kvHeads · headDim · positions · 4.
       const c = result.config;
       expect(result.cacheBytes).toBe(2 * c.layers * c.kvHeads * c.headDim * (5 + 14 - 1) * 4);
+      expect(result.trafficBytesNoCache).toBeGreaterThan(result.trafficBytesCache);
     });
   }
 
@@ -85,6 +87,15 @@ describe('KV-cache decoding on Dawn', () => {
       expect(measure(kvHeads, 300)).toBe(3 * measure(kvHeads, 100));
     }
     expect(measure(8, 256) / measure(1, 256)).toBe(8);
+  });
+
+  it('a cached step reads the cache once (linear in position); a full forward reads every prefix (quadratic)', () => {
+    const config = resolveDecoderConfig({});
+    const kvRowBytes = 2 * config.layers * config.kvHeads * config.headDim * 4;
+    expect(cachedStepTrafficBytes(config, 201) - cachedStepTrafficBytes(config, 200)).toBe(kvRowBytes);
+    const growth = (rows: number) => fullForwardTrafficBytes(config, rows + 1) - fullForwardTrafficBytes(config, rows);
+    expect(growth(200)).toBeGreaterThan(growth(100) * 1.5);
+    expect(fullForwardTrafficBytes(config, 256)).toBeGreaterThan(cachedStepTrafficBytes(config, 255));
   });
 });
 

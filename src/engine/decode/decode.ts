@@ -3,6 +3,7 @@ import { SeededRandom } from '../reference/random';
 import { kvCacheBytes, resolveDecoderConfig, type DecoderConfig } from '../transformer/DecoderConfig';
 import { DecoderModel, type DecodeAttention } from '../transformer/DecoderModel';
 import { createSampler, type SamplingOptions } from './sampling';
+import { cachedStepTrafficBytes, fullForwardTrafficBytes } from './traffic';
 
 export interface DecodeOptions {
   /** Prompt token ids (at least one). */
@@ -118,6 +119,12 @@ export interface DecodeBothWaysResult {
   cacheBytes: number;
   /** Peak device bytes of the model (weights, activations, scratch, cache at capacity). */
   peakBytes: number;
+  /**
+   * Global-memory bytes the whole run implies each way (formulas in traffic.ts): the prefill plus
+   * one cached step per token, against one full forward per token.
+   */
+  trafficBytesCache: number;
+  trafficBytesNoCache: number;
   /** max |logitsCache − logitsNoCache| over every token and vocabulary entry. */
   maxLogitDifference: number;
   tokensMatch: boolean;
@@ -153,6 +160,12 @@ export async function decodeBothWays(engine: EngineContext, options: DecodeBothW
     for (let index = 0; index < cached.logits.length; index++) {
       maxLogitDifference = Math.max(maxLogitDifference, Math.abs(cached.logits[index] - uncached.logits[index]));
     }
+    let trafficBytesCache = fullForwardTrafficBytes(config, promptLength);
+    let trafficBytesNoCache = 0;
+    for (let index = 0; index < options.tokens; index++) {
+      if (index > 0) trafficBytesCache += cachedStepTrafficBytes(config, promptLength + index - 1);
+      trafficBytesNoCache += fullForwardTrafficBytes(config, promptLength + index);
+    }
     const cacheMsPerToken = cached.totalMs / options.tokens;
     const noCacheMsPerToken = uncached.totalMs / options.tokens;
     return {
@@ -171,6 +184,8 @@ export async function decodeBothWays(engine: EngineContext, options: DecodeBothW
       speedup: noCacheMsPerToken / cacheMsPerToken,
       cacheBytes: kvCacheBytes(config, promptLength + options.tokens - 1),
       peakBytes: model.meter.peakBytes,
+      trafficBytesCache,
+      trafficBytesNoCache,
       maxLogitDifference,
       tokensMatch: cached.tokens.length === uncached.tokens.length && cached.tokens.every((token, index) => token === uncached.tokens[index]),
     };

@@ -177,7 +177,7 @@ export class DecoderModel {
    * Runs the model on `tokens`, which sit at positions start … start + tokens.length − 1, with
    * keys and values of positions before `start` taken from the cache (and those of the new tokens
    * appended to it). Returns the logits of the last token. `start = 0` with the whole sequence is
-   * a full forward that uses nothing cached.
+   * a full forward that uses nothing cached. One forward at a time per model (await each).
    */
   async forward(tokens: ArrayLike<number>, start: number): Promise<Float32Array> {
     const c = this.config;
