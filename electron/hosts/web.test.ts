@@ -29,6 +29,7 @@ beforeAll(async () => {
   writeFileSync(join(rendererDir, 'assets', 'KaTeX_Main-Regular.woff2'), 'font');
   writeFileSync(join(root, 'secret.txt'), 'TOP SECRET');
   host = await startWebHost({ port: 0, dataDir, rendererDir, maxBodyBytes: 64 * 1024 });
+  await host.ready;
   client = createClient(createHttpTransport(host.url.replace(/\/$/, ''), host.token));
 });
 
@@ -150,6 +151,22 @@ describe('browser host over the HTTP transport', () => {
     expect(crossOrigin.status).toBe(403);
     const localhost = await raw('/', { headers: { host: `localhost:${host.port}` } });
     expect(localhost.status).toBe(200);
+  });
+});
+
+describe('browser host start', () => {
+  it('listens at once, and reports services that cannot open to ready and to every call', async () => {
+    const notADirectory = join(root, 'secret.txt');
+    const broken = await startWebHost({ port: 0, dataDir: notADirectory, rendererDir });
+    try {
+      await expect(broken.ready).rejects.toThrow();
+      const page = await fetch(broken.url);
+      expect(page.status).toBe(200);
+      const api = createClient(createHttpTransport(broken.url.replace(/\/$/, ''), broken.token));
+      await expect(api.api['settings.get']({})).rejects.toMatchObject({ code: 'internal', message: expect.stringMatching(/could not start/) });
+    } finally {
+      await broken.close();
+    }
   });
 });
 

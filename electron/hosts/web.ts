@@ -8,8 +8,7 @@ import { parseArgs } from 'node:util';
 import { httpProtocol } from '../../src/shared/bridge';
 import type { Envelope, ErrorCode } from '../../src/shared/errors';
 import type { CallContext } from '../services/dispatch';
-import { createServices } from '../services/index';
-import { createWorkerEngineHost } from './engine-worker-host';
+import type { Services } from '../services/index';
 import { contentSecurityPolicy } from '../security';
 import { plain, serveStatic } from './web-static';
 
@@ -30,6 +29,8 @@ export interface WebHost {
   port: number;
   /** The per-launch token every API call must carry. */
   token: string;
+  /** Resolves once the services are open (calls made before simply wait); rejects if they cannot open. */
+  ready: Promise<void>;
   /** Stops serving, ends event streams, closes the database. */
   close(): Promise<void>;
 }
@@ -90,7 +91,23 @@ function readBody(request: IncomingMessage, response: ServerResponse, limit: num
   });
 }
 
-/** Starts the browser host; resolves once it listens on 127.0.0.1. */
+/**
+ * The services, imported only once the server listens: loading their module graph is most of the
+ * host's start, and the browser can fetch the UI meanwhile (API calls wait for this promise).
+ */
+async function openServices(dataDir: string): Promise<Services> {
+  const [{ createServices }, { createWorkerEngineHost }] = await Promise.all([import('../services/index'), import('./engine-worker-host')]);
+  return createServices({
+    dataDir,
+    host: 'browser',
+    appVersion: appVersion(),
+    resourcesDir: resolve(repoRoot, 'resources'),
+    // Experiments run on Dawn in a worker thread, so a GPU job never blocks the HTTP server.
+    engineHost: createWorkerEngineHost(),
+  });
+}
+
+/** Starts the browser host; resolves once it listens on 127.0.0.1 (see `ready` for the services). */
 export async function startWebHost(options: WebHostOptions & { maxBodyBytes?: number }): Promise<WebHost> {
   const token = randomBytes(32).toString('hex');
   const csp = contentSecurityPolicy();
@@ -102,16 +119,6 @@ export async function startWebHost(options: WebHostOptions & { maxBodyBytes?: nu
       for (const stream of streams) stream.write(frame);
     },
   };
-  const services = createServices({
-    dailyBackups: true,
-    dataDir: options.dataDir,
-    host: 'browser',
-    appVersion: appVersion(),
-    resourcesDir: resolve(repoRoot, 'resources'),
-    // Experiments run on Dawn in a worker thread, so a GPU job never blocks the HTTP server.
-    engineHost: createWorkerEngineHost(),
-  });
-  const dispatch = services.dispatch;
   let allowedHosts = new Set<string>();
 
   async function handleCall(request: IncomingMessage, response: ServerResponse, method: string): Promise<void> {
@@ -127,7 +134,13 @@ export async function startWebHost(options: WebHostOptions & { maxBodyBytes?: nu
     } catch {
       return refuse(response, 400, 'invalid-args', `${method}: the body is not JSON`);
     }
-    sendEnvelope(response, 200, await dispatch(method, args, context));
+    let services: Services;
+    try {
+      services = await opening;
+    } catch (error) {
+      return refuse(response, 500, 'internal', `the services could not start: ${error instanceof Error ? error.message : String(error)}`);
+    }
+    sendEnvelope(response, 200, await services.dispatch(method, args, context));
   }
 
   function handleEvents(request: IncomingMessage, response: ServerResponse, query: URLSearchParams): void {
@@ -182,6 +195,9 @@ export async function startWebHost(options: WebHostOptions & { maxBodyBytes?: nu
     server.listen(options.port, '127.0.0.1', () => resolveListen());
   });
   const port = (server.address() as AddressInfo).port;
+  const opening = openServices(options.dataDir);
+  // Failures are reported through `ready` and to each call; never as an unhandled rejection.
+  opening.catch(() => undefined);
   allowedHosts = new Set([`127.0.0.1:${port}`, `localhost:${port}`]);
 
   let closing: Promise<void> | null = null;
@@ -189,13 +205,19 @@ export async function startWebHost(options: WebHostOptions & { maxBodyBytes?: nu
     url: `http://127.0.0.1:${port}/`,
     port,
     token,
+    ready: opening.then(() => undefined),
     close() {
       closing ??= new Promise<void>((resolveClose) => {
         for (const stream of streams) stream.end();
         streams.clear();
         server.close(() => resolveClose());
         server.closeAllConnections();
-      }).then(() => services.close());
+      })
+        .then(() => opening)
+        .then(
+          (services) => services.close(),
+          () => undefined,
+        );
       return closing;
     },
   };
@@ -214,6 +236,10 @@ async function main(): Promise<void> {
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`--port: not a port number: ${values.port}`);
   const host = await startWebHost({ port, dataDir: resolve(values.data), rendererDir: resolve(values.renderer) });
   console.log(`ProofDeck browser host at ${host.url}`);
+  host.ready.catch((error: unknown) => {
+    console.error(`ProofDeck browser host: the services could not start: ${error instanceof Error ? error.message : String(error)}`);
+    process.exit(1);
+  });
   const stop = (): void => {
     host.close().then(
       () => process.exit(0),
