@@ -185,7 +185,8 @@ export class DecoderModel {
     if (rows < 1 || start < 0 || start + rows > c.maxPositions) {
       throw new Error(`DecoderModel.forward: positions ${start}..${start + rows - 1} are outside 0..${c.maxPositions - 1}`);
     }
-    const ids = Uint32Array.from(tokens);
+    const ids = new Uint32Array(rows);
+    for (let index = 0; index < rows; index++) ids[index] = tokens[index];
     for (const id of ids) if (id >= c.vocab) throw new Error(`DecoderModel.forward: token ${id} is not below vocab ${c.vocab}`);
     const queue = this.engine.device.queue;
     queue.writeBuffer(this.tokens, start * 4, ids);

@@ -46,7 +46,7 @@ fn reduceSum64(value: f32, lane: u32) -> f32 {
 `;
 
 /** Host-side words of StepParams. */
-export function stepParamsWords(rows: number, start: number): Uint32Array {
+export function stepParamsWords(rows: number, start: number): Uint32Array<ArrayBuffer> {
   const words = new Uint32Array(StepParamsLayout.words);
   words[StepParamsLayout.rows] = rows;
   words[StepParamsLayout.start] = start;
