@@ -140,3 +140,18 @@ export function robustSlope(x: readonly number[], y: readonly number[]): number 
   for (let i = 0; i < x.length; i++) for (let j = i + 1; j < x.length; j++) if (x[j] !== x[i]) slopes.push((y[j] - y[i]) / (x[j] - x[i]));
   return slopes.length ? spread(slopes).median : 0;
 }
+
+/** Kendall's τ between x and y: +1 when y always rises with x, 0 with no monotone trend. */
+export function kendallTau(x: readonly number[], y: readonly number[]): number {
+  let concordant = 0;
+  let discordant = 0;
+  for (let i = 0; i < x.length; i++) {
+    for (let j = i + 1; j < x.length; j++) {
+      const sign = Math.sign(x[j] - x[i]) * Math.sign(y[j] - y[i]);
+      if (sign > 0) concordant++;
+      else if (sign < 0) discordant++;
+    }
+  }
+  const pairs = concordant + discordant;
+  return pairs === 0 ? 0 : (concordant - discordant) / pairs;
+}

@@ -1,5 +1,6 @@
 import { useCallback, useEffect, useState } from 'react';
 import type { RunRecord } from '../../shared/contract';
+import { translateError } from '../../shared/i18n';
 import { catalog } from '../../experiments/catalog';
 import type { ExperimentMeta } from '../../experiments/types';
 import { useApp } from '../AppContext';
@@ -110,6 +111,11 @@ function ExperimentLab({ meta }: { meta: ExperimentMeta }) {
         ) : null}
       </div>
       {busy ? <RunProgress fraction={state.fraction} message={state.message} queued={state.phase === 'starting'} onCancel={() => void cancel()} /> : null}
+      {state.startError ? (
+        <div className="experiment-verdict fails" data-testid="experiment-verdict" role="alert">
+          {translateError(t, state.startError)}
+        </div>
+      ) : null}
       {!busy && outcome ? <RunOutcome record={outcome} /> : null}
       <h3>{t('experiments.history')}</h3>
       <p className="experiment-muted">{t('experiments.lab.compareHint')}</p>

@@ -1,5 +1,6 @@
 import { useCallback, useEffect, useMemo, useState } from 'react';
 import type { RunRecord } from '../../shared/contract';
+import { translateError } from '../../shared/i18n';
 import { findMeta } from '../../experiments/catalog';
 import type { ExperimentMeta } from '../../experiments/types';
 import { useApp } from '../AppContext';
@@ -98,10 +99,10 @@ export function ProveItPanel({ card }: AnswerExtraProps) {
         <summary>{t('experiments.params')}</summary>
         <ParamsForm meta={meta} values={params} onChange={setParams} disabled={busy} />
       </details>
-      {busy ? <RunProgress fraction={state.fraction} message={state.message} queued={state.phase === 'starting' || state.message === 'starting'} onCancel={() => void cancel()} /> : null}
+      {busy ? <RunProgress fraction={state.fraction} message={state.message} queued={state.phase === 'starting'} onCancel={() => void cancel()} /> : null}
       {state.startError ? (
         <div className="experiment-verdict fails" data-testid="experiment-verdict" role="alert">
-          {String((state.startError as Error).message ?? state.startError)}
+          {translateError(t, state.startError)}
         </div>
       ) : null}
       {!busy && outcome ? (
