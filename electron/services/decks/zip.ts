@@ -84,6 +84,12 @@ export function readZip(bytes: Uint8Array, limits: ZipLimits = importLimits): Ma
   return result;
 }
 
+/** PNG, JPEG, GIF, WebP/RIFF, Ogg, MP3 (ID3), zstd: Anki names media entries by number, so look at the bytes. */
+function isCompressedMedia(data: Uint8Array): boolean {
+  const magic = [...data.subarray(0, 4)].map((b) => b.toString(16).padStart(2, '0')).join('');
+  return /^(89504e47|ffd8ff|47494638|52494646|4f676753|494433|28b52ffd)/.test(magic);
+}
+
 /**
  * Writes a zip. Deflate runs in zlib (native, several times faster than a JS deflate on a
  * multi-megabyte collection); already-compressed media (images, audio) are stored as they are.
@@ -96,7 +102,7 @@ export function writeZip(files: Map<string, Uint8Array>): Uint8Array {
   let offset = 0;
   for (const [name, data] of files) {
     const nameBytes = encoder.encode(name);
-    const store = /\.(png|jpe?g|gif|webp|mp3|ogg|mp4|webm|zst)$/i.test(name) || data.length < 64;
+    const store = /\.(png|jpe?g|gif|webp|mp3|ogg|mp4|webm|zst)$/i.test(name) || data.length < 64 || isCompressedMedia(data);
     const body = store ? data : new Uint8Array(deflateRawSync(data, { level: 1 }));
     const method = store ? 0 : 8;
     const crc = crc32(data);
