@@ -30,6 +30,7 @@ export {
 } from './decode/decode';
 export { allocateKvCache, measureKvCacheMemory, type KvCacheBuffers, type KvCacheMemory, type KvCacheShape } from './decode/kvCache';
 export { argmax, createSampler, type SamplingOptions } from './decode/sampling';
+export { cachedStepTrafficBytes, fullForwardTrafficBytes } from './decode/traffic';
 export { referenceDecoderForward } from './reference/decoder';
 export { StandardAttention, SOFTMAX_WORKGROUP_SIZE, type AttentionBuffers } from './attention/StandardAttention';
 export {
