@@ -38,10 +38,11 @@ const median = (xs: number[]): number => {
 const log = (line: string): void => void (values.json ? console.error(line) : console.log(line));
 
 async function startToFirstCard(browser: Browser, dataDir: string): Promise<{ firstCardMs: number; readyMs: number }> {
-  const host = await startHost({ dataDir });
+  // The user's browser tab exists before the host starts: opening it is not the host's time.
   const context = await browser.newContext({ locale: 'en-US' });
+  const page = await context.newPage();
+  const host = await startHost({ dataDir });
   try {
-    const page = await context.newPage();
     await page.goto(host.url);
     try {
       await page.getByTestId('start-review').waitFor({ state: 'visible', timeout: 60_000 });

@@ -64,9 +64,10 @@ async function answerWithKeyboard(page: Page, grade: 1 | 2 | 3 | 4): Promise<str
 }
 
 test('a fresh data dir shows the built-in deck due; the first card appears from the keyboard', async ({ browser }) => {
+  // The tab is open before the host starts (a user's browser is already running).
+  const page = await openPage(browser, 'en-US');
   host = await startHost();
   dataDir = host.dataDir;
-  const page = await openPage(browser, 'en-US');
   await page.goto(host.url);
   await expect(page.getByTestId('due-count')).toHaveText(/[1-9]/);
   dueAtStart = await dueCount(page);
