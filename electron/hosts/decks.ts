@@ -1,9 +1,10 @@
-import { readFileSync, writeFileSync, statSync, mkdirSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync, statSync, mkdirSync } from 'node:fs';
 import { dirname, resolve, basename } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { createServices } from '../services';
-import { exportDeck, importDeckFile, previewImport, readMarkdownFolderImports, type ExportFormat } from '../services/decks/exchange';
+import { exportDeck, importDeckFile, markdownExportParts, previewImport, readMarkdownFolderImports, type ExportFormat } from '../services/decks/exchange';
+import { writeMarkdownFolder } from '../services/decks/markdown-folder';
 import { applyImport } from '../services/decks/merge';
 import { listDeckCounts } from '../services/decks/deck-read';
 import { importLimits, tooLarge } from '../services/decks/types';
@@ -14,7 +15,7 @@ const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 
 const usage = `usage:
   npm run decks -- import FILE|FOLDER [--data DIR] [--json] [--deck NAME] [--dry-run] [--take-theirs]
-  npm run decks -- export --deck NAME --format proofdeck|apkg|md --out PATH [--schedule] [--data DIR]
+  npm run decks -- export --deck NAME --format proofdeck|apkg|md --out PATH|FOLDER/ [--schedule] [--data DIR]
   npm run decks -- list [--data DIR] [--json]`;
 
 function locale(): 'ko' | 'en' {
@@ -81,8 +82,16 @@ function main(): number {
       console.error(usage);
       return 2;
     }
-    const exported = exportDeck(db, values.deck, format, { includeSchedule: values.schedule });
     const out = resolve(values.out);
+    if (format === 'md' && (values.out.endsWith('/') || (existsSync(out) && statSync(out).isDirectory()))) {
+      // A folder: one <language>.md per language of the deck (translations as sibling files).
+      const { info, notes } = markdownExportParts(db, values.deck);
+      mkdirSync(out, { recursive: true });
+      const written = writeMarkdownFolder(out, info, notes);
+      print({ folder: out, files: written, notes: notes.length }, `wrote ${written.length} files to ${out} (${notes.length} notes)`);
+      return 0;
+    }
+    const exported = exportDeck(db, values.deck, format, { includeSchedule: values.schedule });
     mkdirSync(dirname(out), { recursive: true });
     writeFileSync(out, exported.bytes);
     print({ file: out, notes: exported.notes, bytes: exported.bytes.length, mermaidNotes: exported.mermaidNotes }, `wrote ${out} (${exported.notes} notes, ${exported.bytes.length} bytes)`);

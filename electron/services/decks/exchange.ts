@@ -8,7 +8,7 @@ import { readCsv, type CsvMapping } from './csv';
 import { readDeckForExport } from './deck-read';
 import { applyImport, planImport, type ConflictChoices, type ImportResult, type MergePlan } from './merge';
 import { parseMarkdownDeck, type ParsedNote } from './markdown';
-import { exportMarkdownDeck, noteIdFromGuid } from './markdown-export';
+import { exportMarkdownDeck, noteIdFromGuid, type ExportDeckInfo } from './markdown-export';
 import { readMarkdownFolder } from './markdown-folder';
 import { mermaidSources } from './anki-html';
 
@@ -146,7 +146,15 @@ export function exportDeck(
     const { bytes, mermaidNotes } = writeApkg(deck, options);
     return { fileName: `${stem}.apkg`, mime: 'application/zip', bytes, notes: deck.notes.length, mermaidNotes };
   }
-  const key = (db.prepare('SELECT builtin_key FROM decks WHERE name = ?').pluck().get(deckName) as string | null) ?? stem.toLowerCase().replace(/[^a-z0-9-]+/g, '-');
+  const { info, notes } = markdownExportParts(db, deckName, deck);
+  const text = exportMarkdownDeck(info, notes);
+  return { fileName: `${stem}.md`, mime: 'text/markdown', bytes: new TextEncoder().encode(text), notes: notes.length, mermaidNotes: 0 };
+}
+
+/** A deck as the Markdown exporter takes it (the clean DESIGN.md form; translations become sibling files in a folder). */
+export function markdownExportParts(db: Database.Database, deckName: string, deck = readDeckForExport(db, deckName, { schedule: false })): { info: ExportDeckInfo; notes: ParsedNote[] } {
+  const stem = safeFileStem(deckName);
+  const key = (db.prepare('SELECT builtin_key FROM decks WHERE name = ?').pluck().get(deckName) as string | null) ?? (stem.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, '') || 'deck');
   const notes: ParsedNote[] = deck.notes.map((note) => ({
     id: noteIdFromGuid(key, note.guid),
     guid: note.guid,
@@ -158,6 +166,5 @@ export function exportDeck(
     experiment: note.experimentId ? { id: note.experimentId, params: note.experimentParams ?? {} } : null,
     translations: note.translations ?? {},
   }));
-  const text = exportMarkdownDeck({ title: deck.name, key, description: deck.description }, notes);
-  return { fileName: `${stem}.md`, mime: 'text/markdown', bytes: new TextEncoder().encode(text), notes: notes.length, mermaidNotes: 0 };
+  return { info: { title: deck.name, key, description: deck.description }, notes };
 }

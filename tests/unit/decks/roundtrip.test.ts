@@ -5,7 +5,8 @@ import Database from 'better-sqlite3';
 import { createHash } from 'node:crypto';
 import { unzipSync, zipSync } from 'fflate';
 import { describe, expect, it } from 'vitest';
-import { deckDiagramSources, exportDeck, importDeckFile } from '../../../electron/services/decks/exchange';
+import { deckDiagramSources, exportDeck, importDeckFile, markdownExportParts, readMarkdownFolderImports } from '../../../electron/services/decks/exchange';
+import { writeMarkdownFolder } from '../../../electron/services/decks/markdown-folder';
 import { applyImport } from '../../../electron/services/decks/merge';
 import type { ExchangeNote, ParsedImport } from '../../../electron/services/decks/types';
 import { freshDatabase } from './support';
@@ -153,6 +154,22 @@ describe('an exported .apkg is a valid Anki collection (read back with SQLite al
     writeFileSync(join(dir, 'again.anki2'), again['collection.anki2']);
     const second = new Database(join(dir, 'again.anki2'), { readonly: true });
     expect(second.prepare('SELECT guid, mid FROM notes ORDER BY guid').all()).toEqual(notes.map((n) => ({ guid: n.guid, mid: n.mid })));
+  });
+});
+
+describe('Markdown folder out and in', () => {
+  it('keeps notes, GUIDs, tags, experiments and translations; re-import changes nothing', () => {
+    const source = freshDatabase();
+    seedDeck(source, 4);
+    const dir = mkdtempSync(join(tmpdir(), 'pd-md-'));
+    const { info, notes } = markdownExportParts(source, 'KV Flash');
+    expect(writeMarkdownFolder(dir, info, notes).sort()).toEqual([join(dir, 'en.md'), join(dir, 'ko.md')]);
+    const decks = readMarkdownFolderImports(dir);
+    expect(decks).toHaveLength(1);
+    const target = freshDatabase();
+    expect(applyImport(target, decks[0], { default: 'keep-mine' }).added).toBe(4);
+    expect(notesOf(target)).toEqual(notesOf(source));
+    expect(applyImport(source, readMarkdownFolderImports(dir)[0], { default: 'keep-mine' })).toMatchObject({ added: 0, updated: 0, unchanged: 4 });
   });
 });
 
