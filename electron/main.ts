@@ -59,6 +59,7 @@ function installMenu(): void {
     dev: Boolean(devServerUrl),
     locale: app.getLocale().toLowerCase().startsWith('ko') ? 'ko' : 'en',
     onImport: () => sendEvent(uiContents(), 'menu', { command: 'import' }),
+    onUndo: () => sendEvent(uiContents(), 'menu', { command: 'undo' }),
   });
   Menu.setApplicationMenu(Menu.buildFromTemplate(template));
 }

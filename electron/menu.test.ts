@@ -9,21 +9,21 @@ const roles = (template: MenuItemConstructorOptions[]) => items(template).map((i
 
 describe('app menu', () => {
   it('has the usual shortcuts on Linux and Windows', () => {
-    const template = buildMenuTemplate({ mac: false, dev: false, locale: 'en', onImport: () => {} });
+    const template = buildMenuTemplate({ mac: false, dev: false, locale: 'en', onImport: () => {}, onUndo: () => {} });
     expect(roles(template)).toEqual(
-      expect.arrayContaining(['quit', 'undo', 'redo', 'cut', 'copy', 'paste', 'selectAll', 'zoomIn', 'zoomOut', 'resetZoom', 'togglefullscreen']),
+      expect.arrayContaining(['quit', 'redo', 'cut', 'copy', 'paste', 'selectAll', 'zoomIn', 'zoomOut', 'resetZoom', 'togglefullscreen']),
     );
     expect(roles(template)).not.toContain('reload');
     expect(roles(template)).not.toContain('toggleDevTools');
   });
 
   it('offers reload and the developer tools only in development', () => {
-    const template = buildMenuTemplate({ mac: false, dev: true, locale: 'en', onImport: () => {} });
+    const template = buildMenuTemplate({ mac: false, dev: true, locale: 'en', onImport: () => {}, onUndo: () => {} });
     expect(roles(template)).toEqual(expect.arrayContaining(['reload', 'forceReload', 'toggleDevTools']));
   });
 
   it('puts Quit in the app menu on macOS', () => {
-    const template = buildMenuTemplate({ mac: true, dev: false, locale: 'en', onImport: () => {} });
+    const template = buildMenuTemplate({ mac: true, dev: false, locale: 'en', onImport: () => {}, onUndo: () => {} });
     expect(template[0].role).toBe('appMenu');
     expect(roles(template)).not.toContain('quit');
   });
@@ -31,10 +31,19 @@ describe('app menu', () => {
   it('Import… (Ctrl/Cmd+O) asks the UI to import, in the OS language', () => {
     let imports = 0;
     for (const [locale, label] of [['en', 'Import…'], ['ko', '가져오기…']] as const) {
-      const item = items(buildMenuTemplate({ mac: false, dev: false, locale, onImport: () => imports++ })).find((i) => i.label === label);
+      const item = items(buildMenuTemplate({ mac: false, dev: false, locale, onImport: () => imports++, onUndo: () => {} })).find((i) => i.label === label);
       expect(item?.accelerator).toBe('CmdOrCtrl+O');
       (item?.click as () => void)();
     }
     expect(imports).toBe(2);
+  });
+
+  it('Undo (Ctrl/Cmd+Z) goes to the UI, which undoes typing or the last answer', () => {
+    let undos = 0;
+    const item = items(buildMenuTemplate({ mac: false, dev: false, locale: 'ko', onImport: () => {}, onUndo: () => undos++ })).find((i) => i.label === '실행 취소');
+    expect(item?.accelerator).toBe('CmdOrCtrl+Z');
+    expect(item?.role).toBeUndefined();
+    (item?.click as () => void)();
+    expect(undos).toBe(1);
   });
 });

@@ -9,11 +9,16 @@ export interface MenuOptions {
   locale: 'ko' | 'en';
   /** File › Import…: asks the UI to open its import dialog. */
   onImport(): void;
+  /**
+   * Edit › Undo (Ctrl/Cmd+Z): asks the UI to undo. A menu accelerator takes the key before the page
+   * sees it, so the UI decides: undo typing in a text field, else undo the last answer or bulk edit.
+   */
+  onUndo(): void;
 }
 
 const labels = {
-  en: { file: 'File', import: 'Import…', edit: 'Edit', view: 'View', window: 'Window' },
-  ko: { file: '파일', import: '가져오기…', edit: '편집', view: '보기', window: '창' },
+  en: { file: 'File', import: 'Import…', edit: 'Edit', undo: 'Undo', view: 'View', window: 'Window' },
+  ko: { file: '파일', import: '가져오기…', edit: '편집', undo: '실행 취소', view: '보기', window: '창' },
 } as const;
 
 /** The application menu: the usual shortcuts (quit, edit, zoom, full screen) plus Import…. */
@@ -32,7 +37,7 @@ export function buildMenuTemplate(options: MenuOptions): MenuItemConstructorOpti
   template.push({
     label: text.edit,
     submenu: [
-      { role: 'undo' },
+      { label: text.undo, accelerator: 'CmdOrCtrl+Z', click: () => options.onUndo() },
       { role: 'redo' },
       { type: 'separator' },
       { role: 'cut' },

@@ -22,7 +22,19 @@ export function Shell({ screen, params, notices, dismiss }: ShellProps) {
   const [helpOpen, setHelpOpen] = useState(false);
 
   // File › Import… in the Electron app menu: open the Decks screen, where the import panel is.
-  useEffect(() => client.on('menu', ({ command }) => command === 'import' && navigate('decks')), [client, navigate]);
+  useEffect(
+    () =>
+      client.on('menu', ({ command }) => {
+        if (command === 'import') navigate('decks');
+        else if (command === 'undo') {
+          // The menu took Ctrl/Cmd+Z: undo typing in a field, else hand the key to the screen
+          // (review undoes the last answer, the browser its last bulk edit).
+          if (isEditable(document.activeElement)) document.execCommand('undo');
+          else window.dispatchEvent(new KeyboardEvent('keydown', { key: 'z', ctrlKey: true, bubbles: true, cancelable: true }));
+        }
+      }),
+    [client, navigate],
+  );
   const [chordPending, setChordPending] = useState(false);
   const chordTimer = useRef<ReturnType<typeof setTimeout> | null>(null);
 

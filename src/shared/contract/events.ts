@@ -20,7 +20,7 @@ export const RunFinished = z.object({
 export type RunFinished = z.infer<typeof RunFinished>;
 
 /** A command from the app menu (Electron) that the UI carries out, e.g. File › Import…. */
-export const MenuCommand = z.object({ command: z.enum(['import']) });
+export const MenuCommand = z.object({ command: z.enum(['import', 'undo']) });
 export type MenuCommand = z.infer<typeof MenuCommand>;
 
 /** Events the host pushes to the UI. Every transport carries them the same way. */
