@@ -11,8 +11,9 @@ echarts.use([LineChart, BarChart, CustomChart, GridComponent, LegendComponent, T
 type Chart = RunResult['charts'][number];
 type Series = RunResult['series'][number];
 
-/** Colour-blind-safe palette (Okabe–Ito), readable on light and dark backgrounds. */
-const palette = ['#0072B2', '#E69F00', '#009E73', '#CC79A7', '#56B4E9', '#D55E00'];
+/** Colour-blind-safe palettes (Okabe–Ito), lighter shades on a dark background. */
+const lightPalette = ['#0072B2', '#E69F00', '#009E73', '#CC79A7', '#56B4E9', '#D55E00'];
+const darkPalette = ['#56B4E9', '#E69F00', '#33C19A', '#E08CC0', '#9AD0F0', '#F07F3C'];
 
 function short(value: number): string {
   if (value === 0) return '0';
@@ -26,6 +27,7 @@ function short(value: number): string {
 
 function option(chart: Chart, series: Series[], locale: UiLocale, dark: boolean): echarts.EChartsCoreOption {
   const text = dark ? '#d8dde6' : '#2a2f3a';
+  const palette = dark ? darkPalette : lightPalette;
   const grid = dark ? '#3a4150' : '#e3e6ec';
   const axis = (label: string, log: boolean | undefined) => ({
     type: log ? 'log' : 'value',
@@ -86,7 +88,7 @@ function option(chart: Chart, series: Series[], locale: UiLocale, dark: boolean)
     textStyle: { color: text, fontFamily: 'inherit' },
     title: { text: chart.title[locale], left: 'center', textStyle: { color: text, fontSize: 14, fontWeight: 600 } },
     tooltip: { trigger: 'axis', valueFormatter: (v: unknown) => (typeof v === 'number' ? short(v) : String(v)) },
-    legend: { bottom: 0, textStyle: { color: text }, data: series.map((s) => s.label[locale]) },
+    legend: { bottom: 0, itemGap: 24, textStyle: { color: text }, data: series.map((s) => s.label[locale]) },
     grid: { left: 64, right: 24, top: 44, bottom: 72 },
     xAxis: categoryX
       ? { type: 'category', name: chart.xLabel[locale], nameLocation: 'middle', nameGap: 30, nameTextStyle: { color: text }, axisLabel: { color: text }, data: [...new Set(series.flatMap((s) => s.x))].map(short) }

@@ -14,7 +14,12 @@ import './experiments.css';
 
 function value(v: unknown): string {
   if (v === null || v === undefined) return '—';
-  if (typeof v === 'number') return Number.isInteger(v) ? v.toLocaleString() : Number(v.toPrecision(4)).toLocaleString();
+  if (typeof v === 'number') {
+    if (Number.isInteger(v)) return v.toLocaleString();
+    // Errors of 1e-7 must not print as 0.
+    if (v !== 0 && Math.abs(v) < 1e-3) return v.toExponential(2);
+    return Number(v.toPrecision(4)).toLocaleString();
+  }
   return String(v);
 }
 
@@ -64,7 +69,7 @@ function ExperimentLab({ meta }: { meta: ExperimentMeta }) {
   const [params, setParams] = useState<Record<string, unknown>>(() => meta.params.parse({}) as Record<string, unknown>);
   const [history, setHistory] = useState<RunRecord[]>([]);
   const [shown, setShown] = useState<RunRecord | null>(null);
-  const [selected, setSelected] = useState<Map<number, RunRecord>>(new Map());
+  const [selected, setSelected] = useState<Map<number, RunRecord | null>>(new Map());
 
   const refresh = useCallback(async () => setHistory(await api['experiments.history']({ experimentId: meta.id, limit: 50 })), [api, meta.id]);
   const { state, start, cancel, reset } = useExperimentRun(() => void refresh());
@@ -76,12 +81,21 @@ function ExperimentLab({ meta }: { meta: ExperimentMeta }) {
     void refresh();
   }, [meta, refresh, reset]);
 
+  // The tick shows at once; the run's full result is loaded behind it for the comparison.
   const toggle = async (run: RunRecord) => {
-    const next = new Map(selected);
-    if (next.has(run.id)) next.delete(run.id);
-    else next.set(run.id, await api['experiments.get']({ runId: run.id }));
-    setSelected(next);
+    if (selected.has(run.id)) {
+      setSelected((current) => {
+        const next = new Map(current);
+        next.delete(run.id);
+        return next;
+      });
+      return;
+    }
+    setSelected((current) => new Map(current).set(run.id, null));
+    const record = await api['experiments.get']({ runId: run.id });
+    setSelected((current) => (current.has(run.id) ? new Map(current).set(run.id, record) : current));
   };
+  const compared = [...selected.values()].filter((record): record is RunRecord => record !== null);
   const busy = state.phase === 'starting' || state.phase === 'running';
   const outcome = state.record ?? shown;
   return (
@@ -120,10 +134,10 @@ function ExperimentLab({ meta }: { meta: ExperimentMeta }) {
       <h3>{t('experiments.history')}</h3>
       <p className="experiment-muted">{t('experiments.lab.compareHint')}</p>
       <RunHistory runs={history} onOpen={async (run) => setShown(await api['experiments.get']({ runId: run.id }))} selected={new Set(selected.keys())} onToggle={(run) => void toggle(run)} />
-      {selected.size >= 2 ? (
+      {compared.length >= 2 ? (
         <>
           <h3>{t('experiments.lab.compare')}</h3>
-          <Comparison runs={[...selected.values()]} />
+          <Comparison runs={compared} />
         </>
       ) : null}
     </div>
