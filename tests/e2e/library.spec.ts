@@ -1,5 +1,5 @@
 import Database from 'better-sqlite3';
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect, test, type Browser, type Page } from '@playwright/test';
 import { ensureRenderer, freshDataDir, removeDataDir, repoRoot, startHost, type RunningHost } from './support/host';
@@ -151,3 +151,53 @@ for (const scheme of ['light', 'dark'] as const) {
     await page.screenshot({ path: join(screenshots, `stats-${scheme}.png`), fullPage: true });
   });
 }
+
+test('the browser scrolls 100,000 cards keeping only the visible rows in the page', async ({ browser }) => {
+  const { generateCollection } = await import('../../bench/support/collection');
+  const bigDir = freshDataDir();
+  const first = await startHost({ dataDir: bigDir });
+  await first.stop('SIGTERM');
+  // A heavy user's collection replaces the fresh one (same migrations as the app).
+  const file = join(bigDir, 'proofdeck.sqlite');
+  for (const suffix of ['', '-wal', '-shm']) rmSync(file + suffix, { force: true });
+  generateCollection(file, 100_000, 10_000).close();
+  const big = await startHost({ dataDir: bigDir });
+  try {
+    const context = await browser.newContext({ locale: 'en-US', viewport: { width: 1280, height: 820 } });
+    const page = await context.newPage();
+    await page.goto(big.url);
+    await expect(page.getByTestId('due-count')).toBeVisible();
+    await page.keyboard.press('g');
+    await page.keyboard.press('b');
+    // The generated 100,000 plus the built-in deck loaded at start.
+    await expect(page.getByTestId('browse-total')).toContainText(/100,0\d\d cards/);
+    const body = page.getByTestId('browse-body');
+    await body.focus();
+    // Scroll through the whole list and measure the gaps between frames while it happens.
+    // (A string, evaluated in the page: this file is type-checked without the DOM library.)
+    const frames = (await page.evaluate(`(async () => {
+      const element = document.querySelector('[data-testid="browse-body"]');
+      const gaps = [];
+      let last = performance.now();
+      const step = element.scrollHeight / 60;
+      for (let i = 1; i <= 60; i++) {
+        element.scrollTop = step * i;
+        await new Promise((r) => requestAnimationFrame(() => r(null)));
+        const now = performance.now();
+        gaps.push(now - last);
+        last = now;
+      }
+      gaps.sort((a, b) => a - b);
+      return { median: gaps[30], p95: gaps[57], rows: element.querySelectorAll('[role="row"]').length };
+    })()`)) as { median: number; p95: number; rows: number };
+    console.log(`browse 100,000 cards: frame gap while scrolling median ${frames.median.toFixed(1)} ms, p95 ${frames.p95.toFixed(1)} ms; ${frames.rows} rows in the page`);
+    expect(frames.rows).toBeLessThan(120);
+    await page.keyboard.press('End');
+    const lastRow = page.locator('[data-testid="browse-row"]').last();
+    await expect(lastRow).toBeVisible();
+    expect(Number(await lastRow.getAttribute('aria-rowindex'))).toBeGreaterThan(100_000);
+  } finally {
+    await big.stop('SIGTERM');
+    removeDataDir(bigDir);
+  }
+});
