@@ -2,10 +2,10 @@ import { defineParams, labels } from './params';
 import type { ExperimentMeta } from './types';
 
 const { schema, fields } = defineParams({
-  tokens: { kind: 'int', label: labels.tokens, min: 4, max: 512, default: 24 },
+  tokens: { kind: 'int', label: labels.tokens, min: 4, max: 512, default: 96 },
   promptTokens: { kind: 'int', label: labels.promptTokens, min: 1, max: 128, default: 4 },
-  layers: { kind: 'int', label: labels.layers, min: 1, max: 8, default: 2 },
-  heads: { kind: 'int', label: labels.heads, min: 1, max: 16, default: 4 },
+  layers: { kind: 'int', label: labels.layers, min: 1, max: 8, default: 1 },
+  heads: { kind: 'int', label: labels.heads, min: 1, max: 16, default: 2 },
   headDim: { kind: 'int', label: labels.headDim, min: 8, max: 128, default: 16, step: 8 },
   seed: { kind: 'int', label: labels.seed, min: 0, max: 2 ** 31 - 1, default: 7 },
 });

@@ -98,8 +98,8 @@ export const kvCacheSpeed: Experiment<KvCacheSpeedParams> = {
         verdict: { holds, summary },
         context: joinContext(
           both(
-            '캐시 없이 디코딩하면 매 토큰마다 지금까지의 시퀀스 전체를 다시 계산하므로 비용이 위치에 비례해 늘어납니다. 캐시를 쓰면 새 토큰 하나만 계산하고, 캐시 위의 어텐션만 조금씩 늘어납니다.',
-            'Without a cache every token recomputes the whole sequence so far, so its cost grows with the position; with the cache only the new token is computed, and only the attention over the cache grows, slightly.',
+            '캐시 없이 디코딩하면 매 토큰마다 지금까지의 시퀀스 전체를 다시 계산하므로 비용이 위치에 비례해 늘어납니다. 캐시를 쓰면 새 토큰 하나만 계산하고, 캐시 위의 어텐션만 조금씩 늘어납니다. 캐시 없는 경로의 행렬곱은 64행 타일 단위라 비용이 64 위치마다 계단식으로 오르므로, 기본 실행은 계단을 하나 이상 넘습니다.',
+            'Without a cache every token recomputes the whole sequence so far, so its cost grows with the position; with the cache only the new token is computed, and only the attention over the cache grows, slightly. The uncached projections use 64-row GEMM tiles, so their cost rises in steps of 64 positions: the default run spans more than one step.',
           ),
           engine.info.isFallback ? softwareGpuContext : undefined,
         ),
