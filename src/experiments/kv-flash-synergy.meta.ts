@@ -3,7 +3,7 @@ import type { ExperimentMeta } from './types';
 
 const { schema, fields } = defineParams({
   tokens: { kind: 'int', label: labels.tokens, min: 4, max: 256, default: 4 },
-  promptTokens: { kind: 'int', label: labels.promptTokens, min: 1, max: 1024, default: 96 },
+  promptTokens: { kind: 'int', label: labels.promptTokens, min: 1, max: 1024, default: 250 },
   layers: { kind: 'int', label: labels.layers, min: 1, max: 8, default: 1 },
   heads: { kind: 'int', label: labels.heads, min: 1, max: 16, default: 4 },
   headDim: { kind: 'int', label: labels.headDim, min: 8, max: 128, default: 32, step: 8 },
