@@ -1,6 +1,6 @@
 /**
  * `npm run bench:host [-- --json] [--cards N] [--revlog N] [--runs N] [--data DIR | --keep DIR]`: host start to
- * first card, as a user sees it. Spawns the browser host (`node --import tsx electron/hosts/web.ts`)
+ * first card, as a user sees it. Spawns the browser host (`node out/hosts/web.mjs`, as `npm run web`)
  * and measures from the spawn until Chromium shows the first card (page loaded, Today rendered,
  * Enter pressed, card-front visible).
  *
@@ -79,7 +79,7 @@ async function main(): Promise<void> {
     const heavy: number[] = [];
     const ready: number[] = [];
     const fresh: number[] = [];
-    // One unmeasured start warms the OS file cache and tsx's transform cache, as any second launch has.
+    // One unmeasured start warms the OS file cache (and tsx's, for the engine worker), as any second launch has.
     await startToFirstCard(browser, heavyDir);
     for (let i = 0; i < runs; i++) {
       const run = await startToFirstCard(browser, heavyDir);

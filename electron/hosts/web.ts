@@ -37,6 +37,13 @@ export interface WebHost {
 
 const repoRoot = resolve(fileURLToPath(new URL('../..', import.meta.url)));
 const keepAliveMs = 15_000;
+/**
+ * Loading the services' module graph keeps this thread busy for a while. The browser's first
+ * requests (the page and its scripts) are answered first: the services start loading once those
+ * have gone quiet for this long, or at the first API call, or at the latest after servicesAtMs.
+ */
+const staticQuietMs = 40;
+const servicesAtMs = 1_000;
 
 function appVersion(): string {
   const manifest = JSON.parse(readFileSync(resolve(repoRoot, 'package.json'), 'utf8')) as { version?: string };
@@ -92,8 +99,9 @@ function readBody(request: IncomingMessage, response: ServerResponse, limit: num
 }
 
 /**
- * The services, imported only once the server listens: loading their module graph is most of the
- * host's start, and the browser can fetch the UI meanwhile (API calls wait for this promise).
+ * The services, imported only once the server listens and the browser has its page and scripts
+ * (see staticQuietMs): loading their module graph is most of the host's start, and the browser
+ * parses the UI meanwhile (API calls wait for this promise).
  */
 async function openServices(dataDir: string): Promise<Services> {
   const [{ createServices }, { createWorkerEngineHost }] = await Promise.all([import('../services/index'), import('./engine-worker-host')]);
@@ -120,6 +128,25 @@ export async function startWebHost(options: WebHostOptions & { maxBodyBytes?: nu
     },
   };
   let allowedHosts = new Set<string>();
+  let staticInFlight = 0;
+  let quietTimer: ReturnType<typeof setTimeout> | undefined;
+  let opening: Promise<Services> | null = null;
+  let settleReady: (services: Promise<Services>) => void = () => undefined;
+  // Whoever opens the services (a call, the quiet timer, the latest timer) settles `ready` too.
+  const ready = new Promise<Services>((resolveReady) => (settleReady = resolveReady));
+  // Failures are reported through `ready` and to each call; never as an unhandled rejection.
+  ready.catch(() => undefined);
+  const open = (): Promise<Services> => {
+    if (!opening) {
+      clearTimeout(quietTimer);
+      clearTimeout(latestTimer);
+      opening = openServices(options.dataDir);
+      opening.catch(() => undefined);
+      settleReady(opening);
+    }
+    return opening;
+  };
+  const latestTimer = setTimeout(open, servicesAtMs);
 
   async function handleCall(request: IncomingMessage, response: ServerResponse, method: string): Promise<void> {
     if (request.method !== 'POST') return refuse(response, 405, 'forbidden', 'API calls are POST requests');
@@ -136,7 +163,7 @@ export async function startWebHost(options: WebHostOptions & { maxBodyBytes?: nu
     }
     let services: Services;
     try {
-      services = await opening;
+      services = await open();
     } catch (error) {
       return refuse(response, 500, 'internal', `the services could not start: ${error instanceof Error ? error.message : String(error)}`);
     }
@@ -180,7 +207,13 @@ export async function startWebHost(options: WebHostOptions & { maxBodyBytes?: nu
     }
     if (url.pathname === httpProtocol.eventsPath) return handleEvents(request, response, url.searchParams);
     if (request.method !== 'GET' && request.method !== 'HEAD') return plain(response, 405, 'method not allowed');
-    return serveStatic(response, { rendererDir: options.rendererDir, urlPath: url.pathname, token, csp, head: request.method === 'HEAD' });
+    staticInFlight++;
+    clearTimeout(quietTimer);
+    try {
+      await serveStatic(response, { rendererDir: options.rendererDir, urlPath: url.pathname, token, csp, head: request.method === 'HEAD' });
+    } finally {
+      if (--staticInFlight === 0 && !opening && !closing) quietTimer = setTimeout(open, staticQuietMs);
+    }
   }
 
   const server = createServer((request, response) => {
@@ -193,20 +226,22 @@ export async function startWebHost(options: WebHostOptions & { maxBodyBytes?: nu
   await new Promise<void>((resolveListen, reject) => {
     server.once('error', reject);
     server.listen(options.port, '127.0.0.1', () => resolveListen());
+  }).catch((error: unknown) => {
+    clearTimeout(latestTimer);
+    throw error;
   });
   const port = (server.address() as AddressInfo).port;
-  const opening = openServices(options.dataDir);
-  // Failures are reported through `ready` and to each call; never as an unhandled rejection.
-  opening.catch(() => undefined);
+  let closing: Promise<void> | null = null;
   allowedHosts = new Set([`127.0.0.1:${port}`, `localhost:${port}`]);
 
-  let closing: Promise<void> | null = null;
   return {
     url: `http://127.0.0.1:${port}/`,
     port,
     token,
-    ready: opening.then(() => undefined),
+    ready: ready.then(() => undefined),
     close() {
+      clearTimeout(quietTimer);
+      clearTimeout(latestTimer);
       closing ??= new Promise<void>((resolveClose) => {
         for (const stream of streams) stream.end();
         streams.clear();
@@ -215,7 +250,7 @@ export async function startWebHost(options: WebHostOptions & { maxBodyBytes?: nu
       })
         .then(() => opening)
         .then(
-          (services) => services.close(),
+          (services) => services?.close(),
           () => undefined,
         );
       return closing;

@@ -5,7 +5,8 @@ import type { ReviewCard } from '../shared/contract';
 // background soon after start so the first answer does not wait for it.
 const loadProveIt = () => import('./experiments/ProveItPanel').then((m) => ({ default: m.ProveItPanel }));
 const ProveItPanel = lazy(loadProveIt);
-if (typeof window !== 'undefined') window.setTimeout(() => void loadProveIt().catch(() => undefined), 1500);
+// Not sooner than a few seconds: parsing it (with ECharts) would compete with showing the first card.
+if (typeof window !== 'undefined') window.setTimeout(() => void loadProveIt().catch(() => undefined), 4000);
 
 /** What an answer-view extension receives. The API, language and theme come from `useApp()`. */
 export interface AnswerExtraProps {

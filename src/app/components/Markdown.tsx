@@ -1,7 +1,13 @@
-import { useEffect, useMemo, useRef } from 'react';
-import { renderDiagrams, renderMarkdown } from '../../render';
+import { Suspense, use, useEffect, useMemo, useRef } from 'react';
 import type { Api } from '../../shared/contract';
 import { useApp } from '../AppContext';
+
+/**
+ * markdown-it, KaTeX and DOMPurify are most of the UI's code but only a shown card needs them:
+ * they load as their own chunk, starting as soon as this module runs (in parallel with the
+ * first API calls), so Today appears without waiting for them.
+ */
+const renderModule = import('../../render');
 
 /** Media of imported decks, by bare file name, as data: URLs (the sanitizer allows those). */
 const mediaCache = new Map<string, Promise<string | null>>();
@@ -52,13 +58,25 @@ function contentLanguage(source: string): string {
  * A card field: Markdown rendered and sanitized by src/render, then its Mermaid diagrams drawn
  * in the current theme (again whenever the theme changes).
  */
-export function Markdown({ source, className, testId }: MarkdownProps) {
+export function Markdown(props: MarkdownProps) {
+  // Until the renderer chunk is here (rare: it starts loading with the app), an empty block of the
+  // same class holds the place, without the test id, so nothing reads a card that is not drawn.
+  return (
+    <Suspense fallback={<div className={['markdown', props.className].filter(Boolean).join(' ')} aria-busy="true" />}>
+      <RenderedMarkdown {...props} />
+    </Suspense>
+  );
+}
+
+function RenderedMarkdown({ source, className, testId }: MarkdownProps) {
   const { theme, api } = useApp();
-  const html = useMemo(() => renderMarkdown(source), [source]);
+  // Suspends only if the renderer chunk has not arrived yet (normally it has by the first card).
+  const { renderMarkdown, renderDiagrams } = use(renderModule);
+  const html = useMemo(() => renderMarkdown(source), [renderMarkdown, source]);
   const ref = useRef<HTMLDivElement>(null);
   useEffect(() => {
     if (ref.current) void renderDiagrams(ref.current, theme);
-  }, [html, theme]);
+  }, [renderDiagrams, html, theme]);
   useEffect(() => {
     if (ref.current) void resolveMedia(ref.current, api);
   }, [html, api]);

@@ -5,13 +5,14 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-// Starts the real browser host (`tsx electron/hosts/web.ts`) as a separate process on a free port,
-// with its own data directory, the way a user's `npm run web` does, and stops or restarts it.
+// Starts the real browser host (out/hosts/web.mjs, electron/hosts/web.ts bundled by
+// scripts/ensure-build.mjs) as a separate process on a free port, with its own data directory, the
+// way a user's `npm run web` does, and stops or restarts it.
 
 export const repoRoot = resolve(fileURLToPath(new URL('../../..', import.meta.url)));
 const readyLine = /ProofDeck browser host at (http:\/\/127\.0\.0\.1:\d+\/)/;
 
-/** Builds out/renderer if it is missing or stale (a no-op after `npm run build`). */
+/** Builds out/renderer and the browser host (out/hosts) where missing or stale; call before startHost. */
 export function ensureRenderer(): void {
   const result = spawnSync(process.execPath, [join(repoRoot, 'scripts/ensure-build.mjs')], { cwd: repoRoot, stdio: 'inherit' });
   if (result.status !== 0) throw new Error('building the renderer failed');
@@ -53,9 +54,8 @@ export async function startHost(options: { dataDir?: string; port?: number } = {
   const dataDir = options.dataDir ?? freshDataDir();
   const port = options.port ?? (await freePort());
   const spawnedAt = performance.now();
-  // `node --import tsx` is what the tsx CLI runs, minus its extra supervising process, so a signal
-  // reaches the host itself (SIGKILL to the tsx CLI would orphan the real host).
-  const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', 'electron/hosts/web.ts', '--port', String(port), '--data', dataDir], {
+  // Plain `node` on the bundle, as `npm run web` runs it: a signal reaches the host itself.
+  const child: ChildProcess = spawn(process.execPath, ['out/hosts/web.mjs', '--port', String(port), '--data', dataDir], {
     cwd: repoRoot,
     stdio: ['ignore', 'pipe', 'pipe'],
     env: { ...process.env, NODE_ENV: 'production' },
