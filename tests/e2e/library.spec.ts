@@ -1,7 +1,8 @@
 import Database from 'better-sqlite3';
-import { mkdirSync, rmSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect, test, type Browser, type Page } from '@playwright/test';
+import { openDatabase } from '../../electron/services/store/database';
 import { ensureRenderer, freshDataDir, removeDataDir, repoRoot, startHost, type RunningHost } from './support/host';
 
 // The library on the browser host, in Chromium: the card browser's search language on a seeded
@@ -47,9 +48,8 @@ test.beforeAll(async () => {
   ensureRenderer();
   mkdirSync(screenshots, { recursive: true });
   dataDir = freshDataDir();
-  // First start creates the database and loads the built-in deck; then the collection is seeded.
-  const first = await startHost({ dataDir });
-  await first.stop('SIGTERM');
+  // The app's own store creates and migrates the database; the host adds the built-in deck.
+  openDatabase(join(dataDir, 'proofdeck.sqlite')).close();
   seed(join(dataDir, 'proofdeck.sqlite'));
   host = await startHost({ dataDir });
 });
@@ -155,12 +155,8 @@ for (const scheme of ['light', 'dark'] as const) {
 test('the browser scrolls 100,000 cards keeping only the visible rows in the page', async ({ browser }) => {
   const { generateCollection } = await import('../../bench/support/collection');
   const bigDir = freshDataDir();
-  const first = await startHost({ dataDir: bigDir });
-  await first.stop('SIGTERM');
-  // A heavy user's collection replaces the fresh one (same migrations as the app).
-  const file = join(bigDir, 'proofdeck.sqlite');
-  for (const suffix of ['', '-wal', '-shm']) rmSync(file + suffix, { force: true });
-  generateCollection(file, 100_000, 10_000).close();
+  // A heavy user's collection (the app's migrations, generated rows); the host adds the built-in deck.
+  generateCollection(join(bigDir, 'proofdeck.sqlite'), 100_000, 10_000).close();
   const big = await startHost({ dataDir: bigDir });
   try {
     const context = await browser.newContext({ locale: 'en-US', viewport: { width: 1280, height: 820 } });
