@@ -1,6 +1,27 @@
 import { resolve } from 'node:path';
 import { defineConfig } from 'electron-vite';
+import type { Plugin } from 'vite';
 import react from '@vitejs/plugin-react';
+
+/**
+ * The card renderer (src/render: markdown-it, KaTeX, DOMPurify) is a chunk of its own so Today
+ * does not wait for it, but the first card does: the page names it for preloading, so the browser
+ * fetches and compiles it alongside the main script instead of after it has run.
+ */
+function preloadCardRenderer(): Plugin {
+  return {
+    name: 'proofdeck:preload-card-renderer',
+    transformIndexHtml: {
+      order: 'post',
+      handler(html, context) {
+        if (!context.bundle || !html.includes('id="root"')) return html;
+        const chunk = Object.values(context.bundle).find((output) => output.type === 'chunk' && output.moduleIds.some((id) => id.replace(/\\/g, '/').endsWith('/src/render/index.ts')));
+        if (!chunk) return html;
+        return html.replace('</head>', `  <link rel="modulepreload" crossorigin href="./${chunk.fileName}">\n  </head>`);
+      },
+    },
+  };
+}
 
 // Three builds: the main process (ESM, Node), the preload (CommonJS: a sandboxed renderer cannot
 // load ESM preloads), and the renderer with two pages: the UI and the hidden engine page.
@@ -30,7 +51,7 @@ export default defineConfig({
   },
   renderer: {
     root: 'src',
-    plugins: [react()],
+    plugins: [react(), preloadCardRenderer()],
     resolve: {
       // @vscode/markdown-it-katex requires an older KaTeX of its own (CommonJS); src/render hands
       // it ours, so one copy, the ES module, is enough (the card renderer loads 280 KB less).

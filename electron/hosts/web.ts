@@ -38,12 +38,13 @@ export interface WebHost {
 const repoRoot = resolve(fileURLToPath(new URL('../..', import.meta.url)));
 const keepAliveMs = 15_000;
 /**
- * Loading the services' module graph keeps this thread busy for a while. The browser's first
- * requests (the page and its scripts) are answered first: the services start loading once those
- * have gone quiet for this long, or at the first API call, or at the latest after servicesAtMs.
+ * Loading the services' module graph keeps this thread busy for half a second. The browser's
+ * first requests (the page, then its scripts and styles) are answered first: the services start
+ * loading once the page's assets have been served and no request came for this long, or at the
+ * first API call, or at the latest servicesAtMs after listening (no browser yet).
  */
 const staticQuietMs = 40;
-const servicesAtMs = 1_000;
+const servicesAtMs = 1_500;
 
 function appVersion(): string {
   const manifest = JSON.parse(readFileSync(resolve(repoRoot, 'package.json'), 'utf8')) as { version?: string };
@@ -129,6 +130,7 @@ export async function startWebHost(options: WebHostOptions & { maxBodyBytes?: nu
   };
   let allowedHosts = new Set<string>();
   let staticInFlight = 0;
+  let assetsServed = false;
   let quietTimer: ReturnType<typeof setTimeout> | undefined;
   let opening: Promise<Services> | null = null;
   let settleReady: (services: Promise<Services>) => void = () => undefined;
@@ -212,7 +214,9 @@ export async function startWebHost(options: WebHostOptions & { maxBodyBytes?: nu
     try {
       await serveStatic(response, { rendererDir: options.rendererDir, urlPath: url.pathname, token, csp, head: request.method === 'HEAD' });
     } finally {
-      if (--staticInFlight === 0 && !opening && !closing) quietTimer = setTimeout(open, staticQuietMs);
+      // The page alone is not enough: its scripts are requested only once the browser has read it.
+      if (url.pathname.startsWith('/assets/')) assetsServed = true;
+      if (--staticInFlight === 0 && assetsServed && !opening && !closing) quietTimer = setTimeout(open, staticQuietMs);
     }
   }
 
