@@ -8,6 +8,13 @@ import { useApp } from '../AppContext';
  * first API calls), so Today appears without waiting for them.
  */
 const renderModule = import('../../render');
+type RenderModule = Awaited<typeof renderModule>;
+/** The module once here: read directly, since suspending even on a settled promise costs React's 300 ms reveal throttle. */
+let renderLoaded: RenderModule | null = null;
+renderModule.then(
+  (module) => (renderLoaded = module),
+  () => undefined,
+);
 
 /** Media of imported decks, by bare file name, as data: URLs (the sanitizer allows those). */
 const mediaCache = new Map<string, Promise<string | null>>();
@@ -71,7 +78,7 @@ export function Markdown(props: MarkdownProps) {
 function RenderedMarkdown({ source, className, testId }: MarkdownProps) {
   const { theme, api } = useApp();
   // Suspends only if the renderer chunk has not arrived yet (normally it has by the first card).
-  const { renderMarkdown, renderDiagrams } = use(renderModule);
+  const { renderMarkdown, renderDiagrams } = renderLoaded ?? use(renderModule);
   const html = useMemo(() => renderMarkdown(source), [renderMarkdown, source]);
   const ref = useRef<HTMLDivElement>(null);
   useEffect(() => {
