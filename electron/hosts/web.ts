@@ -108,6 +108,7 @@ async function openServices(dataDir: string): Promise<Services> {
   const [{ createServices }, { createWorkerEngineHost }] = await Promise.all([import('../services/index'), import('./engine-worker-host')]);
   return createServices({
     dataDir,
+    dailyBackups: true,
     host: 'browser',
     appVersion: appVersion(),
     resourcesDir: resolve(repoRoot, 'resources'),

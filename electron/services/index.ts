@@ -38,6 +38,8 @@ export interface ServiceOptions {
   engineHost?: EngineHost;
   /** Take the automatic daily backup (the app's hosts do; tests and one-shot CLIs do not). */
   dailyBackups?: boolean;
+  /** How long after start the first daily-backup check runs (default 30 s). */
+  backupDelayMs?: number;
 }
 
 export type DatabaseProblem = NonNullable<AppInfo['databaseProblem']>;
@@ -139,7 +141,7 @@ export function createServices(options: ServiceOptions): Services {
     areaHandlers = null;
   };
   open();
-  const stopBackups = options.dailyBackups ? scheduleDailyBackups(() => context, options.log) : () => {};
+  const stopBackups = options.dailyBackups ? scheduleDailyBackups(() => context, options.log, options.backupDelayMs) : () => {};
 
   const handlers = {} as Record<Method, (args: unknown, call: CallContext) => unknown>;
   for (const m of methods) {

@@ -104,10 +104,10 @@ describe('automatic backups of the app', () => {
   it('a host started with daily backups writes today\'s backup once, and one-shot tools do not', async () => {
     const { createServices } = await import('../index');
     const appDir = join(dir, 'app');
-    const services = createServices({ dataDir: appDir, dailyBackups: true, log: () => {} });
+    const services = createServices({ dataDir: appDir, dailyBackups: true, backupDelayMs: 0, log: () => {} });
     await expect.poll(() => listBackups(join(appDir, 'backups')).length, { timeout: 10_000 }).toBe(1);
     services.close();
-    const again = createServices({ dataDir: appDir, dailyBackups: true, log: () => {} });
+    const again = createServices({ dataDir: appDir, dailyBackups: true, backupDelayMs: 0, log: () => {} });
     await new Promise((r) => setTimeout(r, 300));
     again.close();
     expect(listBackups(join(appDir, 'backups'))).toHaveLength(1);

@@ -6,11 +6,11 @@ import { dailyBackup } from './backup';
 const HOUR_MS = 3_600_000;
 
 /**
- * The automatic backup of "each day the app is used": checked when a host starts and every hour
+ * The automatic backup of "each day the app is used": checked `delayMs` after a host starts and every hour
  * while it runs (an app left open overnight backs up on the new day too). The timer does not keep
  * the process alive. Returns a function that stops it.
  */
-export function scheduleDailyBackups(context: () => ServiceContext | null, log: (e: unknown) => void = console.error): () => void {
+export function scheduleDailyBackups(context: () => ServiceContext | null, log: (e: unknown) => void = console.error, delayMs = 30_000): () => void {
   let running = false;
   const check = async () => {
     const ctx = context();
@@ -26,8 +26,14 @@ export function scheduleDailyBackups(context: () => ServiceContext | null, log: 
       running = false;
     }
   };
-  void check();
+  // The first check waits a little: copying a large collection at start would compete with
+  // showing the first card on a machine with few cores.
+  const first = setTimeout(() => void check(), delayMs);
   const timer = setInterval(() => void check(), HOUR_MS);
+  first.unref?.();
   timer.unref?.();
-  return () => clearInterval(timer);
+  return () => {
+    clearTimeout(first);
+    clearInterval(timer);
+  };
 }
