@@ -3,6 +3,7 @@ import { AppError } from '../../../src/shared/errors';
 import type { ExchangeCard, ExchangeMedia, ExchangeNote, ExchangeReview, NoteFields } from './types';
 import { splitTags } from './merge';
 import { referencedMedia } from './sanitize';
+import type { CardRow as StoredCardRow } from '../scheduler/card-row';
 
 export interface DeckForExport {
   name: string;
@@ -25,22 +26,8 @@ interface NoteRow {
   fields: string | null;
 }
 
-interface CardRow {
-  id: number;
-  note_id: number;
-  ord: number;
-  due: number;
-  stability: number;
-  difficulty: number;
-  elapsed_days: number;
-  scheduled_days: number;
-  learning_steps: number;
-  reps: number;
-  lapses: number;
-  state: number;
-  last_review: number | null;
-  suspended: number;
-}
+/** The card columns an export carries (the store's row without burying and new-card order). */
+type CardRow = Omit<StoredCardRow, 'buried_until' | 'new_position'>;
 
 interface ReviewRow {
   id: number;
