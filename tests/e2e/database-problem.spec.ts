@@ -1,0 +1,33 @@
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { expect, test } from '@playwright/test';
+import { ensureRenderer, freshDataDir, removeDataDir, startHost } from './support/host';
+
+// A damaged database is never overwritten: the app says what is wrong, and only on the user's
+// word moves the file aside (renamed, kept) and starts fresh with the built-in deck.
+
+test.beforeAll(() => ensureRenderer());
+
+test('a corrupt database is shown, kept, and replaced only when the user asks', async ({ browser }) => {
+  const dataDir = freshDataDir();
+  const file = join(dataDir, 'proofdeck.sqlite');
+  const garbage = 'this is not a SQLite database, just a damaged file '.repeat(200);
+  writeFileSync(file, garbage);
+  const host = await startHost({ dataDir });
+  try {
+    const page = await (await browser.newContext({ locale: 'en-US' })).newPage();
+    await page.goto(host.url);
+    await expect(page.getByTestId('database-problem')).toBeVisible();
+    expect(readFileSync(file, 'utf8')).toBe(garbage);
+    await page.getByTestId('reset-database').click();
+    await expect(page.getByTestId('due-count')).toHaveText(/\d+/);
+    expect(Number(/\d+/.exec((await page.getByTestId('due-count').textContent()) ?? '')?.[0])).toBeGreaterThan(0);
+    const kept = readdirSync(dataDir).find((name) => name.startsWith('proofdeck.sqlite.broken-'));
+    expect(kept).toBeDefined();
+    expect(readFileSync(join(dataDir, kept!), 'utf8')).toBe(garbage);
+    expect(existsSync(file)).toBe(true);
+  } finally {
+    await host.stop('SIGTERM');
+    removeDataDir(dataDir);
+  }
+});
