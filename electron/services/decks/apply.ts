@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import type Database from 'better-sqlite3';
 import { AppError } from '../../../src/shared/errors';
 import type { NoteFields, ParsedNote } from './markdown';
+import type { NoteRow } from '../store/note-row';
 
 /**
  * Writing parsed Markdown notes into the store by guid: new notes get one new card; notes
@@ -52,20 +53,7 @@ function canonicalJson(value: unknown): string {
   return JSON.stringify(value ?? null);
 }
 
-interface StoredNote {
-  id: number;
-  guid: string;
-  deck_id: number;
-  front: string;
-  back: string;
-  context: string;
-  language: string | null;
-  translations: string | null;
-  tags: string;
-  experiment_id: string | null;
-  experiment_params: string | null;
-  source_hash: string | null;
-}
+type StoredNote = Pick<NoteRow, 'id' | 'guid' | 'front' | 'back' | 'context' | 'language' | 'translations' | 'tags' | 'experiment_id' | 'experiment_params' | 'deck_id' | 'source_hash'>;
 
 function parseJsonObject<T>(text: string | null): T | null {
   if (!text) return null;

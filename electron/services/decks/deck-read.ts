@@ -4,6 +4,7 @@ import type { ExchangeCard, ExchangeMedia, ExchangeNote, ExchangeReview, NoteFie
 import { splitTags } from './merge';
 import { referencedMedia } from './sanitize';
 import type { CardRow as StoredCardRow } from '../scheduler/card-row';
+import type { NoteRow as StoredNoteRow } from '../store/note-row';
 
 export interface DeckForExport {
   name: string;
@@ -12,19 +13,7 @@ export interface DeckForExport {
   media: ExchangeMedia[];
 }
 
-interface NoteRow {
-  id: number;
-  guid: string;
-  front: string;
-  back: string;
-  context: string;
-  language: string | null;
-  translations: string | null;
-  tags: string;
-  experiment_id: string | null;
-  experiment_params: string | null;
-  fields: string | null;
-}
+type NoteRow = Pick<StoredNoteRow, 'id' | 'guid' | 'front' | 'back' | 'context' | 'language' | 'translations' | 'tags' | 'experiment_id' | 'experiment_params' | 'fields'>;
 
 /** The card columns an export carries (the store's row without burying and new-card order). */
 type CardRow = Omit<StoredCardRow, 'buried_until' | 'new_position'>;

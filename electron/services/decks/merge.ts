@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import type Database from 'better-sqlite3';
 import type { ExchangeNote, ParsedImport } from './types';
 import { noteSourceHash } from './apply';
+import type { NoteRow } from '../store/note-row';
 
 /**
  * Hash of what a user sees and edits in a note: the built-in decks' `noteSourceHash` (apply.ts),
@@ -27,21 +28,7 @@ export function noteHash(
   return createHash('sha256').update(base).update(JSON.stringify([note.fields.notetype, note.fields.names, note.fields.values])).digest('hex');
 }
 
-interface LocalNote {
-  id: number;
-  guid: string;
-  deck_id: number;
-  front: string;
-  back: string;
-  context: string;
-  language: string | null;
-  translations: string | null;
-  tags: string;
-  experiment_id: string | null;
-  experiment_params: string | null;
-  fields: string | null;
-  source_hash: string | null;
-}
+type LocalNote = Pick<NoteRow, 'id' | 'guid' | 'front' | 'back' | 'context' | 'language' | 'translations' | 'tags' | 'experiment_id' | 'experiment_params' | 'deck_id' | 'fields' | 'source_hash'>;
 
 export function localHash(row: LocalNote): string {
   return noteHash({

@@ -1,0 +1,22 @@
+/** A row of the `notes` table, as stored (migrations 001 and 003). Times in ms since the epoch. */
+export interface NoteRow {
+  id: number;
+  guid: string;
+  deck_id: number;
+  front: string;
+  back: string;
+  context: string;
+  language: string | null;
+  /** JSON {"en": {"front","back","context"}, …} */
+  translations: string | null;
+  /** Space-separated. */
+  tags: string;
+  experiment_id: string | null;
+  /** JSON object of the experiment's params. */
+  experiment_params: string | null;
+  /** JSON of an imported Anki note's extra fields (migration 003). */
+  fields: string | null;
+  source_hash: string | null;
+  created: number;
+  modified: number;
+}
