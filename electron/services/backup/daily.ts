@@ -1,9 +1,14 @@
 import type { ServiceContext } from '../context';
 import { studyDay } from '../scheduler/study-day';
-import { backupDir } from '../library/library-handlers';
+import { join } from 'node:path';
 import { dailyBackup } from './backup';
 
 const HOUR_MS = 3_600_000;
+
+/** The folder backups go to: the user's choice in settings, else `backups/` beside the database. */
+export function backupDir(ctx: ServiceContext): string {
+  return ctx.settings.get().backupDir ?? join(ctx.dataDir, 'backups');
+}
 
 /**
  * The automatic backup of "each day the app is used": checked `delayMs` after a host starts and every hour

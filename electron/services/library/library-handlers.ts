@@ -8,6 +8,7 @@ import { readSequences } from '../optimizer/items';
 import { optimize } from '../optimizer/optimizer';
 import { rescheduleAll } from '../optimizer/reschedule';
 import { createBackup, listBackups, resolveBackup, restoreBackup } from '../backup/backup';
+import { backupDir } from '../backup/daily';
 import { databaseFileName } from '../store/database';
 import { registerRetrievability, searchCards } from './search';
 import { applyBulk, undoBulk } from './bulk';
@@ -24,11 +25,6 @@ export type LibraryMethods =
   | 'backups.list'
   | 'backups.create'
   | 'backups.restore';
-
-/** The folder backups go to: the user's choice in settings, else `backups/` beside the database. */
-export function backupDir(ctx: ServiceContext): string {
-  return ctx.settings.get().backupDir ?? join(ctx.dataDir, 'backups');
-}
 
 /** Browse, edit, statistics, the FSRS optimizer and backups (issue 6). */
 export function libraryHandlers(ctx: ServiceContext): Pick<Handlers, LibraryMethods> {
