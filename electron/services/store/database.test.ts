@@ -71,6 +71,21 @@ describe('openDatabase', () => {
     });
   }
 
+  it('gives notes from before migration 004 the basic kind, keeping their cards, and refuses unknown kinds', () => {
+    const file = tempFile();
+    const old = openDatabase(file, { migrations: migrations.filter((m) => m.version < 4) });
+    old.prepare(`INSERT INTO decks (id, name, created, modified) VALUES (1, 'd', 1, 1)`).run();
+    old.prepare(`INSERT INTO notes (id, guid, deck_id, front, back, created, modified) VALUES (1, 'g', 1, '{{c1::x}}', 'b', 1, 1)`).run();
+    old.prepare(`INSERT INTO cards (note_id, ord, due, state, stability) VALUES (1, 0, 5, 2, 9.5)`).run();
+    old.close();
+    const db = openDatabase(file);
+    expect(db.prepare(`SELECT kind FROM notes`).pluck().all()).toEqual(['basic']);
+    expect(db.prepare(`SELECT ord, due, state, stability FROM cards`).all()).toEqual([{ ord: 0, due: 5, state: 2, stability: 9.5 }]);
+    db.prepare(`UPDATE notes SET kind = 'cloze'`).run();
+    expect(() => db.prepare(`UPDATE notes SET kind = 'typed'`).run()).toThrow(/CHECK/);
+    db.close();
+  });
+
   it('rolls a failing migration back completely and names it', () => {
     const file = tempFile();
     const broken = [...migrations, { version: latestVersion() + 1, name: 'broken', sql: `CREATE TABLE half (x); INSERT INTO nowhere VALUES (1);` }];

@@ -16,6 +16,8 @@ export interface NoteRow {
   experiment_params: string | null;
   /** JSON of an imported Anki note's extra fields (migration 003). */
   fields: string | null;
+  /** 'basic' | 'reversed' | 'cloze' (migration 004): which cards the note has. */
+  kind: string;
   source_hash: string | null;
   created: number;
   modified: number;
