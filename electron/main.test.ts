@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -13,6 +13,14 @@ vi.mock('electron', () => import('./testing/fake-electron'));
 const fake = await import('./testing/fake-electron');
 const userData = mkdtempSync(join(tmpdir(), 'proofdeck-main-'));
 fake.app.userData = userData;
+// Deck files the "operating system" opens with ProofDeck: one named on the command line at
+// launch (Windows, Linux), one sent by macOS as `open-file` before the app is ready.
+const downloads = mkdtempSync(join(tmpdir(), 'proofdeck-main-files-'));
+const launchFile = join(downloads, 'launch.apkg');
+copyFileSync(new URL('../../shared/fixtures/anki/apkgexport-output.apkg', import.meta.url), launchFile);
+const finderFile = join(downloads, 'from finder.csv');
+writeFileSync(finderFile, 'What does the KV cache store?,Keys and values of past tokens\nWhy tile attention?,To stay in SRAM\n');
+const openFileEvent = new fake.FakeEvent();
 
 type MenuItem = { label?: string; role?: string; click?: () => void; submenu?: MenuItem[] };
 
@@ -28,7 +36,14 @@ function callAsUi(method: string, args: unknown): Promise<Envelope<unknown>> {
 }
 
 beforeAll(async () => {
-  await import('./main');
+  const argv = process.argv;
+  process.argv = [process.execPath, '.', '--no-sandbox', launchFile];
+  try {
+    await import('./main');
+  } finally {
+    process.argv = argv;
+  }
+  fake.app.emit('open-file', openFileEvent, finderFile);
   expect(fake.BrowserWindow.windows).toHaveLength(0); // nothing happens before Electron is ready
   fake.app.becomeReady();
   await vi.waitFor(() => expect(fake.BrowserWindow.windows.length).toBeGreaterThan(0), { timeout: 20_000 });
@@ -37,6 +52,62 @@ beforeAll(async () => {
 afterAll(() => {
   fake.app.emit('before-quit');
   rmSync(userData, { recursive: true, force: true });
+  rmSync(downloads, { recursive: true, force: true });
+});
+
+type Opened = { fileName: string; uploadId: string | null; error: { code: string } | null };
+
+/** What the UI does on start and on each `open-file` event: take the files the main process holds. */
+async function takeOpened(count: number): Promise<Opened[]> {
+  const taken: Opened[] = [];
+  await vi.waitFor(
+    async () => {
+      const reply = await callAsUi('decks.openedFiles', {});
+      if (reply.ok) taken.push(...(reply.value as Opened[]));
+      if (taken.length < count) throw new Error(`${taken.length} of ${count} opened files so far`);
+    },
+    { timeout: 10_000 },
+  );
+  return taken;
+}
+
+describe('Electron main: deck files opened from the operating system', () => {
+  it('opens the file named at launch and the one macOS sent before ready: the UI previews each, nothing imported', async () => {
+    expect(openFileEvent.defaultPrevented).toBe(true); // macOS is told the app opens it
+    const opened = await takeOpened(2);
+    expect(opened.map((file) => [file.fileName, file.error])).toEqual([
+      ['launch.apkg', null],
+      ['from finder.csv', null],
+    ]);
+    expect(uiWindow().webContents.sent).toContainEqual(['api-event', 'menu', { command: 'open-file' }]);
+    const apkg = await callAsUi('decks.importPreview', { uploadId: opened[0].uploadId, fileName: opened[0].fileName });
+    expect(apkg).toMatchObject({ ok: true, value: { format: 'apkg', deckName: 'deck-name', notes: 3, added: 3 } });
+    const csv = await callAsUi('decks.importPreview', { uploadId: opened[1].uploadId, fileName: opened[1].fileName, csv: { mapping: { front: 0, back: 1 } } });
+    expect(csv).toMatchObject({
+      ok: true,
+      value: { format: 'csv', notes: 2, csvSample: [['What does the KV cache store?', 'Keys and values of past tokens'], ['Why tile attention?', 'To stay in SRAM']] },
+    });
+    const decks = await callAsUi('decks.list', {});
+    expect(decks.ok && (decks.value as { name: string }[]).map((deck) => deck.name)).not.toContain('deck-name');
+  });
+
+  it('a second launch with a file brings the window to the front and opens the file there; an unknown type is refused', async () => {
+    const window = uiWindow();
+    window.minimized = true;
+    const sentBefore = window.webContents.sent.length;
+    const second = join(downloads, 'second.apkg');
+    copyFileSync(launchFile, second);
+    fake.app.emit('second-instance', new fake.FakeEvent(), ['/opt/ProofDeck/proofdeck', '--allow-file-access-from-files', 'second.apkg', 'notes.pdf'], downloads);
+    expect(window.minimized).toBe(false);
+    const opened = await takeOpened(2);
+    expect(opened.map((file) => [file.fileName, file.uploadId !== null, file.error?.code ?? null])).toEqual([
+      ['second.apkg', true, null],
+      ['notes.pdf', false, 'import-unsupported'],
+    ]);
+    expect(window.webContents.sent.slice(sentBefore)).toContainEqual(['api-event', 'menu', { command: 'open-file' }]);
+    const preview = await callAsUi('decks.importPreview', { uploadId: opened[0].uploadId, fileName: opened[0].fileName });
+    expect(preview).toMatchObject({ ok: true, value: { deckName: 'deck-name', notes: 3 } });
+  });
 });
 
 describe('Electron main: windows and security', () => {

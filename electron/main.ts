@@ -7,6 +7,8 @@ import type { CallContext } from './services/dispatch';
 import { registerApi, sendEvent } from './ipc';
 import { buildMenuTemplate } from './menu';
 import { denyPermissions, guardWebContents, installContentSecurityPolicy, secureWebPreferences } from './security';
+import { filesFromArgv, OpenFileQueue } from './open-file';
+import { openDeckFile } from './services/opened-files';
 
 // Lifecycle, windows and security settings — and nothing else. Everything worth testing lives in
 // modules that do not need Electron (services, dispatch, security policy).
@@ -21,6 +23,8 @@ const devServerUrl = !app.isPackaged ? process.env.ELECTRON_RENDERER_URL : undef
 
 let uiWindow: BrowserWindow | null = null;
 let services: Services | null = null;
+/** Deck files opened from the OS (argv, `open-file`, a second instance); held until the services run. */
+const openRequests = new OpenFileQueue();
 
 function uiContents(): Electron.WebContents | null {
   return uiWindow && !uiWindow.isDestroyed() ? uiWindow.webContents : null;
@@ -53,6 +57,28 @@ function createUiWindow(): BrowserWindow {
   return window;
 }
 
+/** Brings the window to the front, or opens one (macOS keeps the app running without windows). */
+function showUi(): void {
+  if (!uiWindow) {
+    if (services) uiWindow = createUiWindow();
+    return;
+  }
+  if (uiWindow.isMinimized()) uiWindow.restore();
+  uiWindow.focus();
+}
+
+/**
+ * Opened files are uploaded one after another (the inbox keeps their order) through the same
+ * services as the UI's calls; the UI takes them with `decks.openedFiles` and shows the preview.
+ */
+function receiveOpenedFiles(): void {
+  let previous: Promise<unknown> = Promise.resolve();
+  openRequests.attach((path) => {
+    showUi();
+    previous = previous.then(() => (services ? openDeckFile(path, services, context) : undefined)).catch((error: unknown) => console.error('ProofDeck: opening a file failed', error));
+  });
+}
+
 function installMenu(): void {
   const template = buildMenuTemplate({
     mac: process.platform === 'darwin',
@@ -83,6 +109,7 @@ async function start(): Promise<void> {
   registerApi(ipcMain, services.dispatch, { uiContents, rendererIndex, devServerUrl }, context);
   installMenu();
   uiWindow = createUiWindow();
+  receiveOpenedFiles();
 }
 
 function closeServices(): void {
@@ -100,10 +127,20 @@ if (process.platform === 'linux') app.commandLine.appendSwitch('enable-unsafe-we
 if (!app.requestSingleInstanceLock()) {
   app.quit();
 } else {
-  app.on('second-instance', () => {
-    if (!uiWindow) return;
-    if (uiWindow.isMinimized()) uiWindow.restore();
-    uiWindow.focus();
+  // Windows and Linux: the file double-clicked to launch the app is an argument.
+  for (const path of filesFromArgv(process.argv, { cwd: process.cwd(), appPath: app.getAppPath() })) openRequests.push(path);
+  // macOS: files arrive as events, the first ones before `ready`; without preventDefault the
+  // system is told the app did not open them.
+  app.on('open-file', (event, path) => {
+    event.preventDefault();
+    openRequests.push(path);
+  });
+  // A second launch (double-clicking another file while ProofDeck runs) hands over its arguments
+  // and quits; this instance comes to the front and opens the files.
+  app.on('second-instance', (_event, argv, workingDirectory) => {
+    const files = filesFromArgv(argv, { cwd: workingDirectory || process.cwd(), appPath: app.getAppPath() });
+    for (const path of files) openRequests.push(path);
+    if (!files.length) showUi();
   });
   app.on('web-contents-created', (_event, contents) => guardWebContents(contents, openExternal));
   app.on('window-all-closed', () => {

@@ -7,8 +7,8 @@ import { settingsHandlers } from './settings/settings-handlers';
 import { libraryHandlers } from './library/library-handlers';
 import { experimentHandlersFor } from './experiments/handlers';
 
-/** The handlers that need an open database. `app.*` is answered by createServices (it works without one). */
-export type DatabaseHandlers = Omit<Handlers, 'app.info' | 'app.resetDatabase'>;
+/** The handlers that need an open database. `app.*` and `decks.openedFiles` are answered by createServices (they work without one). */
+export type DatabaseHandlers = Omit<Handlers, 'app.info' | 'app.resetDatabase' | 'decks.openedFiles'>;
 
 /**
  * Every area's handlers over one ServiceContext. To add an area: declare its methods in the

@@ -15,6 +15,7 @@ import { syncBuiltinDecks } from './decks/builtin';
 import { scheduleDailyBackups } from './backup/daily';
 import { disposeExperimentService } from './experiments/handlers';
 import type { EngineHost } from './experiments/engine-host';
+import { OpenedFiles } from './opened-files';
 
 export type { ServiceContext } from './context';
 
@@ -53,6 +54,8 @@ export interface Services {
   readonly db: Database.Database | null;
   readonly context: ServiceContext | null;
   readonly databaseProblem: DatabaseProblem | null;
+  /** Deck files opened from the operating system, waiting for the UI (see opened-files.ts). */
+  openedFiles: OpenedFiles;
   close(): void;
 }
 
@@ -166,6 +169,9 @@ export function createServices(options: ServiceOptions): Services {
     dataDir: options.dataDir,
     databaseProblem: problem,
   });
+  // Kept outside the database: a file opened while the database has a problem waits for the fix.
+  const openedFiles = new OpenedFiles();
+  handlers['decks.openedFiles'] = () => openedFiles.take();
   handlers['app.resetDatabase'] = () => {
     close();
     const movedTo = moveAside(file, (options.now ?? Date.now)());
@@ -187,6 +193,7 @@ export function createServices(options: ServiceOptions): Services {
     get databaseProblem() {
       return problem;
     },
+    openedFiles,
     close() {
       stopBackups();
       close();

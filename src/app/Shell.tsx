@@ -5,6 +5,7 @@ import { Kbd } from './components/Kbd';
 import { Notices } from './components/Notices';
 import { isEditable, isPlainKey, useKeydown } from './keyboard';
 import { screens } from './screens';
+import { collectOpenedFiles } from './decks/opened-files';
 
 interface ShellProps {
   screen: string;
@@ -20,6 +21,18 @@ const chordTimeoutMs = 1500;
 export function Shell({ screen, params, notices, dismiss }: ShellProps) {
   const { t, navigate, client } = useApp();
   const [helpOpen, setHelpOpen] = useState(false);
+
+  // Deck files opened from the OS (double-click, dock icon, `--open`): taken from the host once
+  // at start (they may have come before this listened) and on every `open-file`; they wait in
+  // the queue until the Decks screen's import panel shows their preview.
+  const navigateRef = useRef(navigate);
+  navigateRef.current = navigate;
+  useEffect(() => {
+    const take = () => void collectOpenedFiles(client).then((count) => count > 0 && navigateRef.current('decks'));
+    const off = client.on('menu', ({ command }) => command === 'open-file' && take());
+    take();
+    return off;
+  }, [client]);
 
   // File › Import… in the Electron app menu: open the Decks screen, where the import panel is.
   useEffect(

@@ -1,19 +1,25 @@
-import { useRef, useState, type DragEvent } from 'react';
+import { useEffect, useRef, useState, type DragEvent } from 'react';
 import type { CsvMapping, ImportPreview, ImportResult } from '../../shared/contract';
 import { importErrorText } from '../../shared/i18n';
 import { useApp } from '../AppContext';
 import { newUploadId, uploadFile } from './upload';
 import { PreviewView } from './PreviewView';
+import { openedFiles, useOpenedFiles } from './opened-files';
 
 type Step =
   | { kind: 'idle' }
   | { kind: 'uploading'; name: string; fraction: number }
-  | { kind: 'preview'; uploadId: string; fileName: string; preview: ImportPreview }
+  | { kind: 'preview'; uploadId: string; fileName: string; preview: ImportPreview; opened?: boolean }
   | { kind: 'applying'; fileName: string }
   | { kind: 'done'; result: ImportResult }
-  | { kind: 'failed'; message: string };
+  | { kind: 'failed'; message: string }
+  /** A file opened from the operating system, being read for its preview. */
+  | { kind: 'opening'; fileName: string };
 
-/** Import by button or drag-and-drop: upload with progress, preview, choose conflicts, apply, show the result. */
+/**
+ * Import by button, drag-and-drop or from the operating system (a deck file double-clicked, see
+ * opened-files.ts): upload with progress, preview, choose conflicts, apply, show the result.
+ */
 export function ImportPanel({ onImported }: { onImported: () => void }) {
   const { api, t } = useApp();
   const [step, setStep] = useState<Step>({ kind: 'idle' });
@@ -21,16 +27,43 @@ export function ImportPanel({ onImported }: { onImported: () => void }) {
   const [hasHeader, setHasHeader] = useState(false);
   const [dragging, setDragging] = useState(false);
   const input = useRef<HTMLInputElement>(null);
+  const panel = useRef<HTMLElement>(null);
   const fail = (error: unknown) => setStep({ kind: 'failed', message: importErrorText(t, error) });
+  const waiting = useOpenedFiles();
+  /** The result of the import before an opened file's preview replaced it, still worth reading. */
+  const [earlier, setEarlier] = useState<ImportResult | null>(null);
 
-  const preview = async (uploadId: string, fileName: string, csv?: { mapping: CsvMapping; hasHeader: boolean }) => {
+  const preview = async (uploadId: string, fileName: string, csv?: { mapping: CsvMapping; hasHeader: boolean }, opened = false) => {
     const isCsv = /\.(csv|tsv|txt)$/i.test(fileName);
     const result = await api['decks.importPreview']({ uploadId, fileName, csv: isCsv ? (csv ?? { mapping, hasHeader }) : undefined });
-    setStep({ kind: 'preview', uploadId, fileName, preview: result });
+    setStep({ kind: 'preview', uploadId, fileName, preview: result, opened });
   };
+
+  // A file opened from the OS is shown when nothing else is under way; a preview the user is
+  // reading is not replaced: the next file waits (and is named) until they import or cancel.
+  const idle = step.kind === 'idle' || step.kind === 'failed' || step.kind === 'done';
+  useEffect(() => {
+    if (!idle || waiting.length === 0) return;
+    const file = openedFiles.take();
+    if (!file) return;
+    setEarlier(step.kind === 'done' ? step.result : null);
+    panel.current?.scrollIntoView?.({ block: 'nearest' });
+    if (file.error || !file.uploadId) {
+      const reason = importErrorText(t, file.error ?? {});
+      setStep({ kind: 'failed', message: t('decks.open.failed', { file: file.fileName, reason }) });
+      return;
+    }
+    setStep({ kind: 'opening', fileName: file.fileName });
+    preview(file.uploadId, file.fileName, undefined, true).catch((error: unknown) =>
+      setStep({ kind: 'failed', message: t('decks.open.failed', { file: file.fileName, reason: importErrorText(t, error) }) }),
+    );
+    // `step` and `preview` are read as they are when a file is taken; re-running when they change
+    // would only take the next file early.
+  }, [idle, waiting, t]);
 
   const start = async (file: File) => {
     const uploadId = newUploadId();
+    setEarlier(null);
     setStep({ kind: 'uploading', name: file.name, fraction: 0 });
     try {
       await uploadFile(api, uploadId, file, (fraction) => setStep({ kind: 'uploading', name: file.name, fraction }));
@@ -68,11 +101,11 @@ export function ImportPanel({ onImported }: { onImported: () => void }) {
   const remap = (next: CsvMapping, header: boolean) => {
     setMapping(next);
     setHasHeader(header);
-    if (step.kind === 'preview') preview(step.uploadId, step.fileName, { mapping: next, hasHeader: header }).catch(fail);
+    if (step.kind === 'preview') preview(step.uploadId, step.fileName, { mapping: next, hasHeader: header }, step.opened).catch(fail);
   };
 
   return (
-    <section className="panel decks-import" aria-labelledby="decks-import-title">
+    <section ref={panel} className="panel decks-import" aria-labelledby="decks-import-title">
       <h2 id="decks-import-title">{t('decks.import.title')}</h2>
       <div
         className={`decks-dropzone${dragging ? ' is-dragging' : ''}`}
@@ -108,6 +141,23 @@ export function ImportPanel({ onImported }: { onImported: () => void }) {
         </div>
       )}
       {step.kind === 'applying' && <progress className="decks-progress" data-testid="import-progress" aria-label={step.fileName} />}
+      {step.kind === 'opening' && (
+        <div className="decks-progress">
+          <label htmlFor="decks-opening">{t('decks.import.uploading', { name: step.fileName })}</label>
+          <progress id="decks-opening" data-testid="import-progress" />
+        </div>
+      )}
+      {earlier && step.kind !== 'done' && <ResultText result={earlier} />}
+      {step.kind === 'preview' && step.opened && (
+        <p className="decks-opened" data-testid="import-opened">
+          {t('decks.open.from', { file: step.fileName })}
+        </p>
+      )}
+      {step.kind === 'preview' && waiting.length > 0 && (
+        <p className="decks-opened" data-testid="import-waiting">
+          {t('decks.open.waiting', { count: waiting.length, files: waiting.map((file) => file.fileName).join(', ') })}
+        </p>
+      )}
       {step.kind === 'preview' && (
         <PreviewView
           preview={step.preview}
@@ -120,16 +170,7 @@ export function ImportPanel({ onImported }: { onImported: () => void }) {
       )}
       {step.kind === 'done' && (
         <div role="status" className="decks-result" data-testid="import-result">
-          <p>
-            {t('decks.import.done', {
-              deck: step.result.deckName,
-              added: step.result.added,
-              updated: step.result.updated + step.result.conflictsTaken,
-              unchanged: step.result.unchanged,
-              kept: step.result.conflictsKept,
-              taken: step.result.conflictsTaken,
-            })}
-          </p>
+          <ResultText result={step.result} />
           <Warnings warnings={step.result.warnings} />
         </div>
       )}
@@ -139,6 +180,22 @@ export function ImportPanel({ onImported }: { onImported: () => void }) {
         </p>
       )}
     </section>
+  );
+}
+
+function ResultText({ result }: { result: ImportResult }) {
+  const { t } = useApp();
+  return (
+    <p>
+      {t('decks.import.done', {
+        deck: result.deckName,
+        added: result.added,
+        updated: result.updated + result.conflictsTaken,
+        unchanged: result.unchanged,
+        kept: result.conflictsKept,
+        taken: result.conflictsTaken,
+      })}
+    </p>
   );
 }
 

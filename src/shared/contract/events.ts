@@ -19,8 +19,12 @@ export const RunFinished = z.object({
 });
 export type RunFinished = z.infer<typeof RunFinished>;
 
-/** A command from the app menu (Electron) that the UI carries out, e.g. File › Import…. */
-export const MenuCommand = z.object({ command: z.enum(['import', 'undo']) });
+/**
+ * A command from the app menu (Electron) that the UI carries out, e.g. File › Import…;
+ * `open-file`: the operating system opened deck files with ProofDeck; the UI takes them with
+ * `decks.openedFiles` and shows the import preview.
+ */
+export const MenuCommand = z.object({ command: z.enum(['import', 'undo', 'open-file']) });
 export type MenuCommand = z.infer<typeof MenuCommand>;
 
 /** Events the host pushes to the UI. Every transport carries them the same way. */

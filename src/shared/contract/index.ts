@@ -4,6 +4,7 @@ import { settingsContract } from './settings';
 import { deckContract } from './decks';
 import { experimentsContract } from './experiments';
 import { libraryContract } from './library';
+import { openFileContract } from './open-file';
 
 export * from './define';
 export * from './review';
@@ -11,6 +12,7 @@ export * from './settings';
 export * from './decks';
 export * from './experiments';
 export * from './library';
+export * from './open-file';
 export * from './events';
 
 /**
@@ -24,6 +26,7 @@ export const contract = {
   ...deckContract,
   ...experimentsContract,
   ...libraryContract,
+  ...openFileContract,
 };
 
 export type Contract = typeof contract;
