@@ -3,6 +3,7 @@ import katex from 'katex';
 import cjkFriendly from 'markdown-it-cjk-friendly';
 import katexPluginModule from '@vscode/markdown-it-katex';
 import { escapeHtml, sanitizeHtml } from './sanitize';
+import { clozePlugin, rewriteClozesInMath, type ClozeEnv, type ClozeView } from './cloze';
 
 type KatexPlugin = typeof katexPluginModule;
 type Renderer = ReturnType<typeof MarkdownIt>;
@@ -18,6 +19,7 @@ function createRenderer(): Renderer {
   const md = new MarkdownIt({ html: false, linkify: true, typographer: false });
   // CommonMark does not close `**bold(x)**에` before a Hangul letter; Korean notes do that a lot.
   md.use(cjkFriendly);
+  md.use(clozePlugin);
   md.use(katexPlugin, {
     // The plugin ships its own older KaTeX; use the one whose CSS the app loads.
     katex,
@@ -46,12 +48,18 @@ function createRenderer(): Renderer {
 
 let renderer: Renderer | null = null;
 
+/** How a field is shown: `cloze` on a cloze card's text (which deletion it asks, and whether the answer shows). */
+export interface RenderOptions {
+  cloze?: ClozeView;
+}
+
 /**
  * Renders a card's Markdown to sanitized HTML: KaTeX math (`$…$`, `$$…$$`; a bad formula shows
  * its error inline), ```mermaid fences as placeholders for `renderDiagrams`, ```prove blocks
- * hidden, and everything through the sanitizer.
+ * hidden, cloze deletions (src/render/cloze.ts), and everything through the sanitizer.
  */
-export function renderMarkdown(source: string): string {
+export function renderMarkdown(source: string, options: RenderOptions = {}): string {
   renderer ??= createRenderer();
-  return sanitizeHtml(renderer.render(source));
+  const env = { cloze: options.cloze } satisfies ClozeEnv;
+  return sanitizeHtml(renderer.render(rewriteClozesInMath(source, options.cloze), env));
 }

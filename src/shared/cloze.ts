@@ -84,6 +84,18 @@ export function cardOrdinals(kind: NoteKind, front: string): number[] {
   return [0];
 }
 
+/**
+ * The ords of a note's cards that an edit to `kind`/`front` removes: cloze numbers that vanished,
+ * the back→front card of a note no longer reversed. A basic note that stays basic keeps every
+ * card (Anki notes of multi-template note types arrive with several); `previousKind` null means
+ * a note being created.
+ */
+export function ordsRemovedByEdit(existingOrds: readonly number[], note: { kind: NoteKind; front: string; previousKind: NoteKind | null }): number[] {
+  if (note.kind === 'basic' && (note.previousKind === 'basic' || note.previousKind === null)) return [];
+  const wanted = new Set(cardOrdinals(note.kind, note.front));
+  return existingOrds.filter((ord) => !wanted.has(ord));
+}
+
 /** True when a question is written as a cloze (`{{c1::…}}`): Markdown notes become cloze notes by it. */
 export function looksLikeCloze(text: string): boolean {
   return findClozes(text).length > 0;

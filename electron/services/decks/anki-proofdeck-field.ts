@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { ExchangeNote } from './types';
+import { toNoteKind } from '../../../src/shared/cloze';
 
 /**
  * Name of the hidden field that carries a ProofDeck note's Markdown source through Anki. Anki
@@ -20,6 +21,8 @@ interface Carried {
   experimentId: string | null;
   experimentParams: Record<string, unknown> | null;
   fields: ExchangeNote['fields'];
+  /** Absent in files exported before note kinds. */
+  kind?: ExchangeNote['kind'];
 }
 
 export function htmlFingerprint(values: string[]): string {
@@ -39,6 +42,7 @@ export function carryProofdeckNote(note: ExchangeNote, visibleValues: string[]):
     experimentId: note.experimentId,
     experimentParams: note.experimentParams,
     fields: note.fields,
+    kind: note.kind ?? 'basic',
   };
   return Buffer.from(JSON.stringify(carried), 'utf8').toString('base64');
 }
@@ -64,6 +68,7 @@ export function restoreProofdeckNote(names: string[], values: string[], guid: st
       experimentId: typeof carried.experimentId === 'string' ? carried.experimentId : null,
       experimentParams: carried.experimentParams && typeof carried.experimentParams === 'object' ? carried.experimentParams : null,
       fields: carried.fields ?? null,
+      ...(carried.kind !== undefined ? { kind: toNoteKind(carried.kind) } : {}),
     };
   } catch {
     return null;

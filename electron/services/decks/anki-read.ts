@@ -10,6 +10,7 @@ import { referencedMedia, sanitizeImportedHtml } from './sanitize';
 import { checkMediaName, mimeOf } from './media';
 import { PROOFDECK_FIELD, restoreProofdeckNote } from './anki-proofdeck-field';
 import { htmlToMarkdown } from './html-markdown';
+import { looksLikeCloze, type NoteKind } from '../../../src/shared/cloze';
 
 const MAX_COLLECTION_BYTES = 256 * 1024 * 1024;
 
@@ -94,7 +95,6 @@ function noteFromAnki(row: NoteRow, notetype: AnkiNotetype, warnings: ImportWarn
   const valueOf = (name: string) => values[names.indexOf(name)] ?? '';
   const join = (list: string[]) => list.map((name) => htmlToMarkdown(valueOf(name))).filter((v) => v !== '').join('\n\n');
   const plainBasic = notetype.kind === 0 && visible.length === 2;
-  if (notetype.kind === 1) warn(warnings, 'cloze-kept', guid);
   return {
     guid,
     front: join(frontNames),
@@ -107,6 +107,39 @@ function noteFromAnki(row: NoteRow, notetype: AnkiNotetype, warnings: ImportWarn
     experimentParams: null,
     fields: plainBasic ? null : { notetype: notetype.name, names: visible, values: visible.map(valueOf) },
   };
+}
+
+/**
+ * Whether a standard note type is Anki's "Basic (and reversed card)": two templates, the second
+ * asking (part of) what the first answers and answering what the first asks.
+ */
+export function isReversedNotetype(notetype: AnkiNotetype): boolean {
+  if (notetype.kind !== 0 || notetype.templates.length !== 2) return false;
+  const visible = notetype.fields.filter((n) => n !== PROOFDECK_FIELD);
+  const [first, second] = notetype.templates;
+  const firstFront = templateFields(first.front, visible);
+  const secondFront = templateFields(second.front, visible);
+  const firstBack = templateFields(first.back, visible).filter((n) => !firstFront.includes(n));
+  const secondBack = templateFields(second.back, visible).filter((n) => !secondFront.includes(n));
+  // Extra fields (a context, notes) may sit on either answer; the two questions must not share a field.
+  const within = (a: string[], b: string[]) => a.length > 0 && a.every((n) => b.includes(n));
+  return within(firstFront, secondBack) && within(secondFront, firstBack) && !firstFront.some((n) => secondFront.includes(n));
+}
+
+/**
+ * The ProofDeck kind of an Anki note: cloze note types (kind 1) → 'cloze'; a reversed note type
+ * → 'reversed' when the note has its second card (Anki's "optional reversed" variant leaves it
+ * out for notes without it); any other note type → 'basic' (every card Anki made is kept, each
+ * showing the first template's sides: warned as 'notetype-templates').
+ */
+function kindOfAnkiNote(note: ExchangeNote, notetype: AnkiNotetype, ords: Set<number>, warnings: ImportWarning[]): NoteKind {
+  if (notetype.kind === 1) {
+    if (!looksLikeCloze(note.front)) warn(warnings, 'cloze-kept', note.guid);
+    return 'cloze';
+  }
+  if (isReversedNotetype(notetype)) return ords.size === 0 || ords.has(1) ? 'reversed' : 'basic';
+  if (notetype.templates.length > 1) warn(warnings, 'notetype-templates', notetype.name);
+  return 'basic';
 }
 
 /** Reads an Anki `.apkg` (any of the three layouts) into the common import shape. */
@@ -174,6 +207,7 @@ function readCollection(db: Database.Database, files: Map<string, Uint8Array>, v
       note.reviews.push(...mapAnkiReviews(reviews, card.ord));
       if (card.type !== 0 || reviews.length) hasSchedule = true;
     }
+    note.kind ??= kindOfAnkiNote(note, notetype, ords, warnings);
     if (!note.cards.length) delete note.cards;
     notes.push(note);
   }

@@ -5,6 +5,7 @@ import type { DeckForExport } from './deck-read';
 import { diagramKey, markdownToAnkiHtml, stripHtmlKeepMedia } from './anki-html';
 import { carryProofdeckNote, PROOFDECK_FIELD } from './anki-proofdeck-field';
 import { writeZip } from './zip';
+import { cardOrdinals, type NoteKind } from '../../../src/shared/cloze';
 
 /** Anki's legacy (schema 11) tables: the layout every Anki version and AnkiDroid/AnkiMobile import. */
 const SCHEMA_11 = `
@@ -45,30 +46,60 @@ interface Notetype {
   id: number;
   name: string;
   fields: string[];
+  kind: NoteKind;
 }
 
-const CSS = '.card { font-family: arial; font-size: 20px; text-align: center; color: black; background-color: white; }\n.context { font-size: 16px; text-align: left; color: #555; }\n';
+const CSS =
+  '.card { font-family: arial; font-size: 20px; text-align: center; color: black; background-color: white; }\n.context { font-size: 16px; text-align: left; color: #555; }\n.cloze { font-weight: bold; color: blue; }\n';
 
-function modelJson(notetype: Notetype, deckId: number, now: number): Record<string, unknown> {
+/** Field names of the note types ProofDeck writes for its own notes (no Anki fields), per kind. */
+const ownFields: Record<NoteKind, { name: string; fields: string[] }> = {
+  basic: { name: 'ProofDeck', fields: ['Front', 'Back', 'Context'] },
+  reversed: { name: 'ProofDeck (and reversed card)', fields: ['Front', 'Back', 'Context'] },
+  cloze: { name: 'ProofDeck Cloze', fields: ['Text', 'Back Extra', 'Context'] },
+};
+
+const shown = (name: string) => `{{#${name}}}<div class="field">{{${name}}}</div>{{/${name}}}`;
+
+/**
+ * The templates of a note type: basic asks the first field; reversed adds a second card asking
+ * the second field and answering the first; cloze is Anki's `{{cloze:Text}}` on both sides.
+ */
+function templates(notetype: Notetype): Record<string, unknown>[] {
   const visible = notetype.fields.filter((f) => f !== PROOFDECK_FIELD);
   const [first, ...rest] = visible;
-  const back = rest.map((name) => `{{#${name}}}<div class="field">{{${name}}}</div>{{/${name}}}`).join('\n');
+  const template = (ord: number, qfmt: string, afmt: string) => ({ name: `Card ${ord + 1}`, ord, qfmt, afmt, did: null, bqfmt: '', bafmt: '' });
+  if (notetype.kind === 'cloze') {
+    return [template(0, `{{cloze:${first}}}`, `{{cloze:${first}}}\n\n<hr id=answer>\n\n${rest.map(shown).join('\n')}`)];
+  }
+  const cards = [template(0, `{{${first}}}`, `{{FrontSide}}\n\n<hr id=answer>\n\n${rest.map(shown).join('\n')}`)];
+  if (notetype.kind === 'reversed' && rest.length) {
+    const [second, ...others] = rest;
+    cards.push(template(1, `{{${second}}}`, `{{FrontSide}}\n\n<hr id=answer>\n\n${[first, ...others].map(shown).join('\n')}`));
+  }
+  return cards;
+}
+
+function modelJson(notetype: Notetype, deckId: number, now: number): Record<string, unknown> {
+  const tmpls = templates(notetype);
   return {
     id: notetype.id,
     name: notetype.name,
-    type: 0,
+    // Anki's model type: 0 standard, 1 cloze
+    type: notetype.kind === 'cloze' ? 1 : 0,
     mod: now,
     usn: -1,
     sortf: 0,
     did: deckId,
-    tmpls: [{ name: 'Card 1', ord: 0, qfmt: `{{${first}}}`, afmt: `{{FrontSide}}\n\n<hr id=answer>\n\n${back}`, did: null, bqfmt: '', bafmt: '' }],
+    tmpls,
     flds: notetype.fields.map((name, ord) => ({ name, ord, sticky: false, rtl: false, font: 'Arial', size: 20, media: [] })),
     css: CSS,
     latexPre: '\\documentclass[12pt]{article}\n\\special{papersize=3in,5in}\n\\usepackage[utf8]{inputenc}\n\\usepackage{amssymb,amsmath}\n\\pagestyle{empty}\n\\setlength{\\parindent}{0in}\n\\begin{document}\n',
     latexPost: '\\end{document}',
     tags: [],
     vers: [],
-    req: [[0, 'any', [0]]],
+    // Which fields a standard template needs to make a card; cloze note types have none.
+    ...(notetype.kind === 'cloze' ? {} : { req: tmpls.map((_, ord) => [ord, 'any', [ord]]) }),
   };
 }
 
@@ -133,13 +164,15 @@ export function writeApkg(deck: DeckForExport, options: ApkgExportOptions = {}):
     const deckId = stableId(`deck:${deck.name}`);
     const notetypes = new Map<string, Notetype>();
     const notetypeOf = (note: ExchangeNote): Notetype => {
-      const name = note.fields ? note.fields.notetype : 'ProofDeck';
-      const fields = [...(note.fields ? note.fields.names : ['Front', 'Back', 'Context']), PROOFDECK_FIELD];
-      const key = JSON.stringify([name, fields]);
+      const kind = note.kind ?? 'basic';
+      const name = note.fields ? note.fields.notetype : ownFields[kind].name;
+      const fields = [...(note.fields ? note.fields.names : ownFields[kind].fields), PROOFDECK_FIELD];
+      // Basic keys stay as before note kinds, so re-exports keep their note type ids.
+      const key = JSON.stringify(kind === 'basic' ? [name, fields] : [name, fields, kind]);
       let notetype = notetypes.get(key);
       if (!notetype) {
         const sameName = [...notetypes.values()].some((n) => n.name === name);
-        notetype = { id: stableId(`notetype:${key}`), name: sameName ? `${name} (${notetypes.size + 1})` : name, fields };
+        notetype = { id: stableId(`notetype:${key}`), name: sameName ? `${name} (${notetypes.size + 1})` : name, fields, kind };
         notetypes.set(key, notetype);
       }
       return notetype;
@@ -178,16 +211,21 @@ export function writeApkg(deck: DeckForExport, options: ApkgExportOptions = {}):
         const noteId = nextId++;
         const sortField = stripHtmlKeepMedia(visible[0] ?? '');
         insertNote.run(noteId, note.guid, notetype.id, nowSeconds, ` ${note.tags.join(' ')} `.replace(/^ +$/, ''), values.join('\x1f'), sortField, fieldChecksum(visible[0] ?? ''));
-        const cards = note.cards?.length ? note.cards : [undefined];
+        // One card row per card the note type makes (per cloze number, or both sides), each with its own schedule.
+        // Extra cards of a basic note (an Anki note type with more templates) stay in ProofDeck.
         const cardIds = new Map<number, number>();
-        for (const card of cards) {
-          // Anki's note type here has one template; extra cards (a reversed ord 1) stay in ProofDeck.
-          if (card && card.ord !== 0) continue;
+        for (const ord of cardOrdinals(notetype.kind, note.front)) {
+          const card = note.cards?.find((c) => c.ord === ord);
           const cardId = nextId++;
-          cardIds.set(0, cardId);
-          insertCard.run({ id: cardId, nid: noteId, did: deckId, ord: 0, mod: nowSeconds, ...ankiCardColumns(card, position++, crt, withSchedule) });
+          cardIds.set(ord, cardId);
+          insertCard.run({ id: cardId, nid: noteId, did: deckId, ord, mod: nowSeconds, ...ankiCardColumns(card, position++, crt, withSchedule) });
         }
-        if (withSchedule) for (const review of note.reviews ?? []) if (review.ord === 0) insertReview.run(ankiReview(review, cardIds.get(0)!));
+        if (withSchedule) {
+          for (const review of note.reviews ?? []) {
+            const cardId = cardIds.get(review.ord);
+            if (cardId !== undefined) insertReview.run(ankiReview(review, cardId));
+          }
+        }
       }
     })();
     const models: Record<string, unknown> = {};

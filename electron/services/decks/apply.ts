@@ -3,6 +3,8 @@ import type Database from 'better-sqlite3';
 import { AppError } from '../../../src/shared/errors';
 import type { NoteFields, ParsedNote } from './markdown';
 import type { NoteRow } from '../store/note-row';
+import { toNoteKind, type NoteKind } from '../../../src/shared/cloze';
+import { syncNoteCards } from './note-cards';
 
 /**
  * Writing parsed Markdown notes into the store by guid: new notes get one new card; notes
@@ -20,6 +22,8 @@ export interface HashedFields {
   tags: string[];
   experimentId: string | null;
   experimentParams: Record<string, unknown> | null;
+  /** Absent or 'basic' hashes as before note kinds, so notes loaded earlier do not all look changed. */
+  kind?: NoteKind;
 }
 
 /**
@@ -37,6 +41,7 @@ export function noteSourceHash(fields: HashedFields): string {
     fields.tags,
     fields.experimentId ?? null,
     fields.experimentParams ?? null,
+    ...(fields.kind && fields.kind !== 'basic' ? [fields.kind] : []),
   ]);
   return createHash('sha256').update(canonical).digest('hex');
 }
@@ -53,7 +58,7 @@ function canonicalJson(value: unknown): string {
   return JSON.stringify(value ?? null);
 }
 
-type StoredNote = Pick<NoteRow, 'id' | 'guid' | 'front' | 'back' | 'context' | 'language' | 'translations' | 'tags' | 'experiment_id' | 'experiment_params' | 'deck_id' | 'source_hash'>;
+type StoredNote = Pick<NoteRow, 'id' | 'guid' | 'front' | 'back' | 'context' | 'language' | 'translations' | 'tags' | 'experiment_id' | 'experiment_params' | 'deck_id' | 'kind' | 'source_hash'>;
 
 function parseJsonObject<T>(text: string | null): T | null {
   if (!text) return null;
@@ -76,6 +81,7 @@ export function storedNoteHash(row: Omit<StoredNote, 'id' | 'guid' | 'deck_id' |
     tags: row.tags.split(/\s+/).filter(Boolean),
     experimentId: row.experiment_id,
     experimentParams: parseJsonObject<Record<string, unknown>>(row.experiment_params),
+    kind: toNoteKind(row.kind),
   });
 }
 
@@ -89,6 +95,7 @@ function hashParsed(note: ParsedNote): string {
     tags: note.tags,
     experimentId: note.experiment?.id ?? null,
     experimentParams: note.experiment?.params ?? null,
+    kind: note.kind,
   });
 }
 
@@ -154,7 +161,7 @@ export function applyNotesToDeck(db: Database.Database, deckId: number | null, n
   const takes = (guid: string): boolean => take === 'all' || (Array.isArray(take) && take.includes(guid));
 
   const select = db.prepare(
-    `SELECT id, guid, deck_id, front, back, context, language, translations, tags, experiment_id, experiment_params, source_hash
+    `SELECT id, guid, deck_id, front, back, context, language, translations, tags, experiment_id, experiment_params, kind, source_hash
      FROM notes WHERE guid = ?`,
   );
   const report: ApplyReport = { deckId, added: 0, updated: 0, unchanged: 0, conflicts: 0, conflictsTaken: 0, notInFile: 0, conflictNotes: [] };
@@ -201,12 +208,12 @@ export function applyNotesToDeck(db: Database.Database, deckId: number | null, n
 
 function write(db: Database.Database, deckId: number, writes: { note: ParsedNote; hash: string; existing: StoredNote | null }[], now: number): void {
   const insertNote = db.prepare(
-    `INSERT INTO notes (guid, deck_id, front, back, context, language, translations, tags, experiment_id, experiment_params, source_hash, created, modified)
-     VALUES (@guid, @deckId, @front, @back, @context, @language, @translations, @tags, @experimentId, @experimentParams, @hash, @now, @now)`,
+    `INSERT INTO notes (guid, deck_id, front, back, context, language, translations, tags, experiment_id, experiment_params, kind, source_hash, created, modified)
+     VALUES (@guid, @deckId, @front, @back, @context, @language, @translations, @tags, @experimentId, @experimentParams, @kind, @hash, @now, @now)`,
   );
   const updateNote = db.prepare(
     `UPDATE notes SET front = @front, back = @back, context = @context, language = @language, translations = @translations, tags = @tags,
-     experiment_id = @experimentId, experiment_params = @experimentParams, source_hash = @hash, modified = @now WHERE id = @id`,
+     experiment_id = @experimentId, experiment_params = @experimentParams, kind = @kind, source_hash = @hash, modified = @now WHERE id = @id`,
   );
   const insertCard = db.prepare(`INSERT INTO cards (note_id, ord, due, state, new_position) VALUES (?, 0, ?, 0, ?)`);
   let position = ((db.prepare('SELECT MAX(new_position) FROM cards').pluck().get() as number | null) ?? -1) + 1;
@@ -222,15 +229,21 @@ function write(db: Database.Database, deckId: number, writes: { note: ParsedNote
       tags: note.tags.join(' '),
       experimentId: note.experiment?.id ?? null,
       experimentParams: note.experiment ? JSON.stringify(note.experiment.params) : null,
+      kind: note.kind ?? 'basic',
       hash,
       now,
     };
     if (existing) {
       updateNote.run({ ...row, id: existing.id });
+      syncNoteCards(db, existing.id, { kind: row.kind, front: note.front, previousKind: toNoteKind(existing.kind) }, now);
     } else {
       const noteId = Number(insertNote.run(row).lastInsertRowid);
       // New cards are introduced in file order, after every card already waiting.
-      insertCard.run(noteId, now, position++);
+      if (row.kind === 'basic') insertCard.run(noteId, now, position++);
+      else {
+        syncNoteCards(db, noteId, { kind: row.kind, front: note.front, previousKind: null }, now);
+        position = ((db.prepare('SELECT MAX(new_position) FROM cards').pluck().get() as number | null) ?? 0) + 1;
+      }
     }
   }
 }

@@ -5,6 +5,7 @@ import { splitTags } from './merge';
 import { referencedMedia } from './sanitize';
 import type { CardRow as StoredCardRow } from '../scheduler/card-row';
 import type { NoteRow as StoredNoteRow } from '../store/note-row';
+import { toNoteKind } from '../../../src/shared/cloze';
 
 export interface DeckForExport {
   name: string;
@@ -13,7 +14,7 @@ export interface DeckForExport {
   media: ExchangeMedia[];
 }
 
-type NoteRow = Pick<StoredNoteRow, 'id' | 'guid' | 'front' | 'back' | 'context' | 'language' | 'translations' | 'tags' | 'experiment_id' | 'experiment_params' | 'fields'>;
+type NoteRow = Pick<StoredNoteRow, 'id' | 'guid' | 'front' | 'back' | 'context' | 'language' | 'translations' | 'tags' | 'experiment_id' | 'experiment_params' | 'fields' | 'kind'>;
 
 /** The card columns an export carries (the store's row without burying and new-card order). */
 type CardRow = Omit<StoredCardRow, 'buried_until' | 'new_position'>;
@@ -40,7 +41,7 @@ export function readDeckForExport(db: Database.Database, deckName: string, optio
     | undefined;
   if (!deck) throw new AppError('not-found', `no deck named '${deckName}'`, { deck: deckName });
   const rows = db
-    .prepare('SELECT id, guid, front, back, context, language, translations, tags, experiment_id, experiment_params, fields FROM notes WHERE deck_id = ? ORDER BY id')
+    .prepare('SELECT id, guid, front, back, context, language, translations, tags, experiment_id, experiment_params, fields, kind FROM notes WHERE deck_id = ? ORDER BY id')
     .all(deck.id) as NoteRow[];
   const cards = db
     .prepare(
@@ -83,6 +84,7 @@ export function readDeckForExport(db: Database.Database, deckName: string, optio
       experimentId: row.experiment_id,
       experimentParams: row.experiment_params ? JSON.parse(row.experiment_params) : null,
       fields: row.fields ? (JSON.parse(row.fields) as NoteFields) : null,
+      kind: toNoteKind(row.kind),
     };
     const noteCards = cardsByNote.get(row.id) ?? [];
     note.cards = noteCards.map(

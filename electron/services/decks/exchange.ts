@@ -48,6 +48,7 @@ function fromMarkdownNote(note: ParsedNote): ExchangeNote {
     experimentId: note.experiment?.id ?? null,
     experimentParams: note.experiment?.params ?? null,
     fields: null,
+    ...(note.kind ? { kind: note.kind } : {}),
   };
 }
 
@@ -165,6 +166,7 @@ export function markdownExportParts(db: Database.Database, deckName: string, dec
     language: note.language ?? 'en',
     experiment: note.experimentId ? { id: note.experimentId, params: note.experimentParams ?? {} } : null,
     translations: note.translations ?? {},
+    ...(note.kind && note.kind !== 'basic' ? { kind: note.kind } : {}),
   }));
   return { info: { title: deck.name, key, description: deck.description }, notes };
 }

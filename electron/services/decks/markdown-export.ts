@@ -3,6 +3,7 @@ import { stringify as stringifyYaml } from 'yaml';
 import { AppError } from '../../../src/shared/errors';
 import { parseMarkdownDeck, type NoteFields, type ParsedNote } from './markdown';
 import { isValidNoteId } from './markdown-syntax';
+import { looksLikeCloze } from '../../../src/shared/cloze';
 
 /**
  * Writes notes in the clean DESIGN.md form, so that parsing the result gives the same notes back:
@@ -82,6 +83,9 @@ function questionBlock(
     const own = note.tags.filter((tag) => !deckTags.includes(tag));
     if (own.length > 0) attributes.push(`tags=${JSON.stringify(own.join(' '))}`);
     if (note.language !== fileLanguage) attributes.push(`lang=${JSON.stringify(note.language)}`);
+    // A question with {{c1::…}} reads back as cloze by itself; any other kind is written out.
+    const kind = note.kind ?? 'basic';
+    if (kind !== (looksLikeCloze(note.front) ? 'cloze' : 'basic')) attributes.push(`kind=${JSON.stringify(kind)}`);
   }
   const singleLine = !fields.front.includes('\n') && !/#\s*$/.test(fields.front);
   const lines = [`## Q. ${singleLine ? `${fields.front} ` : ''}{${attributes.join(' ')}}`];

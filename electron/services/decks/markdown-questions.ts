@@ -1,5 +1,6 @@
 import { AppError } from '../../../src/shared/errors';
 import { dedent, headingOf, splitAttributes, tidyBlock, where, type SourceLine } from './markdown-syntax';
+import { looksLikeCloze, type NoteKind } from '../../../src/shared/cloze';
 
 /** Finding questions and their answers in both Markdown shapes. */
 
@@ -21,6 +22,8 @@ export interface QuestionBlock {
   guid: string | null;
   tags: string[];
   language: string | null;
+  /** The note kind: the `kind="…"` attribute, else cloze when the question has `{{c1::…}}`. */
+  noteKind: NoteKind;
   front: string;
   back: string;
   /** Set when the question carries its own `<!-- context -->` block. */
@@ -170,7 +173,9 @@ function finishBlock(raw: RawBlock, fileName: string | undefined, warn: Warn): Q
   }
   if (inContext) throw new AppError('import-invalid', `${where(fileName, raw.line)}"${contextOpen}" is never closed by "${contextClose}"`, { line: raw.line });
   const back = tidyBlock(kept);
-  if (!raw.front || !back) {
+  const noteKind: NoteKind = raw.attributes.kind ?? (looksLikeCloze(raw.front) ? 'cloze' : 'basic');
+  // A cloze note's answer is optional (Anki's "Back Extra"): the deletions are the answers.
+  if (!raw.front || (!back && noteKind !== 'cloze')) {
     warn(raw.line, raw.front ? `question "${raw.front}" has an empty answer; skipped` : 'a question heading with no question text; skipped');
     return null;
   }
@@ -184,6 +189,7 @@ function finishBlock(raw: RawBlock, fileName: string | undefined, warn: Warn): Q
     guid: raw.attributes.guid,
     tags: raw.attributes.tags,
     language: raw.attributes.language,
+    noteKind,
     front: raw.front,
     back,
     context,

@@ -1,5 +1,6 @@
 import { parse as parseYaml, YAMLError } from 'yaml';
 import { AppError } from '../../../src/shared/errors';
+import { noteKinds, type NoteKind } from '../../../src/shared/cloze';
 
 /** Shared low-level Markdown scanning for the deck parser: front matter, fences, headings. */
 
@@ -117,6 +118,8 @@ export interface QuestionAttributes {
   guid: string | null;
   tags: string[];
   language: string | null;
+  /** `kind="reversed"` (or "cloze", "basic"); null: cloze when the question has `{{c1::…}}`, basic otherwise. */
+  kind: NoteKind | null;
 }
 
 const idPattern = /^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$/;
@@ -131,7 +134,7 @@ export function isValidNoteId(id: string): boolean {
  * Values are JSON strings, so a guid may hold any character.
  */
 export function splitAttributes(question: string, fileName: string | undefined, lineNumber: number): QuestionAttributes {
-  const result: QuestionAttributes = { text: question.trim(), id: null, guid: null, tags: [], language: null };
+  const result: QuestionAttributes = { text: question.trim(), id: null, guid: null, tags: [], language: null, kind: null };
   const match = /\s*\{#(\S+?)((?:\s+[a-z]+="(?:[^"\\]|\\.)*")*)\s*\}\s*$/.exec(question);
   if (!match) return result;
   const id = match[1];
@@ -145,6 +148,12 @@ export function splitAttributes(question: string, fileName: string | undefined, 
     if (attribute[1] === 'guid') result.guid = value;
     else if (attribute[1] === 'tags') result.tags = normalizeTags(value);
     else if (attribute[1] === 'lang') result.language = value;
+    else if (attribute[1] === 'kind') {
+      if (!noteKinds.includes(value as NoteKind)) {
+        throw new AppError('import-invalid', `${where(fileName, lineNumber)}kind="${value}" is not a note kind (basic, reversed, cloze)`, { line: lineNumber });
+      }
+      result.kind = value as NoteKind;
+    }
   }
   return result;
 }

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { AppError } from '../../../src/shared/errors';
+import type { NoteKind } from '../../../src/shared/cloze';
 import { findQuestionBlocks, type QuestionBlock } from './markdown-questions';
 import { contextFinder } from './markdown-sections';
 import { maxMarkdownNotes, normalizeTags, scanMarkdown, where, headingOf, type SourceLine } from './markdown-syntax';
@@ -31,6 +32,8 @@ export interface ParsedNote extends NoteFields {
   experiment: ExperimentLink | null;
   /** The same card in other languages, keyed by language code. */
   translations: Record<string, NoteFields>;
+  /** Absent: basic. */
+  kind?: NoteKind;
 }
 
 export interface DeckMeta {
@@ -109,6 +112,7 @@ export function parseMarkdownDeck(text: string, options: ParseOptions = {}): Par
       language: block.language ?? meta.language,
       experiment: block.experiment,
       translations: {},
+      ...(block.noteKind !== 'basic' ? { kind: block.noteKind } : {}),
     });
   }
   return { meta, notes, warnings };

@@ -3,6 +3,8 @@ import type Database from 'better-sqlite3';
 import type { ExchangeNote, ParsedImport } from './types';
 import { noteSourceHash } from './apply';
 import type { NoteRow } from '../store/note-row';
+import { cardOrdinals, toNoteKind } from '../../../src/shared/cloze';
+import { syncNoteCards } from './note-cards';
 
 /**
  * Hash of what a user sees and edits in a note: the built-in decks' `noteSourceHash` (apply.ts),
@@ -12,7 +14,7 @@ import type { NoteRow } from '../store/note-row';
  * "untouched since import" (update).
  */
 export function noteHash(
-  note: Pick<ExchangeNote, 'front' | 'back' | 'context' | 'language' | 'translations' | 'tags' | 'experimentId' | 'experimentParams' | 'fields'>,
+  note: Pick<ExchangeNote, 'front' | 'back' | 'context' | 'language' | 'translations' | 'tags' | 'experimentId' | 'experimentParams' | 'fields' | 'kind'>,
 ): string {
   const base = noteSourceHash({
     front: note.front,
@@ -23,12 +25,13 @@ export function noteHash(
     tags: note.tags,
     experimentId: note.experimentId ?? null,
     experimentParams: note.experimentParams ?? null,
+    kind: note.kind,
   });
   if (!note.fields) return base;
   return createHash('sha256').update(base).update(JSON.stringify([note.fields.notetype, note.fields.names, note.fields.values])).digest('hex');
 }
 
-type LocalNote = Pick<NoteRow, 'id' | 'guid' | 'front' | 'back' | 'context' | 'language' | 'translations' | 'tags' | 'experiment_id' | 'experiment_params' | 'deck_id' | 'fields' | 'source_hash'>;
+type LocalNote = Pick<NoteRow, 'id' | 'guid' | 'front' | 'back' | 'context' | 'language' | 'translations' | 'tags' | 'experiment_id' | 'experiment_params' | 'deck_id' | 'fields' | 'kind' | 'source_hash'>;
 
 export function localHash(row: LocalNote): string {
   return noteHash({
@@ -41,6 +44,7 @@ export function localHash(row: LocalNote): string {
     experimentId: row.experiment_id,
     experimentParams: row.experiment_params ? (JSON.parse(row.experiment_params) as Record<string, unknown>) : null,
     fields: row.fields ? JSON.parse(row.fields) : null,
+    kind: toNoteKind(row.kind),
   });
 }
 
@@ -81,7 +85,7 @@ const sha1 = (data: Uint8Array): string => createHash('sha1').update(data).diges
 export function planImport(db: Database.Database, parsed: ParsedImport): MergePlan {
   const deck = db.prepare('SELECT id FROM decks WHERE name = ?').get(parsed.deckName) as { id: number } | undefined;
   const select = db.prepare(
-    'SELECT id, guid, deck_id, front, back, context, language, translations, tags, experiment_id, experiment_params, fields, source_hash FROM notes WHERE guid = ?',
+    'SELECT id, guid, deck_id, front, back, context, language, translations, tags, experiment_id, experiment_params, fields, kind, source_hash FROM notes WHERE guid = ?',
   );
   const plan: MergePlan = {
     deckName: parsed.deckName,
@@ -154,12 +158,12 @@ export function applyImport(db: Database.Database, parsed: ParsedImport, choices
       db.prepare('UPDATE decks SET modified = ? WHERE id = ?').run(now, deckId);
     }
     const insertNote = db.prepare(
-      `INSERT INTO notes (guid, deck_id, front, back, context, language, translations, tags, experiment_id, experiment_params, fields, source_hash, created, modified)
-       VALUES (@guid, @deckId, @front, @back, @context, @language, @translations, @tags, @experimentId, @experimentParams, @fields, @hash, @now, @now)`,
+      `INSERT INTO notes (guid, deck_id, front, back, context, language, translations, tags, experiment_id, experiment_params, fields, kind, source_hash, created, modified)
+       VALUES (@guid, @deckId, @front, @back, @context, @language, @translations, @tags, @experimentId, @experimentParams, @fields, @kind, @hash, @now, @now)`,
     );
     const updateNote = db.prepare(
       `UPDATE notes SET front = @front, back = @back, context = @context, language = @language, translations = @translations, tags = @tags,
-       experiment_id = @experimentId, experiment_params = @experimentParams, fields = @fields, source_hash = @hash, modified = @now WHERE id = @id`,
+       experiment_id = @experimentId, experiment_params = @experimentParams, fields = @fields, kind = @kind, source_hash = @hash, modified = @now WHERE id = @id`,
     );
     const insertCard = db.prepare(
       `INSERT INTO cards (note_id, ord, due, stability, difficulty, elapsed_days, scheduled_days, learning_steps, reps, lapses, state, last_review, suspended, new_position)
@@ -197,6 +201,7 @@ export function applyImport(db: Database.Database, parsed: ParsedImport, choices
         experimentId: note.experimentId,
         experimentParams: note.experimentParams ? JSON.stringify(note.experimentParams) : null,
         fields: note.fields ? JSON.stringify(note.fields) : null,
+        kind: note.kind ?? 'basic',
         hash: item.incomingHash,
         now,
       };
@@ -214,12 +219,17 @@ export function applyImport(db: Database.Database, parsed: ParsedImport, choices
       }
       if (item.kind === 'update' || item.kind === 'conflict') {
         updateNote.run({ ...row, id: item.local!.id });
+        // A changed cloze number or kind adds or removes cards; the cards that stay keep their schedule.
+        syncNoteCards(db, item.local!.id, { kind: row.kind, front: note.front, previousKind: toNoteKind(item.local!.kind) }, now);
         if (item.kind === 'update') result.updated++;
         continue;
       }
       const noteId = Number(insertNote.run(row).lastInsertRowid);
       result.added++;
-      const cards = note.cards?.length ? note.cards : [null];
+      // The file's cards with their schedules, then a new card for each the note's kind makes and the file lacks.
+      const wanted = new Set(cardOrdinals(row.kind, note.front));
+      const fileCards = (note.cards ?? []).filter((card) => row.kind === 'basic' || wanted.has(card.ord));
+      const cards = fileCards.length ? fileCards : row.kind === 'basic' ? [null] : [];
       const cardIds = new Map<number, number>();
       for (const card of cards) {
         const values = card
@@ -228,6 +238,7 @@ export function applyImport(db: Database.Database, parsed: ParsedImport, choices
         const cardId = Number(insertCard.run({ ...values, noteId, newPosition: newPosition++ }).lastInsertRowid);
         cardIds.set(values.ord, cardId);
       }
+      if (row.kind !== 'basic') syncNoteCards(db, noteId, { kind: row.kind, front: note.front, previousKind: row.kind }, now);
       for (const review of note.reviews ?? []) {
         const cardId = cardIds.get(review.ord);
         if (cardId === undefined) continue;

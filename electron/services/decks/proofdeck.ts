@@ -6,8 +6,15 @@ import { readZip, writeZip } from './zip';
 import { checkMediaName, sha1Hex } from './media';
 import { readDeckForExport } from './deck-read';
 
-/** The format version this build writes and the newest it reads. See docs/proofdeck-format.md. */
-export const PROOFDECK_VERSION = 1;
+/**
+ * The newest format version this build reads and writes. See docs/proofdeck-format.md. Version 2
+ * adds a note's `kind`; a file is written as version 1 when every note is basic, so older
+ * ProofDeck builds still read it, and as version 2 otherwise, so they refuse it ("written by a
+ * newer ProofDeck") instead of importing cloze and reversed notes as basic ones.
+ */
+export const PROOFDECK_VERSION = 2;
+/** The version of a file whose notes are all basic: the layout before note kinds. */
+const BASIC_ONLY_VERSION = 1;
 
 const Card = z.object({
   ord: z.number().int().min(0).max(1000),
@@ -51,6 +58,7 @@ const Note = z.object({
   tags: z.array(z.string().min(1).max(200).regex(/^\S+$/)).max(200).default([]),
   experiment: z.object({ id: z.string().min(1).max(100), params: z.record(z.string(), z.unknown()) }).nullable().default(null),
   fields: z.object({ notetype: z.string(), names: z.array(z.string()), values: z.array(z.string()) }).nullable().default(null),
+  kind: z.enum(['basic', 'reversed', 'cloze']).default('basic'),
   cards: z.array(Card).max(100).optional(),
   reviews: z.array(Review).max(100_000).optional(),
 });
@@ -113,6 +121,7 @@ export function readProofdeck(bytes: Uint8Array): ParsedImport {
       experimentId: note.experiment?.id ?? null,
       experimentParams: note.experiment?.params ?? null,
       fields: note.fields,
+      kind: note.kind,
     };
     if (manifest.data.includesSchedule && note.cards) result.cards = note.cards;
     if (manifest.data.includesSchedule && note.reviews) result.reviews = note.reviews;
@@ -150,9 +159,10 @@ export function writeProofdeck(db: Database.Database, deckName: string, options:
   const deck = readDeckForExport(db, deckName, { schedule: options.includeSchedule ?? false });
   const files = new Map<string, Uint8Array>();
   const encoder = new TextEncoder();
+  const basicOnly = deck.notes.every((note) => (note.kind ?? 'basic') === 'basic');
   const manifest: z.input<typeof Manifest> = {
     format: 'proofdeck',
-    version: PROOFDECK_VERSION,
+    version: basicOnly ? BASIC_ONLY_VERSION : PROOFDECK_VERSION,
     exportedAt: new Date(options.now ?? Date.now()).toISOString(),
     generator: 'ProofDeck',
     deck: { name: deck.name, description: deck.description },
@@ -169,6 +179,7 @@ export function writeProofdeck(db: Database.Database, deckName: string, options:
     tags: note.tags,
     experiment: note.experimentId ? { id: note.experimentId, params: note.experimentParams ?? {} } : null,
     fields: note.fields,
+    ...(basicOnly ? {} : { kind: note.kind ?? 'basic' }),
     ...(options.includeSchedule ? { cards: note.cards ?? [], reviews: note.reviews ?? [] } : {}),
   }));
   files.set('manifest.json', encoder.encode(JSON.stringify(manifest, null, 2)));

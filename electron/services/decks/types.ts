@@ -1,4 +1,5 @@
 import { AppError, type ErrorParams } from '../../../src/shared/errors';
+import type { NoteKind } from '../../../src/shared/cloze';
 
 /** Scheduling of one card as it travels between collections (ProofDeck's FSRS columns). */
 export interface ExchangeCard {
@@ -55,6 +56,8 @@ export interface ExchangeNote {
   experimentId: string | null;
   experimentParams: Record<string, unknown> | null;
   fields: NoteFields | null;
+  /** Which cards the note makes; absent means 'basic' (files written before note kinds). */
+  kind?: NoteKind;
   /** Present only when the file carries scheduling (ProofDeck with schedule, Anki with reviews). */
   cards?: ExchangeCard[];
   reviews?: ExchangeReview[];
@@ -68,7 +71,7 @@ export interface ExchangeMedia {
 
 /** Something the importer changed or dropped, reported to the user (never silent). */
 export interface ImportWarning {
-  code: 'html-sanitized' | 'media-missing' | 'media-skipped' | 'notetype-fields' | 'cloze-kept' | 'mermaid-source';
+  code: 'html-sanitized' | 'media-missing' | 'media-skipped' | 'notetype-fields' | 'notetype-templates' | 'cloze-kept' | 'mermaid-source';
   count: number;
   /** A few examples (note guids or file names). */
   examples: string[];

@@ -3,6 +3,8 @@ import type { NoteDetail, NoteInput } from '../../../src/shared/contract/library
 import { AppError } from '../../../src/shared/errors';
 import { findMeta } from '../../../src/experiments/catalog';
 import type { ServiceContext } from '../context';
+import { clozeNumbers, toNoteKind } from '../../../src/shared/cloze';
+import { syncNoteCards } from '../decks/note-cards';
 
 interface NoteRow {
   id: number;
@@ -14,12 +16,20 @@ interface NoteRow {
   tags: string;
   experiment_id: string | null;
   experiment_params: string | null;
+  kind: string;
+}
+
+/** A cloze note without a deletion would be one card with nothing to recall: refused, as Anki does. */
+function requireCloze(kind: string, front: string): void {
+  if (kind === 'cloze' && clozeNumbers(front).length === 0) {
+    throw new AppError('invalid-args', 'a cloze note needs at least one {{c1::…}} in its text', { detail: 'front: no cloze deletion' });
+  }
 }
 
 export function getNote(ctx: ServiceContext, noteId: number): NoteDetail {
-  const row = ctx.sql.get<NoteRow>(`SELECT id, guid, deck_id, front, back, context, tags, experiment_id, experiment_params FROM notes WHERE id = ?`, noteId);
+  const row = ctx.sql.get<NoteRow>(`SELECT id, guid, deck_id, front, back, context, tags, experiment_id, experiment_params, kind FROM notes WHERE id = ?`, noteId);
   if (!row) throw new AppError('not-found', `note ${noteId} does not exist`, { noteId });
-  const cardIds = ctx.sql.all<{ id: number }>(`SELECT id FROM cards WHERE note_id = ? ORDER BY ord`, noteId).map((c) => c.id);
+  const cards = ctx.sql.all<{ id: number; ord: number; reps: number }>(`SELECT id, ord, reps FROM cards WHERE note_id = ? ORDER BY ord`, noteId);
   return {
     noteId: row.id,
     guid: row.guid,
@@ -30,16 +40,24 @@ export function getNote(ctx: ServiceContext, noteId: number): NoteDetail {
     tags: row.tags.split(' ').filter(Boolean),
     experimentId: row.experiment_id,
     experimentParams: row.experiment_params ? (JSON.parse(row.experiment_params) as Record<string, unknown>) : null,
-    cardIds,
+    cardIds: cards.map((c) => c.id),
+    kind: toNoteKind(row.kind),
+    cards: cards.map((c) => ({ cardId: c.id, ord: c.ord, reps: c.reps })),
   };
 }
 
 /**
- * Creates a note with one new card, or edits one in place. Editing touches only the note's
- * fields: every card keeps its schedule and review history. An experiment link must name an
- * experiment of the registry, and its params must pass that experiment's schema.
+ * Creates a note with its cards (one, two for reversed, one per cloze number), or edits one in
+ * place. An edit keeps the schedule and review history of every card the note still has; a
+ * changed kind or cloze numbers add new cards and remove the ones that no longer exist (the
+ * editor warns first). An experiment link must name an experiment of the registry, and its
+ * params must pass that experiment's schema.
  */
-export function saveNote(ctx: ServiceContext, input: z.output<typeof NoteInput>): { noteId: number; cardIds: number[] } {
+export function saveNote(
+  ctx: ServiceContext,
+  input: z.output<typeof NoteInput>,
+): { noteId: number; cardIds: number[]; added: number[]; removed: number[] } {
+
   let params: string | null = null;
   if (input.experimentId !== null) {
     const meta = findMeta(input.experimentId);
@@ -53,8 +71,12 @@ export function saveNote(ctx: ServiceContext, input: z.output<typeof NoteInput>)
   const tags = [...new Set(input.tags)].join(' ');
   return ctx.sql.transaction(() => {
     if (input.noteId !== undefined) {
+      const previous = ctx.sql.get<{ kind: string }>(`SELECT kind FROM notes WHERE id = ?`, input.noteId);
+      const previousKind = toNoteKind(previous?.kind);
+      const kind = input.kind ?? previousKind;
+      requireCloze(kind, input.front);
       const result = ctx.sql.run(
-        `UPDATE notes SET deck_id = ?, front = ?, back = ?, context = ?, tags = ?, experiment_id = ?, experiment_params = ?, modified = ? WHERE id = ?`,
+        `UPDATE notes SET deck_id = ?, front = ?, back = ?, context = ?, tags = ?, experiment_id = ?, experiment_params = ?, kind = ?, modified = ? WHERE id = ?`,
         input.deckId,
         input.front,
         input.back,
@@ -62,16 +84,20 @@ export function saveNote(ctx: ServiceContext, input: z.output<typeof NoteInput>)
         tags,
         input.experimentId,
         params,
+        kind,
         now,
         input.noteId,
       );
-      if (result.changes === 0) throw new AppError('not-found', `note ${input.noteId} does not exist`, { noteId: input.noteId });
-      return { noteId: input.noteId, cardIds: getNote(ctx, input.noteId).cardIds };
+      if (result.changes === 0 || !previous) throw new AppError('not-found', `note ${input.noteId} does not exist`, { noteId: input.noteId });
+      const sync = syncNoteCards(ctx.sql.db, input.noteId, { kind, front: input.front, previousKind }, now);
+      return { noteId: input.noteId, cardIds: getNote(ctx, input.noteId).cardIds, ...sync };
     }
+    const kind = input.kind ?? 'basic';
+    requireCloze(kind, input.front);
     const noteId = Number(
       ctx.sql.run(
-        `INSERT INTO notes (guid, deck_id, front, back, context, tags, experiment_id, experiment_params, created, modified)
-         VALUES (lower(hex(randomblob(16))), ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+        `INSERT INTO notes (guid, deck_id, front, back, context, tags, experiment_id, experiment_params, kind, created, modified)
+         VALUES (lower(hex(randomblob(16))), ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
         input.deckId,
         input.front,
         input.back,
@@ -79,12 +105,12 @@ export function saveNote(ctx: ServiceContext, input: z.output<typeof NoteInput>)
         tags,
         input.experimentId,
         params,
+        kind,
         now,
         now,
       ).lastInsertRowid,
     );
-    const position = ctx.sql.get<{ p: number | null }>(`SELECT MAX(new_position) AS p FROM cards`)!.p ?? 0;
-    const cardId = Number(ctx.sql.run(`INSERT INTO cards (note_id, ord, due, new_position) VALUES (?, 0, ?, ?)`, noteId, now, position + 1).lastInsertRowid);
-    return { noteId, cardIds: [cardId] };
+    const sync = syncNoteCards(ctx.sql.db, noteId, { kind, front: input.front, previousKind: null }, now);
+    return { noteId, cardIds: getNote(ctx, noteId).cardIds, ...sync };
   });
 }

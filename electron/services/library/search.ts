@@ -1,6 +1,7 @@
 import type Database from 'better-sqlite3';
 import { forgetting_curve, default_w } from 'ts-fsrs';
 import { parseQuery, globToLike, type Term } from './query';
+import { cardLabel, toNoteKind } from '../../../src/shared/cloze';
 
 const DAY_MS = 86_400_000;
 
@@ -156,10 +157,15 @@ export function searchCards(db: Database.Database, options: SearchOptions): { to
        SELECT c.id AS cardId, n.id AS noteId, substr(n.front, 1, 300) AS front, d.name AS deck, n.tags AS tags,
               c.state AS state, c.due AS due, c.scheduled_days AS ivl, c.stability AS stability,
               c.difficulty AS difficulty, CASE WHEN c.state = 0 THEN NULL ELSE fsrs_r(c.stability, c.last_review, @now) END AS r,
-              c.lapses AS lapses, c.reps AS reps, c.suspended AS suspended, IFNULL(c.buried_until, 0) > @now AS buried
+              c.lapses AS lapses, c.reps AS reps, c.suspended AS suspended, IFNULL(c.buried_until, 0) > @now AS buried,
+              n.kind AS kind, c.ord AS ord
        FROM page CROSS JOIN cards c ON c.id = page.id CROSS JOIN notes n ON n.id = c.note_id JOIN decks d ON d.id = n.deck_id
        ORDER BY ${order}`,
     )
-    .all({ ...bind, limit: options.limit, offset: options.offset }) as (Omit<BrowseRow, 'suspended' | 'buried'> & { suspended: number; buried: number })[];
-  return { total, rows: rows.map((r) => ({ ...r, suspended: r.suspended === 1, buried: r.buried === 1 })) };
+    .all({ ...bind, limit: options.limit, offset: options.offset }) as (Omit<BrowseRow, 'suspended' | 'buried' | 'card'> & { suspended: number; buried: number; kind: string; ord: number })[];
+  // One row per card: a cloze note's cards say which deletion they ask (c1, c2…), a reversed note's which side.
+  return {
+    total,
+    rows: rows.map(({ kind, ord, ...r }) => ({ ...r, suspended: r.suspended === 1, buried: r.buried === 1, card: cardLabel(toNoteKind(kind), ord) })),
+  };
 }

@@ -3,6 +3,7 @@ import type { ServiceContext } from '../context';
 import { cardColumns, type CardRow } from '../scheduler/card-row';
 import { nextCardId } from '../scheduler/queue';
 import { countsOf, currentQueue } from './today';
+import { toNoteKind } from '../../../src/shared/cloze';
 
 interface NoteFields {
   front: string;
@@ -16,6 +17,7 @@ interface CardWithNote extends CardRow, NoteFields {
   tags: string;
   experiment_id: string | null;
   experiment_params: string | null;
+  kind: string;
   deck_name: string;
 }
 
@@ -55,16 +57,23 @@ export function nextReviewCard(ctx: ServiceContext, locale: Locale | undefined):
   if (cardId === null) return null;
   const row = ctx.sql.get<CardWithNote>(
     `SELECT ${cardColumns.map((c) => `c.${c}`).join(', ')}, n.front, n.back, n.context, n.language, n.translations,
-       n.tags, n.experiment_id, n.experiment_params, d.name AS deck_name
+       n.tags, n.experiment_id, n.experiment_params, n.kind, d.name AS deck_name
      FROM cards c JOIN notes n ON n.id = c.note_id JOIN decks d ON d.id = n.deck_id WHERE c.id = ?`,
     cardId,
   )!;
   const params = parseJson(row.experiment_params);
+  const kind = toNoteKind(row.kind);
+  const fields = localized(row, locale ?? settings.locale);
+  // The card the scheduler picked decides the sides: a reversed note's ord 1 asks the back.
+  const sides = kind === 'reversed' && row.ord === 1 ? { ...fields, front: fields.back, back: fields.front } : fields;
   return {
     cardId: row.id,
     noteId: row.note_id,
     deckName: row.deck_name,
-    ...localized(row, locale ?? settings.locale),
+    kind,
+    ord: row.ord,
+    cloze: kind === 'cloze' ? row.ord + 1 : null,
+    ...sides,
     tags: row.tags.split(/\s+/).filter(Boolean),
     experimentId: row.experiment_id,
     experimentParams: isRecord(params) ? params : null,

@@ -21,7 +21,7 @@ interface Formatters {
 }
 
 const columns: Column[] = [
-  { key: 'front', title: 'library.col.front', width: 'minmax(16rem, 3fr)', cell: (r) => r.front.replace(/\s+/g, ' ') },
+  { key: 'front', title: 'library.col.front', width: 'minmax(16rem, 3fr)', cell: (r) => (r.card ? `[${r.card}] ` : '') + r.front.replace(/\s+/g, ' ') },
   { key: 'deck', title: 'library.col.deck', width: 'minmax(8rem, 1fr)', cell: (r) => r.deck },
   { key: 'tags', title: 'library.col.tags', width: 'minmax(6rem, 1fr)', cell: (r) => r.tags },
   { key: 'state', title: 'library.col.state', width: '7rem', cell: (r, f) => f.state(r) },

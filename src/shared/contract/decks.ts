@@ -48,7 +48,7 @@ const ImportOptions = {
 };
 
 export const ImportWarning = z.object({
-  code: z.enum(['html-sanitized', 'media-missing', 'media-skipped', 'notetype-fields', 'cloze-kept', 'mermaid-source']),
+  code: z.enum(['html-sanitized', 'media-missing', 'media-skipped', 'notetype-fields', 'notetype-templates', 'cloze-kept', 'mermaid-source']),
   count: z.number().int().nonnegative(),
   examples: z.array(z.string()),
 });

@@ -1,6 +1,8 @@
 import { z } from 'zod';
 import { method } from './define';
 
+export const NoteKindSchema = z.enum(['basic', 'reversed', 'cloze']);
+
 export const sortColumns = ['front', 'deck', 'state', 'due', 'ivl', 'stability', 'difficulty', 'r', 'lapses', 'reps', 'created'] as const;
 
 export const BrowseRow = z.object({
@@ -21,6 +23,8 @@ export const BrowseRow = z.object({
   reps: z.number().int(),
   suspended: z.boolean(),
   buried: z.boolean(),
+  /** Which card of its note: c1, c2… for cloze notes, 1/2 for reversed ones; null for basic. */
+  card: z.string().nullable().optional(),
 });
 export type BrowseRow = z.infer<typeof BrowseRow>;
 
@@ -35,6 +39,9 @@ export const NoteDetail = z.object({
   experimentId: z.string().nullable(),
   experimentParams: z.record(z.string(), z.unknown()).nullable(),
   cardIds: z.array(z.number().int()),
+  kind: NoteKindSchema,
+  /** The note's cards by ord (ordered like cardIds), with how often each was reviewed. */
+  cards: z.array(z.object({ cardId: z.number().int(), ord: z.number().int(), reps: z.number().int() })),
 });
 export type NoteDetail = z.infer<typeof NoteDetail>;
 
@@ -51,6 +58,8 @@ export const NoteInput = z.object({
   tags: z.array(Tag).max(50).default([]),
   experimentId: z.string().max(64).nullable().default(null),
   experimentParams: z.record(z.string(), z.unknown()).nullable().default(null),
+  /** basic: one card; reversed: front→back and back→front; cloze: one card per {{cN::…}} in the front. Absent: basic for a new note, unchanged for an edit. */
+  kind: NoteKindSchema.optional(),
 });
 
 export const BulkAction = z.discriminatedUnion('action', [
@@ -120,7 +129,16 @@ export const libraryContract = {
   'cards.undoBulk': method(z.object({ undoToken: z.string().max(100) }).strict(), z.object({ restored: z.number().int() })),
   'notes.get': method(z.object({ noteId: z.number().int().positive() }).strict(), NoteDetail),
   /** Creates or edits a note; an edit keeps every card's schedule and history. */
-  'notes.save': method(NoteInput.strict(), z.object({ noteId: z.number().int(), cardIds: z.array(z.number().int()) })),
+  'notes.save': method(
+    NoteInput.strict(),
+    z.object({
+      noteId: z.number().int(),
+      cardIds: z.array(z.number().int()),
+      /** Ords of cards the save added (new cloze numbers, a reversed side) and removed (with their history). */
+      added: z.array(z.number().int()).default([]),
+      removed: z.array(z.number().int()).default([]),
+    }),
+  ),
   'stats.get': method(
     z.object({ heatmapDays: z.number().int().min(7).max(3660).default(365), forecastDays: z.number().int().min(1).max(365).default(30), recentDays: z.number().int().min(1).max(365).default(30) }).strict(),
     StatsResult,

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { method } from './define';
+import { NoteKindSchema } from './library';
 
 export const Rating = z.union([z.literal(1), z.literal(2), z.literal(3), z.literal(4)]);
 export type Rating = z.infer<typeof Rating>;
@@ -31,11 +32,21 @@ export const TodaySummary = z.object({
 });
 export type TodaySummary = z.infer<typeof TodaySummary>;
 
-/** A card as the review screen shows it. Markdown fields; the renderer sanitizes. */
+/**
+ * A card as the review screen shows it. Markdown fields; the renderer sanitizes. `front`/`back`
+ * are the card's own question and answer: a reversed note's second card (ord 1) arrives with
+ * them swapped. A cloze card's `front` is the note's text with its `{{cN::…}}` deletions; the
+ * renderer hides deletion `cloze` on the question and highlights it on the answer.
+ */
 export const ReviewCard = z.object({
   cardId: z.number().int(),
   noteId: z.number().int(),
   deckName: z.string(),
+  kind: NoteKindSchema,
+  /** Which card of the note (Anki's ord). */
+  ord: z.number().int(),
+  /** The cloze number this card asks (ord + 1) on a cloze note; null otherwise. */
+  cloze: z.number().int().nullable(),
   front: z.string(),
   back: z.string(),
   context: z.string(),
