@@ -21,6 +21,11 @@ export interface WebHostOptions {
   dataDir: string;
   /** The built renderer (out/renderer). */
   rendererDir: string;
+  /**
+   * Deck files to open as if the operating system had handed them over (`--open FILE`): uploaded
+   * as the services start, before any call is answered; the UI shows their import preview.
+   */
+  open?: string[];
 }
 
 export interface WebHost {
@@ -104,9 +109,13 @@ function readBody(request: IncomingMessage, response: ServerResponse, limit: num
  * (see staticQuietMs): loading their module graph is most of the host's start, and the browser
  * parses the UI meanwhile (API calls wait for this promise).
  */
-async function openServices(dataDir: string): Promise<Services> {
-  const [{ createServices }, { createWorkerEngineHost }] = await Promise.all([import('../services/index'), import('./engine-worker-host')]);
-  return createServices({
+async function openServices(dataDir: string, openFiles: string[], context: CallContext): Promise<Services> {
+  const [{ createServices }, { createWorkerEngineHost }, { openDeckFile }] = await Promise.all([
+    import('../services/index'),
+    import('./engine-worker-host'),
+    import('../services/opened-files'),
+  ]);
+  const services = createServices({
     dataDir,
     dailyBackups: true,
     host: 'browser',
@@ -115,6 +124,9 @@ async function openServices(dataDir: string): Promise<Services> {
     // Experiments run on Dawn in a worker thread, so a GPU job never blocks the HTTP server.
     engineHost: createWorkerEngineHost(),
   });
+  // Deck files opened with the host (`--open`): uploaded before the first call is answered.
+  for (const path of openFiles) await openDeckFile(path, services, context);
+  return services;
 }
 
 /** Starts the browser host; resolves once it listens on 127.0.0.1 (see `ready` for the services). */
@@ -143,7 +155,7 @@ export async function startWebHost(options: WebHostOptions & { maxBodyBytes?: nu
     if (!opening) {
       clearTimeout(quietTimer);
       clearTimeout(latestTimer);
-      opening = openServices(options.dataDir);
+      opening = openServices(options.dataDir, (options.open ?? []).map((path) => resolve(path)), context);
       opening.catch(() => undefined);
       settleReady(opening);
     }
@@ -269,12 +281,14 @@ async function main(): Promise<void> {
       port: { type: 'string', default: '51720' },
       data: { type: 'string', default: resolve(repoRoot, '.data/web') },
       renderer: { type: 'string', default: resolve(repoRoot, 'out/renderer') },
+      /** A deck file to show the import preview of, as a double-click in the file manager would. */
+      open: { type: 'string', multiple: true },
     },
     strict: true,
   });
   const port = Number(values.port);
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`--port: not a port number: ${values.port}`);
-  const host = await startWebHost({ port, dataDir: resolve(values.data), rendererDir: resolve(values.renderer) });
+  const host = await startWebHost({ port, dataDir: resolve(values.data), rendererDir: resolve(values.renderer), open: values.open });
   console.log(`ProofDeck browser host at ${host.url}`);
   host.ready.catch((error: unknown) => {
     console.error(`ProofDeck browser host: the services could not start: ${error instanceof Error ? error.message : String(error)}`);

@@ -16,6 +16,8 @@ type Step =
   /** A file opened from the operating system, being read for its preview. */
   | { kind: 'opening'; fileName: string };
 
+type Earlier = { result: ImportResult } | { message: string };
+
 /**
  * Import by button, drag-and-drop or from the operating system (a deck file double-clicked, see
  * opened-files.ts): upload with progress, preview, choose conflicts, apply, show the result.
@@ -30,8 +32,8 @@ export function ImportPanel({ onImported }: { onImported: () => void }) {
   const panel = useRef<HTMLElement>(null);
   const fail = (error: unknown) => setStep({ kind: 'failed', message: importErrorText(t, error) });
   const waiting = useOpenedFiles();
-  /** The result of the import before an opened file's preview replaced it, still worth reading. */
-  const [earlier, setEarlier] = useState<ImportResult | null>(null);
+  /** What the steps before an opened file said (a result, an error), still worth reading. */
+  const [earlier, setEarlier] = useState<Earlier[]>([]);
 
   const preview = async (uploadId: string, fileName: string, csv?: { mapping: CsvMapping; hasHeader: boolean }, opened = false) => {
     const isCsv = /\.(csv|tsv|txt)$/i.test(fileName);
@@ -46,7 +48,8 @@ export function ImportPanel({ onImported }: { onImported: () => void }) {
     if (!idle || waiting.length === 0) return;
     const file = openedFiles.take();
     if (!file) return;
-    setEarlier(step.kind === 'done' ? step.result : null);
+    if (step.kind === 'done') setEarlier((list) => [...list, { result: step.result }].slice(-5));
+    if (step.kind === 'failed') setEarlier((list) => [...list, { message: step.message }].slice(-5));
     panel.current?.scrollIntoView?.({ block: 'nearest' });
     if (file.error || !file.uploadId) {
       const reason = importErrorText(t, file.error ?? {});
@@ -63,7 +66,7 @@ export function ImportPanel({ onImported }: { onImported: () => void }) {
 
   const start = async (file: File) => {
     const uploadId = newUploadId();
-    setEarlier(null);
+    setEarlier([]);
     setStep({ kind: 'uploading', name: file.name, fraction: 0 });
     try {
       await uploadFile(api, uploadId, file, (fraction) => setStep({ kind: 'uploading', name: file.name, fraction }));
@@ -147,7 +150,15 @@ export function ImportPanel({ onImported }: { onImported: () => void }) {
           <progress id="decks-opening" data-testid="import-progress" />
         </div>
       )}
-      {earlier && step.kind !== 'done' && <ResultText result={earlier} />}
+      {earlier.map((said, index) =>
+        'result' in said ? (
+          <ResultText key={index} result={said.result} />
+        ) : (
+          <p key={index} role="alert" className="decks-error" data-testid="import-error">
+            {said.message}
+          </p>
+        ),
+      )}
       {step.kind === 'preview' && step.opened && (
         <p className="decks-opened" data-testid="import-opened">
           {t('decks.open.from', { file: step.fileName })}

@@ -50,12 +50,14 @@ export interface RunningHost {
 }
 
 /** Spawns the browser host and resolves once it printed its ready line. */
-export async function startHost(options: { dataDir?: string; port?: number } = {}): Promise<RunningHost> {
+export async function startHost(options: { dataDir?: string; port?: number; open?: string[] } = {}): Promise<RunningHost> {
   const dataDir = options.dataDir ?? freshDataDir();
   const port = options.port ?? (await freePort());
   const spawnedAt = performance.now();
   // Plain `node` on the bundle, as `npm run web` runs it: a signal reaches the host itself.
-  const child: ChildProcess = spawn(process.execPath, ['out/hosts/web.mjs', '--port', String(port), '--data', dataDir], {
+  // `open`: deck files handed over as a double-click in the file manager would (`--open FILE`).
+  const opened = (options.open ?? []).flatMap((file) => ['--open', file]);
+  const child: ChildProcess = spawn(process.execPath, ['out/hosts/web.mjs', '--port', String(port), '--data', dataDir, ...opened], {
     cwd: repoRoot,
     stdio: ['ignore', 'pipe', 'pipe'],
     env: { ...process.env, NODE_ENV: 'production' },
