@@ -1,5 +1,6 @@
 import { contextBridge, ipcRenderer, type IpcRendererEvent } from 'electron';
-import { eventSchemas, methods, type EventName } from '../src/shared/contract';
+import type { EventName } from '../src/shared/contract';
+import { eventNames, methodNames } from '../src/shared/contract/names';
 import type { Bridge } from '../src/shared/bridge';
 import type { Envelope } from '../src/shared/errors';
 import { ipcChannels } from './channels';
@@ -9,11 +10,11 @@ import { ipcChannels } from './channels';
 
 function buildBridge(): Bridge {
   const bridge: Record<string, unknown> = {};
-  for (const method of methods) {
+  for (const method of methodNames) {
     bridge[method] = (args: unknown): Promise<Envelope<unknown>> => ipcRenderer.invoke(ipcChannels.api, method, args ?? {});
   }
   bridge.on = (event: EventName, listener: (payload: unknown) => void): (() => void) => {
-    if (!Object.hasOwn(eventSchemas, event)) throw new Error(`unknown event '${String(event)}'`);
+    if (!(eventNames as readonly string[]).includes(event)) throw new Error(`unknown event '${String(event)}'`);
     const relay = (_ipcEvent: IpcRendererEvent, name: unknown, payload: unknown): void => {
       if (name === event) listener(payload);
     };

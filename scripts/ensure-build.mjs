@@ -37,19 +37,22 @@ const force = process.argv.includes('--force');
 
 // The browser host, bundled: Node then loads a few plain modules instead of tsx transpiling some
 // 140 TypeScript files on every start (about half a second of the host's start here). The
-// services stay a separate chunk, imported once the server listens (see openServices in web.ts).
+// services are a second entry, services-worker.mjs, run in a worker thread from the start (see
+// electron/hosts/services-thread.ts), so the HTTP thread itself loads only a few kilobytes.
 // Packages (better-sqlite3 and webgpu are native addons) stay in node_modules.
 const hostEntry = join(root, 'out/hosts/web.mjs');
 const hostSources = ['electron', 'src', 'package-lock.json', 'tsconfig.node.json'];
 /** The engine worker runs its TypeScript through tsx; the bundle must point at the source file. */
 const workerEntry = "new URL('./engine-worker.ts', import.meta.url)";
+/** The services worker is bundled too: the bundle points at its own entry. */
+const servicesWorkerEntry = "new URL('./services-worker.ts', import.meta.url)";
 
 async function buildHost() {
   const { build } = await import('esbuild');
   const outdir = join(root, 'out/hosts');
   const result = await build({
     absWorkingDir: root,
-    entryPoints: { web: 'electron/hosts/web.ts' },
+    entryPoints: { web: 'electron/hosts/web.ts', 'services-worker': 'electron/hosts/services-worker.ts' },
     outdir,
     bundle: true,
     splitting: true,
@@ -75,6 +78,11 @@ async function buildHost() {
             if (!source.includes(workerEntry)) throw new Error(`${args.path}: the worker entry moved; update scripts/ensure-build.mjs`);
             return { contents: source.replace(workerEntry, "new URL('../../electron/hosts/engine-worker.ts', import.meta.url)"), loader: 'ts' };
           });
+          builder.onLoad({ filter: /services-thread\.ts$/ }, (args) => {
+            const source = readFileSync(args.path, 'utf8');
+            if (!source.includes(servicesWorkerEntry)) throw new Error(`${args.path}: the worker entry moved; update scripts/ensure-build.mjs`);
+            return { contents: source.replace(servicesWorkerEntry, "new URL('./services-worker.mjs', import.meta.url)"), loader: 'ts' };
+          });
         },
       },
     ],
@@ -87,6 +95,11 @@ async function buildHost() {
     const temporary = `${file.path}.${process.pid}.tmp`;
     writeFileSync(temporary, file.contents);
     renameSync(temporary, file.path);
+  }
+  // Chunks of earlier builds: a host loads all of its chunks at start, so none still in use goes.
+  const current = new Set(files.map((file) => file.path));
+  for (const name of readdirSync(outdir)) {
+    if (name.endsWith('.mjs') && !current.has(join(outdir, name))) rmSync(join(outdir, name), { force: true });
   }
 }
 

@@ -7,9 +7,8 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { httpProtocol } from '../../src/shared/bridge';
 import type { Envelope, ErrorCode } from '../../src/shared/errors';
-import type { CallContext } from '../services/dispatch';
-import type { Services } from '../services/index';
 import { contentSecurityPolicy } from '../security';
+import { startServicesThread } from './services-thread';
 import { plain, serveStatic } from './web-static';
 
 // The browser host: the same services and contract as the Electron app, behind HTTP on 127.0.0.1,
@@ -42,15 +41,6 @@ export interface WebHost {
 
 const repoRoot = resolve(fileURLToPath(new URL('../..', import.meta.url)));
 const keepAliveMs = 15_000;
-/**
- * Loading the services' module graph keeps this thread busy for half a second. The browser's
- * first requests (the page, then its scripts and styles) are answered first: the services start
- * loading once the page's assets have been served and no request came for this long, or at the
- * first API call, or at the latest servicesAtMs after listening (no browser yet).
- */
-const staticQuietMs = 40;
-const servicesAtMs = 1_500;
-
 function appVersion(): string {
   const manifest = JSON.parse(readFileSync(resolve(repoRoot, 'package.json'), 'utf8')) as { version?: string };
   return manifest.version ?? '0.0.0';
@@ -104,64 +94,28 @@ function readBody(request: IncomingMessage, response: ServerResponse, limit: num
   });
 }
 
-/**
- * The services, imported only once the server listens and the browser has its page and scripts
- * (see staticQuietMs): loading their module graph is most of the host's start, and the browser
- * parses the UI meanwhile (API calls wait for this promise).
- */
-async function openServices(dataDir: string, openFiles: string[], context: CallContext): Promise<Services> {
-  const [{ createServices }, { createWorkerEngineHost }, { openDeckFile }] = await Promise.all([
-    import('../services/index'),
-    import('./engine-worker-host'),
-    import('../services/opened-files'),
-  ]);
-  const services = createServices({
-    dataDir,
-    dailyBackups: true,
-    host: 'browser',
-    appVersion: appVersion(),
-    resourcesDir: resolve(repoRoot, 'resources'),
-    // Experiments run on Dawn in a worker thread, so a GPU job never blocks the HTTP server.
-    engineHost: createWorkerEngineHost(),
-  });
-  // Deck files opened with the host (`--open`): uploaded before the first call is answered.
-  for (const path of openFiles) await openDeckFile(path, services, context);
-  return services;
-}
-
 /** Starts the browser host; resolves once it listens on 127.0.0.1 (see `ready` for the services). */
 export async function startWebHost(options: WebHostOptions & { maxBodyBytes?: number }): Promise<WebHost> {
   const token = randomBytes(32).toString('hex');
   const csp = contentSecurityPolicy();
   const maxBodyBytes = options.maxBodyBytes ?? httpProtocol.maxBodyBytes;
   const streams = new Set<ServerResponse>();
-  const context: CallContext = {
-    emit(event, payload) {
+  // The services load and open in their own thread from the start, while this thread listens,
+  // serves the page and its scripts, and the browser parses them; calls made before wait.
+  const services = startServicesThread(
+    {
+      dataDir: options.dataDir,
+      resourcesDir: resolve(repoRoot, 'resources'),
+      appVersion: appVersion(),
+      dailyBackups: true,
+      open: (options.open ?? []).map((path) => resolve(path)),
+    },
+    (event, payload) => {
       const frame = `event: ${event}\ndata: ${JSON.stringify(payload)}\n\n`;
       for (const stream of streams) stream.write(frame);
     },
-  };
+  );
   let allowedHosts = new Set<string>();
-  let staticInFlight = 0;
-  let assetsServed = false;
-  let quietTimer: ReturnType<typeof setTimeout> | undefined;
-  let opening: Promise<Services> | null = null;
-  let settleReady: (services: Promise<Services>) => void = () => undefined;
-  // Whoever opens the services (a call, the quiet timer, the latest timer) settles `ready` too.
-  const ready = new Promise<Services>((resolveReady) => (settleReady = resolveReady));
-  // Failures are reported through `ready` and to each call; never as an unhandled rejection.
-  ready.catch(() => undefined);
-  const open = (): Promise<Services> => {
-    if (!opening) {
-      clearTimeout(quietTimer);
-      clearTimeout(latestTimer);
-      opening = openServices(options.dataDir, (options.open ?? []).map((path) => resolve(path)), context);
-      opening.catch(() => undefined);
-      settleReady(opening);
-    }
-    return opening;
-  };
-  const latestTimer = setTimeout(open, servicesAtMs);
 
   async function handleCall(request: IncomingMessage, response: ServerResponse, method: string): Promise<void> {
     if (request.method !== 'POST') return refuse(response, 405, 'forbidden', 'API calls are POST requests');
@@ -176,13 +130,12 @@ export async function startWebHost(options: WebHostOptions & { maxBodyBytes?: nu
     } catch {
       return refuse(response, 400, 'invalid-args', `${method}: the body is not JSON`);
     }
-    let services: Services;
     try {
-      services = await open();
+      await services.ready;
     } catch (error) {
       return refuse(response, 500, 'internal', `the services could not start: ${error instanceof Error ? error.message : String(error)}`);
     }
-    sendEnvelope(response, 200, await services.dispatch(method, args, context));
+    sendEnvelope(response, 200, await services.dispatch(method, args));
   }
 
   function handleEvents(request: IncomingMessage, response: ServerResponse, query: URLSearchParams): void {
@@ -222,15 +175,7 @@ export async function startWebHost(options: WebHostOptions & { maxBodyBytes?: nu
     }
     if (url.pathname === httpProtocol.eventsPath) return handleEvents(request, response, url.searchParams);
     if (request.method !== 'GET' && request.method !== 'HEAD') return plain(response, 405, 'method not allowed');
-    staticInFlight++;
-    clearTimeout(quietTimer);
-    try {
-      await serveStatic(response, { rendererDir: options.rendererDir, urlPath: url.pathname, token, csp, head: request.method === 'HEAD' });
-    } finally {
-      // The page alone is not enough: its scripts are requested only once the browser has read it.
-      if (url.pathname.startsWith('/assets/')) assetsServed = true;
-      if (--staticInFlight === 0 && assetsServed && !opening && !closing) quietTimer = setTimeout(open, staticQuietMs);
-    }
+    await serveStatic(response, { rendererDir: options.rendererDir, urlPath: url.pathname, token, csp, head: request.method === 'HEAD' });
   }
 
   const server = createServer((request, response) => {
@@ -243,8 +188,8 @@ export async function startWebHost(options: WebHostOptions & { maxBodyBytes?: nu
   await new Promise<void>((resolveListen, reject) => {
     server.once('error', reject);
     server.listen(options.port, '127.0.0.1', () => resolveListen());
-  }).catch((error: unknown) => {
-    clearTimeout(latestTimer);
+  }).catch(async (error: unknown) => {
+    await services.close();
     throw error;
   });
   const port = (server.address() as AddressInfo).port;
@@ -255,21 +200,15 @@ export async function startWebHost(options: WebHostOptions & { maxBodyBytes?: nu
     url: `http://127.0.0.1:${port}/`,
     port,
     token,
-    ready: ready.then(() => undefined),
+    ready: services.ready,
     close() {
-      clearTimeout(quietTimer);
-      clearTimeout(latestTimer);
       closing ??= new Promise<void>((resolveClose) => {
         for (const stream of streams) stream.end();
         streams.clear();
         server.close(() => resolveClose());
         server.closeAllConnections();
       })
-        .then(() => opening)
-        .then(
-          (services) => services?.close(),
-          () => undefined,
-        );
+        .then(() => services.close());
       return closing;
     },
   };

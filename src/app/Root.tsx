@@ -1,8 +1,10 @@
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
-import { defaultSettings, type AppInfo, type Settings } from '../shared/contract';
+import type { AppInfo, Settings } from '../shared/contract';
+import { defaultSettings } from '../shared/contract/settings-defaults';
 import { createTranslator, resolveLocale, translateError } from '../shared/i18n';
 import type { Client } from '../shared/transport';
 import { AppContext, type AppServices, type Notice, type ScreenParams } from './AppContext';
+import { prefetch } from './prefetch';
 import { Shell } from './Shell';
 import { DatabaseProblem } from './screens/DatabaseProblem';
 import { useResolvedTheme } from './theme';
@@ -29,6 +31,8 @@ export function Root({ client }: { client: Client }) {
       // cannot read settings, and that failure is expected: defaults until it is fixed.
       const pendingSettings = client.api['settings.get']({});
       pendingSettings.catch(() => {});
+      // Today asks for its counts as soon as it shows; asked now, they arrive with the settings.
+      prefetch('review.today', client.api['review.today']({}));
       const info = await client.api['app.info']({});
       const settings = info.databaseProblem ? defaultSettings : await pendingSettings;
       setBoot({ state: 'ready', info, settings });

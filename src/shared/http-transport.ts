@@ -1,5 +1,5 @@
 import type { Envelope } from './errors';
-import { eventSchemas, type EventName, type EventPayload, type Method } from './contract';
+import type { EventName, EventPayload, Method } from './contract';
 import { httpProtocol } from './bridge';
 import type { Transport } from './transport';
 
@@ -14,16 +14,18 @@ export function createHttpTransport(baseUrl: string, token: string): Transport {
   const listeners = new Map<EventName, Set<Listener>>();
   let source: EventSource | null = null;
 
-  function connectEvents(): void {
-    if (source || typeof EventSource === 'undefined') return;
-    const url = `${baseUrl}${httpProtocol.eventsPath}?token=${encodeURIComponent(token)}`;
-    source = new EventSource(url);
-    for (const name of Object.keys(eventSchemas) as EventName[]) {
-      source.addEventListener(name, (e) => {
-        const payload = JSON.parse((e as unknown as { data: string }).data) as unknown;
-        listeners.get(name)?.forEach((l) => l(payload));
-      });
-    }
+  const streamed = new Set<EventName>();
+
+  /** Opens the event stream on the first subscription and relays each event name once subscribed. */
+  function listen(name: EventName): void {
+    if (typeof EventSource === 'undefined') return;
+    source ??= new EventSource(`${baseUrl}${httpProtocol.eventsPath}?token=${encodeURIComponent(token)}`);
+    if (streamed.has(name)) return;
+    streamed.add(name);
+    source.addEventListener(name, (e) => {
+      const payload = JSON.parse((e as unknown as { data: string }).data) as unknown;
+      listeners.get(name)?.forEach((l) => l(payload));
+    });
   }
 
   return {
@@ -46,7 +48,7 @@ export function createHttpTransport(baseUrl: string, token: string): Transport {
       }
     },
     subscribe<E extends EventName>(event: E, listener: (payload: EventPayload<E>) => void) {
-      connectEvents();
+      listen(event);
       let set = listeners.get(event);
       if (!set) listeners.set(event, (set = new Set()));
       set.add(listener as Listener);

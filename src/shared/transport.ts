@@ -1,5 +1,6 @@
 import { AppError, type Envelope } from './errors';
-import { methods, type Api, type Args, type Method, type Result, type EventName, type EventPayload } from './contract';
+import type { Api, Args, Method, Result, EventName, EventPayload } from './contract';
+import { methodNames } from './contract/names';
 
 /**
  * What a client needs from a transport: invoke a method by name and receive its envelope, and
@@ -19,7 +20,7 @@ export interface Client {
 
 export function createClient(transport: Transport): Client {
   const api = {} as Record<Method, (args: unknown) => Promise<unknown>>;
-  for (const m of methods) {
+  for (const m of methodNames) {
     api[m] = async (args: unknown) => {
       const envelope = await transport.invoke(m, args ?? {});
       if (envelope.ok) return envelope.value;

@@ -1,6 +1,7 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
 import type { Rating, ReviewCard } from '../../shared/contract';
 import { useApp } from '../AppContext';
+import { takePrefetched } from '../prefetch';
 
 export type Phase = 'loading' | 'question' | 'answer' | 'done' | 'failed';
 
@@ -20,6 +21,11 @@ export interface SessionStats {
  * nothing about how hard it was.
  */
 const maxAnswerMs = 60_000;
+
+/** Today prefetches the session's first card under this key (per language: the card is rendered in it). */
+export const firstCardKey = (locale: string): string => `review.next:${locale}`;
+/** A prefetched first card is shown only if fetched this recently (its intervals are computed then). */
+const firstCardFreshMs = 30_000;
 
 /**
  * One review session: the current card and phase, the grade/undo/suspend/bury actions, and the
@@ -82,8 +88,19 @@ export function useReviewSession() {
 
   const start = useCallback(() => {
     setPhase('loading');
-    void step(loadNext);
-  }, [loadNext, step]);
+    const prefetched = takePrefetched<ReviewCard | null>(firstCardKey(locale), firstCardFreshMs);
+    void step(
+      prefetched
+        ? async () => {
+            try {
+              show(await prefetched);
+            } catch {
+              await loadNext();
+            }
+          }
+        : loadNext,
+    );
+  }, [loadNext, locale, show, step]);
   // Once per session; a language switch mid-session keeps the card that is showing.
   useEffect(start, []);
 

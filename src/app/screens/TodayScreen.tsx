@@ -2,24 +2,34 @@ import { useEffect, useRef, useState } from 'react';
 import type { TodaySummary } from '../../shared/contract';
 import { translateError } from '../../shared/i18n';
 import { useApp } from '../AppContext';
+import { dropPrefetched, prefetch, takePrefetched } from '../prefetch';
+import { firstCardKey } from '../review/useReviewSession';
 import { Kbd } from '../components/Kbd';
 import { isActivatable, isEditable, isPlainKey, useKeydown } from '../keyboard';
 
+/** Counts prefetched at start are used only this soon after (a later visit asks again). */
+const todayFreshMs = 5_000;
+
 /** What is due now, by kind, the streak and today's reviews; Enter starts the session. */
 export function TodayScreen() {
-  const { api, t, navigate } = useApp();
+  const { api, t, navigate, locale } = useApp();
   const [summary, setSummary] = useState<TodaySummary | null>(null);
   const [error, setError] = useState<unknown>(null);
   const startButton = useRef<HTMLButtonElement>(null);
 
   const load = () => {
     setError(null);
-    api['review.today']({}).then(setSummary, setError);
+    (takePrefetched<TodaySummary>('review.today', todayFreshMs) ?? api['review.today']({})).then(setSummary, setError);
   };
   useEffect(load, [api]);
   useEffect(() => {
     if (summary && summary.dueNow > 0) startButton.current?.focus();
-  }, [summary]);
+    // The session's first card loads while the user looks at Today; Review takes it if fresh.
+    if (summary && summary.dueNow > 0) prefetch(firstCardKey(locale), api['review.next']({ locale }));
+  }, [summary, api, locale]);
+  // Leaving Today for anything but the session (which takes the card at once) drops it: the
+  // other screen may change what comes first.
+  useEffect(() => () => void setTimeout(() => dropPrefetched(firstCardKey(locale)), 0), [locale]);
 
   const canStart = summary !== null && summary.dueNow > 0;
   const start = () => navigate('review');

@@ -27,19 +27,7 @@ export const Settings = z.object({
 });
 export type Settings = z.infer<typeof Settings>;
 
-export const defaultSettings: Settings = {
-  locale: null,
-  theme: 'system',
-  newPerDay: 20,
-  reviewsPerDay: 200,
-  desiredRetention: 0.9,
-  dayStartHour: 4,
-  learningSteps: ['1m', '10m'],
-  relearningSteps: ['10m'],
-  enableFuzz: true,
-  fsrsWeights: null,
-  backupDir: null,
-};
+export { defaultSettings } from './settings-defaults';
 
 export const AppInfo = z.object({
   version: z.string(),

@@ -22,6 +22,19 @@ describe('i18n', () => {
     expect(en('review.gradeLabel', { grade: 'Good', interval: '4d', key: 3 })).toBe('Good, next in 4d (key 3)');
   });
 
+  it('writes numbers as the locale does, on the fast path for small integers too', () => {
+    const locales = ['en', 'ko'] as const;
+    const samples = [-1_234_567, -1000, -999, -12, -1, 0, 1, 7, 42, 999, 1000, 1234, 12_345, 100_000, 1_000_000, 987_654_321, 0.5, 2.25, 1234.5678];
+    for (const locale of locales) {
+      const t = createTranslator(locale);
+      const format = new Intl.NumberFormat(locale, { maximumFractionDigits: 3 });
+      for (const key of samples) {
+        const expected = locale === 'en' ? `Good, next in 4d (key ${format.format(key)})` : `Good, 다음 복습 4d 후 (키 ${format.format(key)})`;
+        expect(t('review.gradeLabel', { grade: 'Good', interval: '4d', key })).toBe(expected);
+      }
+    }
+  });
+
   it('translates an AppError by its code into the user language', () => {
     const error = new AppError('nothing-to-undo', 'nothing to undo');
     expect(translateError(createTranslator('ko'), error)).toBe('되돌릴 것이 없습니다.');
