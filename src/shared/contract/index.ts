@@ -1,4 +1,6 @@
 import type { z } from 'zod';
+import { eventNames, methodNames } from './names';
+import { eventSchemas } from './events';
 import { reviewContract } from './review';
 import { settingsContract } from './settings';
 import { deckContract } from './decks';
@@ -14,6 +16,7 @@ export * from './experiments';
 export * from './library';
 export * from './open-file';
 export * from './events';
+export * from './names';
 
 /**
  * The one API contract between the UI and the services, on every transport (Electron IPC, the
@@ -40,4 +43,13 @@ export type Result<M extends Method> = z.output<Contract[M]['result']>;
 /** The API as the UI sees it: one named async function per method. */
 export type Api = { [M in Method]: (args: Args<M>) => Promise<Result<M>> };
 
-export const methods = Object.keys(contract) as Method[];
+/** Every method name (from names.ts, which the UI's start imports without the schemas). */
+export const methods: readonly Method[] = methodNames;
+
+// names.ts must list exactly the contract's methods and events: a method added to the contract
+// but not to names.ts (or the other way round) fails the typecheck here.
+type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+const methodNamesMatch: Same<(typeof methodNames)[number], Method> = true;
+const eventNamesMatch: Same<(typeof eventNames)[number], keyof typeof eventSchemas> = true;
+void methodNamesMatch;
+void eventNamesMatch;
