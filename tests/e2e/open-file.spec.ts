@@ -94,8 +94,10 @@ test.describe('in Korean', () => {
     const dataDir = freshDataDir();
     let host: RunningHost | undefined;
     try {
-      // The host's first start writes the built-in decks; this is the state the files must not change.
+      // The app's first start writes the built-in decks; this is the state the files must not change.
       host = await startHost({ dataDir });
+      await page.goto(host.url);
+      await expect(page.getByTestId('nav-decks')).toBeVisible();
       await host.stop('SIGTERM');
       const before = decksList(dataDir);
       expect(before.length).toBeGreaterThan(0);
