@@ -54,6 +54,8 @@ interface MarkdownProps {
   source: string;
   className?: string;
   testId?: string;
+  /** On a cloze card's text: the deletion it asks, and whether the answer is shown. */
+  cloze?: { number: number; reveal: boolean };
 }
 
 /** Cards are Korean or English whatever the UI language; Hangul in the text marks it Korean (fonts, line breaks). */
@@ -75,11 +77,16 @@ export function Markdown(props: MarkdownProps) {
   );
 }
 
-function RenderedMarkdown({ source, className, testId }: MarkdownProps) {
+function RenderedMarkdown({ source, className, testId, cloze }: MarkdownProps) {
   const { theme, api } = useApp();
   // Suspends only if the renderer chunk has not arrived yet (normally it has by the first card).
   const { renderMarkdown, renderDiagrams } = renderLoaded ?? use(renderModule);
-  const html = useMemo(() => renderMarkdown(source), [renderMarkdown, source]);
+  const clozeNumber = cloze?.number;
+  const clozeReveal = cloze?.reveal;
+  const html = useMemo(
+    () => renderMarkdown(source, clozeNumber === undefined ? {} : { cloze: { number: clozeNumber, reveal: clozeReveal === true } }),
+    [renderMarkdown, source, clozeNumber, clozeReveal],
+  );
   const ref = useRef<HTMLDivElement>(null);
   useEffect(() => {
     if (ref.current) void renderDiagrams(ref.current, theme);

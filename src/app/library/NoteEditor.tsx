@@ -1,5 +1,6 @@
-import { useEffect, useState } from 'react';
+import { useEffect, useState, type KeyboardEvent } from 'react';
 import type { DeckSummary, NoteDetail } from '../../shared/contract';
+import { cardLabel, clozeNumbers, nextClozeNumber, noteKinds, ordsRemovedByEdit, type NoteKind } from '../../shared/cloze';
 import { catalog } from '../../experiments/catalog';
 import { useApp } from '../AppContext';
 import type { ScreenProps } from '../screen-types';
@@ -14,6 +15,19 @@ interface Draft {
   tags: string;
   experimentId: string;
   params: string;
+  kind: NoteKind;
+}
+
+/**
+ * Anki's Ctrl+Shift+C: wraps the selection of a textarea in the next cloze number
+ * (`{{c3::selection}}`) and returns the new text with where the caret goes (inside the
+ * deletion when nothing was selected, after it otherwise).
+ */
+function wrapInCloze(text: string, start: number, end: number): { text: string; caret: number } {
+  const opening = `{{c${nextClozeNumber(text)}::`;
+  const selected = text.slice(start, end);
+  const wrapped = `${opening}${selected}}}`;
+  return { text: text.slice(0, start) + wrapped + text.slice(end), caret: start + (selected ? wrapped.length : opening.length) };
 }
 
 function toDraft(note: NoteDetail): Draft {
@@ -25,6 +39,7 @@ function toDraft(note: NoteDetail): Draft {
     tags: note.tags.join(' '),
     experimentId: note.experimentId ?? '',
     params: note.experimentParams ? JSON.stringify(note.experimentParams) : '',
+    kind: note.kind,
   };
 }
 
@@ -37,15 +52,23 @@ export function NoteEditor({ params }: ScreenProps) {
   const noteId = typeof params.noteId === 'number' ? params.noteId : null;
   const [decks, setDecks] = useState<DeckSummary[]>([]);
   const [draft, setDraft] = useState<Draft | null>(null);
+  const [saved, setSaved] = useState<NoteDetail | null>(null);
   const [jsonError, setJsonError] = useState(false);
 
   useEffect(() => {
     void api['decks.list']({}).then(setDecks, showError);
-    if (noteId !== null) api['notes.get']({ noteId }).then((note) => setDraft(toDraft(note)), showError);
+    if (noteId !== null)
+      api['notes.get']({ noteId }).then((note) => {
+        setSaved(note);
+        setDraft(toDraft(note));
+      }, showError);
   }, [api, noteId, showError]);
   useEffect(() => {
-    if (noteId === null && !draft && decks.length) setDraft({ deckId: decks[0].id, front: '', back: '', context: '', tags: '', experimentId: '', params: '' });
+    if (noteId === null && !draft && decks.length) setDraft({ deckId: decks[0].id, front: '', back: '', context: '', tags: '', experimentId: '', params: '', kind: 'basic' });
   }, [noteId, draft, decks]);
+  // Cards this edit would remove (a cloze number deleted, a reversed note made basic): said before saving.
+  const removedOrds = draft && saved ? ordsRemovedByEdit(saved.cards.map((c) => c.ord), { kind: draft.kind, front: draft.front, previousKind: saved.kind }) : [];
+  const labels = (kind: NoteKind, ords: number[]) => ords.map((ord) => cardLabel(kind, ord) ?? String(ord + 1)).join(', ');
 
   const back = () => navigate('browse');
   const save = async () => {
@@ -61,8 +84,9 @@ export function NoteEditor({ params }: ScreenProps) {
       }
     }
     try {
-      await api['notes.save']({
+      const result = await api['notes.save']({
         ...(noteId !== null ? { noteId } : {}),
+        kind: draft.kind,
         deckId: draft.deckId,
         front: draft.front,
         back: draft.back,
@@ -71,7 +95,8 @@ export function NoteEditor({ params }: ScreenProps) {
         experimentId: draft.experimentId || null,
         experimentParams,
       });
-      notify({ text: t('library.editor.saved') });
+      const removed = result.removed ?? [];
+      notify({ text: removed.length ? t('library.editor.removed', { list: labels(saved?.kind ?? draft.kind, removed) }) : t('library.editor.saved') });
       back();
     } catch (e) {
       showError(e);
@@ -90,11 +115,29 @@ export function NoteEditor({ params }: ScreenProps) {
 
   if (!draft) return <section className="screen screen-editor" aria-busy="true" />;
   const set = (patch: Partial<Draft>) => setDraft({ ...draft, ...patch });
+  const onFrontKey = (event: KeyboardEvent<HTMLTextAreaElement>) => {
+    if (!(event.ctrlKey || event.metaKey) || !event.shiftKey || event.key.toLowerCase() !== 'c') return;
+    event.preventDefault();
+    const area = event.currentTarget;
+    const next = wrapInCloze(area.value, area.selectionStart, area.selectionEnd);
+    // Deletions only make cards on a cloze note, so the shortcut makes the note one.
+    set({ front: next.text, kind: 'cloze' });
+    requestAnimationFrame(() => area.setSelectionRange(next.caret, next.caret));
+  };
+  const clozes = clozeNumbers(draft.front);
   const field = (key: 'front' | 'back' | 'context', label: Parameters<typeof t>[0], rows: number) => (
     <div className="editor-field">
       <label htmlFor={`editor-${key}`}>{label === undefined ? '' : t(label)}</label>
       <div className="editor-split">
-        <textarea id={`editor-${key}`} rows={rows} value={draft[key]} onChange={(e) => set({ [key]: e.target.value })} data-testid={`editor-${key}`} spellCheck={false} />
+        <textarea
+          id={`editor-${key}`}
+          rows={rows}
+          value={draft[key]}
+          onChange={(e) => set({ [key]: e.target.value })}
+          onKeyDown={key === 'front' ? onFrontKey : undefined}
+          data-testid={`editor-${key}`}
+          spellCheck={false}
+        />
         <div className="editor-preview" aria-label={t('library.editor.preview')}>
           <Markdown source={draft[key]} testId={`editor-preview-${key}`} />
         </div>
@@ -115,6 +158,16 @@ export function NoteEditor({ params }: ScreenProps) {
             {decks.map((d) => (
               <option key={d.id} value={d.id}>
                 {d.name}
+              </option>
+            ))}
+          </select>
+        </label>
+        <label>
+          {t('library.editor.kind')}
+          <select value={draft.kind} onChange={(e) => set({ kind: e.target.value as NoteKind })} data-testid="editor-kind">
+            {noteKinds.map((kind) => (
+              <option key={kind} value={kind}>
+                {t(`library.editor.kind.${kind}`)}
               </option>
             ))}
           </select>
@@ -142,8 +195,19 @@ export function NoteEditor({ params }: ScreenProps) {
           </label>
         )}
       </div>
-      {field('front', 'library.editor.front', 4)}
-      {field('back', 'library.editor.back', 8)}
+      {draft.kind === 'cloze' && (
+        <p className="muted editor-cloze-hint" data-testid="editor-cloze-hint">
+          {t('library.editor.clozeHint')}{' '}
+          {clozes.length ? t('library.editor.clozeCards', { list: clozes.map((n) => `c${n}`).join(', ') }) : t('library.editor.clozeNone')}
+        </p>
+      )}
+      {field('front', draft.kind === 'cloze' ? 'library.editor.clozeText' : 'library.editor.front', 4)}
+      {removedOrds.length > 0 && saved && (
+        <p className="field-error" role="alert" data-testid="editor-removes">
+          {t('library.editor.removes', { list: labels(saved.kind, removedOrds) })}
+        </p>
+      )}
+      {field('back', draft.kind === 'cloze' ? 'library.editor.clozeExtra' : 'library.editor.back', 8)}
       {field('context', 'library.editor.context', 5)}
       <div className="editor-actions">
         <button type="button" className="button button-primary" onClick={() => void save()} data-testid="editor-save">

@@ -109,7 +109,14 @@ export function ReviewScreen() {
       </header>
 
       <article className="card" data-card-id={card.cardId}>
-        <Markdown key={`front-${card.cardId}`} source={card.front} className="card-front" testId="card-front" />
+        <Markdown
+          key={`front-${card.cardId}`}
+          source={card.front}
+          className="card-front"
+          testId="card-front"
+          // A cloze card asks its deletion as […] and shows it highlighted with the answer.
+          cloze={card.cloze !== null ? { number: card.cloze, reveal: phase === 'answer' } : undefined}
+        />
         {phase === 'answer' && (
           <div ref={answerRegion} className="card-back" data-testid="card-back" tabIndex={-1} aria-label={t('review.answer')}>
             <hr className="card-divider" />
