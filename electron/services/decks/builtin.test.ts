@@ -41,7 +41,7 @@ describe('built-in decks on first launch', () => {
     expect(report).toMatchObject({ key: 'kv-flash', version: 1, previousVersion: null, action: 'created', added: noteCount, updated: 0, conflicts: 0 });
 
     const deck = db.prepare('SELECT * FROM decks').get() as { name: string; builtin_key: string; builtin_version: number };
-    expect(deck).toMatchObject({ name: '메모리·속도 최적화 (KV-Cache, Flash-Attention)', builtin_key: 'kv-flash', builtin_version: 1 });
+    expect(deck).toMatchObject({ name: 'KV-cache & Flash-Attention', builtin_key: 'kv-flash', builtin_version: 1 });
     const cards = db
       .prepare('SELECT n.guid, n.translations, n.experiment_id, c.state, c.due, c.new_position FROM cards c JOIN notes n ON n.id = c.note_id ORDER BY c.new_position')
       .all() as { guid: string; translations: string; experiment_id: string; state: number; due: number }[];
@@ -71,9 +71,9 @@ describe('built-in decks on first launch', () => {
 
   it('gives the built-in deck another name when a deck of the user already has its title', () => {
     const db = database();
-    db.prepare("INSERT INTO decks (name, created, modified) VALUES ('메모리·속도 최적화 (KV-Cache, Flash-Attention)', 0, 0)").run();
+    db.prepare("INSERT INTO decks (name, created, modified) VALUES ('KV-cache & Flash-Attention', 0, 0)").run();
     syncBuiltinDecks(db, repoResources, { now: 1 });
-    expect(db.prepare('SELECT name FROM decks WHERE builtin_key = ?').pluck().get('kv-flash')).toBe('메모리·속도 최적화 (KV-Cache, Flash-Attention) (kv-flash)');
+    expect(db.prepare('SELECT name FROM decks WHERE builtin_key = ?').pluck().get('kv-flash')).toBe('KV-cache & Flash-Attention (kv-flash)');
   });
 });
 

@@ -29,6 +29,14 @@ function sramSlips(text: string): string[] {
 }
 
 describe('the built-in kv-flash deck', () => {
+  it('has one name that reads the same in the Korean and the English UI', () => {
+    // Deck names are identifiers (deck: search, export); a Korean one would show in the English UI.
+    const title = (text: string) => /^title:\s*"?([^"\n]+)"?$/m.exec(text)?.[1];
+    expect(title(files.ko)).toBe(title(files.en));
+    expect(deck.meta.title).toBe(title(files.en));
+    expect(deck.meta.title).not.toMatch(/[\uAC00-\uD7A3]/);
+  });
+
   it('has at least 15 cards, each in Korean and English', () => {
     expect(deck.meta).toMatchObject({ key: 'kv-flash', language: 'ko', version: 1 });
     expect(deck.notes.length).toBeGreaterThanOrEqual(15);
