@@ -11,7 +11,7 @@ import { localTimeZone } from './scheduler/study-day';
 import { createSettingsStore } from './settings/settings-store';
 import { databaseFileName, isCorruption, moveAside, openDatabase } from './store/database';
 import { createSql } from './store/sql';
-import { syncBuiltinDecks } from './decks/builtin';
+import { builtinDecksUpToDate, syncBuiltinDecks } from './decks/builtin';
 import { scheduleDailyBackups } from './backup/daily';
 import { disposeExperimentService } from './experiments/handlers';
 import type { EngineHost } from './experiments/engine-host';
@@ -90,6 +90,7 @@ function createContext(db: Database.Database, options: ServiceOptions): ServiceC
  */
 function loadBuiltinDecks(context: ServiceContext, log: (e: unknown) => void): void {
   try {
+    if (context.resourcesDir && builtinDecksUpToDate(context.db, context.resourcesDir)) return;
     syncBuiltinDecks(context.db, context.resourcesDir, { now: context.now() });
   } catch (e) {
     if (isCorruption(e)) throw e;

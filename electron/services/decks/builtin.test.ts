@@ -6,7 +6,7 @@ import { openDatabase } from '../store/database';
 import { temporaryDir } from '../store/test-fixtures';
 import { openTestServices, seoul } from '../review/test-services';
 import { applyNotesToDeck, applyParsedNotes } from './apply';
-import { readBuiltinDecks, syncBuiltinDecks, type BuiltinSyncReport } from './builtin';
+import { builtinDecksUpToDate, readBuiltinDecks, syncBuiltinDecks, type BuiltinSyncReport } from './builtin';
 import { readMarkdownFile } from './markdown-folder';
 
 const repoResources = join(__dirname, '../../../resources');
@@ -92,6 +92,26 @@ describe('a later version of a built-in deck', () => {
       },
     };
   }
+
+  it('is seen from the front matter alone: a start skips the full parse only while every deck is at its version', () => {
+    const db = database();
+    const shipped = resources();
+    expect(builtinDecksUpToDate(db, shipped.dir)).toBe(false);
+    syncBuiltinDecks(db, shipped.dir, { now: 1 });
+    expect(builtinDecksUpToDate(db, shipped.dir)).toBe(true);
+    shipped.rewrite((_file, text) => text);
+    expect(builtinDecksUpToDate(db, shipped.dir)).toBe(false);
+    syncBuiltinDecks(db, shipped.dir, { now: 2 });
+    expect(builtinDecksUpToDate(db, shipped.dir)).toBe(true);
+    // A deck the database has never seen (a new folder in a later app version) is not up to date.
+    cpSync(join(shipped.dir, 'decks', 'kv-flash'), join(shipped.dir, 'decks', 'second'), { recursive: true });
+    shipped.rewrite((_file, text) => text);
+    for (const file of ['ko.md', 'en.md']) {
+      const path = join(shipped.dir, 'decks', 'second', file);
+      writeFileSync(path, readFileSync(path, 'utf8').replace(/^deck: kv-flash$/m, 'deck: second'));
+    }
+    expect(builtinDecksUpToDate(db, shipped.dir)).toBe(false);
+  });
 
   it('updates fixed cards by id, adds new ones, keeps progress, history, local edits and removed cards', async () => {
     const data = scratch();

@@ -1,4 +1,4 @@
-import { existsSync, readdirSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type Database from 'better-sqlite3';
 import { AppError } from '../../../src/shared/errors';
@@ -46,6 +46,32 @@ export function readBuiltinDecks(resourcesDir: string): ParsedDeck[] {
     }
   }
   return decks;
+}
+
+/**
+ * True when the database already has every shipped deck at its file's version, read from the
+ * front matter alone (`deck:` and `version:` of each file). Every start asks this first: parsing
+ * the decks in full takes tens of milliseconds that the first screen would wait for, and is
+ * needed only for a first launch or a new deck version.
+ */
+export function builtinDecksUpToDate(db: Database.Database, resourcesDir: string): boolean {
+  const root = join(resourcesDir, 'decks');
+  if (!existsSync(root)) return true;
+  const stored = db.prepare('SELECT builtin_version FROM decks WHERE builtin_key = ?').pluck();
+  for (const folder of readdirSync(root, { withFileTypes: true })) {
+    if (!folder.isDirectory()) continue;
+    for (const file of readdirSync(join(root, folder.name))) {
+      if (!file.endsWith('.md')) continue;
+      const frontMatter = /^---\r?\n([\s\S]*?)\r?\n---/.exec(readFileSync(join(root, folder.name, file), 'utf8'))?.[1];
+      const key = frontMatter && /^deck:\s*["']?([\w-]+)["']?\s*$/m.exec(frontMatter)?.[1];
+      const version = frontMatter && /^version:\s*(\d+)\s*$/m.exec(frontMatter)?.[1];
+      // Anything this quick look cannot read is left to the full parse (and its errors).
+      if (!key || !version) return false;
+      const have = stored.get(key) as number | null | undefined;
+      if (have === undefined || have === null || have < Number(version)) return false;
+    }
+  }
+  return true;
 }
 
 /**
