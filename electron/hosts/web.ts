@@ -227,7 +227,9 @@ async function main(): Promise<void> {
   });
   const port = Number(values.port);
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`--port: not a port number: ${values.port}`);
-  const host = await startWebHost({ port, dataDir: resolve(values.data), rendererDir: resolve(values.renderer), open: values.open });
+  // `npm run` starts in the package's folder; a relative FILE means the folder the user typed it in.
+  const open = values.open?.map((file) => resolve(process.env.INIT_CWD ?? process.cwd(), file));
+  const host = await startWebHost({ port, dataDir: resolve(values.data), rendererDir: resolve(values.renderer), open });
   console.log(`ProofDeck browser host at ${host.url}`);
   host.ready.catch((error: unknown) => {
     console.error(`ProofDeck browser host: the services could not start: ${error instanceof Error ? error.message : String(error)}`);
