@@ -1,0 +1,95 @@
+import Database from 'better-sqlite3';
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { expect, test } from '@playwright/test';
+import { openDatabase } from '../../electron/services/store/database';
+import { importDeckFile } from '../../electron/services/decks/exchange';
+import { clozeAnkiPackage } from '../unit/decks/cloze-anki';
+import { ensureRenderer, freshDataDir, removeDataDir, repoRoot, startHost, type RunningHost } from './support/host';
+
+// An Anki cloze note in review on the browser host, in Chromium: the question shows the active
+// deletion as […] and the other as text, the answer highlights it (math inside rendered); the
+// browser names each card's cloze; the editor's Ctrl+Shift+C wraps a selection in the next number.
+// Screenshots under test-results/screenshots.
+
+const screenshots = join(repoRoot, 'test-results', 'screenshots');
+let host: RunningHost;
+let dataDir: string;
+
+test.describe.configure({ mode: 'serial' });
+
+test.beforeAll(async () => {
+  ensureRenderer();
+  mkdirSync(screenshots, { recursive: true });
+  dataDir = freshDataDir();
+  const file = join(dataDir, 'proofdeck.sqlite');
+  const store = openDatabase(file);
+  importDeckFile(store, clozeAnkiPackage(), { fileName: 'geography.apkg' });
+  store.close();
+  // c1 of the cloze note is due now in learning, so review shows it before any new card; the
+  // deck's other cards wait (suspended) so the session is about this one.
+  const db = new Database(file);
+  db.prepare(`UPDATE cards SET suspended = 1 WHERE note_id IN (SELECT id FROM notes WHERE guid != 'cloze-guid-1') OR ord != 0`).run();
+  db.prepare(`UPDATE cards SET state = 1, due = ? WHERE ord = 0 AND note_id = (SELECT id FROM notes WHERE guid = 'cloze-guid-1')`).run(Date.now() - 60_000);
+  db.close();
+  host = await startHost({ dataDir });
+});
+
+test.afterAll(async () => {
+  await host?.stop('SIGTERM');
+  if (dataDir) removeDataDir(dataDir);
+});
+
+test('a cloze card asks its deletion as […] and shows it highlighted with the answer', async ({ browser }) => {
+  const context = await browser.newContext({ locale: 'en-US', viewport: { width: 1100, height: 760 } });
+  const page = await context.newPage();
+  await page.goto(host.url);
+  await expect(page.getByTestId('start-review')).toBeVisible();
+  await page.keyboard.press('Enter');
+  const front = page.getByTestId('card-front');
+  await expect(front).toContainText('is the capital of');
+  // c1 asks both of its deletions; c2's deletion (France) shows as text.
+  await expect(front.locator('.cloze-blank')).toHaveText(['[…]', '[…]']);
+  await expect(front).toContainText('France');
+  await expect(front).not.toContainText('Paris');
+  await page.screenshot({ path: join(screenshots, 'cloze-question.png') });
+
+  await page.keyboard.press('Space');
+  await expect(page.getByTestId('card-back')).toBeVisible();
+  await expect(front.locator('.cloze-blank')).toHaveCount(0);
+  await expect(front.locator('mark.cloze').first()).toHaveText('Paris');
+  await expect(front.locator('mark.cloze .katex')).toBeVisible();
+  await expect(page.getByTestId('card-back')).toContainText('Both Paris facts');
+  await page.screenshot({ path: join(screenshots, 'cloze-answer.png') });
+  await context.close();
+});
+
+test('the browser lists the cloze cards by number; Ctrl+Shift+C wraps a selection in the next one', async ({ browser }) => {
+  const context = await browser.newContext({ locale: 'en-US', viewport: { width: 1280, height: 820 } });
+  const page = await context.newPage();
+  await page.goto(host.url);
+  await expect(page.getByTestId('due-count')).toBeVisible();
+  await page.keyboard.press('g');
+  await page.keyboard.press('b');
+  await page.getByTestId('browse-search').fill('deck:Geography capital');
+  await expect(page.getByTestId('browse-row')).toHaveCount(2);
+  await expect(page.getByTestId('browse-row').filter({ hasText: '[c1]' })).toHaveCount(1);
+  await expect(page.getByTestId('browse-row').filter({ hasText: '[c2]' })).toHaveCount(1);
+  await page.getByTestId('browse-search').press('Enter');
+  await page.keyboard.press('Enter');
+  const editor = page.getByTestId('editor-front');
+  await expect(page.getByTestId('editor-kind')).toHaveValue('cloze');
+  await expect(page.getByTestId('editor-cloze-hint')).toContainText('c1, c2');
+  const text = await editor.inputValue();
+  const start = text.indexOf('capital');
+  await editor.focus();
+  await editor.evaluate((area: HTMLTextAreaElement, [from, to]) => area.setSelectionRange(from, to), [start, start + 'capital'.length]);
+  await page.keyboard.press('Control+Shift+C');
+  await expect(editor).toHaveValue(text.replace('capital', '{{c3::capital}}'));
+  await expect(page.getByTestId('editor-cloze-hint')).toContainText('c1, c2, c3');
+  // Dropping c2 is announced before saving.
+  await editor.fill('{{c1::Paris}} is the {{c3::capital}} of France.');
+  await expect(page.getByTestId('editor-removes')).toContainText('c2');
+  await page.screenshot({ path: join(screenshots, 'cloze-editor.png') });
+  await context.close();
+});
