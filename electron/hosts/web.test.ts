@@ -1,5 +1,5 @@
 import Database from 'better-sqlite3';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -221,5 +221,28 @@ describe('browser host events', () => {
     expect(match, text).not.toBeNull();
     expect(JSON.parse(match![1])).toMatchObject({ jobId: `run:${started.runId}`, fraction: expect.any(Number) });
     await client.api['experiments.cancel']({ runId: started.runId }).catch(() => undefined);
+  });
+});
+
+describe('browser host: deck files opened with --open', () => {
+  it('uploads them as the services start, so the UI finds them at its first call; a file of another kind comes with its reason', async () => {
+    const files = join(root, 'opened');
+    mkdirSync(files);
+    const apkg = join(files, 'shared.apkg');
+    copyFileSync(new URL('../../../shared/fixtures/anki/apkgexport-output.apkg', import.meta.url), apkg);
+    writeFileSync(join(files, 'paper.pdf'), '%PDF-1.7\n');
+    const opened = await startWebHost({ port: 0, dataDir: join(root, 'data-opened'), rendererDir, open: [apkg, join(files, 'paper.pdf')] });
+    try {
+      const other = createClient(createHttpTransport(opened.url.replace(/\/$/, ''), opened.token));
+      const [deck, pdf] = await other.api['decks.openedFiles']({});
+      expect(deck).toMatchObject({ fileName: 'shared.apkg', uploadId: expect.any(String), error: null });
+      expect(pdf).toMatchObject({ fileName: 'paper.pdf', uploadId: null, error: { code: 'import-unsupported' } });
+      const preview = await other.api['decks.importPreview']({ uploadId: deck.uploadId!, fileName: deck.fileName });
+      expect(preview).toMatchObject({ format: 'apkg', deckName: 'deck-name', added: 3 });
+      expect((await other.api['decks.list']({})).map((d) => d.name)).not.toContain('deck-name');
+      expect(await other.api['decks.openedFiles']({})).toEqual([]);
+    } finally {
+      await opened.close();
+    }
   });
 });
