@@ -6,6 +6,9 @@ import { describe, expect, it } from 'vitest';
 import { exportDeck, importDeckFile } from '../../../electron/services/decks/exchange';
 import { parseMarkdownDeck } from '../../../electron/services/decks/markdown';
 import { PROOFDECK_FIELD } from '../../../electron/services/decks/anki-proofdeck-field';
+import { localHash } from '../../../electron/services/decks/merge';
+import type { NoteRow } from '../../../electron/services/store/note-row';
+import { clozeAnkiPackage } from './cloze-anki';
 import { freshDatabase } from './support';
 
 const now = Date.UTC(2026, 10, 28);
@@ -144,5 +147,29 @@ describe('.proofdeck versions', () => {
     ]);
     const bad = zipSync({ 'manifest.json': encode(manifest), 'notes.json': encode([{ guid: 'c', front: 'C', back: 'D', kind: 'typed' }]) });
     expect(() => importDeckFile(freshDatabase(), bad, { fileName: 'bad.proofdeck', now })).toThrow(/does not match the ProofDeck format/);
+  });
+});
+
+describe('notes imported before note kinds (migration 004)', () => {
+  it('become cloze and reversed notes when their .apkg is imported again, keeping the cards they had', () => {
+    const db = freshDatabase();
+    importDeckFile(db, clozeAnkiPackage(), { fileName: 'geo.apkg', now });
+    // As an older build left them: every note basic, the cloze note with its Anki cards but its
+    // markers shown as text, the hash stored as that build computed it.
+    db.prepare("UPDATE notes SET kind = 'basic'").run();
+    db.prepare("DELETE FROM cards WHERE ord = 1 AND note_id = (SELECT id FROM notes WHERE guid = 'reversed-guid-2')").run();
+    for (const row of db.prepare('SELECT * FROM notes').all() as NoteRow[]) db.prepare('UPDATE notes SET source_hash = ? WHERE id = ?').run(localHash(row), row.id);
+    const schedule = () => db.prepare('SELECT n.guid, c.ord, c.state, c.due, c.stability FROM cards c JOIN notes n ON n.id = c.note_id ORDER BY n.guid, c.ord').all();
+    const before = schedule();
+    const { result } = importDeckFile(db, clozeAnkiPackage(), { fileName: 'geo.apkg', now });
+    expect(result).toMatchObject({ added: 0, updated: 2, unchanged: 1, conflictsKept: 0 });
+    expect(kinds(db)).toEqual([
+      { guid: 'cloze-guid-1', kind: 'cloze' },
+      { guid: 'optional-guid-3', kind: 'basic' },
+      { guid: 'reversed-guid-2', kind: 'reversed' },
+    ]);
+    const after = schedule() as { guid: string; ord: number; state: number }[];
+    expect(after.filter((c) => !(c.guid === 'reversed-guid-2' && c.ord === 1))).toEqual(before);
+    expect(after.find((c) => c.guid === 'reversed-guid-2' && c.ord === 1)).toMatchObject({ state: 0 });
   });
 });
