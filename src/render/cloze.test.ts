@@ -47,6 +47,20 @@ describe('cloze rendering', () => {
     expect(answer.querySelector('annotation')?.textContent).toContain('mc^2');
   });
 
+  it('never shows a deletion that spans paragraphs or a list on its question', () => {
+    const source = 'Steps:\n\n{{c1::first paragraph\n\n- a list item::the steps}}\n\nand {{c2::two}}.';
+    const question = parse(renderMarkdown(source, { cloze: { number: 1, reveal: false } }));
+    expect(question.querySelector('.cloze-blank')?.textContent).toBe('[the steps]');
+    expect(question.textContent).not.toContain('first paragraph');
+    expect(question.textContent).not.toContain('{{');
+    const answer = parse(renderMarkdown(source, { cloze: { number: 1, reveal: true } }));
+    expect(answer.querySelector('li')?.textContent).toBe('a list item');
+    expect(answer.textContent).toContain('first paragraph');
+    const other = parse(renderMarkdown(source, { cloze: { number: 2, reveal: false } }));
+    expect(other.querySelector('li')?.textContent).toBe('a list item');
+    expect(other.querySelector('.cloze-blank')?.textContent).toBe('[…]');
+  });
+
   it('keeps deletions sanitized: markup in a deletion or hint is text', () => {
     const root = parse(renderMarkdown('{{c1::<img src=x onerror=alert(1)>::<b>hint</b>}}', { cloze: { number: 1, reveal: false } }));
     expect(root.querySelector('img')).toBeNull();

@@ -1,6 +1,6 @@
 import type MarkdownIt from 'markdown-it';
 import type { StateInline } from 'markdown-it';
-import { findClozes } from '../shared/cloze';
+import { findClozes, type ClozeDeletion } from '../shared/cloze';
 import { escapeHtml } from './sanitize';
 
 /**
@@ -88,23 +88,36 @@ function mathRanges(text: string): [number, number][] {
   return ranges;
 }
 
+/** A deletion whose text holds blocks (paragraphs, list items, fences) cannot be one inline token. */
+const spansBlocks = (content: string) => /\n[ \t]*\n|\n[ \t]*([-*+>]|\d+[.)]|```|~~~)/.test(content);
+
 /**
- * Deletions inside a formula (`$x = {{c1::2}}$`, as Anki users write in MathJax) cannot be
- * Markdown tokens: KaTeX reads the whole formula. They are rewritten as TeX before parsing — the
- * text, `[\dots]` on the question, coloured on the answer.
+ * Deletions the inline rule cannot see are rewritten in the source before parsing, so the answer
+ * never shows on a question:
+ * - inside a formula (`$x = {{c1::2}}$`, as Anki users write in MathJax), where KaTeX reads the
+ *   whole formula: as TeX — the text, `[\dots]` on the question, coloured on the answer;
+ * - spanning blocks (Anki HTML with `<div>`s or a list inside a deletion): as Markdown — the
+ *   text, or a one-line deletion that draws the blank on the question (no highlight on the
+ *   answer: a highlight cannot cross blocks).
  */
-export function rewriteClozesInMath(source: string, view: ClozeView | undefined): string {
-  if (!source.includes('{{c') || !source.includes('$')) return source;
-  const ranges = mathRanges(source);
-  if (!ranges.length) return source;
+export function rewriteBlockClozes(source: string, view: ClozeView | undefined): string {
+  if (!source.includes('{{c')) return source;
+  const ranges = source.includes('$') ? mathRanges(source) : [];
+  const inMath = (d: ClozeDeletion) => ranges.some(([from, to]) => d.start > from && d.end < to);
+  const deletions = findClozes(source).filter((d) => inMath(d) || spansBlocks(d.content));
   let result = source;
-  const deletions = findClozes(source).filter((d) => ranges.some(([from, to]) => d.start > from && d.end < to));
   for (const deletion of deletions.reverse()) {
     const active = view?.number === deletion.number;
-    let tex = deletion.content;
-    if (active && !view.reveal) tex = deletion.hint?.trim() ? `[\\text{${deletion.hint.trim().replace(/[{}\\]/g, '')}}]` : '[\\dots]';
-    else if (active) tex = `\\textcolor{#1d6ed8}{${deletion.content}}`;
-    result = result.slice(0, deletion.start) + tex + result.slice(deletion.end);
+    const hint = deletion.hint?.trim();
+    let text = deletion.content;
+    if (inMath(deletion)) {
+      if (active && !view.reveal) text = hint ? `[\\text{${hint.replace(/[{}\\$]/g, '')}}]` : '[\\dots]';
+      else if (active) text = `\\textcolor{#1d6ed8}{${deletion.content}}`;
+    } else if (active && !view.reveal) {
+      // A one-line deletion in its place, which the inline rule draws as the blank.
+      text = `{{c${deletion.number}::…${hint ? `::${hint.replace(/[{}\n]/g, ' ')}` : ''}}}`;
+    }
+    result = result.slice(0, deletion.start) + text + result.slice(deletion.end);
   }
   return result;
 }

@@ -3,7 +3,7 @@ import katex from 'katex';
 import cjkFriendly from 'markdown-it-cjk-friendly';
 import katexPluginModule from '@vscode/markdown-it-katex';
 import { escapeHtml, sanitizeHtml } from './sanitize';
-import { clozePlugin, rewriteClozesInMath, type ClozeEnv, type ClozeView } from './cloze';
+import { clozePlugin, rewriteBlockClozes, type ClozeEnv, type ClozeView } from './cloze';
 
 type KatexPlugin = typeof katexPluginModule;
 type Renderer = ReturnType<typeof MarkdownIt>;
@@ -61,5 +61,5 @@ export interface RenderOptions {
 export function renderMarkdown(source: string, options: RenderOptions = {}): string {
   renderer ??= createRenderer();
   const env = { cloze: options.cloze } satisfies ClozeEnv;
-  return sanitizeHtml(renderer.render(rewriteClozesInMath(source, options.cloze), env));
+  return sanitizeHtml(renderer.render(rewriteBlockClozes(source, options.cloze), env));
 }
