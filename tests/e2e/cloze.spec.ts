@@ -83,7 +83,7 @@ test('the browser lists the cloze cards by number; Ctrl+Shift+C wraps a selectio
   const text = await editor.inputValue();
   const start = text.indexOf('capital');
   await editor.focus();
-  await editor.evaluate((area: HTMLTextAreaElement, [from, to]) => area.setSelectionRange(from, to), [start, start + 'capital'.length]);
+  await editor.evaluate((area, [from, to]) => (area as unknown as { setSelectionRange(a: number, b: number): void }).setSelectionRange(from, to), [start, start + 'capital'.length]);
   await page.keyboard.press('Control+Shift+C');
   await expect(editor).toHaveValue(text.replace('capital', '{{c3::capital}}'));
   await expect(page.getByTestId('editor-cloze-hint')).toContainText('c1, c2, c3');

@@ -7,7 +7,6 @@ import { exportDeck, importDeckFile } from '../../../electron/services/decks/exc
 import { fieldChecksum } from '../../../electron/services/decks/anki-write';
 import { temporaryDir } from '../../../electron/services/store/test-fixtures';
 import { openTestServices, type TestServices } from '../../../electron/services/review/test-services';
-import { renderMarkdown } from '../../../src/render/markdown';
 import type { ReviewCard } from '../../../src/shared/contract';
 import { c1Due, c2DueSeconds, clozeAnkiPackage, clozeText } from './cloze-anki';
 import { openDatabase } from '../../../electron/services/store/database';
@@ -46,8 +45,19 @@ afterEach(() => {
   for (const cleanup of cleanups.splice(0)) cleanup();
 });
 
-function parse(html: string): HTMLElement {
-  const root = document.createElement('div');
+// The card renderer is UI code (tsconfig.web.json): loaded by path, with the DOM typed as far as used here.
+interface DomElement {
+  innerHTML: string;
+  textContent: string | null;
+  querySelector(selector: string): DomElement | null;
+  querySelectorAll(selector: string): Iterable<DomElement> & { length: number };
+}
+type RenderMarkdown = (source: string, options?: { cloze?: { number: number; reveal: boolean } }) => string;
+const rendererPath = '../../../src/render/markdown';
+const { renderMarkdown } = (await import(/* @vite-ignore */ rendererPath)) as { renderMarkdown: RenderMarkdown };
+
+function parse(html: string): DomElement {
+  const root = (globalThis as unknown as { document: { createElement(tag: string): DomElement } }).document.createElement('div');
   root.innerHTML = html;
   return root;
 }
