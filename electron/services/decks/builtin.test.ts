@@ -113,6 +113,40 @@ describe('a later version of a built-in deck', () => {
     expect(builtinDecksUpToDate(db, shipped.dir)).toBe(false);
   });
 
+  it('does not bring back a card the user deleted; undoing the delete brings it back for good', async () => {
+    const data = scratch();
+    const shipped = resources();
+    const options = { onOpen: (ctx: { db: Database.Database; now(): number }) => void syncBuiltinDecks(ctx.db, shipped.dir, { now: ctx.now() }) };
+    let app = openTestServices(data, seoul(2026, 3, 2, 9), {}, options);
+    const guidCard = (guid: string) => app.services.db!.prepare('SELECT c.id FROM cards c JOIN notes n ON n.id = c.note_id WHERE n.guid = ?').pluck().get(guid) as number | undefined;
+    const removed = guidCard('kv-flash:flash-exact')!;
+    await app.client.api['cards.bulk']({ cardIds: [removed], change: { action: 'delete' } });
+    expect(guidCard('kv-flash:flash-exact')).toBeUndefined();
+
+    // v2 changes that very card and another one.
+    shipped.rewrite((file, text) =>
+      file === 'ko.md'
+        ? text.replace('A. 아닙니다. Flash-Attention은 계산 순서와', 'A. (v2) 아닙니다. Flash-Attention은 계산 순서와').replace('매 디코딩 스텝마다 **앞부분', '(v2) 매 디코딩 스텝마다 **앞부분')
+        : text,
+    );
+    app = app.reopen();
+    const db = app.services.db!;
+    expect(guidCard('kv-flash:flash-exact')).toBeUndefined();
+    expect(db.prepare("SELECT back FROM notes WHERE guid = 'kv-flash:kv-cache-removes'").pluck().get()).toMatch(/\(v2\) 매 디코딩/);
+    expect(db.prepare('SELECT COUNT(*) FROM notes').pluck().get()).toBe(noteCount - 1);
+
+    // Changing one's mind in the same session: the undo restores the card and forgets the deletion.
+    app.services.close();
+    app = openTestServices(data, seoul(2026, 3, 2, 10), {}, options);
+    const again = guidCard('kv-flash:kv-cache-removes')!;
+    const second = await app.client.api['cards.bulk']({ cardIds: [again], change: { action: 'delete' } });
+    expect(app.services.db!.prepare('SELECT guid FROM deleted_builtin_notes ORDER BY guid').pluck().all()).toEqual(['kv-flash:flash-exact', 'kv-flash:kv-cache-removes']);
+    await app.client.api['cards.undoBulk']({ undoToken: second.undoToken });
+    expect(guidCard('kv-flash:kv-cache-removes')).toBe(again);
+    expect(app.services.db!.prepare('SELECT guid FROM deleted_builtin_notes').pluck().all()).toEqual(['kv-flash:flash-exact']);
+    app.services.close();
+  });
+
   it('updates fixed cards by id, adds new ones, keeps progress, history, local edits and removed cards', async () => {
     const data = scratch();
     const shipped = resources();

@@ -105,7 +105,10 @@ function syncDeck(db: Database.Database, deck: ParsedDeck, now: number): Builtin
         .run(taken ? `${title} (${key})` : title, description, key, version, now, now).lastInsertRowid,
     );
   }
-  const result = applyNotesToDeck(db, deckId, deck.notes, { mode: 'apply', takeIncoming: 'none', now });
+  // Notes the user deleted stay deleted: a new version updates and adds, it does not resurrect.
+  const deleted = new Set(db.prepare('SELECT guid FROM deleted_builtin_notes').pluck().all() as string[]);
+  const notes = deck.notes.filter((note) => !deleted.has(note.guid));
+  const result = applyNotesToDeck(db, deckId, notes, { mode: 'apply', takeIncoming: 'none', now });
   if (stored) db.prepare('UPDATE decks SET builtin_version = ?, description = ?, modified = ? WHERE id = ?').run(version, description, now, deckId);
   return {
     ...base,
