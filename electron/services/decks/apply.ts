@@ -235,15 +235,12 @@ function write(db: Database.Database, deckId: number, writes: { note: ParsedNote
     };
     if (existing) {
       updateNote.run({ ...row, id: existing.id });
-      syncNoteCards(db, existing.id, { kind: row.kind, front: note.front, previousKind: toNoteKind(existing.kind) }, now);
+      syncNoteCards(db, existing.id, { kind: row.kind, front: note.front, previousKind: toNoteKind(existing.kind) }, now, () => position++);
     } else {
       const noteId = Number(insertNote.run(row).lastInsertRowid);
       // New cards are introduced in file order, after every card already waiting.
       if (row.kind === 'basic') insertCard.run(noteId, now, position++);
-      else {
-        syncNoteCards(db, noteId, { kind: row.kind, front: note.front, previousKind: null }, now);
-        position = ((db.prepare('SELECT MAX(new_position) FROM cards').pluck().get() as number | null) ?? 0) + 1;
-      }
+      else syncNoteCards(db, noteId, { kind: row.kind, front: note.front, previousKind: null }, now, () => position++);
     }
   }
 }

@@ -220,7 +220,7 @@ export function applyImport(db: Database.Database, parsed: ParsedImport, choices
       if (item.kind === 'update' || item.kind === 'conflict') {
         updateNote.run({ ...row, id: item.local!.id });
         // A changed cloze number or kind adds or removes cards; the cards that stay keep their schedule.
-        syncNoteCards(db, item.local!.id, { kind: row.kind, front: note.front, previousKind: toNoteKind(item.local!.kind) }, now);
+        syncNoteCards(db, item.local!.id, { kind: row.kind, front: note.front, previousKind: toNoteKind(item.local!.kind) }, now, () => newPosition++);
         if (item.kind === 'update') result.updated++;
         continue;
       }
@@ -238,7 +238,7 @@ export function applyImport(db: Database.Database, parsed: ParsedImport, choices
         const cardId = Number(insertCard.run({ ...values, noteId, newPosition: newPosition++ }).lastInsertRowid);
         cardIds.set(values.ord, cardId);
       }
-      if (row.kind !== 'basic') syncNoteCards(db, noteId, { kind: row.kind, front: note.front, previousKind: row.kind }, now);
+      if (row.kind !== 'basic') syncNoteCards(db, noteId, { kind: row.kind, front: note.front, previousKind: row.kind }, now, () => newPosition++);
       for (const review of note.reviews ?? []) {
         const cardId = cardIds.get(review.ord);
         if (cardId === undefined) continue;

@@ -20,26 +20,45 @@ export function syncNoteCards(
   noteId: number,
   note: { kind: NoteKind; front: string; previousKind: NoteKind | null },
   now: number,
+  nextPosition?: () => number,
 ): CardSync {
+  const sql = statements(db);
   const wanted = new Set(cardOrdinals(note.kind, note.front));
-  const existing = db.prepare('SELECT id, ord FROM cards WHERE note_id = ? ORDER BY ord').all(noteId) as { id: number; ord: number }[];
+  const existing = sql.cards.all(noteId) as { id: number; ord: number }[];
   const have = new Set(existing.map((c) => c.ord));
   const result: CardSync = { added: [], removed: [] };
   const removed = new Set(ordsRemovedByEdit(existing.map((c) => c.ord), note));
-  const remove = db.prepare('DELETE FROM cards WHERE id = ?');
   for (const card of existing) {
     if (!removed.has(card.ord)) continue;
-    remove.run(card.id);
+    sql.remove.run(card.id);
     result.removed.push(card.ord);
   }
   const missing = [...wanted].filter((ord) => !have.has(ord)).sort((a, b) => a - b);
   if (missing.length) {
-    let position = ((db.prepare('SELECT MAX(new_position) FROM cards').pluck().get() as number | null) ?? 0) + 1;
-    const insert = db.prepare('INSERT INTO cards (note_id, ord, due, state, new_position) VALUES (?, ?, ?, 0, ?)');
+    // Callers adding many notes pass their own counter: MAX(new_position) is a scan of every card.
+    let position = nextPosition ? 0 : ((sql.lastPosition.pluck().get() as number | null) ?? 0) + 1;
     for (const ord of missing) {
-      insert.run(noteId, ord, now, position++);
+      sql.insert.run(noteId, ord, now, nextPosition ? nextPosition() : position++);
       result.added.push(ord);
     }
   }
   return result;
+}
+
+type Statements = Record<'cards' | 'remove' | 'lastPosition' | 'insert', Database.Statement>;
+const prepared = new WeakMap<Database.Database, Statements>();
+
+/** Statements prepared once per database: imports call syncNoteCards for thousands of notes. */
+function statements(db: Database.Database): Statements {
+  let sql = prepared.get(db);
+  if (!sql) {
+    sql = {
+      cards: db.prepare('SELECT id, ord FROM cards WHERE note_id = ? ORDER BY ord'),
+      remove: db.prepare('DELETE FROM cards WHERE id = ?'),
+      lastPosition: db.prepare('SELECT MAX(new_position) FROM cards'),
+      insert: db.prepare('INSERT INTO cards (note_id, ord, due, state, new_position) VALUES (?, ?, ?, 0, ?)'),
+    };
+    prepared.set(db, sql);
+  }
+  return sql;
 }
