@@ -93,6 +93,10 @@ function installMenu(): void {
 async function start(): Promise<void> {
   denyPermissions(session.defaultSession);
   installContentSecurityPolicy(session.defaultSession, protocol, net, { rendererDir, dev: Boolean(devServerUrl) });
+  // The window first: its renderer process starts (a few hundred milliseconds) while this thread
+  // opens the services. No call can arrive before the API is registered below: this thread is
+  // busy until then, and IPC messages wait for it.
+  uiWindow = createUiWindow();
   services = createServices({
     dailyBackups: true,
     dataDir: app.getPath('userData'),
@@ -108,7 +112,6 @@ async function start(): Promise<void> {
   });
   registerApi(ipcMain, services.dispatch, { uiContents, rendererIndex, devServerUrl }, context);
   installMenu();
-  uiWindow = createUiWindow();
   receiveOpenedFiles();
 }
 
