@@ -87,6 +87,13 @@ test('the browser lists the cloze cards by number; Ctrl+Shift+C wraps a selectio
   await page.keyboard.press('Control+Shift+C');
   await expect(editor).toHaveValue(text.replace('capital', '{{c3::capital}}'));
   await expect(page.getByTestId('editor-cloze-hint')).toContainText('c1, c2, c3');
+  // With Alt, the same number again: one card asks both.
+  const wrapped = await editor.inputValue();
+  const at = wrapped.indexOf('area');
+  await editor.evaluate((area, [from, to]) => (area as unknown as { setSelectionRange(a: number, b: number): void }).setSelectionRange(from, to), [at, at + 'area'.length]);
+  await page.keyboard.press('Control+Alt+Shift+C');
+  await expect(editor).toHaveValue(wrapped.replace('its area', 'its {{c3::area}}'));
+  await expect(page.getByTestId('editor-cloze-hint')).not.toContainText('c4');
   // Dropping c2 is announced before saving.
   await editor.fill('{{c1::Paris}} is the {{c3::capital}} of France.');
   await expect(page.getByTestId('editor-removes')).toContainText('c2');

@@ -4,6 +4,7 @@ import type { ExchangeNote, ImportWarning, ParsedImport } from './types';
 import { decodeUtf8, importLimits, invalid, warn } from './types';
 import { sanitizeImportedHtml } from './sanitize';
 import { htmlToMarkdown } from './html-markdown';
+import { looksLikeCloze } from '../../../src/shared/cloze';
 
 /** Which column (0-based) holds what. Front and back are required; the rest are optional. */
 export interface CsvMapping {
@@ -84,6 +85,8 @@ export function readCsv(bytes: Uint8Array, options: CsvOptions): ParsedImport {
       experimentId: null,
       experimentParams: null,
       fields: null,
+      // Anki's text export of a cloze note keeps its deletions: as in Markdown decks, they make it a cloze note.
+      ...(looksLikeCloze(front) ? { kind: 'cloze' as const } : {}),
     });
   });
   return { format: 'csv', deckName: options.deckName, description: '', notes, media: [], warnings, hasSchedule: false };

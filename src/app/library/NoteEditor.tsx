@@ -20,11 +20,13 @@ interface Draft {
 
 /**
  * Anki's Ctrl+Shift+C: wraps the selection of a textarea in the next cloze number
- * (`{{c3::selection}}`) and returns the new text with where the caret goes (inside the
- * deletion when nothing was selected, after it otherwise).
+ * (`{{c3::selection}}`; with Alt, the last number used, so one card asks both) and returns the
+ * new text with where the caret goes (inside the deletion when nothing was selected, after it
+ * otherwise).
  */
-function wrapInCloze(text: string, start: number, end: number): { text: string; caret: number } {
-  const opening = `{{c${nextClozeNumber(text)}::`;
+function wrapInCloze(text: string, start: number, end: number, sameNumber: boolean): { text: string; caret: number } {
+  const number = sameNumber ? Math.max(1, nextClozeNumber(text) - 1) : nextClozeNumber(text);
+  const opening = `{{c${number}::`;
   const selected = text.slice(start, end);
   const wrapped = `${opening}${selected}}}`;
   return { text: text.slice(0, start) + wrapped + text.slice(end), caret: start + (selected ? wrapped.length : opening.length) };
@@ -116,10 +118,10 @@ export function NoteEditor({ params }: ScreenProps) {
   if (!draft) return <section className="screen screen-editor" aria-busy="true" />;
   const set = (patch: Partial<Draft>) => setDraft({ ...draft, ...patch });
   const onFrontKey = (event: KeyboardEvent<HTMLTextAreaElement>) => {
-    if (!(event.ctrlKey || event.metaKey) || !event.shiftKey || event.key.toLowerCase() !== 'c') return;
+    if (!(event.ctrlKey || event.metaKey) || !event.shiftKey || event.code !== 'KeyC') return;
     event.preventDefault();
     const area = event.currentTarget;
-    const next = wrapInCloze(area.value, area.selectionStart, area.selectionEnd);
+    const next = wrapInCloze(area.value, area.selectionStart, area.selectionEnd, event.altKey);
     // Deletions only make cards on a cloze note, so the shortcut makes the note one.
     set({ front: next.text, kind: 'cloze' });
     requestAnimationFrame(() => area.setSelectionRange(next.caret, next.caret));

@@ -72,6 +72,16 @@ describe('Markdown notes', () => {
   });
 });
 
+describe('CSV', () => {
+  it("makes a row whose front has {{c1::…}} a cloze note (Anki's text export of cloze notes)", () => {
+    const db = freshDatabase();
+    const csv = 'Text,Extra\n"{{c1::Seoul}} is in {{c2::Korea}}",note\nplain question,answer\n';
+    importDeckFile(db, new TextEncoder().encode(csv), { fileName: 'rows.csv', now });
+    expect(ords(db).map((r) => r.ords).sort()).toEqual(['0', '0', '0,1']);
+    expect(kinds(db).map((r) => r.kind).sort()).toEqual(['basic', 'basic', 'cloze']);
+  });
+});
+
 describe('ProofDeck-written cloze and reversed notes in Anki', () => {
   function deck(): Database.Database {
     const db = freshDatabase();
