@@ -50,6 +50,60 @@ describe('Gemm on Dawn', () => {
     expect(error).toBeLessThan(1e-6);
   });
 
+  it('one row (the GEMV kernel) batched with strides, offsets and a transposed B matches float64', async () => {
+    const shape: GemmShape = { m: 1, n: 70, k: 300, batch: 2, transposeB: true, strideA: 300 + 3, strideB: 70 * 300 + 5, strideC: 70 + 9, offsetA: 2, offsetB: 4, offsetC: 6, alpha: 1.5 };
+    const error = await runGemm(shape, 2 + 2 * (300 + 3), 4 + 2 * (70 * 300 + 5), 6 + 2 * (70 + 9));
+    expect(error).toBeLessThan(1e-6);
+  });
+
+  it('accumulate adds alpha·A·B to what C held, for the tiled and the one-row kernel', async () => {
+    for (const m of [1, 37]) {
+      const shape: GemmShape = { m, n: 45, k: 261, alpha: 0.5, accumulate: true };
+      const random = new SeededRandom(seed + m);
+      const a = normalFloat32(random, m * 261);
+      const b = normalFloat32(random, 261 * 45);
+      const before = normalFloat32(random, m * 45);
+      const meter = new MemoryMeter(engine().device);
+      const cBuffer = meter.upload('test.c', before);
+      const gemm = new Gemm(engine(), shape);
+      await submitAndWait(engine(), (encoder) => gemm.encode(encoder, { a: meter.upload('test.a', a), b: meter.upload('test.b', b), c: cBuffer }));
+      const c = await readFloat32(engine(), cBuffer);
+      gemm.dispose();
+      meter.destroyAll();
+      const product = referenceGemm(a, b, shape);
+      const expected = product.map((value, index) => value + before[index]);
+      expect(gemm.kernel).toBe(m === 1 ? 'gemv' : 'tiled');
+      expect(relativeL2Error(Float64Array.from(c), expected)).toBeLessThan(1e-6);
+    }
+  });
+
+  it('a row computed alone (GEMV) is bit-identical to the same row of a many-row product (tiled)', async () => {
+    // Cached decoding projects one row at a time, uncached decoding all rows at once: they must agree exactly.
+    const [m, n, k] = [29, 83, 301];
+    const random = new SeededRandom(seed + 99);
+    const a = normalFloat32(random, m * k);
+    const b = normalFloat32(random, k * n);
+    const meter = new MemoryMeter(engine().device);
+    const aBuffer = meter.upload('test.a', a);
+    const bBuffer = meter.upload('test.b', b);
+    const whole = meter.createBuffer('test.whole', m * n * 4);
+    const single = meter.createBuffer('test.single', m * n * 4);
+    const tiled = new Gemm(engine(), { m, n, k });
+    const rows = Array.from({ length: m }, (_, row) => new Gemm(engine(), { m: 1, n, k, offsetA: row * k, offsetC: row * n }));
+    await submitAndWait(engine(), (encoder) => {
+      tiled.encode(encoder, { a: aBuffer, b: bBuffer, c: whole });
+      for (const gemm of rows) gemm.encode(encoder, { a: aBuffer, b: bBuffer, c: single });
+    });
+    const expected = await readFloat32(engine(), whole);
+    const actual = await readFloat32(engine(), single);
+    for (const gemm of [tiled, ...rows]) gemm.dispose();
+    meter.destroyAll();
+    let differing = 0;
+    for (let index = 0; index < m * n; index++) if (actual[index] !== expected[index]) differing++;
+    expect(differing).toBe(0);
+    expect(relativeL2Error(Float64Array.from(actual), referenceGemm(a, b, { m, n, k }))).toBeLessThan(1e-6);
+  });
+
   it('reports a positive throughput', async () => {
     const result = await measureGemmGflops(engine(), { m: 128, n: 128, k: 128 }, { repeats: 2 });
     console.log(`GEMM 128³: ${result.gflops.toFixed(3)} GFLOP/s (${result.method})`);

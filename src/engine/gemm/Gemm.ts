@@ -3,6 +3,7 @@ import { computePipeline, uniformBuffer } from '../pipelines';
 import { MemoryMeter } from '../memory';
 import { timeGpu, type TimingOptions } from '../timing';
 import { gemmWgsl } from './gemm.wgsl';
+import { gemvWgsl } from './gemv.wgsl';
 
 /** How the GEMM tiles C: invocations per workgroup along rows and columns (each computes 4×4), and depth per step. */
 export interface GemmTiling {
@@ -19,6 +20,9 @@ export const GEMM_TILING_GPU: GemmTiling = { workgroupRows: 16, workgroupCols: 1
  * on CPU threads, and smaller workgroups measured faster there (512³: 3.0 s vs 4.2 s for 16×16).
  */
 export const GEMM_TILING_SOFTWARE: GemmTiling = { workgroupRows: 8, workgroupCols: 8, tileK: 16 };
+
+/** Invocations per workgroup of the M = 1 kernel (one output column each) and the depth of A it stages per step. */
+export const GEMV_TILING = { workgroup: 64, tileK: 256 } as const;
 
 /** The tiling for this engine's adapter, within its invocation limit. */
 export function gemmTiling(info: DeviceInfo): GemmTiling {
@@ -42,7 +46,8 @@ const GemmParamsLayout = {
   offsetB: 9,
   offsetC: 10,
   alpha: 11,
-  words: 12,
+  accumulate: 12,
+  words: 16,
 } as const;
 
 /** Shape of one batched product; strides and offsets count float elements. */
@@ -56,6 +61,8 @@ export interface GemmShape {
   /** B is stored n×k and read transposed (QKᵀ without a transpose copy). */
   transposeB?: boolean;
   alpha?: number;
+  /** C += alpha · op(A) · op(B) instead of C = … (beta = 1: a residual connection without a separate add). */
+  accumulate?: boolean;
   /** Elements between consecutive batch matrices; default: packed (m·k, k·n, m·n). */
   strideA?: number;
   strideB?: number;
@@ -75,16 +82,23 @@ export interface GemmBuffers {
 }
 
 /**
- * The engine's one matrix multiply: C[b] = alpha · op(A[b]) · op(B[b]) for b < batch, float32,
- * row-major. Standard attention, the transformer's projections and the benchmark all use it, so
- * the baseline is as fast as the engine can make a GEMM.
+ * The engine's one matrix multiply: C[b] = alpha · op(A[b]) · op(B[b]) (+ C[b] when accumulating)
+ * for b < batch, float32, row-major. Standard attention, every projection of the transformer
+ * (prefill and one-token decode steps alike) and the benchmark all use it, so the baseline is as
+ * fast as the engine can make a GEMM. M = 1 runs a GEMV kernel (gemv.wgsl.ts) instead of the
+ * tiled one, which would compute a whole tile of rows for the one; both sum each element of C in
+ * the same order, so a row comes out the same either way.
  */
 export class Gemm {
   readonly shape: Required<GemmShape>;
   private readonly pipeline: GPUComputePipeline;
   private readonly params: GPUBuffer;
   readonly tiling: GemmTiling;
+  /** Which kernel runs: the tiled GEMM, or the GEMV when M = 1. */
+  readonly kernel: 'tiled' | 'gemv';
   private readonly tileM: number;
+  /** Bind groups by (a, b, c): a decoder encodes each projection once per layer and step over the same few buffers. */
+  private readonly bindGroups = new WeakMap<GPUBuffer, WeakMap<GPUBuffer, WeakMap<GPUBuffer, GPUBindGroup>>>();
   private readonly tileN: number;
 
   constructor(private readonly engine: EngineContext, shape: GemmShape) {
@@ -97,6 +111,7 @@ export class Gemm {
       transposeA: shape.transposeA ?? false,
       transposeB: shape.transposeB ?? false,
       alpha: shape.alpha ?? 1,
+      accumulate: shape.accumulate ?? false,
       strideA: shape.strideA ?? shape.m * shape.k,
       strideB: shape.strideB ?? shape.k * shape.n,
       strideC: shape.strideC ?? shape.m * shape.n,
@@ -105,17 +120,21 @@ export class Gemm {
       offsetC: shape.offsetC ?? 0,
     };
     this.tiling = gemmTiling(engine.info);
-    this.tileM = this.tiling.workgroupRows * 4;
-    this.tileN = this.tiling.workgroupCols * 4;
+    this.kernel = shape.m === 1 ? 'gemv' : 'tiled';
+    this.tileM = this.kernel === 'gemv' ? 1 : this.tiling.workgroupRows * 4;
+    this.tileN = this.kernel === 'gemv' ? GEMV_TILING.workgroup : this.tiling.workgroupCols * 4;
     const maxGroups = engine.device.limits.maxComputeWorkgroupsPerDimension;
     if (batch > maxGroups || Math.ceil(shape.m / this.tileM) > maxGroups || Math.ceil(shape.n / this.tileN) > maxGroups) {
       throw new Error(`Gemm: ${shape.m}×${shape.n}×${batch} needs more than ${maxGroups} workgroups in one dimension`);
     }
-    this.pipeline = computePipeline(engine.device, 'Gemm', gemmWgsl, {
-      WORKGROUP_ROWS: this.tiling.workgroupRows,
-      WORKGROUP_COLS: this.tiling.workgroupCols,
-      TILE_K: this.tiling.tileK,
-    });
+    this.pipeline =
+      this.kernel === 'gemv'
+        ? computePipeline(engine.device, 'Gemm.gemv', gemvWgsl, { WORKGROUP: GEMV_TILING.workgroup, TILE_K: GEMV_TILING.tileK })
+        : computePipeline(engine.device, 'Gemm', gemmWgsl, {
+            WORKGROUP_ROWS: this.tiling.workgroupRows,
+            WORKGROUP_COLS: this.tiling.workgroupCols,
+            TILE_K: this.tiling.tileK,
+          });
     const words = new ArrayBuffer(GemmParamsLayout.words * 4);
     const asUint = new Uint32Array(words);
     const s = this.shape;
@@ -131,10 +150,11 @@ export class Gemm {
     asUint[GemmParamsLayout.offsetB] = s.offsetB;
     asUint[GemmParamsLayout.offsetC] = s.offsetC;
     new Float32Array(words)[GemmParamsLayout.alpha] = s.alpha;
+    asUint[GemmParamsLayout.accumulate] = s.accumulate ? 1 : 0;
     this.params = uniformBuffer(engine.device, 'Gemm.params', words);
   }
 
-  /** Floating-point operations of one `encode` (a multiply and an add per term). */
+  /** Floating-point operations of one `encode` (a multiply and an add per term, the accumulate's add not counted). */
   get flops(): number {
     return 2 * this.shape.m * this.shape.n * this.shape.k * this.shape.batch;
   }
@@ -142,6 +162,20 @@ export class Gemm {
   /** Records the product in its own compute pass of `encoder`. */
   encode(encoder: GPUCommandEncoder, buffers: GemmBuffers): void {
     if (this.shape.m === 0 || this.shape.n === 0 || this.shape.batch === 0) return;
+    const pass = encoder.beginComputePass({ label: this.kernel === 'gemv' ? 'Gemm.gemv' : 'Gemm' });
+    pass.setPipeline(this.pipeline);
+    pass.setBindGroup(0, this.bindGroup(buffers));
+    pass.dispatchWorkgroups(Math.ceil(this.shape.n / this.tileN), Math.ceil(this.shape.m / this.tileM), this.shape.batch);
+    pass.end();
+  }
+
+  private bindGroup(buffers: GemmBuffers): GPUBindGroup {
+    let byB = this.bindGroups.get(buffers.a);
+    if (!byB) this.bindGroups.set(buffers.a, (byB = new WeakMap()));
+    let byC = byB.get(buffers.b);
+    if (!byC) byB.set(buffers.b, (byC = new WeakMap()));
+    const cached = byC.get(buffers.c);
+    if (cached) return cached;
     const bindGroup = this.engine.device.createBindGroup({
       label: 'Gemm.bindGroup',
       layout: this.pipeline.getBindGroupLayout(0),
@@ -152,11 +186,8 @@ export class Gemm {
         { binding: 3, resource: { buffer: buffers.c } }, // c
       ],
     });
-    const pass = encoder.beginComputePass({ label: 'Gemm' });
-    pass.setPipeline(this.pipeline);
-    pass.setBindGroup(0, bindGroup);
-    pass.dispatchWorkgroups(Math.ceil(this.shape.n / this.tileN), Math.ceil(this.shape.m / this.tileM), this.shape.batch);
-    pass.end();
+    byC.set(buffers.c, bindGroup);
+    return bindGroup;
   }
 
   dispose(): void {

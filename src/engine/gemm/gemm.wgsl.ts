@@ -1,4 +1,36 @@
 /**
+ * What the tiled GEMM and the GEMV share: the uniform, the bindings, B's load and C's store, so
+ * that both compute one element of C with the same arithmetic in the same order (a row computed
+ * by either is bit-identical, which keeps cached and uncached decoding equal).
+ */
+export const gemmBindingsWgsl = /* wgsl */ `
+// Field order is the offset table GemmParamsLayout in Gemm.ts.
+struct Params {
+  m: u32, n: u32, k: u32, transposeA: u32,
+  strideA: u32, strideB: u32, strideC: u32, transposeB: u32,
+  offsetA: u32, offsetB: u32, offsetC: u32, alpha: f32,
+  accumulate: u32, pad0: u32, pad1: u32, pad2: u32,
+}
+
+@group(0) @binding(0) var<uniform> params: Params;
+@group(0) @binding(1) var<storage, read> a: array<f32>;
+@group(0) @binding(2) var<storage, read> b: array<f32>;
+@group(0) @binding(3) var<storage, read_write> c: array<f32>;
+
+fn loadB(base: u32, depth: u32, col: u32) -> f32 {
+  if (col >= params.n || depth >= params.k) { return 0.0; }
+  if (params.transposeB != 0u) { return b[base + col * params.k + depth]; }
+  return b[base + depth * params.n + col];
+}
+
+// C = alpha · sum, or C += alpha · sum (accumulate: the residual connection, beta = 1).
+fn store(index: u32, sum: f32) {
+  let scaled = sum * params.alpha;
+  if (params.accumulate != 0u) { c[index] = c[index] + scaled; } else { c[index] = scaled; }
+}
+`;
+
+/**
  * Tiled, batched GEMM: C[b] = alpha · op(A[b]) · op(B[b]), row-major float32, any M, N, K.
  *
  * A workgroup of WORKGROUP_ROWS × WORKGROUP_COLS invocations owns a (4·WORKGROUP_ROWS) ×
@@ -12,17 +44,7 @@ override WORKGROUP_ROWS: u32 = 16u;
 override WORKGROUP_COLS: u32 = 16u;
 override TILE_K: u32 = 16u;
 
-// Field order is the offset table GemmParamsLayout in Gemm.ts.
-struct Params {
-  m: u32, n: u32, k: u32, transposeA: u32,
-  strideA: u32, strideB: u32, strideC: u32, transposeB: u32,
-  offsetA: u32, offsetB: u32, offsetC: u32, alpha: f32,
-}
-
-@group(0) @binding(0) var<uniform> params: Params;
-@group(0) @binding(1) var<storage, read> a: array<f32>;
-@group(0) @binding(2) var<storage, read> b: array<f32>;
-@group(0) @binding(3) var<storage, read_write> c: array<f32>;
+${gemmBindingsWgsl}
 
 // aTile[k * WORKGROUP_ROWS + g] holds rows 4g..4g+3 of the tile at depth k; bTile likewise columns.
 var<workgroup> aTile: array<vec4<f32>, TILE_K * WORKGROUP_ROWS>;
@@ -34,11 +56,6 @@ fn loadA(base: u32, row: u32, depth: u32) -> f32 {
   return a[base + row * params.k + depth];
 }
 
-fn loadB(base: u32, depth: u32, col: u32) -> f32 {
-  if (col >= params.n || depth >= params.k) { return 0.0; }
-  if (params.transposeB != 0u) { return b[base + col * params.k + depth]; }
-  return b[base + depth * params.n + col];
-}
 
 @compute @workgroup_size(WORKGROUP_COLS, WORKGROUP_ROWS, 1)
 fn main(@builtin(workgroup_id) group: vec3<u32>, @builtin(local_invocation_id) local: vec3<u32>, @builtin(local_invocation_index) flat: u32) {
@@ -98,10 +115,9 @@ fn main(@builtin(workgroup_id) group: vec3<u32>, @builtin(local_invocation_id) l
 fn storeRow(base: u32, row: u32, col0: u32, values: vec4<f32>) {
   if (row >= params.m) { return; }
   let start = base + row * params.n;
-  let scaled = values * params.alpha;
-  if (col0 < params.n) { c[start + col0] = scaled.x; }
-  if (col0 + 1u < params.n) { c[start + col0 + 1u] = scaled.y; }
-  if (col0 + 2u < params.n) { c[start + col0 + 2u] = scaled.z; }
-  if (col0 + 3u < params.n) { c[start + col0 + 3u] = scaled.w; }
+  if (col0 < params.n) { store(start + col0, values.x); }
+  if (col0 + 1u < params.n) { store(start + col0 + 1u, values.y); }
+  if (col0 + 2u < params.n) { store(start + col0 + 2u, values.z); }
+  if (col0 + 3u < params.n) { store(start + col0 + 3u, values.w); }
 }
 `;

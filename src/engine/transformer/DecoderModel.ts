@@ -9,17 +9,18 @@ import { ComputeKernel } from './ComputeKernel';
 import { kvCacheBytes, qkvWidth, resolveDecoderConfig, type DecoderConfig } from './DecoderConfig';
 import { createDecoderWeights, rotaryTables, type DecoderWeights } from './DecoderWeights';
 import { embeddingWgsl } from './embedding.wgsl';
-import { residualAddWgsl, swigluWgsl } from './elementwise.wgsl';
+import { swigluWgsl } from './elementwise.wgsl';
 import { rmsNormWgsl } from './rmsNorm.wgsl';
 import { rotaryWgsl } from './rotary.wgsl';
-import { rowVectorWgsl } from './rowVector.wgsl';
 import { stepParamsWords } from './stepParams';
 
 /** How one query attends over the cache: scores in a global buffer, or flash-decoding chunks. */
 export type DecodeAttention = 'naive' | 'flash';
 
-/** Invocations per workgroup of the element-wise and row-vector kernels. */
+/** Invocations per workgroup of the element-wise kernels. */
 const WORKGROUP = 64;
+
+type LayerGemms = Record<'qkv' | 'output' | 'gateUp' | 'down', Gemm>;
 
 interface LayerBuffers {
   keyCache: GPUBuffer;
@@ -32,11 +33,6 @@ interface LayerBuffers {
     flashSplit: ComputeKernel;
     flashCombine: ComputeKernel;
     mlpNorm: ComputeKernel;
-    /** Single-row projections of a decode step (rows = 1), with the norms, SwiGLU and residual adds fused in. */
-    qkvRow: ComputeKernel;
-    outputRow: ComputeKernel;
-    gateUpRow: ComputeKernel;
-    downRow: ComputeKernel;
   };
 }
 
@@ -45,9 +41,9 @@ interface LayerBuffers {
  * fused q|k|v → RoPE → causal attention over the layer's KV-cache → output projection → residual;
  * RMSNorm → SwiGLU MLP → residual), final RMSNorm and logits of the last row. Every buffer,
  * pipeline and bind group is created once here and labelled; `forward` only writes the step's
- * tokens and uniform. Multi-row forwards (prefill, or the whole prefix when decoding without a
- * cache) project with the engine's tiled `Gemm`; single-row decode steps with a row-vector
- * kernel, because a 64-row GEMM tile would do 64× the work for one token.
+ * tokens and uniform. Every projection, the logits included, is the engine's `Gemm` (which
+ * runs its GEMV kernel for a one-token decode step), and prefill and decode steps run the same
+ * passes: a cached step computes its row exactly as an uncached forward computes that row.
  */
 export class DecoderModel {
   readonly config: DecoderConfig;
@@ -57,11 +53,16 @@ export class DecoderModel {
   private readonly layers: LayerBuffers[] = [];
   private readonly tokens: GPUBuffer;
   private readonly step: GPUBuffer;
-  private readonly activations: Record<'x' | 'normed' | 'qkv' | 'q' | 'attention' | 'delta' | 'gateUp' | 'act' | 'lastRow' | 'lastNormed' | 'logits', GPUBuffer>;
+  private readonly activations: Record<'x' | 'normed' | 'qkv' | 'q' | 'attention' | 'gateUp' | 'act' | 'lastRow' | 'lastNormed' | 'logits', GPUBuffer>;
   private readonly weightBuffers: { embedding: GPUBuffer; finalNorm: GPUBuffer; unembedding: GPUBuffer };
   private readonly staging: GPUBuffer;
-  private gemms: { rows: number; passes: Record<'qkv' | 'output' | 'gateUp' | 'down', Gemm> } | null = null;
-  private readonly kernels: { embedding: ComputeKernel; residualAdd: ComputeKernel; swiglu: ComputeKernel; finalNorm: ComputeKernel; unembedding: ComputeKernel; unembeddingRow: ComputeKernel };
+  /** Projections of a multi-row forward, created for its row count and kept for the next with the same count. */
+  private gemms: { rows: number; passes: LayerGemms } | null = null;
+  /** Projections of a one-token step (GEMV), kept for the model's life: decoding alternates prefill and steps. */
+  private readonly stepGemms: LayerGemms;
+  /** The logits of the last row. */
+  private readonly unembedding: Gemm;
+  private readonly kernels: { embedding: ComputeKernel; swiglu: ComputeKernel; finalNorm: ComputeKernel };
 
   constructor(readonly engine: EngineContext, config: Partial<DecoderConfig> = {}, weights?: DecoderWeights) {
     this.config = resolveDecoderConfig(config);
@@ -82,7 +83,6 @@ export class DecoderModel {
       qkv: meter.createBuffer('Decoder.qkv', rows * qkvWidth(c) * 4),
       q: meter.createBuffer('Decoder.rotatedQuery', rows * attentionWidth * 4),
       attention: meter.createBuffer('Decoder.attentionOut', rows * attentionWidth * 4),
-      delta: meter.createBuffer('Decoder.residualDelta', rows * c.dModel * 4),
       gateUp: meter.createBuffer('Decoder.gateUp', rows * 2 * c.hidden * 4),
       act: meter.createBuffer('Decoder.mlpHidden', rows * c.hidden * 4),
       lastRow: meter.createBuffer('Decoder.lastRow', c.dModel * 4),
@@ -105,15 +105,6 @@ export class DecoderModel {
     const a = this.activations;
     const heads = { HEADS: c.heads, KV_HEADS: c.kvHeads, HEAD_DIM: c.headDim, CAPACITY: c.maxPositions };
     const scale = 1 / Math.sqrt(c.headDim);
-    // `gain` is bound even where NORM is off (the WGSL declares it); any read-only buffer will do.
-    const rowKernel = (label: string, x: GPUBuffer, weight: GPUBuffer, y: GPUBuffer, k: number, n: number, fused: { norm?: GPUBuffer; swiglu?: boolean; accumulate?: boolean } = {}) =>
-      new ComputeKernel(
-        engine,
-        label,
-        rowVectorWgsl,
-        { K: k, N: n, NORM: fused.norm ? 1 : 0, SWIGLU: fused.swiglu ? 1 : 0, ACCUMULATE: fused.accumulate ? 1 : 0 },
-        [x /* x */, weight /* w */, y /* y */, fused.norm ?? this.weightBuffers.finalNorm /* gain */],
-      );
     const norm = (label: string, x: GPUBuffer, gain: GPUBuffer, y: GPUBuffer) =>
       new ComputeKernel(engine, label, rmsNormWgsl, { D_MODEL: c.dModel }, [x /* x */, gain /* gain */, y /* y */]);
 
@@ -149,10 +140,6 @@ export class DecoderModel {
             this.step /* step */, undefined, undefined, undefined, partialOut /* partialOut */, partialLse /* partialLse */, a.attention /* out */,
           ], 'combine'),
           mlpNorm: norm(`${name}.mlpNorm`, a.x, weightsOnDevice.mlpNorm, a.normed),
-          qkvRow: rowKernel(`${name}.qkvRow`, a.x, weightsOnDevice.qkv, a.qkv, c.dModel, qkvWidth(c), { norm: weightsOnDevice.attentionNorm }),
-          outputRow: rowKernel(`${name}.outputRow`, a.attention, weightsOnDevice.output, a.x, attentionWidth, c.dModel, { accumulate: true }),
-          gateUpRow: rowKernel(`${name}.gateUpRow`, a.x, weightsOnDevice.gateUp, a.gateUp, c.dModel, 2 * c.hidden, { norm: weightsOnDevice.mlpNorm }),
-          downRow: rowKernel(`${name}.downRow`, a.gateUp, weightsOnDevice.down, a.x, c.hidden, c.dModel, { swiglu: true, accumulate: true }),
         },
       });
     });
@@ -160,12 +147,11 @@ export class DecoderModel {
       embedding: new ComputeKernel(engine, 'Decoder.embedding', embeddingWgsl, { D_MODEL: c.dModel }, [
         this.step /* step */, this.tokens /* tokens */, this.weightBuffers.embedding /* embedding */, a.x /* x */,
       ]),
-      residualAdd: new ComputeKernel(engine, 'Decoder.residualAdd', residualAddWgsl, { D_MODEL: c.dModel }, [this.step /* step */, a.delta /* delta */, a.x /* x */]),
       swiglu: new ComputeKernel(engine, 'Decoder.swiglu', swigluWgsl, { HIDDEN: c.hidden }, [this.step /* step */, a.gateUp /* gateUp */, a.act /* act */]),
       finalNorm: norm('Decoder.finalNorm', a.lastRow, this.weightBuffers.finalNorm, a.lastNormed),
-      unembedding: rowKernel('Decoder.unembedding', a.lastNormed, this.weightBuffers.unembedding, a.logits, c.dModel, c.vocab),
-      unembeddingRow: rowKernel('Decoder.unembeddingRow', a.x, this.weightBuffers.unembedding, a.logits, c.dModel, c.vocab, { norm: this.weightBuffers.finalNorm }),
     };
+    this.stepGemms = this.createGemms(1);
+    this.unembedding = new Gemm(engine, { m: 1, n: c.vocab, k: c.dModel });
   }
 
   /** Device bytes of the KV-cache as allocated (capacity `maxPositions`). */
@@ -210,7 +196,7 @@ export class DecoderModel {
    * kept for the next call with the same count.
    */
   encode(encoder: GPUCommandEncoder, rows: number, start: number): void {
-    let gemms: ReturnType<DecoderModel['createGemms']> | null = null;
+    let gemms = this.stepGemms;
     if (rows > 1) {
       if (this.gemms?.rows !== rows) {
         if (this.gemms) for (const gemm of Object.values(this.gemms.passes)) gemm.dispose();
@@ -221,17 +207,18 @@ export class DecoderModel {
     this.encodeForward(encoder, rows, start, gemms);
   }
 
-  private createGemms(rows: number): Record<'qkv' | 'output' | 'gateUp' | 'down', Gemm> {
+  /** The four projections of a layer for `rows` rows; the output and down projections add into the residual. */
+  private createGemms(rows: number): LayerGemms {
     const c = this.config;
     return {
       qkv: new Gemm(this.engine, { m: rows, n: qkvWidth(c), k: c.dModel }),
-      output: new Gemm(this.engine, { m: rows, n: c.dModel, k: c.heads * c.headDim }),
+      output: new Gemm(this.engine, { m: rows, n: c.dModel, k: c.heads * c.headDim, accumulate: true }),
       gateUp: new Gemm(this.engine, { m: rows, n: 2 * c.hidden, k: c.dModel }),
-      down: new Gemm(this.engine, { m: rows, n: c.dModel, k: c.hidden }),
+      down: new Gemm(this.engine, { m: rows, n: c.dModel, k: c.hidden, accumulate: true }),
     };
   }
 
-  private encodeForward(encoder: GPUCommandEncoder, rows: number, start: number, gemms: ReturnType<DecoderModel['createGemms']> | null): void {
+  private encodeForward(encoder: GPUCommandEncoder, rows: number, start: number, gemms: LayerGemms): void {
     const c = this.config;
     const a = this.activations;
     const groups = (count: number) => Math.ceil(count / WORKGROUP);
@@ -239,12 +226,8 @@ export class DecoderModel {
     for (const layer of this.layers) {
       const k = layer.kernels;
       const w = layer.weights;
-      if (gemms) {
-        k.attentionNorm.encode(encoder, rows);
-        gemms.qkv.encode(encoder, { a: a.normed, b: w.qkv, c: a.qkv });
-      } else {
-        k.qkvRow.encode(encoder, groups(qkvWidth(c)));
-      }
+      k.attentionNorm.encode(encoder, rows);
+      gemms.qkv.encode(encoder, { a: a.normed, b: w.qkv, c: a.qkv });
       k.rotary.encode(encoder, rows);
       if (this.attention === 'flash') {
         k.flashSplit.encode(encoder, Math.ceil((start + rows) / FLASH_DECODING_CHUNK), c.heads, rows);
@@ -252,34 +235,24 @@ export class DecoderModel {
       } else {
         k.naiveAttention.encode(encoder, c.heads, rows);
       }
-      if (gemms) {
-        gemms.output.encode(encoder, { a: a.attention, b: w.output, c: a.delta });
-        this.kernels.residualAdd.encode(encoder, groups(rows * c.dModel));
-        k.mlpNorm.encode(encoder, rows);
-        gemms.gateUp.encode(encoder, { a: a.normed, b: w.gateUp, c: a.gateUp });
-        this.kernels.swiglu.encode(encoder, groups(rows * c.hidden));
-        gemms.down.encode(encoder, { a: a.act, b: w.down, c: a.delta });
-        this.kernels.residualAdd.encode(encoder, groups(rows * c.dModel));
-      } else {
-        k.outputRow.encode(encoder, groups(c.dModel));
-        k.gateUpRow.encode(encoder, groups(2 * c.hidden));
-        k.downRow.encode(encoder, groups(c.dModel));
-      }
+      gemms.output.encode(encoder, { a: a.attention, b: w.output, c: a.x });
+      k.mlpNorm.encode(encoder, rows);
+      gemms.gateUp.encode(encoder, { a: a.normed, b: w.gateUp, c: a.gateUp });
+      this.kernels.swiglu.encode(encoder, groups(rows * c.hidden));
+      gemms.down.encode(encoder, { a: a.act, b: w.down, c: a.x });
     }
-    if (gemms) {
-      // Only the last token's logits are needed to pick the next token.
-      encoder.copyBufferToBuffer(a.x, (rows - 1) * c.dModel * 4, a.lastRow, 0, c.dModel * 4);
-      this.kernels.finalNorm.encode(encoder, 1);
-      this.kernels.unembedding.encode(encoder, groups(c.vocab));
-    } else {
-      this.kernels.unembeddingRow.encode(encoder, groups(c.vocab));
-    }
+    // Only the last token's logits are needed to pick the next token.
+    encoder.copyBufferToBuffer(a.x, (rows - 1) * c.dModel * 4, a.lastRow, 0, c.dModel * 4);
+    this.kernels.finalNorm.encode(encoder, 1);
+    this.unembedding.encode(encoder, { a: a.lastNormed, b: this.weightBuffers.unembedding, c: a.logits });
   }
 
   /** Frees every buffer the model created. */
   dispose(): void {
     if (this.gemms) for (const gemm of Object.values(this.gemms.passes)) gemm.dispose();
     this.gemms = null;
+    for (const gemm of Object.values(this.stepGemms)) gemm.dispose();
+    this.unembedding.dispose();
     this.meter.destroyAll();
     this.step.destroy();
     this.staging.destroy();

@@ -18,18 +18,3 @@ fn main(@builtin(global_invocation_id) id: vec3<u32>) {
   act[index] = gate / (1.0 + exp(-gate)) * up;
 }
 `;
-
-/** Residual connection: x += delta over step.rows rows of D_MODEL. */
-export const residualAddWgsl = /* wgsl */ `
-override D_MODEL: u32;
-${stepParamsWgsl}
-@group(0) @binding(1) var<storage, read> delta: array<f32>;
-@group(0) @binding(2) var<storage, read_write> x: array<f32>;
-
-@compute @workgroup_size(64)
-fn main(@builtin(global_invocation_id) id: vec3<u32>) {
-  let index = id.x;
-  if (index >= step.rows * D_MODEL) { return; }
-  x[index] = x[index] + delta[index];
-}
-`;
