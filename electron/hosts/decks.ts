@@ -73,7 +73,7 @@ function main(): number {
       const warnings = parsed.warnings.map((w) => `  warning: ${w.code} ×${w.count} (${w.examples.join(', ')})`).join('\n');
       print(
         { ...result, warnings: parsed.warnings },
-        `${result.deckName}: added ${result.added}, updated ${result.updated}, unchanged ${result.unchanged}, conflicts kept ${result.conflictsKept}, taken ${result.conflictsTaken}; media +${result.media.added}; reviews ${result.reviews}${warnings ? `\n${warnings}` : ''}`,
+        `${result.deckName}: added ${result.added}, updated ${result.updated}, unchanged ${result.unchanged}, conflicts kept ${result.conflictsKept}, taken ${result.conflictsTaken}; media +${result.media.added}; reviews ${result.reviews}${result.cardsAdded || result.cardsRemoved ? `; cards of updated notes +${result.cardsAdded} −${result.cardsRemoved}` : ''}${warnings ? `\n${warnings}` : ''}`,
       );
       return 0;
     }

@@ -137,6 +137,9 @@ export interface ImportResult {
   conflictsTaken: number;
   media: { added: number; updated: number; unchanged: number };
   reviews: number;
+  /** Cards of updated notes that the update added or removed (cloze numbers, kind). */
+  cardsAdded: number;
+  cardsRemoved: number;
 }
 
 /**
@@ -186,6 +189,8 @@ export function applyImport(db: Database.Database, parsed: ParsedImport, choices
       conflictsTaken: 0,
       media: plan.media,
       reviews: 0,
+      cardsAdded: 0,
+      cardsRemoved: 0,
     };
     for (const item of plan.items) {
       const note = item.note;
@@ -220,7 +225,9 @@ export function applyImport(db: Database.Database, parsed: ParsedImport, choices
       if (item.kind === 'update' || item.kind === 'conflict') {
         updateNote.run({ ...row, id: item.local!.id });
         // A changed cloze number or kind adds or removes cards; the cards that stay keep their schedule.
-        syncNoteCards(db, item.local!.id, { kind: row.kind, front: note.front, previousKind: toNoteKind(item.local!.kind) }, now, () => newPosition++);
+        const sync = syncNoteCards(db, item.local!.id, { kind: row.kind, front: note.front, previousKind: toNoteKind(item.local!.kind) }, now, () => newPosition++);
+        result.cardsAdded += sync.added.length;
+        result.cardsRemoved += sync.removed.length;
         if (item.kind === 'update') result.updated++;
         continue;
       }

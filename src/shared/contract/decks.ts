@@ -103,6 +103,9 @@ export const ImportResult = z.object({
   conflictsTaken: z.number().int(),
   media: MediaCounts,
   reviews: z.number().int(),
+  /** Cards of updated notes added (a new cloze number, a note made reversed) and removed with their history (a cloze number gone). */
+  cardsAdded: z.number().int().optional(),
+  cardsRemoved: z.number().int().optional(),
   warnings: z.array(ImportWarning),
 });
 export type ImportResult = z.infer<typeof ImportResult>;

@@ -270,7 +270,7 @@ describe('round trips keep kind, cards and per-ord schedules', () => {
     notes.find((n) => n.guid === 'cloze-guid-1')!.front = `${clozeText} {{c3::Seine}}`;
     files['notes.json'] = new TextEncoder().encode(JSON.stringify(notes));
     const { result } = importDeckFile(db, zipSync(files), { fileName: 'geo.proofdeck', now });
-    expect(result.updated).toBe(1);
+    expect(result).toMatchObject({ updated: 1, cardsAdded: 1, cardsRemoved: 0 });
     const after = cardsOf(db).filter((c) => c.guid === 'cloze-guid-1');
     expect(after.slice(0, 2)).toEqual(before);
     expect(after.map((c) => [c.ord, c.state])).toEqual([
@@ -278,5 +278,11 @@ describe('round trips keep kind, cards and per-ord schedules', () => {
       [1, 1],
       [2, 0],
     ]);
+    // The author drops c2 and c3: their cards go (and the result says so), c1 keeps its schedule.
+    notes.find((n) => n.guid === 'cloze-guid-1')!.front = '{{c1::Paris}} is the capital.';
+    files['notes.json'] = new TextEncoder().encode(JSON.stringify(notes));
+    const second = importDeckFile(db, zipSync(files), { fileName: 'geo.proofdeck', now }).result;
+    expect(second).toMatchObject({ updated: 1, cardsAdded: 0, cardsRemoved: 2 });
+    expect(cardsOf(db).filter((c) => c.guid === 'cloze-guid-1')).toEqual([before[0]]);
   });
 });
