@@ -94,7 +94,9 @@ function noteFromAnki(row: NoteRow, notetype: AnkiNotetype, warnings: ImportWarn
   if (backNames.length === 0) backNames = visible.filter((n) => !frontNames.includes(n));
   const valueOf = (name: string) => values[names.indexOf(name)] ?? '';
   const join = (list: string[]) => list.map((name) => htmlToMarkdown(valueOf(name))).filter((v) => v !== '').join('\n\n');
-  const plainBasic = notetype.kind === 0 && visible.length === 2;
+  // Two fields map onto front/back exactly (Basic, Basic and reversed, Cloze's Text/Back Extra):
+  // nothing to keep aside, and an edit in ProofDeck is what an .apkg export writes.
+  const plainBasic = (notetype.kind === 0 || notetype.kind === 1) && visible.length === 2;
   return {
     guid,
     front: join(frontNames),

@@ -168,6 +168,12 @@ describe('Anki cloze and reversed notes', () => {
       [0, 2],
       [2, 0],
     ]);
+    // The .apkg carries the edit: the text as now written, a card row for c1 and c3.
+    const anki = new Database(Buffer.from(unzipSync(exportDeck(db, 'Geography', 'apkg', { now }).bytes)['collection.anki2']), { readonly: true });
+    const row = anki.prepare("SELECT id, flds FROM notes WHERE guid = 'cloze-guid-1'").get() as { id: number; flds: string };
+    expect(row.flds.split('\x1f')[0]).toContain('{{c3::capital}}');
+    expect(anki.prepare('SELECT ord FROM cards WHERE nid = ? ORDER BY ord').pluck().all(row.id)).toEqual([0, 2]);
+    anki.close();
     // A cloze note needs a deletion; a new reversed note gets both cards.
     await expect(t.client.api['notes.save']({ noteId, deckId: note.deckId, front: 'no deletions', back: '' })).rejects.toMatchObject({ code: 'invalid-args' });
     const reversed = await t.client.api['notes.save']({ deckId: note.deckId, front: 'la mer', back: 'the sea', kind: 'reversed' });
