@@ -11,6 +11,8 @@
  * Registers are named vec4s (generated per head size, a multiple of 4) as in flashRows.wgsl.ts.
  */
 
+import { softmaxFromLogSumExp } from './onlineSoftmax.wgsl';
+
 // Field order of WGSL `struct Params` below: FlashBackwardParamsLayout in FlashAttentionBackward.ts.
 const paramsStruct = 'struct Params { n: u32, batchHeads: u32, causal: u32, pad0: u32 }';
 
@@ -105,7 +107,7 @@ fn main(@builtin(workgroup_id) group: vec3<u32>, @builtin(local_invocation_index
       for (var t = first; t < last; t++) {
         let row = t * VEC_PER_ROW;
         let score = ${each((i) => `dot(qTile[row + ${i}u], k${i})`, ' + ')};
-        let probability = exp(score - lseTile[t]);
+        let probability = ${softmaxFromLogSumExp('score', 'lseTile[t]')};
         ${each((i) => `dv${i} += probability * dOTile[row + ${i}u];`, '\n        ')}
         let gradientDot = ${each((i) => `dot(dOTile[row + ${i}u], v${i})`, ' + ')};
         let scoreGradient = probability * (gradientDot - rowDotTile[t]);
@@ -179,7 +181,7 @@ fn main(@builtin(workgroup_id) group: vec3<u32>, @builtin(local_invocation_index
       for (var j = 0u; j < keyCount; j++) {
         let t = j * VEC_PER_ROW;
         let score = ${each((i) => `dot(q${i}, kTile[t + ${i}u])`, ' + ')};
-        let probability = exp(score - rowLse);
+        let probability = ${softmaxFromLogSumExp('score', 'rowLse')};
         let gradientDot = ${each((i) => `dot(g${i}, vTile[t + ${i}u])`, ' + ')};
         let scoreGradient = probability * (gradientDot - rowD);
         ${each((i) => `dq${i} += scoreGradient * kTile[t + ${i}u];`, '\n        ')}

@@ -1,10 +1,11 @@
+import { onlineSoftmaxStart, onlineSoftmaxStep, softmaxLogSumExp, softmaxNormaliser, type SoftmaxAccumulator } from './onlineSoftmax.wgsl';
+
 /**
  * FlashAttention-2 forward shaped for software adapters (SwiftShader): one query row per
  * invocation, the row of Q and the output accumulator held in named vec4 registers (q0…, acc0…)
  * because dynamically indexed private arrays are slow in SwiftShader's compiler (about 2×,
  * GPU.md). K and V are still staged KEYS keys at a time in workgroup memory, and the softmax is
- * online per key: when a score raises the running max m, the accumulator and the running sum l are
- * rescaled by exp(m_old − m_new); O is divided by l once at the end and L = m + log l written.
+ * online per key (onlineSoftmax.wgsl.ts); O is divided by l once at the end and L = m + log l written.
  * Causal: key tiles past the workgroup's last row are skipped; only diagonal tiles test the mask.
  * The WGSL is generated per head size (a multiple of 4) so that the registers can be named.
  */
@@ -12,6 +13,10 @@ export function flashRowsWgsl(headDim: number): string {
   if (headDim % 4 !== 0) throw new Error(`flashRowsWgsl: head size ${headDim} is not a multiple of 4`);
   const lanes = headDim / 4;
   const each = (make: (index: number) => string, separator = '\n  '): string => Array.from({ length: lanes }, (_, index) => make(index)).join(separator);
+  const accumulator: SoftmaxAccumulator = {
+    rescale: (factor) => each((i) => `acc${i} *= ${factor};`, '\n    '),
+    add: (probability) => each((i) => `acc${i} += ${probability} * vTile[t + ${i}u];`, '\n      '),
+  };
   return /* wgsl */ `
 override ROWS: u32 = 64u;
 override KEYS: u32 = 32u;
@@ -41,8 +46,7 @@ fn main(@builtin(workgroup_id) group: vec3<u32>, @builtin(local_invocation_index
   let queryRow = base + min(row, n - 1u) * VEC_PER_ROW;
   ${each((i) => `let q${i} = q[queryRow + ${i}u] * SCALE;`)}
   ${each((i) => `var acc${i} = vec4<f32>(0.0);`)}
-  var runningMax = -3.0e38;
-  var runningSum = 0.0;
+  ${onlineSoftmaxStart}
 
   var keyEnd = n;
   if (params.causal != 0u) { keyEnd = min(n, firstRow + ROWS); }
@@ -68,24 +72,16 @@ fn main(@builtin(workgroup_id) group: vec3<u32>, @builtin(local_invocation_index
       for (var j = 0u; j < keyCount; j++) {
         let t = j * VEC_PER_ROW;
         let score = ${each((i) => `dot(q${i}, kTile[t + ${i}u])`, ' + ')};
-        if (score > runningMax) {
-          let rescale = exp(runningMax - score);
-          runningSum *= rescale;
-          ${each((i) => `acc${i} *= rescale;`, '\n          ')}
-          runningMax = score;
-        }
-        let probability = exp(score - runningMax);
-        runningSum += probability;
-        ${each((i) => `acc${i} += probability * vTile[t + ${i}u];`, '\n        ')}
+        ${onlineSoftmaxStep('score', accumulator)}
       }
     }
   }
 
   if (inRange) {
-    let inverse = 1.0 / runningSum;
+    let inverse = ${softmaxNormaliser};
     let outRow = base + row * VEC_PER_ROW;
     ${each((i) => `o[outRow + ${i}u] = acc${i} * inverse;`)}
-    lse[group.y * n + row] = runningMax + log(runningSum);
+    lse[group.y * n + row] = ${softmaxLogSumExp};
   }
 }
 `;

@@ -1,9 +1,20 @@
+import { onlineSoftmaxAdd, onlineSoftmaxRaise, onlineSoftmaxStart, SOFTMAX_EMPTY, softmaxLogSumExp, softmaxNormaliser, softmaxProbability, type SoftmaxAccumulator } from './onlineSoftmax.wgsl';
+
+// The accumulator is this invocation's columns column0, column0 + T, … of the output row.
+const accumulator: SoftmaxAccumulator = {
+  rescale: (factor) => `for (var c = 0u; c < MAX_COLUMNS; c++) { accumulator[c] *= ${factor}; }`,
+  add: (probability) => `for (var c = 0u; c < MAX_COLUMNS; c++) {
+      let column = column0 + c * THREADS_PER_ROW;
+      if (column < HEAD_DIM) { accumulator[c] += ${probability} * vTile[j * HEAD_DIM + column]; }
+    }`,
+};
+
 /**
  * FlashAttention-2 forward, GPU-shaped. A workgroup owns ROWS query rows of one (batch, head);
  * THREADS_PER_ROW invocations share a row, each owning the output columns t, t+T, t+2T, … in
  * registers. The Q block is staged once; K and V are staged KEYS keys at a time in workgroup
- * memory. Per tile: scores into sTile, running max m and sum l updated (online softmax; the old
- * accumulator rescaled by exp(m_old − m_new)), P·V accumulated; O is divided by l once at the end
+ * memory. Per tile: scores into sTile, the running max m raised to the tile's (online softmax,
+ * onlineSoftmax.wgsl.ts: l and the accumulator rescaled by exp(m_old − m_new)), P·V accumulated; O is divided by l once at the end
  * and L = m + log l is written. Causal: tiles past the block's last row are never visited, and
  * only tiles that cross the diagonal (or the end of the sequence) evaluate the mask.
  */
@@ -15,7 +26,7 @@ override HEAD_DIM: u32 = 64u;
 override SCALE: f32 = 0.125;
 // Register budget per invocation: HEAD_DIM ≤ 128 and THREADS_PER_ROW ≥ 8.
 const MAX_COLUMNS: u32 = 16u;
-const MASKED: f32 = -3.0e38;
+const MASKED: f32 = ${SOFTMAX_EMPTY};
 
 // Field order is the offset table FlashParamsLayout in FlashAttention.ts.
 struct Params { n: u32, batchHeads: u32, causal: u32, pad0: u32 }
@@ -49,8 +60,7 @@ fn main(@builtin(workgroup_id) group: vec3<u32>, @builtin(local_invocation_index
     qTile[index] = value;
   }
 
-  var runningMax = MASKED;
-  var runningSum = 0.0;
+  ${onlineSoftmaxStart}
   var accumulator: array<f32, MAX_COLUMNS>;
   for (var c = 0u; c < MAX_COLUMNS; c++) { accumulator[c] = 0.0; }
 
@@ -88,39 +98,30 @@ fn main(@builtin(workgroup_id) group: vec3<u32>, @builtin(local_invocation_index
 
     var tileMax = MASKED;
     for (var j = 0u; j < KEYS; j++) { tileMax = max(tileMax, sTile[localRow * KEYS + j]); }
-    let newMax = max(runningMax, tileMax);
+    ${onlineSoftmaxRaise('tileMax', accumulator)}
     workgroupBarrier();
     // Each invocation of the row turns its share of the scores into probabilities.
     for (var j = column0; j < KEYS; j += THREADS_PER_ROW) {
       let score = sTile[localRow * KEYS + j];
       var probability = 0.0;
-      if (score > MASKED) { probability = exp(score - newMax); }
+      if (score > MASKED) { probability = ${softmaxProbability('score')}; }
       sTile[localRow * KEYS + j] = probability;
     }
     workgroupBarrier();
 
-    let rescale = exp(runningMax - newMax);
-    var tileSum = 0.0;
-    for (var c = 0u; c < MAX_COLUMNS; c++) { accumulator[c] *= rescale; }
     for (var j = 0u; j < KEYS; j++) {
       let probability = sTile[localRow * KEYS + j];
-      tileSum += probability;
-      for (var c = 0u; c < MAX_COLUMNS; c++) {
-        let column = column0 + c * THREADS_PER_ROW;
-        if (column < HEAD_DIM) { accumulator[c] += probability * vTile[j * HEAD_DIM + column]; }
-      }
+      ${onlineSoftmaxAdd('probability', accumulator)}
     }
-    runningSum = runningSum * rescale + tileSum;
-    runningMax = newMax;
   }
 
   if (row < n) {
-    let inverse = 1.0 / runningSum;
+    let inverse = ${softmaxNormaliser};
     for (var c = 0u; c < MAX_COLUMNS; c++) {
       let column = column0 + c * THREADS_PER_ROW;
       if (column < HEAD_DIM) { o[base + row * HEAD_DIM + column] = accumulator[c] * inverse; }
     }
-    if (column0 == 0u) { lse[group.y * n + row] = runningMax + log(runningSum); }
+    if (column0 == 0u) { lse[group.y * n + row] = ${softmaxLogSumExp}; }
   }
 }
 `;

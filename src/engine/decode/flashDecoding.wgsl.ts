@@ -1,3 +1,4 @@
+import { onlineSoftmaxStart, onlineSoftmaxStep, softmaxNormaliser, type SoftmaxAccumulator } from '../attention/onlineSoftmax.wgsl';
 import { reduce64Wgsl, stepParamsWgsl } from '../transformer/stepParams';
 
 /**
@@ -10,9 +11,16 @@ export const FLASH_DECODING_CHUNK = 64;
  * Flash-decoding (split-K attention over the cache). Entry `split`: one workgroup per (chunk of
  * CHUNK keys, query head, row) computes its chunk's scores in workgroup memory, the chunk-local
  * softmax, and writes the chunk's normalised partial output and its logsumexp. Entry `combine`:
- * one workgroup per (head, row) rescales the partials by exp(lse_c − max lse) and sums them.
+ * one workgroup per (head, row) folds the partials in with the online softmax (onlineSoftmax.wgsl.ts),
+ * each chunk a "score" lse_c whose "value" is its normalised partial, so the weights are
+ * exp(lse_c − max lse) / Σ exp(lse_c − max lse).
  * Chunks past a row's causal end write lse = −3e38 and weigh nothing.
  */
+const combineAccumulator: SoftmaxAccumulator = {
+  rescale: (factor) => `acc *= ${factor};`,
+  add: (probability) => `acc = fma(${probability}, partialOut[(slot0 + chunk) * HEAD_DIM + column], acc);`,
+};
+
 export const flashDecodingWgsl = /* wgsl */ `
 override HEADS: u32;
 override KV_HEADS: u32;
@@ -77,16 +85,14 @@ fn combine(@builtin(workgroup_id) group: vec3<u32>, @builtin(local_invocation_in
   let keys = step.start + row + 1u;
   let chunks = (keys + CHUNK - 1u) / CHUNK;
   let slot0 = (row * HEADS + head) * CHUNKS;
-  var maxLse = EMPTY;
-  for (var chunk = 0u; chunk < chunks; chunk++) { maxLse = max(maxLse, partialLse[slot0 + chunk]); }
-  var weightSum = 0.0;
-  for (var chunk = 0u; chunk < chunks; chunk++) { weightSum += exp(partialLse[slot0 + chunk] - maxLse); }
   for (var column = lane; column < HEAD_DIM; column += 64u) {
+    ${onlineSoftmaxStart}
     var acc = 0.0;
     for (var chunk = 0u; chunk < chunks; chunk++) {
-      acc = fma(exp(partialLse[slot0 + chunk] - maxLse), partialOut[(slot0 + chunk) * HEAD_DIM + column], acc);
+      let chunkLse = partialLse[slot0 + chunk];
+      ${onlineSoftmaxStep('chunkLse', combineAccumulator)}
     }
-    out[(row * HEADS + head) * HEAD_DIM + column] = acc / weightSum;
+    out[(row * HEADS + head) * HEAD_DIM + column] = acc * (${softmaxNormaliser});
   }
 }
 `;
