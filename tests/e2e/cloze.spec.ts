@@ -1,5 +1,5 @@
 import Database from 'better-sqlite3';
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect, test } from '@playwright/test';
 import { openDatabase } from '../../electron/services/store/database';
@@ -98,5 +98,22 @@ test('the browser lists the cloze cards by number; Ctrl+Shift+C wraps a selectio
   await editor.fill('{{c1::Paris}} is the {{c3::capital}} of France.');
   await expect(page.getByTestId('editor-removes')).toContainText('c2');
   await page.screenshot({ path: join(screenshots, 'cloze-editor.png') });
+  await context.close();
+});
+
+test('importing a newer version that drops a cloze number says the card went with its history', async ({ browser }) => {
+  const context = await browser.newContext({ locale: 'en-US' });
+  const page = await context.newPage();
+  const newer = join(dataDir, 'geography-v2.apkg');
+  writeFileSync(newer, clozeAnkiPackage({ clozeText: '{{c1::Paris}} is the capital of France.' }));
+  await page.goto(`${host.url}#/decks`);
+  await page.getByTestId('import-file').setInputFiles(newer);
+  await expect(page.getByTestId('import-preview')).toBeVisible();
+  await page.getByTestId('import-apply').click();
+  await expect(page.getByTestId('import-result')).toContainText('gained 0 cards and lost 1');
+  const db = new Database(join(dataDir, 'proofdeck.sqlite'), { readonly: true });
+  const ords = db.prepare("SELECT c.ord FROM cards c JOIN notes n ON n.id = c.note_id WHERE n.guid = 'cloze-guid-1' ORDER BY c.ord").pluck().all();
+  db.close();
+  expect(ords).toEqual([0]);
   await context.close();
 });

@@ -206,6 +206,9 @@ function ResultText({ result }: { result: ImportResult }) {
         kept: result.conflictsKept,
         taken: result.conflictsTaken,
       })}
+      {(result.cardsAdded ?? 0) + (result.cardsRemoved ?? 0) > 0 && (
+        <> {t('decks.import.cardsChanged', { added: result.cardsAdded ?? 0, removed: result.cardsRemoved ?? 0 })}</>
+      )}
     </p>
   );
 }

@@ -54,7 +54,7 @@ const models = {
 };
 
 /** The package: a cloze note (c1 review, c2 learning, 2 reviews of c1), a reversed note (ord 0 review, ord 1 new), an optional-reversed note without its reverse. */
-export function clozeAnkiPackage(): Uint8Array {
+export function clozeAnkiPackage(options: { clozeText?: string } = {}): Uint8Array {
   const db = new Database(':memory:');
   db.exec(`CREATE TABLE col (id integer primary key, crt integer, mod integer, scm integer, ver integer, dty integer, usn integer, ls integer, conf text, models text, decks text, dconf text, tags text);
     CREATE TABLE notes (id integer primary key, guid text, mid integer, mod integer, usn integer, tags text, flds text, sfld text, csum integer, flags integer, data text);
@@ -62,7 +62,7 @@ export function clozeAnkiPackage(): Uint8Array {
     CREATE TABLE revlog (id integer primary key, cid integer, usn integer, ease integer, ivl integer, lastIvl integer, factor integer, time integer, type integer);`);
   db.prepare("INSERT INTO col VALUES (1, ?, 0, 0, 11, 0, 0, 0, '{}', ?, ?, '{}', '{}')").run(crt, JSON.stringify(models), JSON.stringify({ '5': { id: 5, name: 'Geography' } }));
   const note = db.prepare("INSERT INTO notes VALUES (?, ?, ?, 0, 0, ?, ?, '', 0, 0, '')");
-  note.run(1, 'cloze-guid-1', 20, ' geo ', [clozeText, 'Both <b>Paris</b> facts'].join('\x1f'));
+  note.run(1, 'cloze-guid-1', 20, ' geo ', [options.clozeText ?? clozeText, 'Both <b>Paris</b> facts'].join('\x1f'));
   note.run(2, 'reversed-guid-2', 21, '', ['der Hund', 'the dog'].join('\x1f'));
   note.run(3, 'optional-guid-3', 22, '', ['die Katze', 'the cat', ''].join('\x1f'));
   const card = db.prepare("INSERT INTO cards VALUES (?, ?, 5, ?, 0, 0, ?, ?, ?, ?, ?, ?, ?, 0, 0, 0, 0, '')");
