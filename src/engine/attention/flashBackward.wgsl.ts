@@ -11,14 +11,29 @@
  * Registers are named vec4s (generated per head size, a multiple of 4) as in flashRows.wgsl.ts.
  */
 
+import { keyValueTilesWgsl, queryRowKeyLoopWgsl, queryRowStartWgsl, vec4Lanes } from './flashQueryRows.wgsl';
 import { softmaxFromLogSumExp } from './onlineSoftmax.wgsl';
 
 // Field order of WGSL `struct Params` below: FlashBackwardParamsLayout in FlashAttentionBackward.ts.
 const paramsStruct = 'struct Params { n: u32, batchHeads: u32, causal: u32, pad0: u32 }';
 
-function lanes(headDim: number): (make: (index: number) => string, separator?: string) => string {
-  if (headDim % 4 !== 0) throw new Error(`flash backward: head size ${headDim} is not a multiple of 4`);
-  return (make, separator = '\n  ') => Array.from({ length: headDim / 4 }, (_, index) => make(index)).join(separator);
+const lanes = (headDim: number) => vec4Lanes(headDim, 'flash backward');
+
+/** What the dK/dV and dQ passes both read: tile size `tile` (QUERIES or KEYS) and inputs bindings 0–6. */
+function gradientInputsWgsl(headDim: number, tile: 'QUERIES' | 'KEYS'): string {
+  return /* wgsl */ `
+override ROWS: u32 = 64u;
+override ${tile}: u32 = 16u;
+override SCALE: f32 = 0.125;
+const VEC_PER_ROW: u32 = ${headDim / 4}u;
+${paramsStruct}
+@group(0) @binding(0) var<uniform> params: Params;
+@group(0) @binding(1) var<storage, read> q: array<vec4<f32>>;
+@group(0) @binding(2) var<storage, read> k: array<vec4<f32>>;
+@group(0) @binding(3) var<storage, read> v: array<vec4<f32>>;
+@group(0) @binding(4) var<storage, read> dO: array<vec4<f32>>;
+@group(0) @binding(5) var<storage, read> lse: array<f32>;
+@group(0) @binding(6) var<storage, read> rowDot: array<f32>;`;
 }
 
 export function rowDotWgsl(headDim: number): string {
@@ -44,19 +59,7 @@ fn main(@builtin(workgroup_id) group: vec3<u32>, @builtin(local_invocation_index
 
 export function keyGradientsWgsl(headDim: number): string {
   const each = lanes(headDim);
-  return /* wgsl */ `
-override ROWS: u32 = 64u;
-override QUERIES: u32 = 16u;
-override SCALE: f32 = 0.125;
-const VEC_PER_ROW: u32 = ${headDim / 4}u;
-${paramsStruct}
-@group(0) @binding(0) var<uniform> params: Params;
-@group(0) @binding(1) var<storage, read> q: array<vec4<f32>>;
-@group(0) @binding(2) var<storage, read> k: array<vec4<f32>>;
-@group(0) @binding(3) var<storage, read> v: array<vec4<f32>>;
-@group(0) @binding(4) var<storage, read> dO: array<vec4<f32>>;
-@group(0) @binding(5) var<storage, read> lse: array<f32>;
-@group(0) @binding(6) var<storage, read> rowDot: array<f32>;
+  return /* wgsl */ `${gradientInputsWgsl(headDim, 'QUERIES')}
 @group(0) @binding(7) var<storage, read_write> dK: array<vec4<f32>>;
 @group(0) @binding(8) var<storage, read_write> dV: array<vec4<f32>>;
 
@@ -126,68 +129,26 @@ fn main(@builtin(workgroup_id) group: vec3<u32>, @builtin(local_invocation_index
 
 export function queryGradientsWgsl(headDim: number): string {
   const each = lanes(headDim);
-  return /* wgsl */ `
-override ROWS: u32 = 64u;
-override KEYS: u32 = 16u;
-override SCALE: f32 = 0.125;
-const VEC_PER_ROW: u32 = ${headDim / 4}u;
-${paramsStruct}
-@group(0) @binding(0) var<uniform> params: Params;
-@group(0) @binding(1) var<storage, read> q: array<vec4<f32>>;
-@group(0) @binding(2) var<storage, read> k: array<vec4<f32>>;
-@group(0) @binding(3) var<storage, read> v: array<vec4<f32>>;
-@group(0) @binding(4) var<storage, read> dO: array<vec4<f32>>;
-@group(0) @binding(5) var<storage, read> lse: array<f32>;
-@group(0) @binding(6) var<storage, read> rowDot: array<f32>;
+  return /* wgsl */ `${gradientInputsWgsl(headDim, 'KEYS')}
 @group(0) @binding(7) var<storage, read_write> dQ: array<vec4<f32>>;
 
-var<workgroup> kTile: array<vec4<f32>, KEYS * VEC_PER_ROW>;
-var<workgroup> vTile: array<vec4<f32>, KEYS * VEC_PER_ROW>;
+${keyValueTilesWgsl}
 
 @compute @workgroup_size(ROWS)
 fn main(@builtin(workgroup_id) group: vec3<u32>, @builtin(local_invocation_index) lane: u32) {
-  let n = params.n;
-  let firstRow = group.x * ROWS;
-  let row = firstRow + lane;
-  let inRange = row < n;
-  let base = group.y * n * VEC_PER_ROW;
-  let clamped = min(row, n - 1u);
-  let queryRow = base + clamped * VEC_PER_ROW;
-  ${each((i) => `let q${i} = q[queryRow + ${i}u] * SCALE;`)}
+  ${queryRowStartWgsl(each)}
   ${each((i) => `let g${i} = dO[queryRow + ${i}u];`)}
   ${each((i) => `var dq${i} = vec4<f32>(0.0);`)}
   let rowLse = lse[group.y * n + clamped];
   let rowD = rowDot[group.y * n + clamped];
 
-  var keyEnd = n;
-  if (params.causal != 0u) { keyEnd = min(n, firstRow + ROWS); }
-  for (var key0 = 0u; key0 < keyEnd; key0 += KEYS) {
-    workgroupBarrier();
-    for (var index = lane; index < KEYS * VEC_PER_ROW; index += ROWS) {
-      let key = key0 + index / VEC_PER_ROW;
-      var kValue = vec4<f32>(0.0);
-      var vValue = vec4<f32>(0.0);
-      if (key < n) {
-        kValue = k[base + key * VEC_PER_ROW + index % VEC_PER_ROW];
-        vValue = v[base + key * VEC_PER_ROW + index % VEC_PER_ROW];
-      }
-      kTile[index] = kValue;
-      vTile[index] = vValue;
-    }
-    workgroupBarrier();
-    var keyCount = min(KEYS, n - key0);
-    if (params.causal != 0u && key0 + keyCount - 1u > row) { keyCount = select(0u, row - key0 + 1u, row >= key0); }
-    if (inRange) {
-      for (var j = 0u; j < keyCount; j++) {
-        let t = j * VEC_PER_ROW;
-        let score = ${each((i) => `dot(q${i}, kTile[t + ${i}u])`, ' + ')};
-        let probability = ${softmaxFromLogSumExp('score', 'rowLse')};
+  ${queryRowKeyLoopWgsl(
+    each,
+    `let probability = ${softmaxFromLogSumExp('score', 'rowLse')};
         let gradientDot = ${each((i) => `dot(g${i}, vTile[t + ${i}u])`, ' + ')};
         let scoreGradient = probability * (gradientDot - rowD);
-        ${each((i) => `dq${i} += scoreGradient * kTile[t + ${i}u];`, '\n        ')}
-      }
-    }
-  }
+        ${each((i) => `dq${i} += scoreGradient * kTile[t + ${i}u];`, '\n        ')}`,
+  )}
   if (inRange) {
     ${each((i) => `dQ[queryRow + ${i}u] = dq${i} * SCALE;`)}
   }
