@@ -109,6 +109,7 @@ test('importing a newer version that drops a cloze number says the card went wit
   await page.goto(`${host.url}#/decks`);
   await page.getByTestId('import-file').setInputFiles(newer);
   await expect(page.getByTestId('import-preview')).toBeVisible();
+  await expect(page.getByTestId('preview-cards-removed')).toContainText('removes 1 card, with its review history');
   await page.getByTestId('import-apply').click();
   await expect(page.getByTestId('import-result')).toContainText('gained 0 cards and lost 1');
   const db = new Database(join(dataDir, 'proofdeck.sqlite'), { readonly: true });

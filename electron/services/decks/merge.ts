@@ -3,7 +3,7 @@ import type Database from 'better-sqlite3';
 import type { ExchangeNote, ParsedImport } from './types';
 import { noteSourceHash } from './apply';
 import type { NoteRow } from '../store/note-row';
-import { cardOrdinals, toNoteKind } from '../../../src/shared/cloze';
+import { cardOrdinals, ordsRemovedByEdit, toNoteKind } from '../../../src/shared/cloze';
 import { syncNoteCards } from './note-cards';
 
 /**
@@ -66,7 +66,7 @@ export interface MergePlan {
   deckName: string;
   deckExists: boolean;
   items: { kind: MergeKind; note: ExchangeNote; local?: LocalNote; incomingHash: string }[];
-  counts: { added: number; updated: number; unchanged: number; conflicts: number };
+  counts: { added: number; updated: number; unchanged: number; conflicts: number; cardsRemoved: number };
   conflicts: ConflictSummary[];
   media: { added: number; updated: number; unchanged: number };
 }
@@ -87,11 +87,12 @@ export function planImport(db: Database.Database, parsed: ParsedImport): MergePl
   const select = db.prepare(
     'SELECT id, guid, deck_id, front, back, context, language, translations, tags, experiment_id, experiment_params, fields, kind, source_hash FROM notes WHERE guid = ?',
   );
+  const cardOrds = db.prepare('SELECT ord FROM cards WHERE note_id = ? ORDER BY ord').pluck();
   const plan: MergePlan = {
     deckName: parsed.deckName,
     deckExists: deck !== undefined,
     items: [],
-    counts: { added: 0, updated: 0, unchanged: 0, conflicts: 0 },
+    counts: { added: 0, updated: 0, unchanged: 0, conflicts: 0, cardsRemoved: 0 },
     conflicts: [],
     media: { added: 0, updated: 0, unchanged: 0 },
   };
@@ -109,7 +110,12 @@ export function planImport(db: Database.Database, parsed: ParsedImport): MergePl
     }
     plan.items.push({ kind, note, local, incomingHash });
     if (kind === 'add') plan.counts.added++;
-    else if (kind === 'update') plan.counts.updated++;
+    else if (kind === 'update') {
+      plan.counts.updated++;
+      // Cards the update would take away with their history (a cloze number gone): said before, not only after.
+      const ords = cardOrds.all(local!.id) as number[];
+      plan.counts.cardsRemoved += ordsRemovedByEdit(ords, { kind: note.kind ?? 'basic', front: note.front, previousKind: toNoteKind(local!.kind) }).length;
+    }
     else if (kind === 'unchanged') plan.counts.unchanged++;
     else {
       plan.counts.conflicts++;

@@ -67,6 +67,11 @@ export function PreviewView({ preview, mapping, hasHeader, onRemap, onApply, onC
       </dl>
       {(preview.media.added > 0 || preview.media.updated > 0) && <p>{t('decks.import.media', { added: preview.media.added, updated: preview.media.updated })}</p>}
       {preview.hasSchedule && <p>{t('decks.import.schedule')}</p>}
+      {(preview.cardsRemoved ?? 0) > 0 && (
+        <p className="decks-error" data-testid="preview-cards-removed">
+          {t('decks.import.cardsRemoved', { count: preview.cardsRemoved ?? 0 })}
+        </p>
+      )}
       <Warnings warnings={preview.warnings} />
       {preview.conflictNotes.length > 0 && (
         <div className="decks-conflicts">

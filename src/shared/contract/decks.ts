@@ -75,6 +75,8 @@ export const ImportPreview = z.object({
   updated: z.number().int(),
   unchanged: z.number().int(),
   conflicts: z.number().int(),
+  /** Cards the updates would remove with their review history (a cloze number gone from a note). */
+  cardsRemoved: z.number().int().optional(),
   /** The first conflicts (up to 500), for the per-note choice. */
   conflictNotes: z.array(ImportConflict),
   media: MediaCounts,
