@@ -1,8 +1,7 @@
 import type { EngineContext } from '../../src/engine/device-info';
 import { acquireEngine, type AcquireOptions } from '../../src/engine/gpu';
+import { useSoftwareVulkanUnlessConfigured } from './vulkan-env';
 
-/** SwiftShader's Vulkan driver, shipped with Debian's chromium: the software GPU of machines without one. */
-const swiftShaderIcd = '/usr/lib/chromium/vk_swiftshader_icd.json';
 
 export interface DawnEngine extends EngineContext {
   /** The Dawn instance (acquireEngine also keeps it alive for as long as the device lives). */
@@ -17,7 +16,7 @@ export interface DawnEngine extends EngineContext {
  * already set (a real GPU's driver), before Dawn loads.
  */
 export async function createDawnEngine(options: AcquireOptions = {}): Promise<DawnEngine> {
-  if (!process.env.VK_ICD_FILENAMES && !process.env.VK_DRIVER_FILES) process.env.VK_ICD_FILENAMES = swiftShaderIcd;
+  useSoftwareVulkanUnlessConfigured();
   const { create, globals } = await import('webgpu');
   // The engine uses GPUBufferUsage, GPUMapMode … as globals, as in a browser.
   Object.assign(globalThis, globals);

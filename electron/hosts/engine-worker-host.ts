@@ -4,9 +4,8 @@ import { dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { FromEngine } from '../../src/experiments/engine-protocol';
 import { createChannelEngineHost, type ChannelEngineHost } from '../services/experiments/channel-host';
+import { useSoftwareVulkanUnlessConfigured } from './vulkan-env';
 
-/** SwiftShader's Vulkan driver, shipped with Debian's chromium (same default as dawn.ts). */
-const swiftShaderIcd = '/usr/lib/chromium/vk_swiftshader_icd.json';
 
 export interface WorkerEngineHostOptions {
   /** Lets `injectFault` work (tests only). */
@@ -32,9 +31,9 @@ function workerBootstrap(): URL {
  */
 export function createWorkerEngineHost(options: WorkerEngineHostOptions = {}): ChannelEngineHost {
   return createChannelEngineHost((events) => {
-    // The Vulkan loader reads the real process environment, which a worker's process.env (a copy)
-    // cannot change: point it at SwiftShader here, unless a real GPU's driver is configured.
-    if (!process.env.VK_ICD_FILENAMES && !process.env.VK_DRIVER_FILES) process.env.VK_ICD_FILENAMES = swiftShaderIcd;
+    // Where this runs on the main thread (the CLI); the browser host sets it before its services
+    // thread starts, since a worker cannot change the environment the Vulkan loader reads.
+    useSoftwareVulkanUnlessConfigured();
     const worker = new Worker(workerBootstrap(), {
       execArgv: [],
       workerData: { allowFaults: options.allowFaults === true },
