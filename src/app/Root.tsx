@@ -4,7 +4,8 @@ import { defaultSettings } from '../shared/contract/settings-defaults';
 import { createTranslator, resolveLocale, translateError } from '../shared/i18n';
 import type { Client } from '../shared/transport';
 import { AppContext, type AppServices, type Notice, type ScreenParams } from './AppContext';
-import { prefetch } from './prefetch';
+import { dropAllPrefetched, prefetch, takePrefetched } from './prefetch';
+import { firstCardKey } from './review/useReviewSession';
 import { Shell } from './Shell';
 import { DatabaseProblem } from './screens/DatabaseProblem';
 import { useResolvedTheme } from './theme';
@@ -17,6 +18,24 @@ function screenFromHash(): string {
   return match && match[1] !== 'review' ? match[1] : 'today';
 }
 
+/** How long the boot answers asked for by main.tsx stay usable (a page reload asks again anyway). */
+const bootFreshMs = 60_000;
+
+/**
+ * Asks for everything the first screen needs at once: app info, settings and Today's counts
+ * (Today takes those from the prefetch slot). main.tsx calls this before rendering, so the round
+ * trips overlap React's start instead of following it.
+ */
+export function prefetchBoot(client: Client): void {
+  prefetch('app.info', client.api['app.info']({}));
+  prefetch('settings.get', client.api['settings.get']({}));
+  prefetch('review.today', client.api['review.today']({}));
+  // The session's first card too, in the language the system asks for (a language chosen in the
+  // settings differs only for some; Review then asks again, see firstCardKey).
+  const locale = resolveLocale(null, navigator.languages);
+  prefetch(firstCardKey(locale), client.api['review.next']({ locale }));
+}
+
 /** Loads app info and settings, then provides the app's services to the shell. */
 export function Root({ client }: { client: Client }) {
   const [boot, setBoot] = useState<Boot>({ state: 'loading' });
@@ -24,16 +43,20 @@ export function Root({ client }: { client: Client }) {
   const [notices, setNotices] = useState<(Notice & { id: number })[]>([]);
   const noticeId = useRef(0);
 
+  const loads = useRef(0);
   const load = useCallback(async () => {
     setBoot({ state: 'loading' });
+    // Only the first load uses what main.tsx asked for; after a retry or a reset of the database
+    // every earlier answer (Today's counts, the first card) may be about another database.
+    if (loads.current++ > 0) dropAllPrefetched();
     try {
       // Both at once (one round trip less before Today). With a damaged database the services
       // cannot read settings, and that failure is expected: defaults until it is fixed.
-      const pendingSettings = client.api['settings.get']({});
+      // The first time, main.tsx has asked already (prefetchBoot), before React and the card
+      // renderer's chunk took the page's thread; a retry asks again.
+      const pendingSettings = takePrefetched<Settings>('settings.get', bootFreshMs) ?? client.api['settings.get']({});
       pendingSettings.catch(() => {});
-      // Today asks for its counts as soon as it shows; asked now, they arrive with the settings.
-      prefetch('review.today', client.api['review.today']({}));
-      const info = await client.api['app.info']({});
+      const info = await (takePrefetched<AppInfo>('app.info', bootFreshMs) ?? client.api['app.info']({}));
       const settings = info.databaseProblem ? defaultSettings : await pendingSettings;
       setBoot({ state: 'ready', info, settings });
     } catch (error) {

@@ -7,11 +7,12 @@ import './styles/review.css';
 import './styles/markdown.css';
 import './library/library.css';
 import { connect } from './connect';
-import { Root } from './Root';
+import { prefetchBoot, Root } from './Root';
 
 const container = document.getElementById('root') as HTMLElement;
 const client = connect();
 if (client) {
+  prefetchBoot(client);
   createRoot(container).render(
     <StrictMode>
       <Root client={client} />

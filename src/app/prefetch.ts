@@ -15,6 +15,12 @@ export function prefetch<T>(key: string, value: Promise<T>): void {
   slots.set(key, { at: Date.now(), value });
 }
 
+/** True while a value is waiting under `key` and is at most `maxAgeMs` old. */
+export function hasPrefetched(key: string, maxAgeMs: number): boolean {
+  const slot = slots.get(key);
+  return slot !== undefined && Date.now() - slot.at <= maxAgeMs;
+}
+
 /** The value prefetched under `key` if it is at most `maxAgeMs` old (then forgotten), else null. */
 export function takePrefetched<T>(key: string, maxAgeMs: number): Promise<T> | null {
   const slot = slots.get(key);
@@ -26,4 +32,9 @@ export function takePrefetched<T>(key: string, maxAgeMs: number): Promise<T> | n
 /** Forgets a prefetched value (what it answered may have changed). */
 export function dropPrefetched(key: string): void {
   slots.delete(key);
+}
+
+/** Forgets every prefetched value (the database was reset or reopened: they answered another one). */
+export function dropAllPrefetched(): void {
+  slots.clear();
 }

@@ -25,7 +25,7 @@ const maxAnswerMs = 60_000;
 /** Today prefetches the session's first card under this key (per language: the card is rendered in it). */
 export const firstCardKey = (locale: string): string => `review.next:${locale}`;
 /** A prefetched first card is shown only if fetched this recently (its intervals are computed then). */
-const firstCardFreshMs = 30_000;
+export const firstCardFreshMs = 30_000;
 
 /**
  * One review session: the current card and phase, the grade/undo/suspend/bury actions, and the

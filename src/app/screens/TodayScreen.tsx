@@ -2,8 +2,8 @@ import { useEffect, useRef, useState } from 'react';
 import type { TodaySummary } from '../../shared/contract';
 import { translateError } from '../../shared/i18n';
 import { useApp } from '../AppContext';
-import { dropPrefetched, prefetch, takePrefetched } from '../prefetch';
-import { firstCardKey } from '../review/useReviewSession';
+import { dropPrefetched, hasPrefetched, prefetch, takePrefetched } from '../prefetch';
+import { firstCardFreshMs, firstCardKey } from '../review/useReviewSession';
 import { Kbd } from '../components/Kbd';
 import { isActivatable, isEditable, isPlainKey, useKeydown } from '../keyboard';
 
@@ -25,7 +25,7 @@ export function TodayScreen() {
   useEffect(() => {
     if (summary && summary.dueNow > 0) startButton.current?.focus();
     // The session's first card loads while the user looks at Today; Review takes it if fresh.
-    if (summary && summary.dueNow > 0) prefetch(firstCardKey(locale), api['review.next']({ locale }));
+    if (summary && summary.dueNow > 0 && !hasPrefetched(firstCardKey(locale), firstCardFreshMs)) prefetch(firstCardKey(locale), api['review.next']({ locale }));
   }, [summary, api, locale]);
   // Leaving Today for anything but the session (which takes the card at once) drops it: the
   // other screen may change what comes first.
