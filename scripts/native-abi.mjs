@@ -73,7 +73,17 @@ if (target === 'node') {
     copyFileSync(cached('electron'), binary);
   } else {
     console.log(`ProofDeck: fetching better-sqlite3 for Electron ${electronVersion}…`);
-    run(process.execPath, [join(root, 'node_modules/prebuild-install/bin.js'), '--runtime', 'electron', '--target', electronVersion, '--arch', process.arch]);
+    try {
+      run(process.execPath, [join(root, 'node_modules/prebuild-install/bin.js'), '--runtime', 'electron', '--target', electronVersion, '--arch', process.arch]);
+    } catch {
+      // Said plainly instead of a stack trace: the usual cause is a machine without network.
+      console.error(
+        `ProofDeck: could not download better-sqlite3 built for Electron ${electronVersion} (${process.platform}-${process.arch}). ` +
+          '`npm start` needs it once, and Electron itself, from the network; try again when online. ' +
+          'Without them, `npm run web` serves the same app to your browser and `npm test` runs.',
+      );
+      process.exit(1);
+    }
     keep('electron');
   }
   console.log(`ProofDeck: better-sqlite3 set for Electron ${electronVersion} (tests and the browser host switch it back)`);
