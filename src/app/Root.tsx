@@ -22,16 +22,19 @@ function screenFromHash(): string {
 const bootFreshMs = 60_000;
 
 /**
- * Asks for everything the first screen needs at once: app info, settings and Today's counts
- * (Today takes those from the prefetch slot). main.tsx calls this before rendering, so the round
+ * Asks for everything the first screen needs at once: app info, settings and, when it is Today,
+ * its counts and the session's first card (Today and Review take them from the prefetch slots). main.tsx calls this before rendering, so the round
  * trips overlap React's start instead of following it.
  */
 export function prefetchBoot(client: Client): void {
   prefetch('app.info', client.api['app.info']({}));
   prefetch('settings.get', client.api['settings.get']({}));
+  // Today's counts and the session's first card only when Today is the first screen: Today takes
+  // them or, when left for another screen, drops the card (what comes first may change there).
+  if (screenFromHash() !== 'today') return;
   prefetch('review.today', client.api['review.today']({}));
-  // The session's first card too, in the language the system asks for (a language chosen in the
-  // settings differs only for some; Review then asks again, see firstCardKey).
+  // The first card in the language the system asks for (a language chosen in the settings differs
+  // only for some; Review then asks again, see firstCardKey).
   const locale = resolveLocale(null, navigator.languages);
   prefetch(firstCardKey(locale), client.api['review.next']({ locale }));
 }
