@@ -2,6 +2,7 @@ import { AppError } from '../../../src/shared/errors';
 import type { Rating } from '../../../src/shared/contract';
 import type { ServiceContext } from '../context';
 import { cardColumns, type CardRow } from '../scheduler/card-row';
+import { studyDay } from '../scheduler/study-day';
 
 export function loadCard(ctx: ServiceContext, cardId: number): CardRow {
   const row = ctx.sql.get<CardRow>(`SELECT ${cardColumns.join(', ')} FROM cards WHERE id = ?`, cardId);
@@ -15,6 +16,27 @@ const restoreCard = `UPDATE cards SET ${cardColumns
   .join(', ')} WHERE id = @id`;
 
 /**
+ * Buries the note's other new and review cards that are not buried or suspended yet, until the
+ * next study day (as Anki's "bury new/review siblings"); learning cards keep their steps.
+ * @returns the ids buried.
+ */
+function burySiblings(ctx: ServiceContext, card: CardRow, now: number): number[] {
+  const siblings = ctx.sql
+    .all<{ id: number }>(
+      `SELECT id FROM cards WHERE note_id = (SELECT note_id FROM cards WHERE id = ?) AND id != ? AND state IN (0, 2)
+         AND suspended = 0 AND (buried_until IS NULL OR buried_until <= ?)`,
+      card.id,
+      card.id,
+      now,
+    )
+    .map((row) => row.id);
+  if (!siblings.length) return [];
+  const { end } = studyDay(now, ctx.settings.get().dayStartHour, ctx.timeZone);
+  for (const id of siblings) ctx.sql.run(`UPDATE cards SET buried_until = ? WHERE id = ?`, end, id);
+  return siblings;
+}
+
+/**
  * Records an answer: the card's new schedule and its review-log row (holding the card as it was,
  * for undo) in one transaction. Once this returns, the answer is in the WAL and survives a kill.
  * @returns the card's new due time.
@@ -23,6 +45,7 @@ export function recordAnswer(ctx: ServiceContext, cardId: number, rating: Rating
   const now = ctx.now();
   return ctx.sql.transaction(() => {
     const before = loadCard(ctx, cardId);
+    const buriedSiblings = ctx.settings.get().burySiblings ? burySiblings(ctx, before, now) : [];
     const { card, log } = ctx.scheduler().answer(before, now, rating);
     ctx.sql.run(
       `UPDATE cards SET due = @due, stability = @stability, difficulty = @difficulty, elapsed_days = @elapsed_days,
@@ -49,7 +72,8 @@ export function recordAnswer(ctx: ServiceContext, cardId: number, rating: Rating
       card.scheduled_days,
       card.learning_steps,
       durationMs,
-      JSON.stringify(before),
+      // The card as it was, and the siblings this answer buried: undo puts both back.
+      JSON.stringify(buriedSiblings.length ? { ...before, buriedSiblings } : before),
     );
     return card.due;
   });
@@ -66,9 +90,10 @@ export function undoLastAnswer(ctx: ServiceContext): number {
     );
     // Imported history has no saved card: it cannot be undone, and neither can anything before it.
     if (!last || last.prev_card === null) throw new AppError('nothing-to-undo', 'there is no answer to undo');
-    const previous = JSON.parse(last.prev_card) as CardRow;
+    const { buriedSiblings, ...previous } = JSON.parse(last.prev_card) as CardRow & { buriedSiblings?: number[] };
     const changed = ctx.sql.run(restoreCard, { ...previous, id: last.card_id }).changes;
     if (changed !== 1) throw new AppError('nothing-to-undo', `card ${last.card_id} of the last answer no longer exists`, { cardId: last.card_id });
+    for (const sibling of buriedSiblings ?? []) ctx.sql.run(`UPDATE cards SET buried_until = NULL WHERE id = ?`, sibling);
     ctx.sql.run(`DELETE FROM revlog WHERE id = ?`, last.id);
     return last.card_id;
   });

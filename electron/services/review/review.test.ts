@@ -120,6 +120,51 @@ describe('suspend and bury', () => {
   });
 });
 
+describe('siblings', () => {
+  /** A reversed note: its ord-1 card next to the ord-0 card, both new; then another note's new card. */
+  function reversedNote(s: TestServices): { first: number; sibling: number; other: number } {
+    const db = s.services.db!;
+    const deckId = addDeck(db);
+    const first = addCard(db, { deckId, newPosition: 1 });
+    const noteId = db.prepare('SELECT note_id FROM cards WHERE id = ?').pluck().get(first) as number;
+    db.prepare("UPDATE notes SET kind = 'reversed' WHERE id = ?").run(noteId);
+    const sibling = Number(db.prepare('INSERT INTO cards (note_id, ord, due, state, new_position) VALUES (?, 1, 0, 0, 2)').run(noteId).lastInsertRowid);
+    const other = addCard(db, { deckId, newPosition: 3 });
+    return { first, sibling, other };
+  }
+
+  it("buries a note's other cards after an answer until the next study day; undo brings them back", async () => {
+    t = openTestServices(dir.dir, seoul(2026, 3, 10, 9));
+    const { first, sibling, other } = reversedNote(t);
+    expect((await t.client.api['review.next']({}))!.cardId).toBe(first);
+    await t.client.api['review.answer']({ cardId: first, rating: 3, durationMs: 1000 });
+    // The other side of the same note would give the answer away: the next card is another note's.
+    expect((await t.client.api['review.next']({}))!.cardId).toBe(other);
+    expect((cardRow(t, sibling) as { buried_until: number }).buried_until).toBe(seoul(2026, 3, 11, 4));
+
+    await t.client.api['review.undo']({});
+    expect((cardRow(t, sibling) as { buried_until: number | null }).buried_until).toBeNull();
+    expect((await t.client.api['review.next']({}))!.cardId).toBe(first);
+
+    await t.client.api['review.answer']({ cardId: first, rating: 3, durationMs: 1000 });
+    await t.client.api['review.answer']({ cardId: other, rating: 3, durationMs: 1000 });
+    t.clock.now = seoul(2026, 3, 11, 4);
+    // The next study day: the sibling is the one new card left, and it comes up.
+    expect((await t.client.api['review.today']({})).counts.new).toBe(1);
+    const due = t.services.db!.prepare('SELECT id FROM cards WHERE state = 0').pluck().all();
+    expect(due).toEqual([sibling]);
+  });
+
+  it('leaves siblings alone when the setting is off', async () => {
+    t = openTestServices(dir.dir, seoul(2026, 3, 10, 9));
+    const { first, sibling } = reversedNote(t);
+    await t.client.api['settings.set']({ burySiblings: false });
+    await t.client.api['review.answer']({ cardId: first, rating: 3, durationMs: 1000 });
+    expect((await t.client.api['review.next']({}))!.cardId).toBe(sibling);
+    expect((cardRow(t, sibling) as { buried_until: number | null }).buried_until).toBeNull();
+  });
+});
+
 describe('review.next', () => {
   it('returns the note in the requested language, falling back field by field to the primary one', async () => {
     const now = seoul(2026, 3, 10, 9);

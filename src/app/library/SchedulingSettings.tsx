@@ -10,6 +10,7 @@ interface Form {
   learningSteps: string;
   relearningSteps: string;
   enableFuzz: boolean;
+  burySiblings: boolean;
 }
 
 const toForm = (s: Settings): Form => ({
@@ -20,6 +21,7 @@ const toForm = (s: Settings): Form => ({
   learningSteps: s.learningSteps.join(' '),
   relearningSteps: s.relearningSteps.join(' '),
   enableFuzz: s.enableFuzz,
+  burySiblings: s.burySiblings,
 });
 
 /** Daily limits, retention, day start, steps; and the FSRS optimizer with its progress and verdict. */
@@ -42,6 +44,7 @@ export function SchedulingSettings() {
       learningSteps: form.learningSteps.split(/\s+/).filter(Boolean),
       relearningSteps: form.relearningSteps.split(/\s+/).filter(Boolean),
       enableFuzz: form.enableFuzz,
+      burySiblings: form.burySiblings,
     }).then(() => notify({ text: t('settings.saved') }), showError);
 
   const optimize = async () => {
@@ -83,6 +86,14 @@ export function SchedulingSettings() {
         {text('relearningSteps', 'library.settings.relearningSteps')}
         <label htmlFor="sched-fuzz">{t('library.settings.fuzz')}</label>
         <input id="sched-fuzz" type="checkbox" checked={form.enableFuzz} onChange={(e) => setForm({ ...form, enableFuzz: e.target.checked })} />
+        <label htmlFor="sched-bury">{t('library.settings.burySiblings')}</label>
+        <input
+          id="sched-bury"
+          type="checkbox"
+          checked={form.burySiblings}
+          onChange={(e) => setForm({ ...form, burySiblings: e.target.checked })}
+          data-testid="settings-bury-siblings"
+        />
         <span>{t('library.settings.weights')}</span>
         <span className="muted" data-testid="settings-weights">
           {settings.fsrsWeights ? t('library.settings.weightsCustom') : t('library.settings.weightsDefault')}

@@ -21,6 +21,11 @@ export const Settings = z.object({
   learningSteps: z.array(Step).max(10),
   relearningSteps: z.array(Step).max(10),
   enableFuzz: z.boolean(),
+  /**
+   * After an answer, the note's other new and review cards (a cloze's other numbers, a reversed
+   * card's other side) wait until the next study day, so one card does not give another away.
+   */
+  burySiblings: z.boolean(),
   /** The 21 FSRS-6 weights; null means ts-fsrs defaults. */
   fsrsWeights: z.array(z.number()).length(21).nullable(),
   backupDir: z.string().max(4096).nullable(),

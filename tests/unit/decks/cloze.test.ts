@@ -110,6 +110,8 @@ describe('Anki cloze and reversed notes', () => {
       [1, 'cloze-guid-1'],
     ]);
 
+    // Both clozes in one sitting: with siblings buried (the default) c2 would wait for tomorrow.
+    await t.client.api['settings.set']({ burySiblings: false });
     const shown = await study(t);
     const c1 = shown.find((c) => c.kind === 'cloze' && c.ord === 0)!;
     const c2 = shown.find((c) => c.kind === 'cloze' && c.ord === 1)!;
