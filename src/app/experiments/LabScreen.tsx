@@ -1,6 +1,5 @@
 import { useCallback, useEffect, useState } from 'react';
 import type { RunRecord } from '../../shared/contract';
-import { translateError } from '../../shared/i18n';
 import { catalog } from '../../experiments/catalog';
 import type { ExperimentMeta } from '../../experiments/types';
 import { useApp } from '../AppContext';
@@ -8,7 +7,7 @@ import type { ScreenProps } from '../screen-types';
 import { ParamsForm } from './ParamsForm';
 import { RunHistory } from './RunHistory';
 import { RunOutcome } from './ResultView';
-import { RunProgress } from './ProveItPanel';
+import { RunStatus } from './RunStatus';
 import { useExperimentRun } from './useExperimentRun';
 import './experiments.css';
 
@@ -124,12 +123,7 @@ function ExperimentLab({ meta }: { meta: ExperimentMeta }) {
           </button>
         ) : null}
       </div>
-      {busy ? <RunProgress fraction={state.fraction} message={state.message} queued={state.phase === 'starting'} onCancel={() => void cancel()} /> : null}
-      {state.startError ? (
-        <div className="experiment-verdict fails" data-testid="experiment-verdict" role="alert">
-          {translateError(t, state.startError)}
-        </div>
-      ) : null}
+      <RunStatus state={state} onCancel={() => void cancel()} />
       {!busy && outcome ? <RunOutcome record={outcome} /> : null}
       <h3>{t('experiments.history')}</h3>
       <p className="experiment-muted">{t('experiments.lab.compareHint')}</p>

@@ -1,6 +1,5 @@
 import { useCallback, useEffect, useMemo, useState } from 'react';
 import type { RunRecord } from '../../shared/contract';
-import { translateError } from '../../shared/i18n';
 import { findMeta } from '../../experiments/catalog';
 import type { ExperimentMeta } from '../../experiments/types';
 import { useApp } from '../AppContext';
@@ -8,6 +7,7 @@ import type { AnswerExtraProps } from '../answer-extras';
 import { ParamsForm } from './ParamsForm';
 import { RunHistory } from './RunHistory';
 import { RunOutcome } from './ResultView';
+import { RunStatus } from './RunStatus';
 import { useExperimentRun } from './useExperimentRun';
 import './experiments.css';
 
@@ -15,23 +15,6 @@ import './experiments.css';
 export function initialParams(meta: ExperimentMeta, fromCard: Record<string, unknown> | null): Record<string, unknown> {
   const parsed = meta.params.safeParse(fromCard ?? {});
   return (parsed.success ? parsed.data : meta.params.parse({})) as Record<string, unknown>;
-}
-
-/** Progress bar and cancel button of a run in flight. */
-export function RunProgress({ fraction, message, queued, onCancel }: { fraction: number; message: string; queued: boolean; onCancel(): void }) {
-  const { t } = useApp();
-  const percent = Math.round(fraction * 100);
-  return (
-    <div className="experiment-progress" data-testid="experiment-progress">
-      <div className="experiment-progress-row">
-        <progress max={1} value={fraction} aria-label={t('experiments.running', { percent })} />
-        <button type="button" onClick={onCancel} data-testid="experiment-cancel">
-          {t('experiments.cancel')}
-        </button>
-      </div>
-      <span className="experiment-muted">{queued ? t('experiments.queued') : `${t('experiments.running', { percent })} ${message}`}</span>
-    </div>
-  );
 }
 
 /**
@@ -99,12 +82,7 @@ export function ProveItPanel({ card }: AnswerExtraProps) {
         <summary>{t('experiments.params')}</summary>
         <ParamsForm meta={meta} values={params} onChange={setParams} disabled={busy} />
       </details>
-      {busy ? <RunProgress fraction={state.fraction} message={state.message} queued={state.phase === 'starting'} onCancel={() => void cancel()} /> : null}
-      {state.startError ? (
-        <div className="experiment-verdict fails" data-testid="experiment-verdict" role="alert">
-          {translateError(t, state.startError)}
-        </div>
-      ) : null}
+      <RunStatus state={state} onCancel={() => void cancel()} />
       {!busy && outcome ? (
         <>
           {!state.record ? <p className="experiment-muted">{t('experiments.lastResult')}</p> : null}
