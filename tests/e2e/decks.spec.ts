@@ -2,7 +2,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { expect, test, type Page } from '@playwright/test';
-import { ensureRenderer, removeDataDir, startHost, type RunningHost } from './support/host';
+import { sharedHostForFile } from './support/shared-host';
 import { unzipSync } from 'fflate';
 import { ankiPackage } from '../unit/decks/build';
 
@@ -11,22 +11,11 @@ import { ankiPackage } from '../unit/decks/build';
 // watches), and the image of the apkgexport fixture shows.
 
 const fixtures = fileURLToPath(new URL('../../../shared/fixtures/anki', import.meta.url));
-let host: RunningHost;
+const host = sharedHostForFile();
 
-test.describe.configure({ mode: 'serial' });
-
-test.beforeAll(async () => {
-  ensureRenderer();
-  host = await startHost();
-});
-
-test.afterAll(async () => {
-  await host?.stop('SIGTERM');
-  if (host) removeDataDir(host.dataDir);
-});
 
 async function openDecks(page: Page): Promise<void> {
-  await page.goto(host.url);
+  await page.goto(host().url);
   await page.getByRole('button', { name: /Decks/ }).or(page.getByRole('link', { name: /Decks/ })).first().click();
   await expect(page.getByTestId('decks-screen')).toBeVisible();
 }
@@ -42,7 +31,7 @@ test('imported HTML cannot run script or fetch anything', async ({ page }, info)
   const outside: string[] = [];
   await page.route('**/*', (route) => {
     const url = route.request().url();
-    if (url.startsWith(host.url) || url.startsWith('data:') || url.startsWith('blob:')) return route.continue();
+    if (url.startsWith(host().url) || url.startsWith('data:') || url.startsWith('blob:')) return route.continue();
     outside.push(url);
     return route.abort();
   });

@@ -1,23 +1,12 @@
 import { expect, test, type Browser, type Page } from '@playwright/test';
-import { ensureRenderer, removeDataDir, startHost, type RunningHost } from './support/host';
+import { sharedHostForFile } from './support/shared-host';
 
 // The shell and the review screen from the keyboard, on the browser host in Chromium: `g` chords,
 // the `?` help, language and theme saved through the API and kept across a reload, and suspend /
 // undo / bury / the session summary.
 
-let host: RunningHost;
+const host = sharedHostForFile();
 
-test.describe.configure({ mode: 'serial' });
-
-test.beforeAll(async () => {
-  ensureRenderer();
-  host = await startHost();
-});
-
-test.afterAll(async () => {
-  await host?.stop('SIGTERM');
-  if (host) removeDataDir(host.dataDir);
-});
 
 async function openPage(browser: Browser): Promise<Page> {
   const context = await browser.newContext({ locale: 'en-US', colorScheme: 'light', viewport: { width: 1200, height: 800 } });
@@ -28,7 +17,7 @@ async function openPage(browser: Browser): Promise<Page> {
 
 async function callApi(page: Page, method: string, args: object): Promise<unknown> {
   const token = await page.locator('meta[name="proofdeck-token"]').getAttribute('content');
-  const reply = await page.request.post(`${host.url}api/call/${method}`, { headers: { 'x-proofdeck-token': token ?? '' }, data: args });
+  const reply = await page.request.post(`${host().url}api/call/${method}`, { headers: { 'x-proofdeck-token': token ?? '' }, data: args });
   const envelope = (await reply.json()) as { ok: boolean; value?: unknown };
   expect(envelope.ok).toBe(true);
   return envelope.value;
@@ -36,7 +25,7 @@ async function callApi(page: Page, method: string, args: object): Promise<unknow
 
 test('g chords navigate, ? shows the shortcuts, language and theme are kept across a reload', async ({ browser }) => {
   const page = await openPage(browser);
-  await page.goto(host.url);
+  await page.goto(host().url);
   await expect(page.getByTestId('due-count')).toBeVisible();
 
   await page.keyboard.press('?');
@@ -72,7 +61,7 @@ test('g chords navigate, ? shows the shortcuts, language and theme are kept acro
 
 test('suspend, undo of the suspend, bury, then the summary, all from the keyboard', async ({ browser }) => {
   const page = await openPage(browser);
-  await page.goto(host.url);
+  await page.goto(host().url);
   await callApi(page, 'settings.set', { newPerDay: 4 });
   await page.reload();
   await expect(page.getByTestId('due-count')).toHaveText('4');
@@ -135,9 +124,9 @@ test('a hostile card shows its errors inline and runs nothing', async ({ browser
   const page = await openPage(browser);
   const remote: string[] = [];
   page.on('request', (request) => {
-    if (!request.url().startsWith(host.url) && !request.url().startsWith('data:')) remote.push(request.url());
+    if (!request.url().startsWith(host().url) && !request.url().startsWith('data:')) remote.push(request.url());
   });
-  await page.goto(host.url);
+  await page.goto(host().url);
   await callApi(page, 'settings.set', { newPerDay: 9999 });
   const uploadId = 'ui-spec-hostile';
   const bytes = Buffer.from(hostileDeck, 'utf8');
