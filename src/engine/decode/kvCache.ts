@@ -1,8 +1,7 @@
 import type { EngineContext } from '../device-info';
 import { MemoryMeter } from '../memory';
-import { kvCacheBytes, type DecoderConfig } from '../transformer/DecoderConfig';
-
-export type KvCacheShape = Pick<DecoderConfig, 'layers' | 'kvHeads' | 'headDim'>;
+import { kvCacheBytes } from '../transformer/DecoderConfig';
+import type { KvCacheShape } from './kvPool';
 
 /** Per-layer key and value caches, each [kvHeads][positions][headDim] float32. */
 export interface KvCacheBuffers {
