@@ -1,8 +1,8 @@
 export type { DeviceInfo, EngineContext } from './device-info';
 export { acquireEngine, assertDeviceHealthy, describeDevice, watchDevice, type AcquireOptions } from './gpu';
-export { MemoryMeter } from './memory';
+export { MemoryMeter, DeviceMemoryTracker, captureDeviceErrors, type DeviceRefusal, type MemoryReport } from './memory';
 export { readFloat32, submitAndWait } from './readback';
-export { timeGpu, median, type GpuTiming, type TimingOptions } from './timing';
+export { timeGpu, median, MIN_REPEATS, type GpuTiming, type TimingOptions } from './timing';
 export { computePipeline, uniformBuffer } from './pipelines';
 export {
   Gemm,
@@ -51,8 +51,8 @@ export {
   type FlashTiling,
   type FlashVariant,
 } from './attention/FlashAttention';
-export { runAttentionForward, type AttentionKernel, type ForwardResult, type KernelReport } from './attention/runAttention';
-export { assertBufferFits, squareMatrixBytes, tensorBytes } from './attention/limits';
+export { runAttentionForward, refusedByDevice, type AttentionKernel, type ForwardResult, type KernelReport } from './attention/runAttention';
+export { squareMatrixBytes, tensorBytes } from './attention/limits';
 export { attentionScale, MAX_HEAD_DIM, type AttentionShape } from './attention/shape';
 export * from './attention/traffic';
 export { SeededRandom, normalFloat32 } from './reference/random';

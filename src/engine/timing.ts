@@ -10,9 +10,14 @@ export interface GpuTiming {
 }
 
 export interface TimingOptions {
+  /** Untimed runs first (compilation, caches); at least 1. */
   warmup?: number;
+  /** Timed runs; never fewer than MIN_REPEATS, so every median has a spread and a test behind it. */
   repeats?: number;
 }
+
+/** The fewest timed repeats of any measurement: 5 a side is what a rank test needs to decide at p < 0.05. */
+export const MIN_REPEATS = 5;
 
 /** Median of a non-empty list. */
 export function median(values: readonly number[]): number {
@@ -22,15 +27,15 @@ export function median(values: readonly number[]): number {
 }
 
 /**
- * Times the work `encode` records: after `warmup` untimed runs, each of `repeats` runs is one
+ * Times the work `encode` records: after `warmup` (≥ 1) untimed runs, each of `repeats` (≥ 5) runs is one
  * submit. With `timestamp-query` the GPU writes a timestamp in an empty pass before and after the
  * work (so the figure excludes submit and readback overhead); otherwise the wall clock runs from
  * submit to `onSubmittedWorkDone`. Returns the median and every sample.
  */
 export async function timeGpu(engine: EngineContext, encode: (encoder: GPUCommandEncoder) => void, options: TimingOptions = {}): Promise<GpuTiming> {
   const { device, info } = engine;
-  const warmup = options.warmup ?? 1;
-  const repeats = Math.max(1, options.repeats ?? 5);
+  const warmup = Math.max(1, options.warmup ?? 1);
+  const repeats = Math.max(MIN_REPEATS, options.repeats ?? MIN_REPEATS);
   for (let index = 0; index < warmup; index++) {
     const encoder = device.createCommandEncoder({ label: 'timeGpu.warmup' });
     encode(encoder);

@@ -27,9 +27,10 @@ describe('attention memory and device limits', () => {
     expect(error).toBeInstanceOf(AppError);
     const appError = error as AppError;
     expect(appError.code).toBe('gpu-limit');
-    expect(appError.params).toMatchObject({ needed: n * n * 4, limit });
-    expect(appError.message).toMatch(/maxStorageBufferBindingSize|maxBufferSize/);
-    expect(appError.message).toContain(String(n * n * 4));
+    // The device's own refusal of the N×N score buffer, captured, not a prediction.
+    expect(appError.params).toMatchObject({ needed: n * n * 4, attempted: expect.stringContaining('StandardAttention.scores') });
+    expect(appError.message).toContain(String(appError.params?.deviceMessage));
+    expect(String(appError.params?.deviceMessage)).toContain(String(n * n * 4));
 
     const small: AttentionShape = { batchHeads: 1, n: 33, d: 16, causal: true };
     const data = inputs(small);
@@ -44,7 +45,7 @@ describe('attention memory and device limits', () => {
       // 129 heads × 512² × 4 B = 129 MiB of scores > 128 MiB.
       const shape: AttentionShape = { batchHeads: 129, n: 512, d: 4, causal: true };
       const data = inputs(shape);
-      await expect(runAttentionForward(limited, 'standard', data, shape)).rejects.toMatchObject({ code: 'gpu-limit', params: { needed: 129 * 512 * 512 * 4, limit: 128 * 2 ** 20 } });
+      await expect(runAttentionForward(limited, 'standard', data, shape)).rejects.toMatchObject({ code: 'gpu-limit', params: { needed: 129 * 512 * 512 * 4, deviceMessage: expect.stringMatching(/binding|size/i) } });
       const flash = await runAttentionForward(limited, 'flash', data, shape);
       const reference = referenceAttentionForward(data.q, data.k, data.v, shape);
       expect(relativeL2Error(flash.o, reference.o)).toBeLessThan(1e-5);
@@ -68,15 +69,13 @@ describe('attention memory and device limits', () => {
       }
     }
     console.log(`N ${sizes.join('/')}: standard peak ${peaks.standard.join('/')} B (extra ${extra.standard.join('/')}), flash peak ${peaks.flash.join('/')} B (extra ${extra.flash.join('/')})`);
-    for (let index = 1; index < sizes.length; index++) {
-      // Doubling N: flash's bytes double (all O(N·d)), standard's extra bytes quadruple.
-      expect(peaks.flash[index] / peaks.flash[index - 1]).toBeCloseTo(2, 5);
-      expect(extra.flash[index] / extra.flash[index - 1]).toBeCloseTo(2, 5);
-      expect(extra.standard[index] / extra.standard[index - 1]).toBeCloseTo(4, 5);
-      // Both hold the same Q, K, V, O, L; what standard holds on top quadruples.
-      expect((peaks.standard[index] - peaks.flash[index]) / (peaks.standard[index - 1] - peaks.flash[index - 1])).toBeCloseTo(4, 5);
-    }
-    // Standard's peak is dominated by S and P (2·N²·4 bytes).
-    expect(peaks.standard[2]).toBeGreaterThanOrEqual(2 * 512 * 512 * 4);
+    // Beyond Q, K, V, O, flash holds L (4·N bytes) and standard S, P and L (8·N² + 4·N), each plus
+    // the same few uniform buffers whatever N is: every tracked allocation is accounted for.
+    const flashOverhead = extra.flash.map((bytes, i) => bytes - 4 * sizes[i]);
+    const standardOverhead = extra.standard.map((bytes, i) => bytes - 8 * sizes[i] ** 2 - 4 * sizes[i]);
+    expect(new Set(flashOverhead).size).toBe(1);
+    expect(new Set(standardOverhead).size).toBe(1);
+    expect(flashOverhead[0]).toBeLessThan(256);
+    expect(standardOverhead[0]).toBeLessThan(256);
   });
 });

@@ -2,7 +2,6 @@ import type { DeviceInfo, EngineContext } from '../device-info';
 import { computePipeline, uniformBuffer } from '../pipelines';
 import { flashRowsWgsl } from './flashRows.wgsl';
 import { flashTiledWgsl } from './flashTiled.wgsl';
-import { assertBufferFits, tensorBytes } from './limits';
 import { assertAttentionShape, attentionScale, type AttentionShape } from './shape';
 import type { AttentionBuffers } from './StandardAttention';
 
@@ -76,7 +75,6 @@ export class FlashAttention {
 
   constructor(private readonly engine: EngineContext, readonly shape: AttentionShape, options: { variant?: FlashVariant } = {}) {
     assertAttentionShape(shape);
-    assertBufferFits(engine.info, 'Attention inputs', tensorBytes(shape));
     const variant = options.variant ?? defaultFlashVariant(engine.info, shape.d);
     this.tiling = flashTiling(engine.info, shape.d, variant);
     if (variant === 'tiled' && Math.ceil(shape.d / this.tiling.threadsPerRow) > FLASH_TILED_MAX_COLUMNS) throw new Error(`FlashAttention: d=${shape.d} needs more than ${FLASH_TILED_MAX_COLUMNS} registers per invocation`);
@@ -99,8 +97,16 @@ export class FlashAttention {
     return this.shape.batchHeads * this.shape.n * 4;
   }
 
-  encode(encoder: GPUCommandEncoder, buffers: AttentionBuffers): void {
-    const bindGroup = this.engine.device.createBindGroup({
+  private bindings: { buffers: AttentionBuffers; group: GPUBindGroup } | null = null;
+
+  /** Creates the binding of `buffers` now, where the device checks binding sizes. */
+  prepare(buffers: AttentionBuffers): void {
+    this.bindGroup(buffers);
+  }
+
+  private bindGroup(buffers: AttentionBuffers): GPUBindGroup {
+    if (this.bindings?.buffers === buffers) return this.bindings.group;
+    const group = this.engine.device.createBindGroup({
       label: 'FlashAttention.bindGroup',
       layout: this.pipeline.getBindGroupLayout(0),
       entries: [
@@ -112,10 +118,20 @@ export class FlashAttention {
         { binding: 5, resource: { buffer: buffers.lse } }, // lse
       ],
     });
+    this.bindings = { buffers, group };
+    return group;
+  }
+
+  /**
+   * Records the kernel. `rowBlocks` limits the dispatch to the first blocks of query rows of every
+   * head (a partial run at a size too slow to run whole on a software GPU); default: all of them.
+   */
+  encode(encoder: GPUCommandEncoder, buffers: AttentionBuffers, rowBlocks?: number): void {
+    const blocks = Math.ceil(this.shape.n / this.tiling.rows);
     const pass = encoder.beginComputePass({ label: `FlashAttention.${this.tiling.variant}` });
     pass.setPipeline(this.pipeline);
-    pass.setBindGroup(0, bindGroup);
-    pass.dispatchWorkgroups(Math.ceil(this.shape.n / this.tiling.rows), this.shape.batchHeads);
+    pass.setBindGroup(0, this.bindGroup(buffers));
+    pass.dispatchWorkgroups(Math.min(blocks, rowBlocks ?? blocks), this.shape.batchHeads);
     pass.end();
   }
 

@@ -3,7 +3,6 @@ import type { MemoryMeter } from '../memory';
 import { computePipeline, uniformBuffer } from '../pipelines';
 import { FLASH_MAX_KEYS, FLASH_ROWS_PER_WORKGROUP, FLASH_WORKGROUP_MEMORY_BUDGET } from './FlashAttention';
 import { keyGradientsWgsl, queryGradientsWgsl, rowDotWgsl } from './flashBackward.wgsl';
-import { assertBufferFits, tensorBytes } from './limits';
 import { assertAttentionShape, attentionScale, type AttentionShape } from './shape';
 
 /** Word offsets of WGSL `struct Params` in flashBackward.wgsl.ts. */
@@ -38,7 +37,6 @@ export class FlashAttentionBackward {
 
   constructor(private readonly engine: EngineContext, readonly shape: AttentionShape, private readonly meter: MemoryMeter) {
     assertAttentionShape(shape);
-    assertBufferFits(engine.info, 'Attention inputs', tensorBytes(shape));
     const { d } = shape;
     this.rows = Math.min(FLASH_ROWS_PER_WORKGROUP, engine.info.limits.maxComputeInvocationsPerWorkgroup);
     const budgetFloats = Math.min(FLASH_WORKGROUP_MEMORY_BUDGET, engine.info.limits.maxComputeWorkgroupStorageSize) / 4;

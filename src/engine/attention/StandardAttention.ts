@@ -2,7 +2,7 @@ import type { EngineContext } from '../device-info';
 import { Gemm } from '../gemm/Gemm';
 import type { MemoryMeter } from '../memory';
 import { computePipeline, uniformBuffer } from '../pipelines';
-import { assertBufferFits, squareMatrixBytes, tensorBytes } from './limits';
+import { squareMatrixBytes } from './limits';
 import { assertAttentionShape, attentionScale, type AttentionShape } from './shape';
 import { softmaxWgsl } from './softmax.wgsl';
 
@@ -21,11 +21,15 @@ export interface AttentionBuffers {
   lse: GPUBuffer;
 }
 
+/** The three passes of standard attention, each timeable on its own (see `encodePass`). */
+export type StandardPass = 'scores' | 'softmax' | 'output';
+
 /**
  * Standard attention as the textbooks draw it, three passes over global memory: S = QKᵀ/√d (the
  * engine's GEMM) into an N×N buffer, a row softmax into P, O = PV (GEMM). P is kept (`probabilities`)
- * for the standard backward. Refuses with `AppError('gpu-limit')` before allocating when S or P
- * would exceed the device's buffer or binding limit.
+ * for the standard backward. Nothing is checked in advance: S and P are asked of the device, and
+ * past its buffer or binding limits the device itself refuses them (see runAttentionForward, which
+ * captures that refusal as `AppError('gpu-limit')` with the device's message).
  */
 export class StandardAttention {
   readonly scores: GPUBuffer;
@@ -38,8 +42,6 @@ export class StandardAttention {
 
   constructor(private readonly engine: EngineContext, readonly shape: AttentionShape, private readonly meter: MemoryMeter) {
     assertAttentionShape(shape);
-    assertBufferFits(engine.info, `Standard attention at N=${shape.n} (batch×heads=${shape.batchHeads})`, squareMatrixBytes(shape));
-    assertBufferFits(engine.info, 'Attention inputs', tensorBytes(shape));
     const { batchHeads, n, d } = shape;
     this.scoreGemm = new Gemm(engine, { m: n, n, k: d, batch: batchHeads, transposeB: true, alpha: attentionScale(d) });
     this.outputGemm = new Gemm(engine, { m: n, n: d, k: n, batch: batchHeads });
@@ -63,24 +65,48 @@ export class StandardAttention {
     return 2 * squareMatrixBytes(this.shape);
   }
 
-  encode(encoder: GPUCommandEncoder, buffers: AttentionBuffers): void {
-    this.scoreGemm.encode(encoder, { a: buffers.q, b: buffers.k, c: this.scores });
-    const bindGroup = this.engine.device.createBindGroup({
+  private softmaxBindGroup: { lse: GPUBuffer; group: GPUBindGroup } | null = null;
+
+  /** Creates every binding of a call on `buffers` (where the device checks binding sizes). */
+  prepare(buffers: AttentionBuffers): void {
+    this.scoreGemm.prepare({ a: buffers.q, b: buffers.k, c: this.scores });
+    this.outputGemm.prepare({ a: this.probabilities, b: buffers.v, c: buffers.o });
+    this.softmaxBindings(buffers.lse);
+  }
+
+  private softmaxBindings(lse: GPUBuffer): GPUBindGroup {
+    if (this.softmaxBindGroup?.lse === lse) return this.softmaxBindGroup.group;
+    const group = this.engine.device.createBindGroup({
       label: 'StandardAttention.softmaxBindGroup',
       layout: this.softmaxPipeline.getBindGroupLayout(0),
       entries: [
         { binding: 0, resource: { buffer: this.softmaxParams } }, // params
         { binding: 1, resource: { buffer: this.scores } }, // scores
         { binding: 2, resource: { buffer: this.probabilities } }, // probabilities
-        { binding: 3, resource: { buffer: buffers.lse } }, // logSumExp
+        { binding: 3, resource: { buffer: lse } }, // logSumExp
       ],
     });
-    const pass = encoder.beginComputePass({ label: 'StandardAttention.softmax' });
-    pass.setPipeline(this.softmaxPipeline);
-    pass.setBindGroup(0, bindGroup);
-    pass.dispatchWorkgroups(this.softmaxGroups[0], this.softmaxGroups[1]);
-    pass.end();
-    this.outputGemm.encode(encoder, { a: this.probabilities, b: buffers.v, c: buffers.o });
+    this.softmaxBindGroup = { lse, group };
+    return group;
+  }
+
+  /** Records one of the three passes (to time or place each on the roofline). */
+  encodePass(encoder: GPUCommandEncoder, buffers: AttentionBuffers, which: StandardPass): void {
+    if (which === 'scores') this.scoreGemm.encode(encoder, { a: buffers.q, b: buffers.k, c: this.scores });
+    else if (which === 'output') this.outputGemm.encode(encoder, { a: this.probabilities, b: buffers.v, c: buffers.o });
+    else {
+      const pass = encoder.beginComputePass({ label: 'StandardAttention.softmax' });
+      pass.setPipeline(this.softmaxPipeline);
+      pass.setBindGroup(0, this.softmaxBindings(buffers.lse));
+      pass.dispatchWorkgroups(this.softmaxGroups[0], this.softmaxGroups[1]);
+      pass.end();
+    }
+  }
+
+  encode(encoder: GPUCommandEncoder, buffers: AttentionBuffers): void {
+    this.encodePass(encoder, buffers, 'scores');
+    this.encodePass(encoder, buffers, 'softmax');
+    this.encodePass(encoder, buffers, 'output');
   }
 
   dispose(): void {

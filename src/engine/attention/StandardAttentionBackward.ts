@@ -3,7 +3,7 @@ import { Gemm } from '../gemm/Gemm';
 import type { MemoryMeter } from '../memory';
 import { computePipeline, uniformBuffer } from '../pipelines';
 import type { AttentionGradientBuffers } from './FlashAttentionBackward';
-import { assertBufferFits, squareMatrixBytes } from './limits';
+import { squareMatrixBytes } from './limits';
 import { assertAttentionShape, attentionScale, type AttentionShape } from './shape';
 import { softmaxBackwardWgsl } from './softmaxBackward.wgsl';
 import { SOFTMAX_WORKGROUP_SIZE } from './StandardAttention';
@@ -25,7 +25,6 @@ export class StandardAttentionBackward {
 
   constructor(private readonly engine: EngineContext, readonly shape: AttentionShape, private readonly meter: MemoryMeter) {
     assertAttentionShape(shape);
-    assertBufferFits(engine.info, `Standard attention backward at N=${shape.n} (batch×heads=${shape.batchHeads})`, squareMatrixBytes(shape));
     const { batchHeads: batch, n, d } = shape;
     const scale = attentionScale(d);
     this.gemms = {

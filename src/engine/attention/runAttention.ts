@@ -1,9 +1,10 @@
+import { AppError } from '../../shared/errors';
 import type { DeviceInfo, EngineContext } from '../device-info';
-import { MemoryMeter } from '../memory';
+import { captureDeviceErrors, DeviceMemoryTracker, MemoryMeter, type DeviceRefusal } from '../memory';
 import { readFloat32, submitAndWait } from '../readback';
 import { timeGpu, type GpuTiming, type TimingOptions } from '../timing';
 import { FlashAttention, type FlashVariant } from './FlashAttention';
-import { tensorBytes } from './limits';
+import { squareMatrixBytes, tensorBytes } from './limits';
 import type { AttentionShape } from './shape';
 import { StandardAttention } from './StandardAttention';
 import { flashForwardTraffic, standardForwardTraffic } from './traffic';
@@ -13,11 +14,14 @@ export type AttentionKernel = 'standard' | 'flash';
 /** What one measured kernel run reports. */
 export interface KernelReport {
   kernel: string;
-  /** Peak bytes allocated on the device during the run (inputs, outputs and intermediates). */
+  /**
+   * Measured: the most bytes the device held at once while the kernel was set up and ran: every
+   * buffer it accepted (inputs, outputs, intermediates, uniforms), read from a DeviceMemoryTracker.
+   */
   peakBytes: number;
-  /** Bytes the algorithm needs beyond its inputs and outputs (standard: S and P; flash: L). */
+  /** Measured: `peakBytes` minus the inputs and outputs both kernels hold alike (Q, K, V, O; for the backward also dO, dQ, dK, dV). */
   extraBytes: number;
-  /** Global-memory traffic the algorithm implies (see traffic.ts for the formulas). */
+  /** Model: the global-memory traffic the algorithm implies (traffic.ts). Never decisive. */
   trafficBytes: number;
   /** Present when timing was asked for. */
   timing?: GpuTiming;
@@ -29,10 +33,17 @@ export interface ForwardResult extends KernelReport {
   lse: Float32Array;
 }
 
+/** The device's refusal as the error a user sees: what was attempted and the device's own words. */
+export function refusedByDevice(what: string, refusal: DeviceRefusal, needed: number): AppError {
+  return new AppError('gpu-limit', `The device refused ${what}: ${refusal.message}`, { needed, deviceMessage: refusal.message, attempted: refusal.attempted });
+}
+
 /**
  * Runs one forward kernel on host inputs (layout [batchHeads][n][d]) and reads back O and L; with
- * `timing`, also times it (warm-up, median of repeats). Standard attention past the device's
- * limits throws `AppError('gpu-limit')` before allocating its N×N buffers.
+ * `timing`, also times it (warm-up, median of repeats). Nothing is checked in advance: every buffer
+ * and binding is asked of the device, and where the device refuses (standard attention's N×N
+ * buffers past its limits) the refusal is captured and thrown as `AppError('gpu-limit')` with the
+ * device's message. Memory figures are the device's accepted allocations, tracked.
  */
 export async function runAttentionForward(
   engine: EngineContext,
@@ -42,22 +53,32 @@ export async function runAttentionForward(
   options: { timing?: TimingOptions; variant?: FlashVariant } = {},
 ): Promise<ForwardResult> {
   const meter = new MemoryMeter(engine.device);
+  const tracker = DeviceMemoryTracker.install(engine.device);
   let attention: StandardAttention | FlashAttention | undefined;
   try {
-    // Check limits and compile before the inputs take device memory.
-    attention = kernel === 'standard' ? undefined : new FlashAttention(engine, shape, { variant: options.variant });
-    const buffers = {
-      q: meter.upload('attention.q', inputs.q),
-      k: meter.upload('attention.k', inputs.k),
-      v: meter.upload('attention.v', inputs.v),
-      o: meter.createBuffer('attention.o', tensorBytes(shape)),
-      lse: meter.createBuffer('attention.lse', shape.batchHeads * shape.n * 4),
-    };
-    if (kernel === 'standard') attention = new StandardAttention(engine, shape, meter);
-    const chosen = attention as StandardAttention | FlashAttention;
+    const attempt = await captureDeviceErrors(engine.device, `${kernel} attention at N=${shape.n}`, () => {
+      const buffers = {
+        q: meter.upload('attention.q', inputs.q),
+        k: meter.upload('attention.k', inputs.k),
+        v: meter.upload('attention.v', inputs.v),
+        o: meter.createBuffer('attention.o', tensorBytes(shape)),
+        lse: meter.createBuffer('attention.lse', shape.batchHeads * shape.n * 4),
+      };
+      attention = kernel === 'standard' ? new StandardAttention(engine, shape, meter) : new FlashAttention(engine, shape, { variant: options.variant });
+      attention.prepare(buffers);
+      return buffers;
+    });
+    if (attempt.refusal || !attempt.value || !attention) {
+      const needed = kernel === 'standard' ? squareMatrixBytes(shape) : tensorBytes(shape);
+      throw refusedByDevice(`${kernel} attention at N=${shape.n} (batch×heads=${shape.batchHeads})`, attempt.refusal ?? { kind: 'internal', message: 'no buffers', attempted: 'setup' }, needed);
+    }
+    const buffers = attempt.value;
+    const chosen: StandardAttention | FlashAttention = attention;
     const encode = (encoder: GPUCommandEncoder): void => chosen.encode(encoder, buffers);
     const timing = options.timing ? await timeGpu(engine, encode, options.timing) : undefined;
     if (!timing) await submitAndWait(engine, encode, `attention.${kernel}`);
+    // Memory is read before the readback, whose staging buffers are not the kernel's.
+    const memory = await tracker.report();
     const o = await readFloat32(engine, buffers.o, 0, shape.batchHeads * shape.n * shape.d);
     const lse = await readFloat32(engine, buffers.lse, 0, shape.batchHeads * shape.n);
     const isFlash = chosen instanceof FlashAttention;
@@ -65,13 +86,14 @@ export async function runAttentionForward(
       kernel: isFlash ? `flash.${chosen.tiling.variant}` : 'standard',
       o,
       lse,
-      peakBytes: meter.peakBytes,
-      extraBytes: chosen.extraBytes,
+      peakBytes: memory.peakBytes,
+      extraBytes: memory.peakBytes - 4 * tensorBytes(shape),
       trafficBytes: isFlash ? flashForwardTraffic(shape, chosen.tiling.rows) : standardForwardTraffic(shape),
       timing,
       device: engine.info,
     };
   } finally {
+    tracker.stop();
     attention?.dispose();
     meter.destroyAll();
   }

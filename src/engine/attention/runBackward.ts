@@ -1,11 +1,11 @@
 import type { EngineContext } from '../device-info';
-import { MemoryMeter } from '../memory';
+import { captureDeviceErrors, DeviceMemoryTracker, MemoryMeter } from '../memory';
 import { readFloat32, submitAndWait } from '../readback';
 import { timeGpu, type TimingOptions } from '../timing';
 import { FlashAttention } from './FlashAttention';
 import { FlashAttentionBackward } from './FlashAttentionBackward';
-import { tensorBytes } from './limits';
-import type { AttentionKernel, KernelReport } from './runAttention';
+import { squareMatrixBytes, tensorBytes } from './limits';
+import { refusedByDevice, type AttentionKernel, type KernelReport } from './runAttention';
 import type { AttentionShape } from './shape';
 import { StandardAttention } from './StandardAttention';
 import { StandardAttentionBackward } from './StandardAttentionBackward';
@@ -19,8 +19,9 @@ export interface BackwardResult extends KernelReport {
 
 /**
  * Runs the forward kernel of the same family (flash: O and L; standard: P kept), then the backward
- * pass, and reads back dQ, dK, dV. With `timing`, only the backward pass is timed. Peak bytes
- * cover the whole run: what training would hold between the two passes.
+ * pass, and reads back dQ, dK, dV. With `timing`, only the backward pass is timed. Peak bytes are
+ * the device's accepted allocations over the whole run (tracked): what training would hold between
+ * the two passes. A refusal is the device's own (captured), never predicted.
  */
 export async function runAttentionBackward(
   engine: EngineContext,
@@ -30,58 +31,77 @@ export async function runAttentionBackward(
   options: { timing?: TimingOptions } = {},
 ): Promise<BackwardResult> {
   const meter = new MemoryMeter(engine.device);
+  const tracker = DeviceMemoryTracker.install(engine.device);
   const disposers: (() => void)[] = [];
   try {
     const bytes = tensorBytes(shape);
-    const buffers = {
-      q: meter.upload('attention.q', inputs.q),
-      k: meter.upload('attention.k', inputs.k),
-      v: meter.upload('attention.v', inputs.v),
-      dO: meter.upload('attention.dO', inputs.dO),
-      o: meter.createBuffer('attention.o', bytes),
-      lse: meter.createBuffer('attention.lse', shape.batchHeads * shape.n * 4),
-      dQ: meter.createBuffer('attention.dQ', bytes),
-      dK: meter.createBuffer('attention.dK', bytes),
-      dV: meter.createBuffer('attention.dV', bytes),
-    };
-    let encodeBackward: (encoder: GPUCommandEncoder) => void;
-    let extraBytes: number;
-    let trafficBytes: number;
-    if (kernel === 'flash') {
-      const forward = new FlashAttention(engine, shape);
-      disposers.push(() => forward.dispose());
-      await submitAndWait(engine, (encoder) => forward.encode(encoder, buffers), 'attention.flashForward');
-      const backward = new FlashAttentionBackward(engine, shape, meter);
-      disposers.push(() => backward.dispose());
-      encodeBackward = (encoder) => backward.encode(encoder, buffers);
-      extraBytes = forward.extraBytes + backward.extraBytes;
-      trafficBytes = flashBackwardTraffic(shape, backward.rows);
-    } else {
+    const setup = await captureDeviceErrors(engine.device, `${kernel} attention backward at N=${shape.n}`, () => {
+      const buffers = {
+        q: meter.upload('attention.q', inputs.q),
+        k: meter.upload('attention.k', inputs.k),
+        v: meter.upload('attention.v', inputs.v),
+        dO: meter.upload('attention.dO', inputs.dO),
+        o: meter.createBuffer('attention.o', bytes),
+        lse: meter.createBuffer('attention.lse', shape.batchHeads * shape.n * 4),
+        dQ: meter.createBuffer('attention.dQ', bytes),
+        dK: meter.createBuffer('attention.dK', bytes),
+        dV: meter.createBuffer('attention.dV', bytes),
+      };
+      if (kernel === 'flash') {
+        const forward = new FlashAttention(engine, shape);
+        disposers.push(() => forward.dispose());
+        forward.prepare(buffers);
+        const backward = new FlashAttentionBackward(engine, shape, meter);
+        disposers.push(() => backward.dispose());
+        return {
+          buffers,
+          forward: (encoder: GPUCommandEncoder) => forward.encode(encoder, buffers),
+          backward: (encoder: GPUCommandEncoder) => backward.encode(encoder, buffers),
+          trafficBytes: flashBackwardTraffic(shape, backward.rows),
+        };
+      }
       const forward = new StandardAttention(engine, shape, meter);
       disposers.push(() => forward.dispose());
-      await submitAndWait(engine, (encoder) => forward.encode(encoder, buffers), 'attention.standardForward');
+      forward.prepare(buffers);
       const backward = new StandardAttentionBackward(engine, shape, meter);
       disposers.push(() => backward.dispose());
-      encodeBackward = (encoder) => backward.encode(encoder, forward.probabilities, buffers);
-      // S, P (forward) and dP/dS (backward) are held at once.
-      extraBytes = forward.extraBytes + backward.extraBytes / 2;
-      trafficBytes = standardBackwardTraffic(shape);
+      return {
+        buffers,
+        forward: (encoder: GPUCommandEncoder) => forward.encode(encoder, buffers),
+        backward: (encoder: GPUCommandEncoder) => backward.encode(encoder, forward.probabilities, buffers),
+        trafficBytes: standardBackwardTraffic(shape),
+      };
+    });
+    if (setup.refusal || !setup.value) {
+      throw refusedByDevice(`${kernel} attention backward at N=${shape.n} (batch×heads=${shape.batchHeads})`, setup.refusal ?? { kind: 'internal', message: 'no buffers', attempted: 'setup' }, kernel === 'standard' ? squareMatrixBytes(shape) : bytes);
     }
-    const timing = options.timing ? await timeGpu(engine, encodeBackward, options.timing) : undefined;
-    if (!timing) await submitAndWait(engine, encodeBackward, `attention.${kernel}Backward`);
+    const run = setup.value;
+    await submitAndWait(engine, run.forward, `attention.${kernel}Forward`);
+    // The backward's bindings are made at its first encode: a refusal there is the device's too.
+    const first = await captureDeviceErrors(engine.device, `${kernel} attention backward at N=${shape.n}`, () => {
+      const encoder = engine.device.createCommandEncoder({ label: `attention.${kernel}Backward` });
+      run.backward(encoder);
+      engine.device.queue.submit([encoder.finish()]);
+    });
+    if (first.refusal) throw refusedByDevice(`${kernel} attention backward at N=${shape.n}`, first.refusal, squareMatrixBytes(shape));
+    await engine.device.queue.onSubmittedWorkDone();
+    const timing = options.timing ? await timeGpu(engine, run.backward, options.timing) : undefined;
+    const memory = await tracker.report();
     const count = shape.batchHeads * shape.n * shape.d;
     return {
       kernel: `${kernel}.backward`,
-      dq: await readFloat32(engine, buffers.dQ, 0, count),
-      dk: await readFloat32(engine, buffers.dK, 0, count),
-      dv: await readFloat32(engine, buffers.dV, 0, count),
-      peakBytes: meter.peakBytes,
-      extraBytes,
-      trafficBytes,
+      dq: await readFloat32(engine, run.buffers.dQ, 0, count),
+      dk: await readFloat32(engine, run.buffers.dK, 0, count),
+      dv: await readFloat32(engine, run.buffers.dV, 0, count),
+      peakBytes: memory.peakBytes,
+      // Beyond Q, K, V, O, dO, dQ, dK, dV, which both hold alike.
+      extraBytes: memory.peakBytes - 8 * bytes,
+      trafficBytes: run.trafficBytes,
       timing,
       device: engine.info,
     };
   } finally {
+    tracker.stop();
     for (const dispose of disposers.reverse()) dispose();
     meter.destroyAll();
   }

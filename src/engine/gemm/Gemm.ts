@@ -169,6 +169,11 @@ export class Gemm {
     pass.end();
   }
 
+  /** Creates (and keeps) the binding of `buffers` now, where the device checks binding sizes. */
+  prepare(buffers: GemmBuffers): void {
+    this.bindGroup(buffers);
+  }
+
   private bindGroup(buffers: GemmBuffers): GPUBindGroup {
     let byB = this.bindGroups.get(buffers.a);
     if (!byB) this.bindGroups.set(buffers.a, (byB = new WeakMap()));
