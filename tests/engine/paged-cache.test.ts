@@ -3,7 +3,7 @@ import { AppError } from '../../src/shared/errors';
 import { decodeWithCache, seededPrompt, type DecodeRun } from '../../src/engine/decode/decode';
 import { KvCachePool, kvTokenBytes, slabPlan, type KvPoolOptions } from '../../src/engine/decode/kvPool';
 import { createSampler } from '../../src/engine/decode/sampling';
-import { MemoryMeter } from '../../src/engine/memory';
+import { DeviceMemoryTracker, MemoryMeter } from '../../src/engine/memory';
 import { referenceDecoderForward } from '../../src/engine/reference/decoder';
 import { resolveDecoderConfig, type DecoderConfig } from '../../src/engine/transformer/DecoderConfig';
 import { DecoderModel } from '../../src/engine/transformer/DecoderModel';
@@ -48,40 +48,49 @@ function referenceError(config: DecoderConfig, prompt: number[], run: DecodeRun)
 describe('paged KV-cache on Dawn', () => {
   it('allocates device memory only as tokens arrive: a block per 16 tokens, slabs doubling, never more than a contiguous cache', async () => {
     const config = shape({ maxPositions: 200 });
-    await withModel(config, {}, async (model) => {
-      const cache = model.cache;
-      // 13 blocks of 16 tokens in at most 4 slab bindings: 1, 2, 4 and the last 6.
-      expect(cache.plan).toEqual(slabPlan('paged', 13, cache.slabBindings, cache.blockBytes, engine().info.limits.maxStorageBufferBindingSize));
-      expect(cache.plan.reduce((a, b) => a + b, 0)).toBe(13);
-      const tokenBytes = kvTokenBytes(config);
-      expect(cache.blockBytes).toBe(16 * tokenBytes);
-      const beforeBytes = model.meter.allocatedBytes;
-      expect(model.cacheStats().allocatedBytes).toBe(0);
+    const tracker = DeviceMemoryTracker.install(engine().device);
+    /** Bytes of the cache's slabs as the device accepted them (every createBuffer is recorded). */
+    const slabBytesOnDevice = async () => (await tracker.report()).allocations.filter((a) => a.label.startsWith('KvCache.slab') && !a.refused).map((a) => a.size);
+    try {
+      await withModel(config, {}, async (model) => {
+        const cache = model.cache;
+        // 13 blocks of 16 tokens in at most 4 slab bindings: 1, 2, 4 and the last 6.
+        expect(cache.plan).toEqual(slabPlan('paged', 13, cache.slabBindings, cache.blockBytes, engine().info.limits.maxStorageBufferBindingSize));
+        expect(cache.plan.reduce((a, b) => a + b, 0)).toBe(13);
+        const tokenBytes = kvTokenBytes(config);
+        expect(cache.blockBytes).toBe(16 * tokenBytes);
+        const beforeBytes = model.meter.allocatedBytes;
+        expect(model.cacheStats().allocatedBytes).toBe(0);
 
-      const prompt = seededPrompt(seed, 5, config.vocab);
-      const sample = createSampler();
-      const seen: number[] = [];
-      let logits = await model.forward(prompt, 0);
-      for (let length = prompt.length; ; length++) {
-        const stats = model.cacheStats();
-        expect(stats.lengths[0]).toBe(length);
-        expect(stats.usedBytes).toBe(length * tokenBytes);
-        expect(stats.blocksInUse).toBe(Math.ceil(length / 16));
-        // The slabs held are the fewest of the plan that cover the blocks in use.
-        let slabs = 0;
-        for (let held = 0; held < stats.blocksInUse; ) held += cache.plan[slabs++];
-        expect(stats.slabBytes).toEqual(cache.plan.slice(0, slabs).map((blocks) => blocks * cache.blockBytes));
-        // The meter saw the same bytes: they are real device buffers.
-        expect(model.meter.allocatedBytes - beforeBytes).toBe(stats.allocatedBytes);
-        expect(stats.allocatedBytes).toBeGreaterThanOrEqual(stats.usedBytes);
-        expect(stats.allocatedBytes).toBeLessThanOrEqual(Math.max(2 * stats.blocksInUse, cache.plan[0]) * cache.blockBytes);
-        if (seen[seen.length - 1] !== stats.allocatedBytes) seen.push(stats.allocatedBytes);
-        if (length === 200) break;
-        logits = await model.forward([sample(logits)], length);
-      }
-      expect(seen).toHaveLength(cache.plan.length);
-      expect(seen[seen.length - 1]).toBe(13 * cache.blockBytes);
-    });
+        const prompt = seededPrompt(seed, 5, config.vocab);
+        const sample = createSampler();
+        const seen: number[] = [];
+        let logits = await model.forward(prompt, 0);
+        for (let length = prompt.length; ; length++) {
+          const stats = model.cacheStats();
+          expect(stats.lengths[0]).toBe(length);
+          expect(stats.usedBytes).toBe(length * tokenBytes);
+          expect(stats.blocksInUse).toBe(Math.ceil(length / 16));
+          // The slabs held are the fewest of the plan that cover the blocks in use.
+          let slabs = 0;
+          for (let held = 0; held < stats.blocksInUse; ) held += cache.plan[slabs++];
+          expect(stats.slabBytes).toEqual(cache.plan.slice(0, slabs).map((blocks) => blocks * cache.blockBytes));
+          // The device saw the same buffers being created, and the meter the same bytes.
+          expect(await slabBytesOnDevice()).toEqual(stats.slabBytes);
+          expect(model.meter.allocatedBytes - beforeBytes).toBe(stats.allocatedBytes);
+          expect(stats.allocatedBytes).toBeGreaterThanOrEqual(stats.usedBytes);
+          expect(stats.allocatedBytes).toBeLessThanOrEqual(Math.max(2 * stats.blocksInUse, cache.plan[0]) * cache.blockBytes);
+          if (seen[seen.length - 1] !== stats.allocatedBytes) seen.push(stats.allocatedBytes);
+          if (length === 200) break;
+          logits = await model.forward([sample(logits)], length);
+        }
+        expect(seen).toHaveLength(cache.plan.length);
+        expect(seen[seen.length - 1]).toBe(13 * cache.blockBytes);
+      });
+      expect((await tracker.report()).refusals).toEqual([]);
+    } finally {
+      tracker.stop();
+    }
   });
 
   it('sequences of different lengths share the pool: interleaved, each gets exactly the logits it gets alone; released blocks are reused', async () => {
@@ -198,27 +207,32 @@ describe('paged KV-cache on Dawn', () => {
     });
   });
 
-  it("a slab past the device's buffer limit is attempted, refused by the device with its message, and changes nothing", async () => {
-    const meter = new MemoryMeter(engine().device);
-    try {
-      const limit = engine().info.limits.maxBufferSize;
-      const shapeOfCache = { layers: 1, kvHeads: 8, headDim: 128 };
-      // The first of 15 doubling parts of this cache is over the device's buffer limit.
-      const positions = Math.ceil((16 * limit) / kvTokenBytes(shapeOfCache) / 16) * 16;
-      const pool = new KvCachePool(engine().device, meter, shapeOfCache, positions, 4);
-      expect(pool.plan[0] * pool.blockBytes).toBeGreaterThan(limit);
-      let rebinds = 0;
-      const error = await pool.reserve(0, 0, 1, () => rebinds++).catch((caught: unknown) => caught);
-      expect(error).toBeInstanceOf(AppError);
-      expect((error as AppError).code).toBe('gpu-limit');
-      expect((error as AppError).params).toMatchObject({ needed: pool.plan[0] * pool.blockBytes });
-      expect((error as AppError).message).toMatch(/refused/);
-      const stats = pool.stats();
-      expect(stats.slabBytes).toEqual([]);
-      expect(stats.lengths).toEqual([0]);
-      expect(rebinds).toBe(1);
-    } finally {
-      meter.destroyAll();
-    }
-  });
+  for (const tracked of [false, true]) {
+    it(`a slab past the device's buffer limit is attempted, refused by the device with its message, and changes nothing${tracked ? ' (memory tracker installed)' : ''}`, async () => {
+      const meter = new MemoryMeter(engine().device);
+      const tracker = tracked ? DeviceMemoryTracker.install(engine().device) : null;
+      try {
+        const limit = engine().info.limits.maxBufferSize;
+        const shapeOfCache = { layers: 1, kvHeads: 8, headDim: 128 };
+        // The first of 15 doubling parts of this cache is over the device's buffer limit.
+        const positions = Math.ceil((16 * limit) / kvTokenBytes(shapeOfCache) / 16) * 16;
+        const pool = new KvCachePool(engine().device, meter, shapeOfCache, positions, 4);
+        expect(pool.plan[0] * pool.blockBytes).toBeGreaterThan(limit);
+        let rebinds = 0;
+        const error = await pool.reserve(0, 0, 1, () => rebinds++).catch((caught: unknown) => caught);
+        expect(error).toBeInstanceOf(AppError);
+        expect((error as AppError).code).toBe('gpu-limit');
+        expect((error as AppError).params).toMatchObject({ needed: pool.plan[0] * pool.blockBytes });
+        expect((error as AppError).message).toMatch(/refused/);
+        const stats = pool.stats();
+        expect(stats.slabBytes).toEqual([]);
+        expect(stats.lengths).toEqual([0]);
+        expect(rebinds).toBe(1);
+        if (tracker) expect((await tracker.report()).refusals).toMatchObject([{ kind: 'validation', attempted: 'createBuffer KvCache.slab0' }]);
+      } finally {
+        tracker?.stop();
+        meter.destroyAll();
+      }
+    });
+  }
 });

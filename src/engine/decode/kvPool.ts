@@ -1,5 +1,5 @@
 import { AppError } from '../../shared/errors';
-import type { MemoryMeter } from '../memory';
+import { captureDeviceErrors, type MemoryMeter } from '../memory';
 import type { DecoderConfig } from '../transformer/DecoderConfig';
 import { MAX_BLOCKS_PER_SLAB, packBlockEntry } from './pagedRead.wgsl';
 
@@ -242,23 +242,32 @@ export class KvCachePool {
     if (index >= this.plan.length) throw new Error('KV-cache: every slab is allocated and no block is free');
     const blocks = this.plan[index];
     const bytes = blocks * this.blockBytes;
-    const device = this.device;
-    device.pushErrorScope('out-of-memory');
-    device.pushErrorScope('validation');
-    const slab = this.meter.createBuffer(`KvCache.slab${index}`, bytes, GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_DST | GPUBufferUsage.COPY_SRC);
-    this.slabs.push(slab);
-    this.version++;
-    rebind();
-    const validation = await device.popErrorScope();
-    const outOfMemory = await device.popErrorScope();
-    const refusal = validation ?? outOfMemory;
-    if (refusal) {
-      this.slabs.pop();
+    let slab: GPUBuffer | undefined;
+    const undo = () => {
+      if (!slab) return;
+      if (this.slabs[this.slabs.length - 1] === slab) this.slabs.pop();
       this.meter.destroy(slab);
       this.version++;
       if (this.slabs.length > 0) rebind();
-      const message = refusal.message.split('\n')[0];
-      throw new AppError('gpu-limit', `The device refused KV-cache slab ${index} (${bytes} bytes): ${message}`, { needed: bytes, reason: message });
+    };
+    let refusal;
+    try {
+      ({ refusal } = await captureDeviceErrors(this.device, `KV-cache slab ${index}`, () => {
+        slab = this.meter.createBuffer(`KvCache.slab${index}`, bytes, GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_DST | GPUBufferUsage.COPY_SRC);
+        this.slabs.push(slab);
+        this.version++;
+        rebind();
+      }));
+    } catch (error) {
+      undo();
+      throw error;
+    }
+    if (refusal) {
+      undo();
+      throw new AppError('gpu-limit', `The device refused KV-cache slab ${index} (${bytes} bytes, ${refusal.attempted}): ${refusal.message}`, {
+        needed: bytes,
+        reason: refusal.message,
+      });
     }
     for (let block = blocks - 1; block >= 0; block--) this.free.push(packBlockEntry(index, block));
   }
