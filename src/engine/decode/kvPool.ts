@@ -106,6 +106,8 @@ export class KvCachePool {
   private readonly free: number[] = [];
   private readonly tables: number[][];
   private readonly lengths: number[];
+  /** One read-only storage binding, as the readers bind a slab: a slab the device cannot bind is refused here too. */
+  private readonly slabLayout: GPUBindGroupLayout;
 
   constructor(
     private readonly device: GPUDevice,
@@ -134,6 +136,10 @@ export class KvCachePool {
     this.table = meter.createBuffer('KvCache.blockTable', totalBlocks * 4);
     this.tables = Array.from({ length: this.maxSequences }, () => []);
     this.lengths = new Array<number>(this.maxSequences).fill(0);
+    this.slabLayout = device.createBindGroupLayout({
+      label: 'KvCache.slabLayout',
+      entries: [{ binding: 0, visibility: GPUShaderStage.COMPUTE, buffer: { type: 'read-only-storage' } }],
+    });
   }
 
   /** Layer `layer`'s offset inside a block, in floats. */
@@ -146,7 +152,7 @@ export class KvCachePool {
    * be written): blocks past the new end go back to the free list, missing ones are taken from it,
    * and when it is empty the next slab is created on the device. `rebind` runs after each change
    * of slabs, inside the same error scopes, so that a buffer or binding the device refuses is
-   * caught here: then `AppError('gpu-limit')` with the device's message, and the pool is as before.
+   * caught here (the pool also binds each new slab itself, so this holds without a model): then `AppError('gpu-limit')` with the device's message, and the pool is as before.
    */
   async reserve(sequence: number, start: number, rows: number, rebind: () => void): Promise<void> {
     if (!Number.isInteger(sequence) || sequence < 0 || sequence >= this.maxSequences) throw new Error(`KV-cache: sequence ${sequence} is outside 0..${this.maxSequences - 1}`);
@@ -254,6 +260,7 @@ export class KvCachePool {
     try {
       ({ refusal } = await captureDeviceErrors(this.device, `KV-cache slab ${index}`, () => {
         slab = this.meter.createBuffer(`KvCache.slab${index}`, bytes, GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_DST | GPUBufferUsage.COPY_SRC);
+        this.device.createBindGroup({ label: `KvCache.slab${index}.binding`, layout: this.slabLayout, entries: [{ binding: 0, resource: { buffer: slab } }] });
         this.slabs.push(slab);
         this.version++;
         rebind();
