@@ -22,30 +22,43 @@ function float32(file: string): Float32Array {
 }
 
 describe('npm run prove', () => {
-  it('--json prints exactly one JSON object with the documented keys', () => {
-    const { code, stdout, stderr } = prove('kv-cache-memory', '--maxTokens', '256', '--layers', '2', '--json');
+  it('--json prints exactly one JSON object: the outcome, its evidence (measured or model), the control', () => {
+    const { code, stdout, stderr } = prove('flash-exact', '--n', '65', '--headDim', '16', '--json');
     expect(code, stderr).toBe(0);
     const lines = stdout.trim().split('\n');
     expect(lines).toHaveLength(1);
     const out = JSON.parse(lines[0]) as Record<string, unknown>;
-    expect(Object.keys(out).sort()).toEqual(['device', 'experiment', 'metrics', 'params', 'series', 'verdict']);
-    expect(out.experiment).toBe('kv-cache-memory');
+    expect(Object.keys(out).sort()).toEqual(['control', 'device', 'experiment', 'metrics', 'params', 'series', 'verdict']);
+    expect(out.experiment).toBe('flash-exact');
     // CLI strings become numbers; the defaults fill the rest.
-    expect(out.params).toEqual({ maxTokens: 256, layers: 2, heads: 8, groupedKvHeads: 2, headDim: 64 });
-    expect(out.verdict).toEqual({ holds: true, summary: expect.stringMatching(/formula/) });
+    expect(out.params).toEqual({ n: 65, headDim: 16, heads: 2, causal: true, seed: 3 });
+    const verdict = out.verdict as { outcome: string; holds: boolean; summary: string; evidence: { name: string; value: unknown; unit: string; source: string; decisive: boolean }[] };
+    expect(verdict.outcome).toBe('holds');
+    expect(verdict.holds).toBe(verdict.outcome === 'holds');
+    expect(verdict.summary).toMatch(/float64/);
+    expect(verdict.evidence.length).toBeGreaterThan(0);
+    for (const e of verdict.evidence) {
+      expect(Object.keys(e).sort()).toEqual(['decisive', 'name', 'source', 'unit', 'value']);
+      if (e.decisive) expect(e.source).toBe('measured');
+    }
+    expect(out.control).toEqual({ description: expect.stringMatching(/rescal/), outcome: 'does-not-hold' });
     expect((out.device as { backend: string }).backend).toBe('webgpu');
-    expect((out.metrics as Record<string, number>).mhaBytesAtMax).toBe(2 * 2 * 8 * 64 * 256 * 4);
-    expect((out.series as unknown[]).length).toBe(3);
+    expect((out.series as unknown[]).length).toBeGreaterThan(1);
   });
 
-  it('prints a table and the verdict without --json, and refuses params out of bounds', () => {
-    const text = prove('kv-cache-memory', '--maxTokens', '64', '--layers', '1');
+  it('prints a table, the verdict with its checks and the control without --json, and refuses params out of bounds or unknown', () => {
+    const text = prove('flash-exact', '--n', '33', '--headDim', '8', '--heads', '1');
     expect(text.code, text.stderr).toBe(0);
-    expect(text.stdout).toMatch(/Allocated bytes/);
+    expect(text.stdout).toMatch(/Flash rel\. L2/);
     expect(text.stdout).toMatch(/verdict: HOLDS/);
+    expect(text.stdout).toMatch(/control: DOES NOT HOLD/);
+    expect(text.stdout).toMatch(/\(measured, decisive\)/);
     const bad = prove('flash-exact', '--n', '999999');
     expect(bad.code).toBe(1);
     expect(bad.stderr).toMatch(/invalid-args: --n/);
+    const unknownFlag = prove('flash-exact', '--nn', '5');
+    expect(unknownFlag.code).toBe(1);
+    expect(unknownFlag.stderr).toMatch(/nn/);
     const unknown = prove('no-such-thing');
     expect(unknown.code).toBe(1);
     expect(unknown.stderr).toMatch(/unknown experiment/);

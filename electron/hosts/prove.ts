@@ -10,7 +10,7 @@ import { AppError } from '../../src/shared/errors';
 import { findMeta } from '../../src/experiments/catalog';
 import type { ExperimentResult } from '../../src/experiments/types';
 import { createWorkerEngineHost } from './engine-worker-host';
-import { formatResult } from './prove-format';
+import { formatResult, jsonResult } from './prove-format';
 
 interface Cli {
   command: string;
@@ -69,15 +69,7 @@ async function runExperimentCli(cli: Cli): Promise<number> {
     writeFileSync(join(dump, `${meta.id}.json`), JSON.stringify(result, null, 2));
   }
   if (json) {
-    const out = {
-      experiment: result.experimentId,
-      params: result.params,
-      device: result.device,
-      verdict: { holds: result.verdict.holds, summary: result.verdict.summary.en },
-      metrics: result.metrics,
-      series: result.series,
-    };
-    process.stdout.write(`${JSON.stringify(out)}\n`);
+    process.stdout.write(`${JSON.stringify(jsonResult(result))}\n`);
   } else {
     process.stdout.write(formatResult(result, meta.title.en));
   }

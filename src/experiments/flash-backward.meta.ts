@@ -6,7 +6,7 @@ const { schema, fields } = defineParams({
   headDim: { kind: 'int', label: labels.headDim, min: 8, max: 128, default: 32, step: 8 },
   heads: { kind: 'int', label: labels.heads, min: 1, max: 8, default: 1 },
   causal: { kind: 'bool', label: labels.causal, default: false },
-  repeats: { kind: 'int', label: labels.repeats, min: 1, max: 10, default: 3 },
+  repeats: { kind: 'int', label: labels.repeats, min: 5, max: 20, default: 5 },
   seed: { kind: 'int', label: labels.seed, min: 0, max: 2 ** 31 - 1, default: 5 },
 });
 

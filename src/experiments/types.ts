@@ -1,5 +1,6 @@
 import type { z } from 'zod';
 import type { EngineContext, DeviceInfo } from '../engine/device-info';
+import type { ControlArm, Verdict } from './verdict';
 
 export interface Localized {
   ko: string;
@@ -52,7 +53,33 @@ export interface ChartSpec {
   yLog?: boolean;
   /** Ids of the series drawn on this chart. */
   series: string[];
-  kind?: 'line' | 'bar';
+  /** 'roofline': the result's `roofline` (its roofs and the passes placed on them), not series. */
+  kind?: 'line' | 'bar' | 'roofline';
+}
+
+/** A point on the device's roofline: one pass, placed by its measured time. */
+export interface RooflinePoint {
+  id: string;
+  label: Localized;
+  /** FLOPs per byte of the pass (both counted from the algorithm: a model). */
+  intensity: number;
+  /** Model FLOPs / measured time. */
+  gflops: number;
+  /** Model bytes / measured time. */
+  gbs: number;
+  /** Measured median time of the pass. */
+  ms: number;
+  /** Which roof it sits under at its intensity, and the share of that roof it reached. */
+  bound: 'memory' | 'compute';
+  roofShare: number;
+}
+
+/** The device's measured roofs (a stream copy and an FMA kernel) and where this run's passes sit. */
+export interface RooflineResult {
+  bandwidthGBs: number;
+  computeGflops: number;
+  gemmGflops: number;
+  points: RooflinePoint[];
 }
 
 export interface ExperimentResult {
@@ -63,11 +90,11 @@ export interface ExperimentResult {
   table: { columns: Localized[]; rows: (number | string | null)[][] };
   series: Series[];
   charts: ChartSpec[];
-  verdict: {
-    holds: boolean;
-    /** The sentence with the numbers that decided it. */
-    summary: Localized;
-  };
+  /** The claim's test on this run's own arm: outcome, plain summary, checks and their evidence. */
+  verdict: Verdict;
+  /** The same test on the counterfactual arm, measured the same way in the same run. */
+  control: ControlArm;
+  roofline?: RooflineResult;
   /** Why the result looks as it does on this device (e.g. a software GPU is compute-bound). */
   context?: Localized;
   timings: { startedAt: number; finishedAt: number; wallMs: number };

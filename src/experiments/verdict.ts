@@ -106,11 +106,14 @@ export interface Judged {
 export function judge(input: {
   checks: Check[];
   control: { description: Localized; checks: Check[] };
+  /** Modelled numbers shown beside the verdict (traffic, FLOPs): listed with the evidence, never deciding. */
+  model?: Evidence[];
   /** Leads the summary: what was measured, in plain words. */
   summary: Localized;
   meaning: Record<Outcome, Localized>;
 }): Judged {
   assertDecisiveMeasured(input.checks);
+  if (input.model?.some((e) => e.source !== 'model' || e.decisive)) throw new Error('judge: `model` takes modelled, non-decisive evidence only');
   assertDecisiveMeasured(input.control.checks);
   const controlOutcome = combine(input.control.checks);
   let outcome = combine(input.checks);
@@ -127,7 +130,7 @@ export function judge(input: {
       summary: joined(notes),
       meaning: input.meaning[outcome],
       checks: input.checks,
-      evidence: input.checks.flatMap((c) => c.evidence),
+      evidence: [...input.checks.flatMap((c) => c.evidence), ...(input.model ?? [])],
     },
     control: { description: input.control.description, outcome: controlOutcome, summary: controlSummary, checks: input.control.checks },
   };

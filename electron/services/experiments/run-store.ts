@@ -1,5 +1,5 @@
 import type Database from 'better-sqlite3';
-import type { RunRecord, RunResult, RunStatus } from '../../../src/shared/contract';
+import type { Outcome, RunRecord, RunResult, RunStatus } from '../../../src/shared/contract';
 import type { DeviceInfo } from '../../../src/engine/device-info';
 
 interface Row {
@@ -17,6 +17,24 @@ interface Row {
   wall_ms: number | null;
 }
 
+type StoredVerdict = { outcome?: Outcome | null; holds: boolean; summary: { ko: string; en: string } };
+
+/** Runs stored before verdicts had three outcomes said only holds or not: read them as such. */
+function verdictOf(stored: StoredVerdict): NonNullable<RunRecord['verdict']> {
+  return { outcome: stored.outcome ?? (stored.holds ? 'holds' : 'does-not-hold'), holds: stored.holds, summary: stored.summary };
+}
+
+function resultOf(text: string): RunResult {
+  const result = JSON.parse(text) as RunResult & { verdict: Partial<RunResult['verdict']> & StoredVerdict; control?: RunResult['control'] };
+  if (result.verdict.outcome) return { ...result, control: result.control ?? null };
+  const verdict = verdictOf(result.verdict);
+  return {
+    ...result,
+    verdict: { ...verdict, meaning: { ko: '', en: '' }, checks: [], evidence: [] },
+    control: null,
+  };
+}
+
 function toRecord(row: Row): RunRecord {
   return {
     id: row.id,
@@ -26,16 +44,20 @@ function toRecord(row: Row): RunRecord {
     device: row.device ? (JSON.parse(row.device) as RunRecord['device']) : null,
     status: row.status as RunStatus,
     error: row.error ? (JSON.parse(row.error) as RunRecord['error']) : null,
-    verdict: row.verdict ? (JSON.parse(row.verdict) as RunRecord['verdict']) : null,
+    verdict: row.verdict ? verdictOf(JSON.parse(row.verdict) as StoredVerdict) : null,
     startedAt: row.started_at,
     finishedAt: row.finished_at,
     wallMs: row.wall_ms,
-    result: row.result ? (JSON.parse(row.result) as RunResult) : null,
+    result: row.result ? resultOf(row.result) : null,
   };
 }
 
-// The verdict is pulled out with json_extract so that history lists never parse whole results.
-const listColumns = `id, experiment_id, note_id, params, device, status, error, json_extract(result, '$.verdict') AS verdict,
+// The verdict's outcome and summary are pulled out with json_extract so that history lists never
+// parse whole results (a verdict's checks and evidence can be long).
+const listColumns = `id, experiment_id, note_id, params, device, status, error,
+  CASE WHEN result IS NULL THEN NULL ELSE json_object('outcome', json_extract(result, '$.verdict.outcome'),
+    'holds', json(CASE WHEN json_extract(result, '$.verdict.holds') THEN 'true' ELSE 'false' END),
+    'summary', json_extract(result, '$.verdict.summary')) END AS verdict,
   started_at, finished_at, wall_ms`;
 
 /** The experiment_runs table (migration 001): one row per run, the result as JSON. */

@@ -73,9 +73,13 @@ export class FlashAttention {
   private readonly pipeline: GPUComputePipeline;
   private readonly params: GPUBuffer;
 
-  constructor(private readonly engine: EngineContext, readonly shape: AttentionShape, options: { variant?: FlashVariant } = {}) {
+  /**
+   * `approximate: 'no-rescale'` drops the online softmax's rescale when the running max grows: not
+   * exact any more. It exists only as the flash-exact experiment's control arm ('rows' variant).
+   */
+  constructor(private readonly engine: EngineContext, readonly shape: AttentionShape, options: { variant?: FlashVariant; approximate?: 'no-rescale' } = {}) {
     assertAttentionShape(shape);
-    const variant = options.variant ?? defaultFlashVariant(engine.info, shape.d);
+    const variant = options.approximate ? 'rows' : (options.variant ?? defaultFlashVariant(engine.info, shape.d));
     this.tiling = flashTiling(engine.info, shape.d, variant);
     if (variant === 'tiled' && Math.ceil(shape.d / this.tiling.threadsPerRow) > FLASH_TILED_MAX_COLUMNS) throw new Error(`FlashAttention: d=${shape.d} needs more than ${FLASH_TILED_MAX_COLUMNS} registers per invocation`);
     const maxGroups = engine.device.limits.maxComputeWorkgroupsPerDimension;
@@ -83,7 +87,7 @@ export class FlashAttention {
     // Causality is a uniform, not an override, so one compiled pipeline serves both (compiles are slow on SwiftShader).
     const common = { ROWS: this.tiling.rows, KEYS: this.tiling.keys, SCALE: attentionScale(shape.d) };
     this.pipeline = variant === 'rows'
-      ? computePipeline(engine.device, 'FlashAttention.rows', flashRowsWgsl(shape.d), common)
+      ? computePipeline(engine.device, options.approximate ? 'FlashAttention.rowsNoRescale' : 'FlashAttention.rows', flashRowsWgsl(shape.d, { rescale: !options.approximate }), common)
       : computePipeline(engine.device, 'FlashAttention.tiled', flashTiledWgsl, { ...common, THREADS_PER_ROW: this.tiling.threadsPerRow, HEAD_DIM: shape.d });
     const words = new Uint32Array(FlashParamsLayout.words);
     words[FlashParamsLayout.n] = shape.n;

@@ -10,7 +10,7 @@ import { onlineSoftmaxStart, onlineSoftmaxStep, softmaxLogSumExp, softmaxNormali
  * Causal: key tiles past the workgroup's last row are skipped; only diagonal tiles test the mask.
  * The WGSL is generated per head size (a multiple of 4) so that the registers can be named.
  */
-export function flashRowsWgsl(headDim: number): string {
+export function flashRowsWgsl(headDim: number, options: { rescale?: boolean } = {}): string {
   const each = vec4Lanes(headDim, 'flashRowsWgsl');
   const accumulator: SoftmaxAccumulator = {
     rescale: (factor) => each((i) => `acc${i} *= ${factor};`, '\n    '),
@@ -39,7 +39,7 @@ fn main(@builtin(workgroup_id) group: vec3<u32>, @builtin(local_invocation_index
   ${each((i) => `var acc${i} = vec4<f32>(0.0);`)}
   ${onlineSoftmaxStart}
 
-  ${queryRowKeyLoopWgsl(each, onlineSoftmaxStep('score', accumulator))}
+  ${queryRowKeyLoopWgsl(each, onlineSoftmaxStep('score', accumulator, options.rescale ?? true))}
 
   if (inRange) {
     let inverse = ${softmaxNormaliser};

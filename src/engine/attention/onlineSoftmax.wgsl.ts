@@ -31,7 +31,10 @@ export const onlineSoftmaxStart = /* wgsl */ `var runningMax = ${SOFTMAX_EMPTY};
  * Skipped when the max stays: the factor would be exp(0) = 1, and the skip saves a multiply per
  * accumulator element on most keys.
  */
-export function onlineSoftmaxRaise(newMax: string, accumulator: SoftmaxAccumulator): string {
+export function onlineSoftmaxRaise(newMax: string, accumulator: SoftmaxAccumulator, rescale = true): string {
+  // Without the rescale (the flash-exact experiment's control arm), terms added under an older,
+  // smaller max keep their too-large weight: an approximation, wrong by exp(m_new − m_old).
+  if (!rescale) return /* wgsl */ `if (${newMax} > runningMax) { runningMax = ${newMax}; }`;
   return /* wgsl */ `if (${newMax} > runningMax) {
     let rescale = exp(runningMax - ${newMax});
     runningSum *= rescale;
@@ -52,8 +55,8 @@ export function onlineSoftmaxAdd(probability: string, accumulator: SoftmaxAccumu
 }
 
 /** One score at a time: raise the max, then add its probability (forward rows, flash-decoding combine). */
-export function onlineSoftmaxStep(score: string, accumulator: SoftmaxAccumulator): string {
-  return /* wgsl */ `${onlineSoftmaxRaise(score, accumulator)}
+export function onlineSoftmaxStep(score: string, accumulator: SoftmaxAccumulator, rescale = true): string {
+  return /* wgsl */ `${onlineSoftmaxRaise(score, accumulator, rescale)}
     {
       let probability = ${softmaxProbability(score)};
       ${onlineSoftmaxAdd('probability', accumulator)}

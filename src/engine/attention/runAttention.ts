@@ -6,7 +6,7 @@ import { timeGpu, type GpuTiming, type TimingOptions } from '../timing';
 import { FlashAttention, type FlashVariant } from './FlashAttention';
 import { squareMatrixBytes, tensorBytes } from './limits';
 import type { AttentionShape } from './shape';
-import { StandardAttention } from './StandardAttention';
+import { StandardAttention, type StandardPass } from './StandardAttention';
 import { flashForwardTraffic, standardForwardTraffic } from './traffic';
 
 export type AttentionKernel = 'standard' | 'flash';
@@ -31,6 +31,8 @@ export interface KernelReport {
 export interface ForwardResult extends KernelReport {
   o: Float32Array;
   lse: Float32Array;
+  /** Standard attention with `timePasses`: each of its three passes timed on its own. */
+  passTimings?: Record<StandardPass, GpuTiming>;
 }
 
 /** The device's refusal as the error a user sees: what was attempted and the device's own words. */
@@ -50,7 +52,7 @@ export async function runAttentionForward(
   kernel: AttentionKernel,
   inputs: { q: Float32Array; k: Float32Array; v: Float32Array },
   shape: AttentionShape,
-  options: { timing?: TimingOptions; variant?: FlashVariant } = {},
+  options: { timing?: TimingOptions; variant?: FlashVariant; timePasses?: boolean; approximate?: 'no-rescale' } = {},
 ): Promise<ForwardResult> {
   const meter = new MemoryMeter(engine.device);
   const tracker = DeviceMemoryTracker.install(engine.device);
@@ -64,7 +66,7 @@ export async function runAttentionForward(
         o: meter.createBuffer('attention.o', tensorBytes(shape)),
         lse: meter.createBuffer('attention.lse', shape.batchHeads * shape.n * 4),
       };
-      attention = kernel === 'standard' ? new StandardAttention(engine, shape, meter) : new FlashAttention(engine, shape, { variant: options.variant });
+      attention = kernel === 'standard' ? new StandardAttention(engine, shape, meter) : new FlashAttention(engine, shape, { variant: options.variant, approximate: options.approximate });
       attention.prepare(buffers);
       return buffers;
     });
@@ -77,19 +79,25 @@ export async function runAttentionForward(
     const encode = (encoder: GPUCommandEncoder): void => chosen.encode(encoder, buffers);
     const timing = options.timing ? await timeGpu(engine, encode, options.timing) : undefined;
     if (!timing) await submitAndWait(engine, encode, `attention.${kernel}`);
+    let passTimings: ForwardResult['passTimings'];
+    if (options.timePasses && chosen instanceof StandardAttention) {
+      const time = (pass: StandardPass) => timeGpu(engine, (encoder) => chosen.encodePass(encoder, buffers, pass), options.timing);
+      passTimings = { scores: await time('scores'), softmax: await time('softmax'), output: await time('output') };
+    }
     // Memory is read before the readback, whose staging buffers are not the kernel's.
     const memory = await tracker.report();
     const o = await readFloat32(engine, buffers.o, 0, shape.batchHeads * shape.n * shape.d);
     const lse = await readFloat32(engine, buffers.lse, 0, shape.batchHeads * shape.n);
     const isFlash = chosen instanceof FlashAttention;
     return {
-      kernel: isFlash ? `flash.${chosen.tiling.variant}` : 'standard',
+      kernel: isFlash ? `flash.${options.approximate ? options.approximate : chosen.tiling.variant}` : 'standard',
       o,
       lse,
       peakBytes: memory.peakBytes,
       extraBytes: memory.peakBytes - 4 * tensorBytes(shape),
       trafficBytes: isFlash ? flashForwardTraffic(shape, chosen.tiling.rows) : standardForwardTraffic(shape),
       timing,
+      passTimings,
       device: engine.info,
     };
   } finally {

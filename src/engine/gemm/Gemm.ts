@@ -204,7 +204,7 @@ export class Gemm {
  * Measures the GEMM's throughput on an m×k by k×n product of random data: the figure the
  * benchmark prints next to attention timings (median of `repeats`).
  */
-export async function measureGemmGflops(engine: EngineContext, size: { m: number; n: number; k: number }, options: TimingOptions = {}): Promise<{ gflops: number; ms: number; method: 'timestamp' | 'wall' }> {
+export async function measureGemmGflops(engine: EngineContext, size: { m: number; n: number; k: number }, options: TimingOptions = {}): Promise<{ gflops: number; ms: number; samplesMs: number[]; method: 'timestamp' | 'wall' }> {
   const meter = new MemoryMeter(engine.device);
   const random = (count: number): Float32Array => Float32Array.from({ length: count }, (_, index) => ((index * 2654435761) % 1000) / 500 - 1);
   const a = meter.upload('measureGemm.a', random(size.m * size.k));
@@ -212,8 +212,8 @@ export async function measureGemmGflops(engine: EngineContext, size: { m: number
   const c = meter.createBuffer('measureGemm.c', size.m * size.n * 4);
   const gemm = new Gemm(engine, size);
   try {
-    const timing = await timeGpu(engine, (encoder) => gemm.encode(encoder, { a, b, c }), { warmup: options.warmup ?? 1, repeats: options.repeats ?? 3 });
-    return { gflops: gemm.flops / (timing.medianMs * 1e6), ms: timing.medianMs, method: timing.method };
+    const timing = await timeGpu(engine, (encoder) => gemm.encode(encoder, { a, b, c }), { warmup: options.warmup ?? 1, repeats: options.repeats });
+    return { gflops: gemm.flops / (timing.medianMs * 1e6), ms: timing.medianMs, samplesMs: timing.samplesMs, method: timing.method };
   } finally {
     gemm.dispose();
     meter.destroyAll();

@@ -1,7 +1,10 @@
 import { attentionScale, type AttentionShape } from '../attention/shape';
 
-/** Float64 forward: O = softmax(QKᵀ/√d (+ causal mask)) V and L = row logsumexp of the scaled scores. */
-export function referenceAttentionForward(q: ArrayLike<number>, k: ArrayLike<number>, v: ArrayLike<number>, shape: AttentionShape): { o: Float64Array; lse: Float64Array } {
+/**
+ * Float64 forward: O = softmax(QKᵀ/√d (+ causal mask)) V and L = row logsumexp of the scaled scores.
+ * `rows` computes only the first rows of every head (the rest stay 0), to check a partial run.
+ */
+export function referenceAttentionForward(q: ArrayLike<number>, k: ArrayLike<number>, v: ArrayLike<number>, shape: AttentionShape, rows = shape.n): { o: Float64Array; lse: Float64Array } {
   const { batchHeads, n, d, causal } = shape;
   const scale = attentionScale(d);
   const o = new Float64Array(batchHeads * n * d);
@@ -9,7 +12,7 @@ export function referenceAttentionForward(q: ArrayLike<number>, k: ArrayLike<num
   const scores = new Float64Array(n);
   for (let head = 0; head < batchHeads; head++) {
     const base = head * n * d;
-    for (let row = 0; row < n; row++) {
+    for (let row = 0; row < Math.min(rows, n); row++) {
       const keys = causal ? row + 1 : n;
       let max = -Infinity;
       for (let key = 0; key < keys; key++) {

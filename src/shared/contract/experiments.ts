@@ -19,6 +19,51 @@ export const RunDevice = z.object({
   }),
 });
 
+export const Outcome = z.enum(['holds', 'does-not-hold', 'not-shown']);
+export type Outcome = z.infer<typeof Outcome>;
+
+/** One number behind a verdict (mirrors src/experiments/verdict.ts). */
+export const Evidence = z.object({
+  id: z.string(),
+  label: Localized,
+  value: z.union([z.number(), z.string(), z.boolean(), z.null()]),
+  unit: z.string(),
+  source: z.enum(['measured', 'model']),
+  decisive: z.boolean(),
+});
+export type Evidence = z.infer<typeof Evidence>;
+
+const Check = z.object({ id: z.string(), claim: Localized, outcome: Outcome, observed: Localized, evidence: z.array(Evidence) });
+
+export const Verdict = z.object({
+  outcome: Outcome,
+  holds: z.boolean(),
+  summary: Localized,
+  meaning: Localized,
+  checks: z.array(Check),
+  evidence: z.array(Evidence),
+});
+
+export const ControlArm = z.object({ description: Localized, outcome: Outcome, summary: Localized, checks: z.array(Check) });
+
+const Roofline = z.object({
+  bandwidthGBs: z.number(),
+  computeGflops: z.number(),
+  gemmGflops: z.number(),
+  points: z.array(
+    z.object({
+      id: z.string(),
+      label: Localized,
+      intensity: z.number(),
+      gflops: z.number(),
+      gbs: z.number(),
+      ms: z.number(),
+      bound: z.enum(['memory', 'compute']),
+      roofShare: z.number(),
+    }),
+  ),
+});
+
 /** What an experiment returns (mirrors src/experiments/types.ts ExperimentResult). */
 export const RunResult = z.object({
   experimentId: z.string(),
@@ -45,10 +90,12 @@ export const RunResult = z.object({
       xLog: z.boolean().optional(),
       yLog: z.boolean().optional(),
       series: z.array(z.string()),
-      kind: z.enum(['line', 'bar']).optional(),
+      kind: z.enum(['line', 'bar', 'roofline']).optional(),
     }),
   ),
-  verdict: z.object({ holds: z.boolean(), summary: Localized }),
+  verdict: Verdict,
+  control: ControlArm.nullable(),
+  roofline: Roofline.optional(),
   context: Localized.optional(),
   timings: z.object({ startedAt: z.number(), finishedAt: z.number(), wallMs: z.number() }),
 });
@@ -70,7 +117,7 @@ export const RunRecord = z.object({
   status: RunStatus,
   error: RunError.nullable(),
   /** The verdict of a finished run, so history lists need not load whole results. */
-  verdict: z.object({ holds: z.boolean(), summary: Localized }).nullable(),
+  verdict: z.object({ outcome: Outcome, holds: z.boolean(), summary: Localized }).nullable(),
   startedAt: z.number(),
   finishedAt: z.number().nullable(),
   wallMs: z.number().nullable(),
