@@ -28,9 +28,11 @@ export {
   type DecodeOptions,
   type DecodeRun,
 } from './decode/decode';
-export { allocateKvCache, measureKvCacheMemory, type KvCacheBuffers, type KvCacheMemory } from './decode/kvCache';
+export { fillKvCache, type KvFillPoint, type KvFillRequest, type KvFillResult } from './decode/kvMemory';
+export { measureParallelSpeedup, type ParallelSpeedup } from './decode/parallelism';
 export {
   KvCachePool,
+  kvSlabBindings,
   kvTokenBytes,
   slabPlan,
   DEFAULT_BLOCK_TOKENS,

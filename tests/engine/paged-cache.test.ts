@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { AppError } from '../../src/shared/errors';
 import { decodeWithCache, seededPrompt, type DecodeRun } from '../../src/engine/decode/decode';
+import { fillKvCache } from '../../src/engine/decode/kvMemory';
 import { KvCachePool, kvTokenBytes, slabPlan, type KvPoolOptions } from '../../src/engine/decode/kvPool';
 import { createSampler } from '../../src/engine/decode/sampling';
 import { DeviceMemoryTracker, MemoryMeter } from '../../src/engine/memory';
@@ -194,6 +195,49 @@ describe('paged KV-cache on Dawn', () => {
         model.flashSplitKeys = 100;
       }).toThrow(/multiple of 64/);
     });
+  });
+
+  it('filling the pool token by token: paged bytes follow the tokens, contiguous bytes are the maximum from the first token, both as the device counted them', async () => {
+    const shapeOf = (kvHeads: number) => ({ layers: 3, kvHeads, headDim: 24 });
+    const fill = (layout: 'paged' | 'contiguous', kvHeads: number, lengths = [1000], checkpoints = [62, 125, 250, 500, 1000]) =>
+      fillKvCache(engine(), { shape: shapeOf(kvHeads), layout, maxPositions: 1000, lengths, checkpoints, budgetBytes: 2 ** 30 });
+    const paged = await fill('paged', 8);
+    const contiguous = await fill('contiguous', 8);
+    const blockBytes = 16 * kvTokenBytes(shapeOf(8));
+    expect(paged.points.every((p) => p.status === 'allocated')).toBe(true);
+    for (const point of paged.points) {
+      const blocks = Math.ceil(point.tokens / 16);
+      // The slabs held cover the blocks in use, and the last one was needed.
+      let held = 0;
+      let slabs = 0;
+      while (held < blocks) held += paged.plan[slabs++];
+      expect(point.allocatedBytes).toBe(held * blockBytes);
+      expect(held - paged.plan[slabs - 1]).toBeLessThan(blocks);
+      expect(point.neededBytes).toBe(point.tokens * kvTokenBytes(shapeOf(8)));
+    }
+    expect(contiguous.points.map((p) => p.allocatedBytes)).toEqual(contiguous.points.map(() => 63 * blockBytes));
+    expect(paged.points[0].allocatedBytes!).toBeLessThan(contiguous.points[0].allocatedBytes! / 8);
+    // Every buffer the fill asked for was a slab, and the device accepted each.
+    expect(paged.allocations.every((a) => a.label.startsWith('KvCache.slab') && !a.refused)).toBe(true);
+    expect(paged.peakBytes).toBe(paged.points[paged.points.length - 1].allocatedBytes);
+    // GQA and MQA: the same blocks, each kvHeads/8 the size.
+    for (const kvHeads of [2, 1]) expect((await fill('paged', kvHeads)).points.map((p) => p.allocatedBytes! * (8 / kvHeads))).toEqual(paged.points.map((p) => p.allocatedBytes));
+    // A batch of mixed lengths: paged holds what the tokens need (rounded to slabs); contiguous holds every maximum.
+    const batch = [1000, 120, 40, 7];
+    const [pagedBatch] = (await fill('paged', 2, batch, [1167])).points;
+    const [contiguousBatch] = (await fill('contiguous', 2, batch, [1167])).points;
+    expect(pagedBatch.neededBytes).toBe(1167 * kvTokenBytes(shapeOf(2)));
+    expect(contiguousBatch.allocatedBytes).toBe(4 * 63 * 16 * kvTokenBytes(shapeOf(2)));
+    expect(pagedBatch.allocatedBytes!).toBeGreaterThanOrEqual(pagedBatch.neededBytes);
+    // 75 blocks in use (63 + 8 + 3 + 1): the doubling slabs hold under twice that.
+    expect(pagedBatch.allocatedBytes!).toBeLessThan(2 * 75 * 16 * kvTokenBytes(shapeOf(2)));
+    expect(contiguousBatch.allocatedBytes! / pagedBatch.neededBytes).toBeGreaterThan(3);
+  });
+
+  it('a fill that would pass its budget stops before asking, and says so', async () => {
+    const result = await fillKvCache(engine(), { shape: { layers: 1, kvHeads: 4, headDim: 64 }, layout: 'contiguous', maxPositions: 4096, lengths: [4096], checkpoints: [16, 4096], budgetBytes: 2 ** 20 });
+    expect(result.points.map((p) => p.status)).toEqual(['over-budget', 'over-budget']);
+    expect(result.allocations).toEqual([]);
   });
 
   it('a forward that would leave a gap in the cache, a sequence out of range and a bad block size are refused', async () => {

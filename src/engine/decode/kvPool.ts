@@ -27,6 +27,14 @@ export const DEFAULT_BLOCK_TOKENS = 16;
 /** Most slab bindings a kernel declares, whatever the device allows. */
 export const MAX_SLABS = 8;
 
+/** Storage bindings of the cache-reading kernels other than the slabs (q, block table, two outputs). */
+const NON_SLAB_STORAGE_BINDINGS = 4;
+
+/** Slab bindings the cache readers can declare on `device` (4 with WebGPU's default limits). */
+export function kvSlabBindings(device: GPUDevice): number {
+  return Math.min(MAX_SLABS, device.limits.maxStorageBuffersPerShaderStage - NON_SLAB_STORAGE_BINDINGS);
+}
+
 /** Bytes of one token's keys and values over every layer, float32: 2 · layers · kvHeads · headDim · 4. */
 export function kvTokenBytes(shape: KvCacheShape): number {
   return 2 * shape.layers * shape.kvHeads * shape.headDim * 4;
@@ -173,6 +181,21 @@ export class KvCachePool {
     while (table.length < needed) table.push(this.free.pop()!);
     this.lengths[sequence] = length;
     if (table.length > before) this.device.queue.writeBuffer(this.table, (sequence * this.blocksPerSequence + before) * 4, new Uint32Array(table.slice(before)));
+  }
+
+  /**
+   * Device bytes `reserve(sequence, start, length − start)` would newly allocate (new slabs), or 0
+   * when the free blocks suffice — so a caller can keep a fill within a memory budget.
+   */
+  bytesToReserve(sequence: number, length: number): number {
+    if (this.layout === 'contiguous') return this.slabs.length === 0 ? this.plan.reduce((sum, blocks) => sum + blocks, 0) * this.blockBytes : 0;
+    let missing = Math.ceil(length / this.blockTokens) - this.tables[sequence].length - this.free.length;
+    let bytes = 0;
+    for (let slab = this.slabs.length; missing > 0 && slab < this.plan.length; slab++) {
+      missing -= this.plan[slab];
+      bytes += this.plan[slab] * this.blockBytes;
+    }
+    return bytes;
   }
 
   /** Returns `sequence`'s blocks to the free list (its device memory stays with the pool). */

@@ -2,9 +2,11 @@ import type { EngineContext } from '../device-info';
 import { Gemm } from '../gemm/Gemm';
 import { assertDeviceHealthy } from '../gpu';
 import { MemoryMeter } from '../memory';
+import { readFloat32 } from '../readback';
+import { timeGpu, type GpuTiming, type TimingOptions } from '../timing';
 import { cacheAttentionWgsl } from '../decode/cacheAttention.wgsl';
 import { FLASH_DECODING_CHUNK, flashDecodingWgsl } from '../decode/flashDecoding.wgsl';
-import { KvCachePool, MAX_SLABS, type KvPoolOptions, type KvPoolStats } from '../decode/kvPool';
+import { KvCachePool, kvSlabBindings, type KvPoolOptions, type KvPoolStats } from '../decode/kvPool';
 import { ComputeKernel } from './ComputeKernel';
 import { qkvWidth, resolveDecoderConfig, type DecoderConfig } from './DecoderConfig';
 import { createDecoderWeights, rotaryTables, type DecoderWeights } from './DecoderWeights';
@@ -19,9 +21,6 @@ export type DecodeAttention = 'naive' | 'flash';
 
 /** Invocations per workgroup of the element-wise kernels. */
 const WORKGROUP = 64;
-
-/** Storage bindings of the cache-reading kernels other than the slabs (q, block table, two outputs). */
-const NON_SLAB_STORAGE_BINDINGS = 4;
 
 export interface DecoderModelOptions {
   /** Weights to upload (default: `createDecoderWeights(config)`). */
@@ -109,7 +108,7 @@ export class DecoderModel {
     const partialLse = meter.createBuffer('Decoder.flashPartialLse', rows * c.heads * chunks * 4);
     this.cacheReaders = { scores, partialOut, partialLse };
     this.newKv = meter.createBuffer('Decoder.newKeysValues', rows * 2 * c.kvHeads * c.headDim * 4);
-    const slabBindings = Math.min(MAX_SLABS, engine.device.limits.maxStorageBuffersPerShaderStage - NON_SLAB_STORAGE_BINDINGS);
+    const slabBindings = kvSlabBindings(engine.device);
     this.cache = new KvCachePool(engine.device, meter, c, c.maxPositions, slabBindings, options.cache);
     const rotary = rotaryTables(c);
     const cosTable = meter.upload('Decoder.ropeCos', rotary.cos);
@@ -268,6 +267,43 @@ export class DecoderModel {
     };
   }
 
+  /**
+   * Times the attention over the cache alone — every layer's, one query row at `position` of
+   * `sequence`, with the current `attention` and `flashSplitKeys` — as the decode step at that
+   * position runs it (the query is the last forward's first row; the cache must hold 0 … position).
+   * Warm-up and ≥ 5 repeats as `timeGpu`. This is the part of a step flash-decoding changes.
+   */
+  async timeCacheAttention(position: number, sequence = 0, timing: TimingOptions = {}): Promise<GpuTiming> {
+    const held = this.cache.stats().lengths[sequence];
+    if (!(position >= 0 && position < held)) throw new Error(`DecoderModel.timeCacheAttention: sequence ${sequence} holds ${held} positions, not ${position}`);
+    this.engine.device.queue.writeBuffer(this.step, 0, stepParamsWords(1, position, sequence, this.splitKeys));
+    return timeGpu(this.engine, (encoder) => {
+      for (const { kernels } of this.layers) this.encodeAttention(encoder, kernels, 1, position);
+    }, timing);
+  }
+
+  /**
+   * The flash-decoding splits the device wrote for the last forward's first row, per query head
+   * (read back from the partial logsumexps: a split past the row's keys writes none). After a
+   * one-token step with `attention = 'flash'` this is how many workgroups shared each head's
+   * attention over the cache.
+   */
+  async flashSplitsWritten(): Promise<number[]> {
+    const c = this.config;
+    const chunks = Math.ceil(c.maxPositions / FLASH_DECODING_CHUNK);
+    const lse = await readFloat32(this.engine, this.cacheReaders.partialLse, 0, c.heads * chunks);
+    return Array.from({ length: c.heads }, (_, head) => lse.subarray(head * chunks, (head + 1) * chunks).filter((value) => value > -1e38).length);
+  }
+
+  private encodeAttention(encoder: GPUCommandEncoder, k: LayerBuffers['kernels'], rows: number, start: number): void {
+    if (this.attention === 'flash') {
+      k.flashSplit.encode(encoder, Math.ceil((start + rows) / this.splitKeys), this.config.heads, rows);
+      k.flashCombine.encode(encoder, this.config.heads, rows);
+    } else {
+      k.naiveAttention.encode(encoder, this.config.heads, rows);
+    }
+  }
+
   private encodeForward(encoder: GPUCommandEncoder, rows: number, start: number, sequence: number, gemms: LayerGemms): void {
     const c = this.config;
     const a = this.activations;
@@ -280,12 +316,7 @@ export class DecoderModel {
       gemms.qkv.encode(encoder, { a: a.normed, b: w.qkv, c: a.qkv });
       k.rotary.encode(encoder, rows);
       this.cache.encodeAppend(encoder, this.newKv, index, sequence, start, rows);
-      if (this.attention === 'flash') {
-        k.flashSplit.encode(encoder, Math.ceil((start + rows) / this.splitKeys), c.heads, rows);
-        k.flashCombine.encode(encoder, c.heads, rows);
-      } else {
-        k.naiveAttention.encode(encoder, c.heads, rows);
-      }
+      this.encodeAttention(encoder, k, rows, start);
       gemms.output.encode(encoder, { a: a.attention, b: w.output, c: a.x });
       k.mlpNorm.encode(encoder, rows);
       gemms.gateUp.encode(encoder, { a: a.normed, b: w.gateUp, c: a.gateUp });
