@@ -35,6 +35,12 @@ const LAYOUTS: Record<KvCacheLayout, Localized> = {
   contiguous: both('연속(최대 길이 미리 할당)', 'contiguous (max length reserved up front)'),
 };
 
+/** A point's bytes in a sentence, or why there are none. */
+function said(point: KvFillPoint): Localized {
+  if (point.status === 'allocated') return both(bytes(point.allocatedBytes!), bytes(point.allocatedBytes!));
+  return point.status === 'refused' ? both('장치가 거부', 'refused by the device') : both('예산 초과로 실행 안 됨', 'not run (over budget)');
+}
+
 function cell(point: KvFillPoint): number | string {
   if (point.status === 'allocated') return point.allocatedBytes!;
   return point.status === 'refused' ? 'refused by the device' : `not run (over ${bytes(ALLOCATION_BUDGET)})`;
@@ -92,6 +98,8 @@ export const kvCacheMemory: Experiment<KvCacheMemoryParams> = {
     const mhaToken = kvTokenBytes({ layers: params.layers, kvHeads: params.heads, headDim: params.headDim });
     const last = ts.length - 1;
     const at = (a: MemoryArm, id: string) => a.sweeps[id][last].allocatedBytes;
+    const first = (a: MemoryArm) => said(a.sweeps.mha[0]);
+    const end = (a: MemoryArm) => said(a.sweeps.mha[last]);
     const { verdict, control } = judge({
       checks: memoryClaimTest(paged, kinds, params.heads),
       control: {
@@ -103,8 +111,8 @@ export const kvCacheMemory: Experiment<KvCacheMemoryParams> = {
         modelled('formula.atMax', both(`T=${ts[last]}의 공식 바이트 (MHA)`, `Formula bytes at T=${ts[last]} (MHA)`), mhaToken * ts[last], 'B'),
       ],
       summary: both(
-        `측정(장치가 받아들인 버퍼): MHA 캐시가 T=${ts[0]}→${ts[last]}에서 페이지드 ${bytes(paged.sweeps.mha[0].allocatedBytes ?? 0)}→${at(paged, 'mha') === null ? '실행 안 됨' : bytes(at(paged, 'mha')!)}, 연속 ${contiguous.sweeps.mha[0].allocatedBytes === null ? '실행 안 됨' : bytes(contiguous.sweeps.mha[0].allocatedBytes)}→${at(contiguous, 'mha') === null ? '실행 안 됨' : bytes(at(contiguous, 'mha')!)}. 길이가 섞인 요청 ${batch.length}개(토큰 ${batchTotal}개, GQA): 페이지드 ${paged.batch.allocatedBytes === null ? '실행 안 됨' : bytes(paged.batch.allocatedBytes)}, 연속 ${contiguous.batch.allocatedBytes === null ? '실행 안 됨' : bytes(contiguous.batch.allocatedBytes)}, 토큰이 필요한 양 ${bytes(paged.batch.neededBytes)}.`,
-        `Measured (buffers the device accepted): the MHA cache held ${bytes(paged.sweeps.mha[0].allocatedBytes ?? 0)}→${at(paged, 'mha') === null ? 'not run' : bytes(at(paged, 'mha')!)} paged over T=${ts[0]}→${ts[last]}, and ${contiguous.sweeps.mha[0].allocatedBytes === null ? 'not run' : bytes(contiguous.sweeps.mha[0].allocatedBytes)}→${at(contiguous, 'mha') === null ? 'not run' : bytes(at(contiguous, 'mha')!)} contiguous. A batch of ${batch.length} requests of mixed lengths (${batchTotal} tokens, GQA): paged ${paged.batch.allocatedBytes === null ? 'not run' : bytes(paged.batch.allocatedBytes)}, contiguous ${contiguous.batch.allocatedBytes === null ? 'not run' : bytes(contiguous.batch.allocatedBytes)}, for ${bytes(paged.batch.neededBytes)} its tokens need.`,
+        `측정(장치가 받아들인 버퍼): MHA 캐시가 T=${ts[0]}→${ts[last]}에서 페이지드 ${first(paged).ko}→${end(paged).ko}, 연속 ${first(contiguous).ko}→${end(contiguous).ko}. 길이가 섞인 요청 ${batch.length}개(토큰 ${batchTotal}개, GQA): 페이지드 ${said(paged.batch).ko}, 연속 ${said(contiguous.batch).ko}, 토큰이 필요한 양 ${bytes(paged.batch.neededBytes)}.`,
+        `Measured (buffers the device accepted): over T=${ts[0]}→${ts[last]} the MHA cache held ${first(paged).en}→${end(paged).en} paged and ${first(contiguous).en}→${end(contiguous).en} contiguous. A batch of ${batch.length} requests of mixed lengths (${batchTotal} tokens, GQA): paged ${said(paged.batch).en}, contiguous ${said(contiguous.batch).en}, for ${bytes(paged.batch.neededBytes)} its tokens need.`,
       ),
       meaning: {
         holds: both(

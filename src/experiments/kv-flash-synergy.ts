@@ -62,8 +62,8 @@ function speedCheck(arm: Arm, other: Arm, parallel: ParallelSpeedup, at: string)
       claim,
       outcome: 'not-shown',
       observed: both(
-        `이 장치는 같은 계산을 작업 그룹 ${parallel.fewGroups}개 대신 ${parallel.manyGroups}개로 나눠도 ${num(device.ratio)}배(${pValue(device.pSmaller)})밖에 빨라지지 않았습니다: 나눈 조각을 동시에 돌릴 빈 연산 유닛이 없으므로 flash-decoding의 이득을 보여 줄 수 없습니다(기준 ${PARALLEL_SPEEDUP}배). 측정된 어텐션 시간 비는 ${num(attention.ratio)}배입니다.`,
-        `This device ran the same compute only ${num(device.ratio)}× faster in ${parallel.manyGroups} workgroups than in ${parallel.fewGroups} (${pValue(device.pSmaller)}): it has no idle compute units for the splits to fill, so it cannot show flash-decoding's gain (needs ${PARALLEL_SPEEDUP}×). Measured attention speed ratio: ${num(attention.ratio)}×.`,
+        `이 장치에서 같은 계산을 작업 그룹 ${parallel.fewGroups}개 대신 ${parallel.manyGroups}개로 나누니 속도가 ${num(device.ratio)}배였습니다(${pValue(device.pSmaller)}): 나눈 조각을 동시에 돌릴 빈 연산 유닛이 없으므로 flash-decoding의 이득을 보여 줄 수 없습니다(기준 ${PARALLEL_SPEEDUP}배 이상). 측정된 어텐션 속도 비는 ${num(attention.ratio)}배입니다.`,
+        `Spreading the same compute over ${parallel.manyGroups} workgroups instead of ${parallel.fewGroups} changed its speed on this device by ${num(device.ratio)}× (${pValue(device.pSmaller)}): there are no idle compute units for the splits to fill, so this device cannot show flash-decoding's gain (it takes ${PARALLEL_SPEEDUP}× or more). Measured attention speed ratio: ${num(attention.ratio)}×.`,
       ),
       evidence: [...deviceEvidence, measured('speed.attentionRatio', both('어텐션 시간 비', 'Attention speed ratio'), attention.ratio, '×', false)],
     };
@@ -112,7 +112,8 @@ export const kvFlashSynergy: Experiment<KvFlashSynergyParams> = {
       { label: both('캐시 + flash-decoding(64키 split)', 'cache + flash-decoding (64-key splits)'), splitKeys: FLASH_DECODING_CHUNK, runs: [], stepMs: [], attentionMs: [], splits: [] },
       { label: both('캐시 + split 하나(flash-decoding 조각 나누기 없음)', 'cache + one split (no flash-decoding split)'), splitKeys: oneSplitKeys, runs: [], stepMs: [], attentionMs: [], splits: [] },
     ];
-    const noCache: DecodeRun[] = [];
+    let noCache: DecodeRun | null = null;
+    const noCacheMs: number[] = [];
     let parallel: ParallelSpeedup | null = null;
     try {
       await guarded(signal, async () => {
@@ -123,28 +124,48 @@ export const kvFlashSynergy: Experiment<KvFlashSynergyParams> = {
           await model.forward(prompt, 0, 0);
           await model.forward([prompt[0]], params.promptTokens, 0);
         }
-        await model.forward(prompt, 0, 1);
-        const total = params.repeats * 3 + 4;
+        const total = 3 + 3 * (params.repeats - 1) + arms.length + 1;
         let done = 0;
         const tick = (label: string) => progress(0.05 + (0.9 * ++done) / total, label);
-        // Arms alternate within each repeat, so a change in the machine's load touches both alike.
-        for (let repeat = 0; repeat < params.repeats; repeat++) {
-          for (const arm of arms) {
-            model.flashSplitKeys = arm.splitKeys;
-            const run = await decodeWithCache(model, { prompt, tokens: params.tokens, sequence: 0, signal });
-            arm.runs.push(run);
-            arm.stepMs.push(run.msPerToken[params.tokens - 1]);
-            tick(`${arm.label.en}: run ${repeat + 1}/${params.repeats}`);
-          }
-          noCache.push(await decodeWithoutCache(model, { prompt, tokens: params.tokens, sequence: 1, signal }));
-          tick(`no cache: run ${repeat + 1}/${params.repeats}`);
+        // Each arm decodes in full once (its tokens and logits, and the first timed step at the last
+        // position); without a cache every step is a full forward with the plain attention.
+        for (const arm of arms) {
+          model.flashSplitKeys = arm.splitKeys;
+          const run = await decodeWithCache(model, { prompt, tokens: params.tokens, sequence: 0, signal });
+          arm.runs.push(run);
+          arm.stepMs.push(run.msPerToken[params.tokens - 1]);
+          tick(`${arm.label.en}: decoding`);
         }
+        model.attention = 'naive';
+        noCache = await decodeWithoutCache(model, { prompt, tokens: params.tokens, sequence: 1, signal });
+        noCacheMs.push(noCache.msPerToken[params.tokens - 1]);
+        tick('no cache: decoding');
+        // More timed repeats of the step at the last position, the three ways alternating so that a
+        // change in the machine's load touches them alike.
+        const lastToken = noCache.tokens[params.tokens - 2];
+        const sequence = [...prompt, ...noCache.tokens.slice(0, params.tokens - 1)];
+        const timed = async (work: () => Promise<unknown>) => {
+          const started = performance.now();
+          await work();
+          return performance.now() - started;
+        };
+        for (let repeat = 1; repeat < params.repeats; repeat++) {
+          model.attention = 'flash';
+          for (const arm of arms) {
+            throwIfAborted(signal);
+            model.flashSplitKeys = arm.splitKeys;
+            arm.stepMs.push(await timed(() => model.forward([lastToken], last, 0)));
+            tick(`${arm.label.en}: step ${repeat + 1}/${params.repeats}`);
+          }
+          model.attention = 'naive';
+          noCacheMs.push(await timed(() => model.forward(sequence, 0, 1)));
+          tick(`no cache: step ${repeat + 1}/${params.repeats}`);
+        }
+        model.attention = 'flash';
         for (const arm of arms) {
           throwIfAborted(signal);
           model.flashSplitKeys = arm.splitKeys;
-          // The step at the last position again, then its splits and its attention alone.
-          await model.forward([arm.runs[0].tokens[params.tokens - 2]], last, 0);
-          arm.splits = await model.flashSplitsWritten();
+          arm.splits = (await model.flashSplitsAt(lastToken, last, 0)).splits;
           arm.attentionMs = (await model.timeCacheAttention(last, 0, { repeats: params.repeats })).samplesMs;
           tick(`${arm.label.en}: attention alone`);
         }
@@ -157,8 +178,7 @@ export const kvFlashSynergy: Experiment<KvFlashSynergyParams> = {
     }
     const device = parallel as unknown as ParallelSpeedup;
     const [many, one] = arms;
-    const noCacheMs = noCache.map((run) => run.msPerToken[params.tokens - 1]);
-    const reference = noCache[0];
+    const reference = noCache as unknown as DecodeRun;
     const same = (arm: Arm) => ({
       tokensMatch: arm.runs.every((run) => run.tokens.every((token, i) => token === reference.tokens[i])),
       maxLogitDifference: Math.max(...arm.runs.map((run) => maxDifference(run.logits, reference.logits))),
@@ -225,14 +245,14 @@ export const kvFlashSynergy: Experiment<KvFlashSynergyParams> = {
           rows: [row(NO_CACHE, noCacheMs, null, null), row(one.label, one.stepMs, one.attentionMs, Math.min(...one.splits)), row(many.label, many.stepMs, many.attentionMs, Math.min(...many.splits))],
         },
         series: [
-          { id: 'no-cache', label: both('캐시 없음', 'No cache'), x: positions, y: perPosition(noCache) },
+          { id: 'no-cache', label: both('캐시 없음', 'No cache'), x: positions, y: perPosition([reference]) },
           { id: 'cache-one-split', label: one.label, x: positions, y: perPosition(one.runs) },
           { id: 'cache-flash', label: many.label, x: positions, y: perPosition(many.runs) },
         ],
         charts: [
           {
             id: 'decode-time',
-            title: both('세 방식의 토큰당 디코딩 시간 (반복의 중앙값)', 'Per-token decode time, three ways (median of repeats)'),
+            title: both('세 방식의 토큰당 디코딩 시간 (디코딩 한 번)', 'Per-token decode time, three ways (one decode each)'),
             xLabel: both('시퀀스 위치', 'Sequence position'),
             yLabel: both('ms / 토큰 (로그)', 'ms / token (log)'),
             yLog: true,

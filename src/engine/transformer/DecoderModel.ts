@@ -283,16 +283,22 @@ export class DecoderModel {
   }
 
   /**
-   * The flash-decoding splits the device wrote for the last forward's first row, per query head
-   * (read back from the partial logsumexps: a split past the row's keys writes none). After a
-   * one-token step with `attention = 'flash'` this is how many workgroups shared each head's
-   * attention over the cache.
+   * Runs the one-token step `token` at `position` of `sequence` with flash-decoding and returns,
+   * per query head, how many splits the device wrote a partial result for (the partial
+   * logsumexps are set to −∞ first and read back after): how many workgroups really shared each
+   * head's attention over the cache. Also returns the step's logits.
    */
-  async flashSplitsWritten(): Promise<number[]> {
+  async flashSplitsAt(token: number, position: number, sequence = 0): Promise<{ splits: number[]; logits: Float32Array }> {
+    if (this.attention !== 'flash') throw new Error("DecoderModel.flashSplitsAt: set attention = 'flash' first");
     const c = this.config;
     const chunks = Math.ceil(c.maxPositions / FLASH_DECODING_CHUNK);
-    const lse = await readFloat32(this.engine, this.cacheReaders.partialLse, 0, c.heads * chunks);
-    return Array.from({ length: c.heads }, (_, head) => lse.subarray(head * chunks, (head + 1) * chunks).filter((value) => value > -1e38).length);
+    const { partialLse } = this.cacheReaders;
+    this.engine.device.queue.writeBuffer(partialLse, 0, new Float32Array(partialLse.size / 4).fill(-Infinity));
+    const logits = await this.forward([token], position, sequence);
+    const lse = await readFloat32(this.engine, partialLse, 0, c.heads * chunks);
+    // A split with no keys writes −3e38; one that ran writes its logsumexp.
+    const splits = Array.from({ length: c.heads }, (_, head) => lse.subarray(head * chunks, (head + 1) * chunks).filter((value) => value > -1e38).length);
+    return { splits, logits };
   }
 
   private encodeAttention(encoder: GPUCommandEncoder, k: LayerBuffers['kernels'], rows: number, start: number): void {
