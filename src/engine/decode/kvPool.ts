@@ -253,7 +253,14 @@ export class KvCachePool {
 
   /** Contiguous layout: every slab now, and each sequence's fixed run of blocks. */
   private async reserveEverything(rebind: () => void): Promise<void> {
-    while (this.slabs.length < this.plan.length) await this.grow(rebind);
+    try {
+      while (this.slabs.length < this.plan.length) await this.grow(rebind);
+    } catch (error) {
+      // All or nothing: a reservation the device refuses in part holds no memory afterwards.
+      for (const slab of this.slabs.splice(0)) this.meter.destroy(slab);
+      this.version++;
+      throw error;
+    }
     this.free.length = 0;
     const entries: number[] = [];
     this.plan.forEach((blocks, slab) => {
