@@ -12,6 +12,7 @@ import { decodeSweep } from './engine-decode';
 import { attentionSweep } from './engine-attention';
 import { defaultDecoderConfig } from '../src/engine/transformer/DecoderConfig';
 import { measureGemmGflops } from '../src/engine/gemm/Gemm';
+import { deviceRoofline } from '../src/engine/roofline/Roofline';
 
 const { values } = parseArgs({
   options: {
@@ -26,7 +27,8 @@ const { values } = parseArgs({
 const list = (text: string | undefined, fallback: number[]) => (text ? text.split(',').map(Number) : fallback);
 const ns = list(values.ns, [256, 512, 1024, 2048, 4096, 6144]);
 const lengths = list(values.tokens, [32, 64, 128, 256]);
-const repeats = Number(values.repeats ?? 3);
+// Every timed figure is a median of at least 5 repeats after a warm-up (timeGpu enforces the floor).
+const repeats = Math.max(5, Number(values.repeats ?? 5));
 const log = (line: string) => process.stderr.write(`${line}\n`);
 
 const started = performance.now();
@@ -35,11 +37,15 @@ try {
   log(`device: ${engine.info.name} (${engine.info.isFallback ? 'software fallback' : 'hardware'}), maxStorageBufferBindingSize ${engine.info.limits.maxStorageBufferBindingSize}`);
   const gemm = await measureGemmGflops(engine, { m: 384, n: 384, k: 384 }, { repeats });
   log(`gemm 384³: ${gemm.gflops.toFixed(3)} GFLOP/s (${gemm.method})`);
+  const roofs = await deviceRoofline(engine);
+  log(`roofline: stream copy ${roofs.bandwidthGBs.toFixed(2)} GB/s, FMA ${roofs.computeGflops.toFixed(2)} GFLOP/s`);
   const attention = values['skip-attention'] ? [] : await attentionSweep(engine, ns, repeats, log);
   const decode = values['skip-decode'] ? null : await decodeSweep(engine, lengths, repeats, log);
   const result = {
     device: engine.info,
     gemmGflops: gemm.gflops,
+    gemmSamplesMs: gemm.samplesMs,
+    roofline: { bandwidthGBs: roofs.bandwidthGBs, computeGflops: roofs.computeGflops, samples: roofs.samples },
     attention,
     decode: decode?.rows ?? [],
     decodeDetails: decode && {
@@ -64,6 +70,7 @@ try {
     const ms = (value: number | null) => (value === null ? 'refused' : value.toFixed(2));
     const mib = (bytes: number | null) => (bytes === null ? '-' : (bytes / 2 ** 20).toFixed(2));
     console.log(`device  ${engine.info.name}${engine.info.isFallback ? ' (software fallback)' : ''}; GEMM ${gemm.gflops.toFixed(3)} GFLOP/s`);
+    console.log(`roofline  stream copy ${roofs.bandwidthGBs.toFixed(2)} GB/s, FMA ${roofs.computeGflops.toFixed(2)} GFLOP/s`);
     console.log('\nattention (d = 64)\n   n  heads causal    naive ms    flash ms  naive MiB  flash MiB');
     for (const row of attention) {
       console.log(`${String(row.n).padStart(5)} ${String(row.heads).padStart(6)} ${String(row.causal).padStart(6)} ${ms(row.naiveMs).padStart(11)} ${ms(row.flashMs).padStart(11)} ${mib(row.naiveBytes).padStart(10)} ${mib(row.flashBytes).padStart(10)}`);
