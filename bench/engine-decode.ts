@@ -15,6 +15,14 @@ export interface DecodeRow {
   noCacheMsPerToken: number;
   /** noCacheMsPerToken / cacheMsPerToken. */
   speedup: number;
+  /** Cached decodes behind each cached median. */
+  samples: number;
+  /**
+   * The forward that produces token T, timed `samples` times each way: the cached step (one per
+   * cached decode) and the full forward over the T − 1 + prompt tokens (the uncached decode's, and
+   * repeats of it).
+   */
+  tokenT: { cacheMs: number; noCacheMs: number; speedup: number; samples: number };
 }
 
 export interface DecodeSweep {
@@ -33,8 +41,9 @@ const mean = (values: number[]) => values.reduce((sum, value) => sum + value, 0)
 
 /**
  * Decodes the longest length once without the cache and `repeats` times with it (single-query
- * and flash-decoding attention); a length T's figures are the first T tokens of those runs, which
- * are exactly what decoding T tokens does (greedy, same prompt and weights).
+ * and flash-decoding attention, and the contiguous control); a length T's figures are the first T
+ * tokens of those runs, which are exactly what decoding T tokens does (greedy, same prompt and
+ * weights). The uncached forward of each length's last token is repeated to `repeats` samples.
  */
 export async function decodeSweep(engine: EngineContext, lengths: number[], repeats: number, log: (line: string) => void): Promise<DecodeSweep> {
   const longest = Math.max(...lengths);
@@ -70,6 +79,16 @@ export async function decodeSweep(engine: EngineContext, lengths: number[], repe
         if ((index + 1) % 64 === 0) log(`decode: no cache, token ${index + 1}/${longest}: ${ms.toFixed(1)} ms`);
       },
     });
+    // More timed repeats of the uncached forward at each length's last token (the decode above is the first).
+    const sequence = [...prompt, ...uncached.tokens];
+    const noCacheAt = new Map(lengths.map((tokens) => [tokens, [uncached.msPerToken[tokens - 1]]]));
+    for (let repeat = 1; repeat < repeats; repeat++) {
+      for (const tokens of lengths) {
+        const started = performance.now();
+        await model.forward(sequence.slice(0, promptTokens + tokens - 1), 0);
+        noCacheAt.get(tokens)!.push(performance.now() - started);
+      }
+    }
     let maxLogitDifference = 0;
     for (let index = 0; index < uncached.logits.length; index++) maxLogitDifference = Math.max(maxLogitDifference, Math.abs(uncached.logits[index] - cached[0].logits[index]));
     const rows = lengths.map((tokens) => {
@@ -82,6 +101,13 @@ export async function decodeSweep(engine: EngineContext, lengths: number[], repe
         cacheContiguousMsPerToken: median(contiguous.map((run) => mean(run.msPerToken.slice(0, tokens)))),
         noCacheMsPerToken,
         speedup: noCacheMsPerToken / cacheMsPerToken,
+        samples: repeats,
+        tokenT: {
+          cacheMs: median(cached.map((run) => run.msPerToken[tokens - 1])),
+          noCacheMs: median(noCacheAt.get(tokens)!),
+          speedup: median(noCacheAt.get(tokens)!) / median(cached.map((run) => run.msPerToken[tokens - 1])),
+          samples: Math.min(cached.length, noCacheAt.get(tokens)!.length),
+        },
       };
     });
     return {
