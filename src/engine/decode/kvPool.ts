@@ -1,7 +1,7 @@
 import { AppError } from '../../shared/errors';
 import { captureDeviceErrors, type MemoryMeter } from '../memory';
 import type { DecoderConfig } from '../transformer/DecoderConfig';
-import { MAX_BLOCKS_PER_SLAB, packBlockEntry } from './pagedRead.wgsl';
+import { MAX_BLOCKS_PER_SLAB, packBlockEntry, SLAB_SHIFT } from './pagedRead.wgsl';
 
 export type KvCacheShape = Pick<DecoderConfig, 'layers' | 'kvHeads' | 'headDim'>;
 
@@ -221,7 +221,7 @@ export class KvCachePool {
       const inBlock = position % this.blockTokens;
       const count = Math.min(rows - row, this.blockTokens - inBlock);
       const entry = this.tables[sequence][Math.floor(position / this.blockTokens)];
-      const slab = this.slabs[entry >>> 24];
+      const slab = this.slabs[entry >>> SLAB_SHIFT];
       const offset = ((entry & (MAX_BLOCKS_PER_SLAB - 1)) * this.blockFloats + this.layerOffset(layer) + inBlock * this.rowFloats) * 4;
       encoder.copyBufferToBuffer(newKv, row * rowBytes, slab, offset, count * rowBytes);
       row += count;
