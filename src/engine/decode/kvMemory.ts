@@ -15,7 +15,7 @@ export interface KvFillRequest {
   lengths: number[];
   /** Total tokens held at which the device's allocations are read. */
   checkpoints: number[];
-  /** The most device bytes the cache may ask for; checkpoints needing more are not run. */
+  /** The most device bytes the cache's slabs may take; checkpoints needing more are not run. */
   budgetBytes: number;
   blockTokens?: number;
   signal?: AbortSignal;
@@ -80,7 +80,7 @@ export async function fillKvCache(engine: EngineContext, request: KvFillRequest)
         while (stopped === null && tokens < checkpoint) {
           if (request.signal?.aborted) throw request.signal.reason ?? new AppError('cancelled', 'The run was cancelled');
           while (held[next] >= request.lengths[next]) next = (next + 1) % held.length;
-          if (meter.allocatedBytes + pool.bytesToReserve(next, held[next] + 1) > request.budgetBytes) {
+          if (pool.stats().allocatedBytes + pool.bytesToReserve(next, held[next] + 1) > request.budgetBytes) {
             stopped = 'over-budget';
             break;
           }
