@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunFinished } from '../../../src/shared/contract';
 import { AppError } from '../../../src/shared/errors';
 import { createClient, type Client } from '../../../src/shared/transport';
-import { createWorkerEngineHost } from '../../hosts/engine-worker-host';
+import { createProcessEngineHost } from '../../hosts/engine-process-host';
 import type { ChannelEngineHost } from './channel-host';
 import { createServices, type Services } from '../index';
 import { createInMemoryTransport } from '../in-memory-transport';
@@ -39,7 +39,7 @@ const quick = { experimentId: 'kv-cache-memory', params: { maxTokens: 256, layer
 
 beforeAll(() => {
   dir = temporaryDir('proofdeck-experiments-');
-  host = createWorkerEngineHost({ allowFaults: true });
+  host = createProcessEngineHost({ allowFaults: true });
   open();
 });
 afterAll(async () => {
