@@ -3,7 +3,7 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { FromEngine, ToEngine } from '../../src/experiments/engine-protocol';
-import { createChannelEngineHost, type ChannelEngineHost, type ChannelHostOptions } from '../services/experiments/channel-host';
+import { createChannelEngineHost, defaultSilenceMs, type ChannelEngineHost, type ChannelHostOptions } from '../services/experiments/channel-host';
 import { useSoftwareVulkanUnlessConfigured } from './vulkan-env';
 
 export interface ProcessEngineHostOptions extends Pick<ChannelHostOptions, 'silenceMs' | 'progressMs' | 'startupMs'> {
@@ -105,7 +105,7 @@ export function createProcessEngineHost(options: ProcessEngineHostOptions = {}):
       };
     },
     {
-      silenceMs: options.silenceMs ?? Math.max(15_000, heartbeatMs * 10),
+      silenceMs: options.silenceMs ?? Math.max(defaultSilenceMs, heartbeatMs * 10),
       startupMs: options.startupMs,
       progressMs: options.progressMs,
       respawn: true,

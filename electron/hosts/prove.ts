@@ -48,7 +48,12 @@ async function runExperimentCli(cli: Cli): Promise<number> {
   }
   const host = createProcessEngineHost();
   const controller = new AbortController();
-  process.once('SIGINT', () => controller.abort());
+  // Ctrl+C: the engine process is abandoned at once (killed, which is safe whatever it has
+  // submitted to the GPU) rather than waited for through a pass that may take a minute.
+  process.once('SIGINT', () => {
+    controller.abort();
+    void host.close();
+  });
   let result: ExperimentResult;
   try {
     result = await host.run(
@@ -60,6 +65,10 @@ async function runExperimentCli(cli: Cli): Promise<number> {
         },
       },
     );
+  } catch (error) {
+    if (!controller.signal.aborted) throw error;
+    process.stderr.write('\rprove: cancelled'.padEnd(70) + '\n');
+    return 130;
   } finally {
     if (!json && process.stderr.isTTY) process.stderr.write('\r'.padEnd(70) + '\r');
     await host.close();

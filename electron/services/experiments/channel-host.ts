@@ -58,9 +58,11 @@ interface Open {
   openedAt: number;
 }
 
-/** The minutes a single GPU pass may legitimately take on a slow software adapter, with room. */
+/** One GPU pass on a slow software adapter can take a minute or two (flash at N = 16384): with room. */
 export const defaultProgressMs = 180_000;
-export const defaultSilenceMs = 15_000;
+/** Compiling a kernel holds the engine's thread for seconds on a loaded machine: with room. */
+export const defaultSilenceMs = 30_000;
+/** Loading the engine (from the sources through tsx, then Dawn) on a loaded machine: with room. */
 export const defaultStartupMs = 60_000;
 
 function seconds(ms: number): string {

@@ -8,8 +8,9 @@ import { createServices, type Services } from '../index';
 import { createInMemoryTransport } from '../in-memory-transport';
 import { temporaryDir } from '../store/test-fixtures';
 
-// The run service over a real SQLite file and the real Dawn worker (SwiftShader): runs, history,
-// forced failures (a refused adapter, a broken kernel, a crashed or hung engine), cancel, timeout.
+// The run service over a real SQLite file and the real Dawn engine process (SwiftShader): runs,
+// history, forced failures (a refused adapter, a broken kernel, a crashed or hung engine), cancel,
+// timeout.
 
 let dir: { dir: string; remove(): void };
 let host: ChannelEngineHost;
@@ -101,7 +102,7 @@ describe('experiment run service', () => {
   it('an engine that crashes mid-run fails the run, and a fresh engine serves the next', async () => {
     host.injectFault('crash');
     const failed = await client.api['experiments.run'](quick);
-    expect(await settled(failed.runId)).toMatchObject({ status: 'failed', error: { code: 'gpu-lost' } });
+    expect(await settled(failed.runId)).toMatchObject({ status: 'failed', error: { code: 'engine-crashed' } });
     const next = await client.api['experiments.run'](quick);
     expect((await settled(next.runId)).status).toBe('done');
   });
