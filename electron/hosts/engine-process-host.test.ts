@@ -91,6 +91,14 @@ describe('the engine process', () => {
     await nextRunWorks();
   });
 
+  it('a host thread held up longer than the silence bound (a long synchronous call) does not condemn a healthy engine', async () => {
+    await nextRunWorks();
+    const { runId } = await client.api['experiments.run'](quick);
+    // The services' own thread blocks; the engine's heartbeats and result wait in the channel.
+    Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, silenceMs + 2000);
+    expect((await runs.settled(runId)).status).toBe('done');
+  });
+
   it('a device lost during the run fails it as lost, not with numbers from the lost device; the next run works', async () => {
     const before = enginePids();
     host.injectFault('lost');
