@@ -103,8 +103,14 @@ export function createChannelEngineHost(open: (events: ChannelEvents) => EngineC
     current = null;
     stale?.channel.dispose();
     if (failure) fail(failure);
-    if (stale?.ready && options.respawn && !closed) start();
-    else if (!current && watchdog) {
+    if (stale?.ready && options.respawn && !closed) {
+      try {
+        start();
+      } catch {
+        // The next run tries again, and says why if it still cannot.
+      }
+    }
+    if (!current && watchdog) {
       clearInterval(watchdog);
       watchdog = null;
     }
@@ -137,7 +143,7 @@ export function createChannelEngineHost(open: (events: ChannelEvents) => EngineC
     if (current) return current;
     const engine: Open = { channel: null as unknown as EngineChannel, ready: false, lastHeard: Date.now(), openedAt: Date.now() };
     current = engine;
-    engine.channel = open({
+    const events: ChannelEvents = {
       message(message) {
         if (current !== engine) return;
         engine.lastHeard = Date.now();
@@ -160,7 +166,15 @@ export function createChannelEngineHost(open: (events: ChannelEvents) => EngineC
         if (current !== engine) return;
         drop(new AppError(how === 'stuck' ? 'engine-stuck' : 'engine-crashed', reason, { reason }));
       },
-    });
+    };
+    try {
+      engine.channel = open(events);
+    } catch (error) {
+      // No process or window could be made (out of memory, too many processes): nothing to keep.
+      current = null;
+      const reason = error instanceof Error ? error.message : String(error);
+      throw new AppError('engine-crashed', `The GPU engine could not be started: ${reason}`, { reason });
+    }
     if (!watchdog) {
       lastCheck = Date.now();
       watchdog = setInterval(check, checkEvery);
@@ -174,7 +188,12 @@ export function createChannelEngineHost(open: (events: ChannelEvents) => EngineC
     run(request: EngineRunRequest, hooks: EngineRunHooks): Promise<ExperimentResult> {
       if (pending) return Promise.reject(new AppError('conflict', 'the engine is already running an experiment'));
       closed = false;
-      const target = start();
+      let target: Open;
+      try {
+        target = start();
+      } catch (error) {
+        return Promise.reject(error as AppError);
+      }
       const jobId = nextJob++;
       const injected = fault;
       fault = undefined;
