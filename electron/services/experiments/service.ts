@@ -15,7 +15,7 @@ export interface ExperimentServiceOptions {
   timeoutMs?: number;
   /**
    * How long a cancelled or timed-out run may take to notice its aborted signal before the host is
-   * reset (worker terminated, window recreated). Keeps "cancel stops within a second" true even
+   * reset (engine process killed, window recreated). Keeps "cancel stops within a second" true even
    * when the engine is stuck inside one long GPU submission.
    */
   stopGraceMs?: number;
