@@ -159,4 +159,17 @@ describe('experiment run service', () => {
     expect(interrupted.error?.message).toMatch(/closed/);
     expect(after.filter((run) => run.status === 'done').map((run) => run.id)).toEqual(before.filter((run) => run.status === 'done').map((run) => run.id));
   });
+
+  it("keeps the device's roofline: a new engine process reuses the one an earlier run measured", async () => {
+    const params = { maxN: 64, headDim: 16, repeats: 5 };
+    const first = await client.api['experiments.run']({ experimentId: 'flash-vs-naive', params });
+    expect((await settled(first.runId, 300_000)).status).toBe('done');
+    const measuredAt = (await client.api['experiments.get']({ runId: first.runId })).result?.roofline?.measuredAt;
+    expect(measuredAt).toBeGreaterThan(0);
+    // A fresh engine process, as after a cancel or a crash: nothing cached in it.
+    host.reset('test: a fresh engine');
+    const second = await client.api['experiments.run']({ experimentId: 'flash-vs-naive', params });
+    expect((await settled(second.runId, 300_000)).status).toBe('done');
+    expect((await client.api['experiments.get']({ runId: second.runId })).result?.roofline?.measuredAt).toBe(measuredAt);
+  });
 });

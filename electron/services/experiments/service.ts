@@ -95,7 +95,8 @@ export function createExperimentService(options: ExperimentServiceOptions): Expe
     try {
       const result = await Promise.race([
         options.host.run(
-          { experimentId: job.experimentId, params: job.params, backend: job.backend },
+          // The device's roofline is measured once and kept in the run history for later engines.
+          { experimentId: job.experimentId, params: job.params, backend: job.backend, roofline: store.latestRoofline() },
           {
             signal: job.controller.signal,
             onProgress: (fraction, message) => {
