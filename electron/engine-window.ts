@@ -1,6 +1,6 @@
 import { BrowserWindow, ipcMain, type IpcMainEvent, type WebPreferences } from 'electron';
 import type { FromEngine } from '../src/experiments/engine-protocol';
-import { createChannelEngineHost, type ChannelEngineHost } from './services/experiments/channel-host';
+import { createChannelEngineHost, type ChannelEngineHost, type EngineEnd } from './services/experiments/channel-host';
 
 export interface EngineWindowOptions {
   /** out/renderer/engine-page/index.html */
@@ -16,7 +16,8 @@ export interface EngineWindowOptions {
 /**
  * EngineHost over a hidden, sandboxed BrowserWindow running src/engine-page (WebGPU from
  * navigator.gpu). Created on first use; a crashed, hung or device-lost renderer fails the run with
- * that reason and is replaced at the next run. All the logic is in channel-host.ts; this is glue.
+ * that reason and is replaced at once. WebGPU's work lives in Chromium's GPU process, which
+ * outlives a renderer destroyed mid-submission. All the logic is in channel-host.ts; this is glue.
  */
 export function createEngineWindowHost(options: EngineWindowOptions): ChannelEngineHost {
   return createChannelEngineHost((events) => {
@@ -30,11 +31,11 @@ export function createEngineWindowHost(options: EngineWindowOptions): ChannelEng
     const queue: unknown[] = [];
     let ready = false;
     let ended = false;
-    const end = (reason: string): void => {
+    const end = (reason: string, how: EngineEnd = 'crashed'): void => {
       if (ended) return;
       ended = true;
       ipcMain.removeListener('engine:message', onMessage);
-      events.died(reason);
+      events.died(reason, how);
       if (!window.isDestroyed()) window.destroy();
     };
     // Only this window's main frame may speak for the engine.
@@ -48,7 +49,7 @@ export function createEngineWindowHost(options: EngineWindowOptions): ChannelEng
     };
     ipcMain.on('engine:message', onMessage);
     contents.on('render-process-gone', (_event, details) => end(`The engine renderer ${details.reason === 'crashed' ? 'crashed' : `stopped (${details.reason})`}`));
-    contents.on('unresponsive', () => end('The engine renderer stopped responding'));
+    contents.on('unresponsive', () => end('The engine renderer stopped responding', 'stuck'));
     window.on('closed', () => end('The engine window was closed'));
     void window.loadFile(options.pageFile, options.allowFaults ? { query: { faults: '1' } } : undefined);
     return {
@@ -62,5 +63,5 @@ export function createEngineWindowHost(options: EngineWindowOptions): ChannelEng
         if (!window.isDestroyed()) window.destroy();
       },
     };
-  });
+  }, { respawn: true });
 }

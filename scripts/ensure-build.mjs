@@ -38,13 +38,14 @@ const force = process.argv.includes('--force');
 // The browser host, bundled: Node then loads a few plain modules instead of tsx transpiling some
 // 140 TypeScript files on every start (about half a second of the host's start here). The
 // services are a second entry, services-worker.mjs, run in a worker thread from the start (see
-// electron/hosts/services-thread.ts), so the HTTP thread itself loads only a few kilobytes.
+// electron/hosts/services-thread.ts), so the HTTP thread itself loads only a few kilobytes. The
+// GPU engine is a third, engine-child.mjs, run as a child process of the services (see
+// electron/hosts/engine-process-host.ts), so a crash of Dawn never reaches them.
 // Packages (better-sqlite3 and webgpu are native addons) stay in node_modules.
 const hostEntry = join(root, 'out/hosts/web.mjs');
 const hostSources = ['electron', 'src', 'package-lock.json', 'tsconfig.node.json'];
-/** The engine worker runs its TypeScript through tsx; the bundle must point at the source file. */
-const workerEntry = "new URL('./engine-worker.ts', import.meta.url)";
-/** The services worker is bundled too: the bundle points at its own entry. */
+/** The engine process and the services worker are bundled too: the bundle points at their own entries. */
+const engineEntry = "new URL('./engine-child.ts', import.meta.url)";
 const servicesWorkerEntry = "new URL('./services-worker.ts', import.meta.url)";
 
 async function buildHost() {
@@ -52,7 +53,7 @@ async function buildHost() {
   const outdir = join(root, 'out/hosts');
   const result = await build({
     absWorkingDir: root,
-    entryPoints: { web: 'electron/hosts/web.ts', 'services-worker': 'electron/hosts/services-worker.ts' },
+    entryPoints: { web: 'electron/hosts/web.ts', 'services-worker': 'electron/hosts/services-worker.ts', 'engine-child': 'electron/hosts/engine-child.ts' },
     outdir,
     bundle: true,
     splitting: true,
@@ -71,12 +72,12 @@ async function buildHost() {
     logLevel: 'warning',
     plugins: [
       {
-        name: 'engine-worker-entry',
+        name: 'bundled-entries',
         setup(builder) {
-          builder.onLoad({ filter: /engine-worker-host\.ts$/ }, (args) => {
+          builder.onLoad({ filter: /engine-process-host\.ts$/ }, (args) => {
             const source = readFileSync(args.path, 'utf8');
-            if (!source.includes(workerEntry)) throw new Error(`${args.path}: the worker entry moved; update scripts/ensure-build.mjs`);
-            return { contents: source.replace(workerEntry, "new URL('../../electron/hosts/engine-worker.ts', import.meta.url)"), loader: 'ts' };
+            if (!source.includes(engineEntry)) throw new Error(`${args.path}: the engine entry moved; update scripts/ensure-build.mjs`);
+            return { contents: source.replace(engineEntry, "new URL('./engine-child.mjs', import.meta.url)"), loader: 'ts' };
           });
           builder.onLoad({ filter: /services-thread\.ts$/ }, (args) => {
             const source = readFileSync(args.path, 'utf8');

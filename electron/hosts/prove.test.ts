@@ -1,9 +1,12 @@
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { referenceAttentionForward } from '../../src/engine/reference/attention';
+import { enginePids, eventually } from './engine-test-support';
 
 // The prove CLI as a user runs it: a real process (tsx), Dawn + SwiftShader, stdout parsed.
 
@@ -75,6 +78,34 @@ describe('npm run prove', () => {
     const reference = referenceAttentionForward(q, k, v, { batchHeads: 2, n: 37, d: 16, causal: true });
     for (const o of [flash, naive]) o.forEach((value, i) => expect(Math.abs(value - reference.o[i])).toBeLessThan(1e-5));
     lse.forEach((value, i) => expect(Math.abs(value - reference.lse[i])).toBeLessThan(1e-4));
+  });
+
+  it('Ctrl+C in the middle of a long run cancels it at once: exit 130, no crash, no engine process left', async () => {
+    const tsx = pathToFileURL(join(dirname(createRequire(import.meta.url).resolve('tsx/package.json')), 'dist/loader.mjs')).href;
+    const cli = spawn(process.execPath, ['--import', tsx, 'electron/hosts/prove.ts', 'flash-vs-naive', '--maxN', '4096'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let stderr = '';
+    cli.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    const exited = new Promise<number | null>((resolve) => cli.once('exit', (code) => resolve(code)));
+    const [engine] = await eventually(() => (enginePids(cli.pid).length ? enginePids(cli.pid) : null), 60_000, 'the engine process to start');
+    // Into the GPU passes (kernels compiled, work submitted).
+    await new Promise((resolve) => setTimeout(resolve, 4000));
+    const started = performance.now();
+    // As a terminal does: the whole process group, the engine included, gets SIGINT.
+    cli.kill('SIGINT');
+    process.kill(engine, 'SIGINT');
+    const code = await exited;
+    console.log(`prove: Ctrl+C → exit in ${(performance.now() - started).toFixed(0)} ms`);
+    expect(code, stderr).toBe(130);
+    expect(stderr).toMatch(/prove: cancelled/);
+    expect(stderr).not.toMatch(/FATAL|Promise not resolved/);
+    await eventually(() => {
+      try {
+        const stat = readFileSync(`/proc/${engine}/stat`, 'utf8');
+        return stat.slice(stat.lastIndexOf(')') + 2)[0] === 'Z';
+      } catch {
+        return true;
+      }
+    }, 5000, 'the engine process to end');
   });
 
   it('decode --dump writes tokens and logits of both ways, and they agree', () => {

@@ -1,6 +1,6 @@
 /**
  * `npm run prove -- <experiment-id> [--param value …] [--json] [--dump DIR] [--cpu-reference]`
- * runs one experiment headless on Dawn (in a worker thread, as the browser host does) and prints its
+ * runs one experiment headless on Dawn (in a child process, as the browser host does) and prints its
  * table and verdict, or one JSON object. `attention` and `decode` instead dump the engines' raw
  * outputs for outside checking (see prove-dump.ts).
  */
@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { AppError } from '../../src/shared/errors';
 import { findMeta } from '../../src/experiments/catalog';
 import type { ExperimentResult } from '../../src/experiments/types';
-import { createWorkerEngineHost } from './engine-worker-host';
+import { createProcessEngineHost } from './engine-process-host';
 import { formatResult, jsonResult } from './prove-format';
 
 interface Cli {
@@ -46,9 +46,14 @@ async function runExperimentCli(cli: Cli): Promise<number> {
   if (!parsed.success) {
     throw new AppError('invalid-args', parsed.error.issues.map((i) => `--${i.path.join('.') || '?'}: ${i.message}`).join('; '));
   }
-  const host = createWorkerEngineHost();
+  const host = createProcessEngineHost();
   const controller = new AbortController();
-  process.once('SIGINT', () => controller.abort());
+  // Ctrl+C: the engine process is abandoned at once (killed, which is safe whatever it has
+  // submitted to the GPU) rather than waited for through a pass that may take a minute.
+  process.once('SIGINT', () => {
+    controller.abort();
+    void host.close();
+  });
   let result: ExperimentResult;
   try {
     result = await host.run(
@@ -60,6 +65,10 @@ async function runExperimentCli(cli: Cli): Promise<number> {
         },
       },
     );
+  } catch (error) {
+    if (!controller.signal.aborted) throw error;
+    process.stderr.write('\rprove: cancelled'.padEnd(70) + '\n');
+    return 130;
   } finally {
     if (!json && process.stderr.isTTY) process.stderr.write('\r'.padEnd(70) + '\r');
     await host.close();

@@ -5,7 +5,6 @@ import { Worker } from 'node:worker_threads';
 import type { EventName, EventPayload } from '../../src/shared/contract';
 import type { Envelope } from '../../src/shared/errors';
 import type { FromServices, ServicesWorkerData, ToServices } from './services-protocol';
-import { useSoftwareVulkanUnlessConfigured } from './vulkan-env';
 
 /** The services as the browser host's HTTP thread sees them: calls and events cross a thread. */
 export interface ServicesThread {
@@ -39,9 +38,6 @@ export function startServicesThread(
   options: ServicesWorkerData,
   onEvent: <E extends EventName>(event: E, payload: EventPayload<E>) => void,
 ): ServicesThread {
-  // Experiments run on Dawn in a worker of this worker: the Vulkan driver is chosen here, on the
-  // main thread, where the process environment can still be changed.
-  useSoftwareVulkanUnlessConfigured();
   const worker = new Worker(workerEntry(), { workerData: options, execArgv: [] });
   const pending = new Map<number, (envelope: Envelope<unknown>) => void>();
   let nextId = 0;

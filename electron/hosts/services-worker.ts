@@ -1,7 +1,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import type { CallContext } from '../services/dispatch';
 import { createServices, type Services } from '../services/index';
-import { createWorkerEngineHost } from './engine-worker-host';
+import { createProcessEngineHost } from './engine-process-host';
 import { openDeckFile } from '../services/opened-files';
 import type { FromServices, ServicesWorkerData, ToServices } from './services-protocol';
 
@@ -24,8 +24,9 @@ try {
     host: 'browser',
     appVersion: options.appVersion,
     resourcesDir: options.resourcesDir,
-    // Experiments run on Dawn in a worker of their own, so a GPU job never blocks a call.
-    engineHost: createWorkerEngineHost(),
+    // Experiments run on Dawn in a process of their own: a GPU job never blocks a call, and a
+    // crash of Dawn or the driver never takes the services down.
+    engineHost: createProcessEngineHost(),
   });
   // Deck files opened with the host (`--open`): uploaded before the first call is answered, so
   // the UI finds them when it asks (the Electron app's path for files from the OS, main.ts).

@@ -63,6 +63,6 @@ export { referenceAttentionForward, referenceAttentionBackward } from './referen
 export { FlashAttentionBackward, type AttentionGradientBuffers } from './attention/FlashAttentionBackward';
 export { StandardAttentionBackward } from './attention/StandardAttentionBackward';
 export { runAttentionBackward, type BackwardResult } from './attention/runBackward';
-export { deviceRoofline, placeOnRoofline, type DeviceRoofline } from './roofline/Roofline';
+export { deviceRoofline, keepRoofline, placeOnRoofline, type DeviceRoofline, type StoredRoofline } from './roofline/Roofline';
 export { probeAttention, type ProbeResult } from './attention/probeAttention';
 export { standardPassCosts, flashForwardFlops, type PassCost } from './attention/costs';

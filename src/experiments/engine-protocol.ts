@@ -8,16 +8,22 @@ import type { ExperimentResult } from './types';
  * - adapter: the adapter request is refused (a real refusal: no adapter matches)
  * - kernel: a kernel that fails WGSL validation is submitted
  * - hang: the engine blocks its thread and never answers (cancel/timeout must still end the run)
- * - crash: the engine thread or renderer dies mid-run
+ * - stall: work that never finishes is submitted to the GPU queue; the engine's thread stays free
+ * - lost: the device is lost before the run starts
+ * - crash: the engine process or renderer dies mid-run
  */
-export type EngineFault = 'adapter' | 'kernel' | 'hang' | 'crash';
+export type EngineFault = 'adapter' | 'kernel' | 'hang' | 'stall' | 'lost' | 'crash';
 
-/** Host → engine (a worker thread or the hidden engine page): one message protocol for both. */
+/** Host → engine (a child process or the hidden engine page): one message protocol for both. */
 export type ToEngine = { type: 'run'; jobId: number; request: RunRequest; fault?: EngineFault } | { type: 'cancel'; jobId: number };
 
-/** Engine → host. */
+/**
+ * Engine → host. `heartbeat` says the engine's thread is still turning (sent on a timer by engines
+ * whose host watches for it); a silent engine is a stuck one.
+ */
 export type FromEngine =
   | { type: 'ready' }
+  | { type: 'heartbeat' }
   | { type: 'progress'; jobId: number; fraction: number; message: string }
   | { type: 'result'; jobId: number; result: ExperimentResult }
   | { type: 'error'; jobId: number; error: ApiFailure; deviceLost?: boolean };

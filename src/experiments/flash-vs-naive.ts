@@ -140,7 +140,7 @@ async function roofline(engine: EngineContext, largest: SizeRun, shape: Attentio
     label: both('Flash-Attention (한 번의 패스)', 'Flash-Attention (one pass)'),
     ...placeOnRoofline(roofs, { flops: flashForwardFlops(shape), bytes: largest.flash.trafficBytes, ms: largest.flash.timing.medianMs }),
   });
-  return { bandwidthGBs: roofs.bandwidthGBs, computeGflops: roofs.computeGflops, gemmGflops: roofs.gemmGflops, points };
+  return { bandwidthGBs: roofs.bandwidthGBs, computeGflops: roofs.computeGflops, gemmGflops: roofs.gemmGflops, measuredAt: roofs.measuredAt, points };
 }
 
 /** Times both forward kernels over a sweep of N and compares memory, refusal and speed, all measured. */

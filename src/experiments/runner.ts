@@ -1,5 +1,6 @@
 import { AppError } from '../shared/errors';
 import type { EngineContext } from '../engine/device-info';
+import { keepRoofline, type StoredRoofline } from '../engine/roofline/Roofline';
 import { registry } from './registry';
 import type { ExperimentResult, ProgressFn } from './types';
 
@@ -7,10 +8,12 @@ export interface RunRequest {
   experimentId: string;
   params: Record<string, unknown>;
   backend: 'webgpu' | 'cpu-reference';
+  /** The roofline an earlier run measured (kept in its result); reused when the adapter is the same. */
+  roofline?: StoredRoofline | null;
 }
 
 /**
- * Runs one experiment wherever an engine lives (the hidden renderer, the Dawn worker, the CLI):
+ * Runs one experiment wherever an engine lives (the hidden renderer, the Dawn engine process, the CLI):
  * validates the params against the experiment's bounds, then runs on the GPU or, when asked
  * (or when `engine` is null), on the float64 CPU reference if the experiment offers one.
  */
@@ -34,5 +37,6 @@ export async function runExperiment(
     return experiment.runReference(parsed.data, progress, signal);
   }
   if (!engine) throw new AppError('gpu-unavailable', 'No WebGPU adapter is available', { reason: 'no adapter' });
+  keepRoofline(engine, request.roofline);
   return experiment.run(engine, parsed.data, progress, signal);
 }

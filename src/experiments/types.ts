@@ -79,6 +79,8 @@ export interface RooflineResult {
   bandwidthGBs: number;
   computeGflops: number;
   gemmGflops: number;
+  /** When the roofs were measured; a later run on the same adapter reuses them (see keepRoofline). */
+  measuredAt: number;
   points: RooflinePoint[];
 }
 

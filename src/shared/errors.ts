@@ -17,6 +17,10 @@ export const errorCodes = [
   'gpu-unavailable',
   'gpu-limit',
   'gpu-lost',
+  /** The GPU engine's process or renderer died during the run (it is restarted for the next). */
+  'engine-crashed',
+  /** The GPU engine stopped answering or its GPU made no progress for too long (it is restarted). */
+  'engine-stuck',
   'experiment-failed',
   'cancelled',
   'timeout',

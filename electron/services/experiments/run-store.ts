@@ -1,6 +1,7 @@
 import type Database from 'better-sqlite3';
 import type { Outcome, RunRecord, RunResult, RunStatus } from '../../../src/shared/contract';
 import type { DeviceInfo } from '../../../src/engine/device-info';
+import type { StoredRoofline } from '../../../src/engine/roofline/Roofline';
 
 interface Row {
   id: number;
@@ -102,6 +103,19 @@ export class RunStore {
     return this.db
       .prepare(`UPDATE experiment_runs SET status = 'failed', error = ?, finished_at = ? WHERE status IN ('queued', 'running')`)
       .run(error, finishedAt).changes;
+  }
+
+  /** The newest roofline a run measured, with the adapter it was measured on (see keepRoofline). */
+  latestRoofline(): StoredRoofline | null {
+    const row = this.db
+      .prepare(
+        `SELECT json_extract(result, '$.device.name') AS device, json_extract(result, '$.roofline.bandwidthGBs') AS bandwidthGBs,
+           json_extract(result, '$.roofline.computeGflops') AS computeGflops, json_extract(result, '$.roofline.gemmGflops') AS gemmGflops,
+           json_extract(result, '$.roofline.measuredAt') AS measuredAt
+         FROM experiment_runs WHERE status = 'done' AND json_extract(result, '$.roofline.measuredAt') IS NOT NULL ORDER BY id DESC LIMIT 1`,
+      )
+      .get() as StoredRoofline | undefined;
+    return row ?? null;
   }
 
   get(id: number): RunRecord | null {

@@ -2,14 +2,15 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunFinished } from '../../../src/shared/contract';
 import { AppError } from '../../../src/shared/errors';
 import { createClient, type Client } from '../../../src/shared/transport';
-import { createWorkerEngineHost } from '../../hosts/engine-worker-host';
+import { createProcessEngineHost } from '../../hosts/engine-process-host';
 import type { ChannelEngineHost } from './channel-host';
 import { createServices, type Services } from '../index';
 import { createInMemoryTransport } from '../in-memory-transport';
 import { temporaryDir } from '../store/test-fixtures';
 
-// The run service over a real SQLite file and the real Dawn worker (SwiftShader): runs, history,
-// forced failures (a refused adapter, a broken kernel, a crashed or hung engine), cancel, timeout.
+// The run service over a real SQLite file and the real Dawn engine process (SwiftShader): runs,
+// history, forced failures (a refused adapter, a broken kernel, a crashed or hung engine), cancel,
+// timeout.
 
 let dir: { dir: string; remove(): void };
 let host: ChannelEngineHost;
@@ -39,7 +40,7 @@ const quick = { experimentId: 'kv-cache-memory', params: { maxTokens: 256, layer
 
 beforeAll(() => {
   dir = temporaryDir('proofdeck-experiments-');
-  host = createWorkerEngineHost({ allowFaults: true });
+  host = createProcessEngineHost({ allowFaults: true });
   open();
 });
 afterAll(async () => {
@@ -101,7 +102,7 @@ describe('experiment run service', () => {
   it('an engine that crashes mid-run fails the run, and a fresh engine serves the next', async () => {
     host.injectFault('crash');
     const failed = await client.api['experiments.run'](quick);
-    expect(await settled(failed.runId)).toMatchObject({ status: 'failed', error: { code: 'gpu-lost' } });
+    expect(await settled(failed.runId)).toMatchObject({ status: 'failed', error: { code: 'engine-crashed' } });
     const next = await client.api['experiments.run'](quick);
     expect((await settled(next.runId)).status).toBe('done');
   });
@@ -157,5 +158,18 @@ describe('experiment run service', () => {
     expect(interrupted.status).toBe('failed');
     expect(interrupted.error?.message).toMatch(/closed/);
     expect(after.filter((run) => run.status === 'done').map((run) => run.id)).toEqual(before.filter((run) => run.status === 'done').map((run) => run.id));
+  });
+
+  it("keeps the device's roofline: a new engine process reuses the one an earlier run measured", async () => {
+    const params = { maxN: 64, headDim: 16, repeats: 5 };
+    const first = await client.api['experiments.run']({ experimentId: 'flash-vs-naive', params });
+    expect((await settled(first.runId, 300_000)).status).toBe('done');
+    const measuredAt = (await client.api['experiments.get']({ runId: first.runId })).result?.roofline?.measuredAt;
+    expect(measuredAt).toBeGreaterThan(0);
+    // A fresh engine process, as after a cancel or a crash: nothing cached in it.
+    host.reset('test: a fresh engine');
+    const second = await client.api['experiments.run']({ experimentId: 'flash-vs-naive', params });
+    expect((await settled(second.runId, 300_000)).status).toBe('done');
+    expect((await client.api['experiments.get']({ runId: second.runId })).result?.roofline?.measuredAt).toBe(measuredAt);
   });
 });

@@ -15,7 +15,7 @@ export interface ExperimentServiceOptions {
   timeoutMs?: number;
   /**
    * How long a cancelled or timed-out run may take to notice its aborted signal before the host is
-   * reset (worker terminated, window recreated). Keeps "cancel stops within a second" true even
+   * reset (engine process killed, window recreated). Keeps "cancel stops within a second" true even
    * when the engine is stuck inside one long GPU submission.
    */
   stopGraceMs?: number;
@@ -95,7 +95,8 @@ export function createExperimentService(options: ExperimentServiceOptions): Expe
     try {
       const result = await Promise.race([
         options.host.run(
-          { experimentId: job.experimentId, params: job.params, backend: job.backend },
+          // The device's roofline is measured once and kept in the run history for later engines.
+          { experimentId: job.experimentId, params: job.params, backend: job.backend, roofline: store.latestRoofline() },
           {
             signal: job.controller.signal,
             onProgress: (fraction, message) => {

@@ -71,7 +71,7 @@ function ExperimentLab({ meta }: { meta: ExperimentMeta }) {
   const [selected, setSelected] = useState<Map<number, RunRecord | null>>(new Map());
 
   const refresh = useCallback(async () => setHistory(await api['experiments.history']({ experimentId: meta.id, limit: 50 })), [api, meta.id]);
-  const { state, start, cancel, reset } = useExperimentRun(() => void refresh());
+  const { state, start, cancel, retry, reset } = useExperimentRun(() => void refresh());
   useEffect(() => {
     setParams(meta.params.parse({}) as Record<string, unknown>);
     setShown(null);
@@ -123,8 +123,8 @@ function ExperimentLab({ meta }: { meta: ExperimentMeta }) {
           </button>
         ) : null}
       </div>
-      <RunStatus state={state} onCancel={() => void cancel()} />
       {!busy && outcome ? <RunOutcome record={outcome} /> : null}
+      <RunStatus state={state} onCancel={() => void cancel()} onRetry={() => void retry(params)} />
       <h3>{t('experiments.history')}</h3>
       <p className="experiment-muted">{t('experiments.lab.compareHint')}</p>
       <RunHistory runs={history} onOpen={async (run) => setShown(await api['experiments.get']({ runId: run.id }))} selected={new Set(selected.keys())} onToggle={(run) => void toggle(run)} />

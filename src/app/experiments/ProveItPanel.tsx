@@ -36,7 +36,7 @@ export function ProveItPanel({ card }: AnswerExtraProps) {
     return runs;
   }, [api, card.noteId, meta]);
 
-  const { state, start, cancel, reset } = useExperimentRun(() => void refresh());
+  const { state, start, cancel, retry, reset } = useExperimentRun(() => void refresh());
 
   useEffect(() => {
     if (!meta) return;
@@ -82,13 +82,13 @@ export function ProveItPanel({ card }: AnswerExtraProps) {
         <summary>{t('experiments.params')}</summary>
         <ParamsForm meta={meta} values={params} onChange={setParams} disabled={busy} />
       </details>
-      <RunStatus state={state} onCancel={() => void cancel()} />
       {!busy && outcome ? (
         <>
           {!state.record ? <p className="experiment-muted">{t('experiments.lastResult')}</p> : null}
           <RunOutcome record={outcome} />
         </>
       ) : null}
+      <RunStatus state={state} onCancel={() => void cancel()} onRetry={() => void retry(params)} />
       {noGpu && meta.cpuReference ? (
         <button type="button" onClick={() => run('cpu-reference')}>
           {t('experiments.runOnCpu')}

@@ -19,16 +19,36 @@ function RunProgress({ fraction, message, queued, onCancel }: { fraction: number
   );
 }
 
-/** A run's state between start and result, in Prove it and the Lab alike: its progress, or why it could not start. */
-export function RunStatus({ state, onCancel }: { state: RunState; onCancel(): void }) {
+function TryAgain({ onRetry }: { onRetry(): void }) {
+  const { t } = useApp();
+  return (
+    <div className="experiment-retry">
+      <button type="button" onClick={onRetry} data-testid="experiment-retry">
+        {t('experiments.tryAgain')}
+      </button>
+    </div>
+  );
+}
+
+/**
+ * A run's state between start and result, in Prove it and the Lab alike: its progress, why it
+ * could not start or be followed, and Try again after a run that failed or was cancelled.
+ */
+export function RunStatus({ state, onCancel, onRetry }: { state: RunState; onCancel(): void; onRetry(): void }) {
   const { t } = useApp();
   if (state.phase === 'starting' || state.phase === 'running') {
     return <RunProgress fraction={state.fraction} message={state.message} queued={state.phase === 'starting'} onCancel={onCancel} />;
   }
-  if (!state.startError) return null;
-  return (
-    <div className="experiment-verdict fails" data-testid="experiment-verdict" role="alert">
-      {translateError(t, state.startError)}
-    </div>
-  );
+  if (state.startError) {
+    return (
+      <>
+        <div className="experiment-verdict fails" data-testid="experiment-verdict" role="alert">
+          {translateError(t, state.startError)}
+        </div>
+        <TryAgain onRetry={onRetry} />
+      </>
+    );
+  }
+  if (state.record && (state.record.status === 'failed' || state.record.status === 'cancelled')) return <TryAgain onRetry={onRetry} />;
+  return null;
 }

@@ -19,6 +19,10 @@ const idle: RunState = { phase: 'idle', runId: null, fraction: 0, message: '', r
 
 /** How often a running run is re-read, in case its run-finished event was missed (a dropped event stream). */
 const pollMs = 1500;
+/** Re-reads that may fail in a row (the host restarting, a dropped connection) before the run is given up on screen. */
+const pollFailures = 4;
+
+type StartArgs = { experimentId: string; params: Record<string, unknown>; noteId?: number; backend?: 'webgpu' | 'cpu-reference' };
 
 /**
  * One experiment run as the UI follows it: start, progress events, cancel, and the finished record.
@@ -29,6 +33,7 @@ export function useExperimentRun(onFinished?: (record: RunRecord) => void) {
   const [state, setState] = useState<RunState>(idle);
   const current = useRef<number | null>(null);
   const early = useRef(new Set<number>());
+  const lastStart = useRef<StartArgs | null>(null);
   const finishedCallback = useRef(onFinished);
   finishedCallback.current = onFinished;
 
@@ -59,16 +64,32 @@ export function useExperimentRun(onFinished?: (record: RunRecord) => void) {
     };
   }, [client, load]);
 
+  /** The run can no longer be followed (the host is gone or refuses us): say why and free the buttons. */
+  const giveUp = useCallback((runId: number | null, error: unknown) => {
+    if (runId !== null && current.current !== runId) return;
+    current.current = null;
+    setState({ ...idle, phase: 'finished', startError: error });
+  }, []);
+
   useEffect(() => {
     if (state.phase !== 'running' && state.phase !== 'starting') return;
+    let failures = 0;
     const timer = setInterval(() => {
-      if (current.current !== null) void load(current.current).catch(() => {});
+      const runId = current.current;
+      if (runId === null) return;
+      load(runId).then(
+        () => (failures = 0),
+        (error: unknown) => {
+          if (++failures >= pollFailures) giveUp(runId, error);
+        },
+      );
     }, pollMs);
     return () => clearInterval(timer);
-  }, [state.phase, load]);
+  }, [state.phase, load, giveUp]);
 
   const start = useCallback(
-    async (args: { experimentId: string; params: Record<string, unknown>; noteId?: number; backend?: 'webgpu' | 'cpu-reference' }) => {
+    async (args: StartArgs) => {
+      lastStart.current = args;
       setState({ ...idle, phase: 'starting' });
       try {
         const { runId } = await api['experiments.run'](args);
@@ -86,14 +107,29 @@ export function useExperimentRun(onFinished?: (record: RunRecord) => void) {
   const cancel = useCallback(async () => {
     const runId = current.current;
     if (runId === null) return;
-    await api['experiments.cancel']({ runId });
-    await load(runId);
-  }, [api, load]);
+    try {
+      await api['experiments.cancel']({ runId });
+      await load(runId);
+    } catch (error) {
+      giveUp(runId, error);
+    }
+  }, [api, load, giveUp]);
+
+  /**
+   * Starts the last run again after a failure or a cancel: the same experiment, note and backend,
+   * with `params` when given (the form as it is now: "try again with smaller sizes").
+   */
+  const retry = useCallback(
+    async (params?: Record<string, unknown>) => {
+      if (lastStart.current) await start(params ? { ...lastStart.current, params } : lastStart.current);
+    },
+    [start],
+  );
 
   const reset = useCallback(() => {
     current.current = null;
     setState(idle);
   }, []);
 
-  return { state, start, cancel, reset };
+  return { state, start, cancel, retry, reset };
 }

@@ -23,10 +23,16 @@ export interface DeviceRoofline {
   copyBytes: number;
   /** Every timed sample (ms) behind each figure. */
   samples: { copyMs: number[]; fmaMs: number[]; gemmMs: number[] };
-  method: GpuTiming['method'];
+  /** 'stored': taken from an earlier run on the same adapter (its samples are not kept). */
+  method: GpuTiming['method'] | 'stored';
   /** The adapter it was measured on. */
   device: string;
+  /** When it was measured (ms since the epoch). */
+  measuredAt: number;
 }
+
+/** What a run keeps of a roofline so that the next engine on the same adapter need not measure it again. */
+export type StoredRoofline = Pick<DeviceRoofline, 'device' | 'bandwidthGBs' | 'computeGflops' | 'gemmGflops' | 'measuredAt'>;
 
 /** Sizes: big enough to leave the caches on a GPU, small enough to take a second on a software one. */
 function sizes(engine: EngineContext): { copyBytes: number; fmaInvocations: number; fmaIterations: number; gemm: number } {
@@ -69,16 +75,23 @@ const measured = new WeakMap<GPUDevice, Promise<DeviceRoofline>>();
 
 /**
  * Measures the device's roofs: stream-copy bandwidth, FMA throughput and the GEMM (each a median of
- * at least 5 timed repeats after a warm-up). Measured once per device and kept for its lifetime;
- * `known` (a roofline stored earlier for this adapter) is used instead when its device name matches.
+ * at least 5 timed repeats after a warm-up). Measured once per device and kept for its lifetime
+ * (see `keepRoofline` for a roofline measured by an earlier engine on the same adapter).
  */
-export function deviceRoofline(engine: EngineContext, known?: DeviceRoofline | null): Promise<DeviceRoofline> {
+export function deviceRoofline(engine: EngineContext): Promise<DeviceRoofline> {
   const cached = measured.get(engine.device);
   if (cached) return cached;
-  const promise = known && known.device === engine.info.name ? Promise.resolve(known) : measureRoofline(engine);
+  const promise = measureRoofline(engine);
   measured.set(engine.device, promise);
   promise.catch(() => measured.delete(engine.device));
   return promise;
+}
+
+/** Uses `stored` as this device's roofline when it was measured on the same adapter; ignores it otherwise. */
+export function keepRoofline(engine: EngineContext, stored: StoredRoofline | null | undefined): void {
+  if (!stored || stored.device !== engine.info.name || measured.has(engine.device)) return;
+  const gemmSize = engine.info.isFallback ? 384 : 2048;
+  measured.set(engine.device, Promise.resolve({ ...stored, gemmSize, copyBytes: 0, samples: { copyMs: [], fmaMs: [], gemmMs: [] }, method: 'stored' }));
 }
 
 async function measureRoofline(engine: EngineContext): Promise<DeviceRoofline> {
@@ -103,6 +116,7 @@ async function measureRoofline(engine: EngineContext): Promise<DeviceRoofline> {
       samples: { copyMs: copy.samplesMs, fmaMs: fma.samplesMs, gemmMs: gemm.samplesMs },
       method: copy.method,
       device: engine.info.name,
+      measuredAt: Date.now(),
     };
   } finally {
     source.destroy();

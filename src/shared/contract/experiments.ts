@@ -50,6 +50,7 @@ const Roofline = z.object({
   bandwidthGBs: z.number(),
   computeGflops: z.number(),
   gemmGflops: z.number(),
+  measuredAt: z.number(),
   points: z.array(
     z.object({
       id: z.string(),
