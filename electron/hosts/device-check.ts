@@ -53,7 +53,15 @@ try {
   const ns = values.quick ? [256, 512] : engine.info.isFallback ? [1024, 2048, 4096] : [1024, 2048, 4096, 8192, 16384];
   write('attention.json', await attentionSweep(engine, ns, 5, log));
   // Larger sizes where a GPU makes them quick; the defaults elsewhere.
-  const gpuParams: Record<string, Record<string, unknown>> = values.quick || engine.info.isFallback ? {} : { 'flash-vs-naive': { maxN: 4096, repeats: 10 } };
+  // (A 253-key cache is too short for flash-decoding's splits to pay off even on a GPU.)
+  const gpuParams: Record<string, Record<string, unknown>> =
+    values.quick || engine.info.isFallback
+      ? {}
+      : {
+          'flash-vs-naive': { maxN: 4096, repeats: 10 },
+          'kv-flash-synergy': { promptTokens: 1024, heads: 16 },
+          'kv-cache-speed': { tokens: 512 },
+        };
   const only = values.only?.split(',');
   for (const [id, experiment] of registry) {
     if (only && !only.includes(id)) continue;
