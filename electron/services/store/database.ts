@@ -66,7 +66,7 @@ function inspect(file: string, latest: number, options: OpenOptions): boolean {
   } catch (e) {
     if (e instanceof AppError) throw e;
     if (isCorruption(e)) throw new AppError('db-corrupt', `${file} is not a readable database: ${(e as Error).message}`, { path: file });
-    throw storageError(e, file) ?? e;
+    throw storageError(e, unwritable(file)) ?? e;
   } finally {
     probe?.close();
   }
@@ -109,9 +109,9 @@ export function openDatabase(file: string, options: OpenOptions = {}): Database.
   let db: Database.Database | undefined;
   try {
     // SQLite opens a file it may not write read-only without a word and fails at the first write;
-    // saying so now names the file before anything was attempted.
-    accessSync(dirname(file), constants.W_OK);
-    if (existsSync(file)) accessSync(file, constants.W_OK);
+    // saying so now names the folder or the file before anything was attempted.
+    writable(dirname(file));
+    if (existsSync(file)) writable(file);
     breakSeal(file);
     db = new Database(file);
     db.pragma('journal_mode = WAL');
@@ -135,9 +135,25 @@ export function openDatabase(file: string, options: OpenOptions = {}): Database.
   } catch (e) {
     if (db) closeWithoutCheckpoint(db, file);
     if (isCorruption(e)) throw new AppError('db-corrupt', `${file} is not a readable database: ${(e as Error).message}`, { path: file });
-    const storage = storageError(e, file);
-    if (storage?.code === 'read-only' && !existsSync(file)) throw readOnlyError(dirname(file), e);
-    throw storage ?? e;
+    throw storageError(e, unwritable(file)) ?? e;
+  }
+}
+
+/** The folder when it is the one that cannot be written (SQLite needs it for the WAL), else the file. */
+function unwritable(file: string): string {
+  try {
+    accessSync(dirname(file), constants.W_OK);
+    return file;
+  } catch {
+    return dirname(file);
+  }
+}
+
+function writable(path: string): void {
+  try {
+    accessSync(path, constants.W_OK);
+  } catch (e) {
+    throw readOnlyError(path, e);
   }
 }
 

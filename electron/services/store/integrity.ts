@@ -27,12 +27,12 @@ function stampOf(file: string): Seal {
 
 /**
  * Seals a database whose last connection has just closed cleanly (the WAL checkpointed into the
- * file and removed). Does nothing when a WAL is still there: the next open must check the file.
+ * file and removed). Does nothing when the WAL still holds writes: the next open must check the file.
  * A seal that cannot be written only costs the next open its full check.
  */
 export function sealDatabase(file: string): void {
   try {
-    if (!existsSync(file) || existsSync(`${file}-wal`)) return;
+    if (!existsSync(file) || walHasFrames(file)) return;
     const seal = `${file}${sealSuffix}`;
     writeFileSync(`${seal}.partial`, JSON.stringify(stampOf(file)));
     renameSync(`${seal}.partial`, seal);
@@ -44,13 +44,18 @@ export function sealDatabase(file: string): void {
 /** True when the seal matches the file exactly and no WAL holds writes made after it. */
 export function sealVouches(file: string): boolean {
   try {
-    if (existsSync(`${file}-wal`) && statSync(`${file}-wal`).size > 0) return false;
+    if (walHasFrames(file)) return false;
     const seal = JSON.parse(readSmall(`${file}${sealSuffix}`)) as Partial<Seal>;
     const now = stampOf(file);
     return seal.size === now.size && seal.ino === now.ino && seal.mtimeNs === now.mtimeNs && seal.ctimeNs === now.ctimeNs;
   } catch {
     return false;
   }
+}
+
+/** A WAL with writes not yet in the file (an empty one is what a read-only connection leaves). */
+function walHasFrames(file: string): boolean {
+  return existsSync(`${file}-wal`) && statSync(`${file}-wal`).size > 0;
 }
 
 /** Removes the seal before the file is opened for writing: a session that never closes leaves none. */
