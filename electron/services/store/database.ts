@@ -20,8 +20,13 @@ export interface OpenOptions {
 }
 
 const week = 7 * 86_400_000;
-/** settings key (outside the Settings schema) of the last full integrity check, ms since the epoch. */
-const checkedAtKey = 'store.fullCheckAt';
+/** When each open database last passed the full check; its seal keeps it at close. */
+const fullCheckAt = new WeakMap<Database.Database, number>();
+
+/** When the file of an open database last passed the full page check (ms since the epoch). */
+export function lastFullCheck(db: Database.Database): number | undefined {
+  return fullCheckAt.get(db);
+}
 
 /** The newest schema version this build knows. */
 export function latestVersion(migrations: readonly Migration[] = appMigrations): number {
@@ -37,9 +42,9 @@ export function latestVersion(migrations: readonly Migration[] = appMigrations):
  * close vouches for the file (integrity.ts: nothing has written it since), and in any case once a
  * week. Damage that appears while the app runs, on a page a statement reads, surfaces as
  * SQLITE_CORRUPT, which createServices turns into the same 'db-corrupt' state.
- * @returns whether the full check ran (and passed).
+ * @returns when the file last passed the full check (now, if it just ran).
  */
-function inspect(file: string, latest: number, options: OpenOptions): boolean {
+function inspect(file: string, latest: number, options: OpenOptions): number {
   let probe: Database.Database | undefined;
   try {
     probe = new Database(file, { readonly: true, fileMustExist: true });
@@ -52,17 +57,14 @@ function inspect(file: string, latest: number, options: OpenOptions): boolean {
       });
     }
     // Reading the schema parses page 1 and sqlite_master: a damaged header or schema fails here.
-    const tables = probe.prepare(`SELECT name FROM sqlite_master WHERE type = 'table'`).pluck().all();
-    const vouched = sealVouches(file) && headerIsSound(file);
-    const checkedAt = tables.includes('settings')
-      ? Number(probe.prepare(`SELECT value FROM settings WHERE key = ?`).pluck().get(checkedAtKey) ?? 0)
-      : 0;
-    const due = (options.now ?? Date.now()) - checkedAt >= (options.fullCheckEveryMs ?? week);
-    if (vouched && !due) return false;
+    probe.prepare(`SELECT name FROM sqlite_master WHERE type = 'table'`).pluck().all();
+    const now = options.now ?? Date.now();
+    const checkedAt = headerIsSound(file) ? sealVouches(file) : null;
+    if (checkedAt !== null && now - checkedAt < (options.fullCheckEveryMs ?? week)) return checkedAt;
     // quick_check reads every page but skips the index-content cross-check.
     const verdict = probe.pragma('quick_check', { simple: true });
     if (verdict !== 'ok') throw new AppError('db-corrupt', `${file} failed its integrity check: ${String(verdict)}`, { path: file });
-    return true;
+    return now;
   } catch (e) {
     if (e instanceof AppError) throw e;
     if (isCorruption(e)) throw new AppError('db-corrupt', `${file} is not a readable database: ${(e as Error).message}`, { path: file });
@@ -105,7 +107,7 @@ function migrate(db: Database.Database, migrations: readonly Migration[]): void 
 export function openDatabase(file: string, options: OpenOptions = {}): Database.Database {
   const migrations = options.migrations ?? appMigrations;
   const latest = latestVersion(migrations);
-  const checked = existsSync(file) && statSync(file).size > 0 ? inspect(file, latest, options) : true;
+  const checkedAt = existsSync(file) && statSync(file).size > 0 ? inspect(file, latest, options) : (options.now ?? Date.now());
   let db: Database.Database | undefined;
   try {
     // SQLite opens a file it may not write read-only without a word and fails at the first write;
@@ -125,12 +127,7 @@ export function openDatabase(file: string, options: OpenOptions = {}): Database.
     // deck:+prop: search over 100,000 cards.
     db.pragma('cache_size = -65536');
     migrate(db, migrations);
-    if (checked && latest > 0) {
-      db.prepare(`INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value`).run(
-        checkedAtKey,
-        String(options.now ?? Date.now()),
-      );
-    }
+    fullCheckAt.set(db, checkedAt);
     return db;
   } catch (e) {
     if (db) closeWithoutCheckpoint(db, file);
@@ -159,8 +156,9 @@ function writable(path: string): void {
 
 /** Closes the database after a session that ended normally, and seals it (see integrity.ts). */
 export function closeDatabase(db: Database.Database, file: string): void {
+  const checkedAt = fullCheckAt.get(db) ?? 0;
   db.close();
-  sealDatabase(file);
+  sealDatabase(file, checkedAt);
 }
 
 /**

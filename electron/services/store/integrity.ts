@@ -9,18 +9,25 @@ import { closeSync, existsSync, openSync, readSync, renameSync, rmSync, statSync
 // since ProofDeck last closed it whole; anything else (an unclean exit, a sync tool or another
 // program writing into it, a copy, a restore from elsewhere) leaves it unvouched, and the full
 // check runs before anything is written. The change time cannot be set back by a program, so
-// bytes written into the file in any way break the seal.
+// bytes written into the file in any way break the seal. The seal also keeps when the file last
+// passed the full check (it runs at least weekly), so that checking never writes into the file: a
+// database nobody changes stays byte for byte the same however often it is opened.
 
 export const sealSuffix = '-seal';
 
-interface Seal {
+interface Stamp {
   size: string;
   ino: string;
   mtimeNs: string;
   ctimeNs: string;
 }
 
-function stampOf(file: string): Seal {
+interface Seal extends Stamp {
+  /** When the file last passed the full check, ms since the epoch. */
+  checkedAt: number;
+}
+
+function stampOf(file: string): Stamp {
   const stat = statSync(file, { bigint: true });
   return { size: String(stat.size), ino: String(stat.ino), mtimeNs: String(stat.mtimeNs), ctimeNs: String(stat.ctimeNs) };
 }
@@ -30,26 +37,30 @@ function stampOf(file: string): Seal {
  * file and removed). Does nothing when the WAL still holds writes: the next open must check the file.
  * A seal that cannot be written only costs the next open its full check.
  */
-export function sealDatabase(file: string): void {
+export function sealDatabase(file: string, checkedAt: number): void {
   try {
     if (!existsSync(file) || walHasFrames(file)) return;
     const seal = `${file}${sealSuffix}`;
-    writeFileSync(`${seal}.partial`, JSON.stringify(stampOf(file)));
+    writeFileSync(`${seal}.partial`, JSON.stringify({ ...stampOf(file), checkedAt } satisfies Seal));
     renameSync(`${seal}.partial`, seal);
   } catch {
     // Read-only folder or full disk: the database itself is fine, the next start checks it in full.
   }
 }
 
-/** True when the seal matches the file exactly and no WAL holds writes made after it. */
-export function sealVouches(file: string): boolean {
+/**
+ * When the file last passed the full check, if the seal matches the file exactly and no WAL holds
+ * writes made after it; null when the seal does not vouch for the file.
+ */
+export function sealVouches(file: string): number | null {
   try {
-    if (walHasFrames(file)) return false;
+    if (walHasFrames(file)) return null;
     const seal = JSON.parse(readSmall(`${file}${sealSuffix}`)) as Partial<Seal>;
     const now = stampOf(file);
-    return seal.size === now.size && seal.ino === now.ino && seal.mtimeNs === now.mtimeNs && seal.ctimeNs === now.ctimeNs;
+    const matches = seal.size === now.size && seal.ino === now.ino && seal.mtimeNs === now.mtimeNs && seal.ctimeNs === now.ctimeNs;
+    return matches && typeof seal.checkedAt === 'number' ? seal.checkedAt : null;
   } catch {
-    return false;
+    return null;
   }
 }
 

@@ -2,7 +2,7 @@ import { existsSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync }
 import { join } from 'node:path';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { createServices, type Services } from '../../../electron/services';
-import { openDatabase } from '../../../electron/services/store/database';
+import { closeDatabase, lastFullCheck, openDatabase } from '../../../electron/services/store/database';
 import { createInMemoryTransport } from '../../../electron/services/in-memory-transport';
 import { sealVouches } from '../../../electron/services/store/integrity';
 import { AppError } from '../../../src/shared/errors';
@@ -56,7 +56,7 @@ describe('4 KiB of random bytes in the middle of proofdeck.sqlite', () => {
     for (const offset of offsets) {
       it(`seed ${seed} at byte ${offset}: the problem screen, and the file untouched`, async () => {
         const { dir, file } = collection();
-        expect(sealVouches(file)).toBe(true);
+        expect(sealVouches(file)).not.toBeNull();
         scribble(file, offset, seed);
         const damaged = bytesOf(file);
         const client = start(dir);
@@ -138,30 +138,31 @@ describe('damage the open-time check cannot see (the seal vouches for the file)'
 describe('the seal', () => {
   it('vouches after a clean close, and is gone while the database is open', () => {
     const { dir, file } = collection();
-    expect(sealVouches(file)).toBe(true);
+    expect(sealVouches(file)).not.toBeNull();
     services = createServices({ dataDir: dir, lock: 'test' });
-    expect(sealVouches(file)).toBe(false);
+    expect(sealVouches(file)).toBeNull();
     services.close();
     services = undefined;
-    expect(sealVouches(file)).toBe(true);
+    expect(sealVouches(file)).not.toBeNull();
   });
 
-  it('a start the seal vouches for skips the full check; one after an outside write runs it', () => {
+  it('a start the seal vouches for skips the full check; one after an outside write runs it; neither writes the file', () => {
     const { file } = collection();
-    const fullCheckAt = (db: ReturnType<typeof openDatabase>) => Number(db.prepare(`SELECT value FROM settings WHERE key = 'store.fullCheckAt'`).pluck().get());
-    let db = openDatabase(file, { now: 1 });
-    const recorded = fullCheckAt(db);
-    db.close();
-    forgeSeal(file);
-    db = openDatabase(file, { now: recorded + 1000 });
-    expect(fullCheckAt(db)).toBe(recorded); // vouched, and checked less than a week ago
-    db.close();
-    forgeSeal(file);
+    const before = bytesOf(file);
+    const checkedAt = sealVouches(file)!;
+    let db = openDatabase(file, { now: checkedAt + 1000 });
+    expect(lastFullCheck(db)).toBe(checkedAt); // vouched, and checked less than a week ago
+    closeDatabase(db, file);
+    expect(bytesOf(file).equals(before)).toBe(true);
+    // A week later the full check runs anyway.
+    db = openDatabase(file, { now: checkedAt + 8 * 86_400_000 });
+    expect(lastFullCheck(db)).toBe(checkedAt + 8 * 86_400_000);
+    closeDatabase(db, file);
     // Another program rewrote the file with the same bytes: its times changed, so the seal no longer vouches.
-    const same = bytesOf(file);
-    writeFileSync(file, same);
-    db = openDatabase(file, { now: recorded + 2000 });
-    expect(fullCheckAt(db)).toBe(recorded + 2000);
-    db.close();
+    writeFileSync(file, bytesOf(file));
+    db = openDatabase(file, { now: checkedAt + 9 * 86_400_000 });
+    expect(lastFullCheck(db)).toBe(checkedAt + 9 * 86_400_000);
+    closeDatabase(db, file);
+    expect(bytesOf(file).equals(before)).toBe(true);
   });
 });

@@ -50,7 +50,7 @@ export function scribble(file: string, offset: number, seed: number, length = 40
 
 /** Re-seals a file as it is now: damage the cheap check cannot see (bits that rot in place). */
 export function forgeSeal(file: string): void {
-  sealDatabase(file);
+  sealDatabase(file, Date.now());
 }
 
 /** First page of `table` (or index) of the given kind ('leaf', 'internal'), by SQLite's dbstat. */
