@@ -11,6 +11,7 @@ import { listDeckCounts } from '../services/decks/deck-read';
 import { importLimits, tooLarge } from '../services/decks/types';
 import { AppError } from '../../src/shared/errors';
 import { createTranslator, importErrorText } from '../../src/shared/i18n';
+import { terminalLocale } from './locale';
 
 const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 
@@ -19,11 +20,6 @@ const usage = `usage:
   npm run decks -- export --deck NAME --format proofdeck|apkg|md --out PATH|FOLDER/ [--schedule] [--data DIR]
   npm run decks -- list [--data DIR] [--json]
   npm run decks -- move-aside [--data DIR]   (a damaged or newer database: renamed, never deleted)`;
-
-function locale(): 'ko' | 'en' {
-  const lang = process.env.PROOFDECK_LANG ?? process.env.LC_ALL ?? process.env.LC_MESSAGES ?? process.env.LANG ?? '';
-  return lang.toLowerCase().startsWith('ko') ? 'ko' : 'en';
-}
 
 function main(): number {
   const { values, positionals } = parseArgs({
@@ -53,11 +49,11 @@ function main(): number {
     const problem = services.databaseProblem;
     if (command === 'move-aside') {
       if (!problem || (problem.code !== 'db-corrupt' && problem.code !== 'db-newer')) {
-        console.error(createTranslator(locale())('app.database.cliHealthy', { path: services.file }));
+        console.error(createTranslator(terminalLocale())('app.database.cliHealthy', { path: services.file }));
         return problem ? 1 : 2;
       }
       const { movedTo } = services.handlers['app.resetDatabase']({ confirm: true }, { emit: () => undefined }) as { movedTo: string };
-      print({ movedTo }, createTranslator(locale())('app.database.movedTo', { path: movedTo }));
+      print({ movedTo }, createTranslator(terminalLocale())('app.database.movedTo', { path: movedTo }));
       return 0;
     }
     const db = services.db;
@@ -114,7 +110,7 @@ function main(): number {
   } catch (caught) {
     // A full disk or a read-only folder met while importing is the storage's error, not the file's.
     const e = caught instanceof AppError ? caught : (storageError(caught, services?.file ?? dataDir) ?? caught);
-    const t = createTranslator(locale());
+    const t = createTranslator(terminalLocale());
     const code = e instanceof AppError ? e.code : 'internal';
     if (values.json) console.log(JSON.stringify({ error: { code, message: e instanceof Error ? e.message : String(e), params: e instanceof AppError ? e.params : undefined } }));
     console.error(e instanceof AppError ? importErrorText(t, e) : `${t('errors.internal')} ${e instanceof Error ? e.message : String(e)}`);

@@ -24,6 +24,7 @@ try {
     host: 'browser',
     appVersion: options.appVersion,
     resourcesDir: options.resourcesDir,
+    lock: options.lockHeld ? 'held' : 'browser-host',
     // Experiments run on Dawn in a worker of their own, so a GPU job never blocks a call.
     engineHost: createWorkerEngineHost(),
   });

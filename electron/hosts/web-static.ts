@@ -1,10 +1,10 @@
-import { readFile, stat } from 'node:fs/promises';
+import { readFile, realpath, stat } from 'node:fs/promises';
 import type { ServerResponse } from 'node:http';
 import { extname, join, resolve, sep } from 'node:path';
 import { httpProtocol } from '../../src/shared/bridge';
 
-// The built renderer (out/renderer) as static files: only files inside that directory, with the
-// right MIME type, and the per-launch token written into index.html.
+// The built renderer (out/renderer) as static files: only files whose real path is inside that
+// directory's real path, with the right MIME type, and the per-launch token written into index.html.
 
 const mimeTypes: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
@@ -70,19 +70,41 @@ export function securityHeaders(csp: string): Record<string, string> {
   };
 }
 
+/**
+ * The file a URL path names, by its real path (symbolic links followed), or null when that real
+ * path is not inside the renderer directory's real path: a link in out/renderer pointing at
+ * ~/.ssh or at the data folder is refused like `..` is. 'missing' when there is no such file.
+ */
+export async function realStaticFile(rendererDir: string, urlPath: string): Promise<string | null | 'missing'> {
+  const path = staticFilePath(rendererDir, urlPath);
+  if (!path) return null;
+  let root: string;
+  let real: string;
+  try {
+    root = await realpath(rendererDir);
+    real = await realpath(path);
+  } catch {
+    return 'missing';
+  }
+  if (real !== root && !real.startsWith(root + sep)) return null;
+  return real;
+}
+
 /** Serves one GET/HEAD for a static file; the root page gets the token. */
 export async function serveStatic(
   response: ServerResponse,
   options: { rendererDir: string; urlPath: string; token: string; csp: string; head: boolean },
 ): Promise<void> {
-  const path = staticFilePath(options.rendererDir, options.urlPath);
-  if (!path) return plain(response, 403, 'forbidden');
+  const path = await realStaticFile(options.rendererDir, options.urlPath);
+  if (path === null) return plain(response, 403, 'forbidden');
+  if (path === 'missing') return plain(response, 404, 'not found');
   try {
     if (!(await stat(path)).isFile()) return plain(response, 404, 'not found');
   } catch {
     return plain(response, 404, 'not found');
   }
-  const isRootPage = path === resolve(options.rendererDir, 'index.html');
+  const isRootPage = path === join(await realpath(options.rendererDir), 'index.html');
+  // The file read is the one checked: opened by its real path, not through the link again.
   let body: Buffer = await readFile(path);
   if (isRootPage) body = Buffer.from(injectToken(body.toString('utf8'), options.token));
   response.writeHead(200, {

@@ -1,5 +1,5 @@
 import Database from 'better-sqlite3';
-import { readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { AppError } from '../../../src/shared/errors';
@@ -103,6 +103,7 @@ export function acquireDataLock(dataDir: string, kind: LockHolderKind, now: numb
   const file = join(dataDir, lockFileName);
   let lock: Database.Database | undefined;
   try {
+    mkdirSync(dataDir, { recursive: true });
     lock = new Database(file, { timeout: 0 });
     // No journal file beside the lock; the transaction below never writes.
     lock.pragma('journal_mode = MEMORY');
