@@ -18,6 +18,23 @@ function screenFromHash(): string {
   return match && match[1] !== 'review' ? match[1] : 'today';
 }
 
+const screenKey = 'proofdeck.screen';
+
+/**
+ * The screen to open: the URL hash names it; its parameters (the note being edited) come from
+ * sessionStorage, so a reload (the browser host restarted) comes back to the same place.
+ */
+function initialNavigation(): { screen: string; params: ScreenParams } {
+  const screen = screenFromHash();
+  try {
+    const saved = JSON.parse(sessionStorage.getItem(screenKey) ?? 'null') as { screen?: string; params?: ScreenParams } | null;
+    if (saved?.screen === screen && saved.params) return { screen, params: saved.params };
+  } catch {
+    // Storage unavailable or not ours: the screen without parameters.
+  }
+  return { screen, params: {} };
+}
+
 /** How long the boot answers asked for by main.tsx stay usable (a page reload asks again anyway). */
 const bootFreshMs = 60_000;
 
@@ -42,7 +59,7 @@ export function prefetchBoot(client: Client): void {
 /** Loads app info and settings, then provides the app's services to the shell. */
 export function Root({ client }: { client: Client }) {
   const [boot, setBoot] = useState<Boot>({ state: 'loading' });
-  const [navigation, setNavigation] = useState<{ screen: string; params: ScreenParams }>(() => ({ screen: screenFromHash(), params: {} }));
+  const [navigation, setNavigation] = useState<{ screen: string; params: ScreenParams }>(initialNavigation);
   const [notices, setNotices] = useState<(Notice & { id: number })[]>([]);
   const noticeId = useRef(0);
 
@@ -108,6 +125,11 @@ export function Root({ client }: { client: Client }) {
     const navigate = (screen: string, params: ScreenParams = {}) => {
       setNavigation({ screen, params });
       if (window.location.hash !== `#/${screen}`) window.history.replaceState(null, '', `#/${screen}`);
+      try {
+        sessionStorage.setItem(screenKey, JSON.stringify({ screen, params }));
+      } catch {
+        // Without storage a reload keeps the screen but not its parameters.
+      }
     };
     return {
       client,
