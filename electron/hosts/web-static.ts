@@ -1,93 +1,16 @@
 import { readFile, realpath, stat } from 'node:fs/promises';
 import type { ServerResponse } from 'node:http';
-import { extname, join, resolve, sep } from 'node:path';
+import { join, sep } from 'node:path';
 import { httpProtocol } from '../../src/shared/bridge';
+import { mimeType, realStaticFile, securityHeaders } from '../static-files';
 
 // The built renderer (out/renderer) as static files: only files whose real path is inside that
 // directory's real path, with the right MIME type, and the per-launch token written into index.html.
-
-const mimeTypes: Record<string, string> = {
-  '.html': 'text/html; charset=utf-8',
-  '.js': 'text/javascript; charset=utf-8',
-  '.mjs': 'text/javascript; charset=utf-8',
-  '.css': 'text/css; charset=utf-8',
-  '.json': 'application/json; charset=utf-8',
-  '.map': 'application/json; charset=utf-8',
-  '.svg': 'image/svg+xml',
-  '.png': 'image/png',
-  '.jpg': 'image/jpeg',
-  '.jpeg': 'image/jpeg',
-  '.gif': 'image/gif',
-  '.webp': 'image/webp',
-  '.ico': 'image/x-icon',
-  '.woff': 'font/woff',
-  '.woff2': 'font/woff2',
-  '.ttf': 'font/ttf',
-  '.otf': 'font/otf',
-  '.wasm': 'application/wasm',
-  '.txt': 'text/plain; charset=utf-8',
-  '.wgsl': 'text/plain; charset=utf-8',
-};
-
-/** The MIME type for a file name; unknown kinds are served as opaque bytes. */
-export function mimeType(path: string): string {
-  return mimeTypes[extname(path).toLowerCase()] ?? 'application/octet-stream';
-}
-
-/**
- * The file a URL path names inside `rootDir`, or null when it would leave it (`..`, encoded
- * separators, NUL) or is malformed. A directory path names its index.html.
- */
-export function staticFilePath(rootDir: string, urlPath: string): string | null {
-  let decoded: string;
-  try {
-    decoded = decodeURIComponent(urlPath);
-  } catch {
-    return null;
-  }
-  if (decoded.includes('\0') || decoded.includes('\\')) return null;
-  if (decoded.split('/').some((segment) => segment === '..')) return null;
-  const root = resolve(rootDir);
-  const target = resolve(join(root, decoded.endsWith('/') ? `${decoded}index.html` : decoded));
-  if (target !== root && !target.startsWith(root + sep)) return null;
-  return target;
-}
 
 /** index.html with the token meta tag; the UI reads it to pick the HTTP transport. */
 export function injectToken(html: string, token: string): string {
   const meta = `<meta name="${httpProtocol.tokenMeta}" content="${token}">`;
   return /<head[^>]*>/i.test(html) ? html.replace(/<head[^>]*>/i, (head) => `${head}\n    ${meta}`) : `${meta}\n${html}`;
-}
-
-/** Headers every static response carries. */
-export function securityHeaders(csp: string): Record<string, string> {
-  return {
-    'Content-Security-Policy': csp,
-    'X-Content-Type-Options': 'nosniff',
-    'Referrer-Policy': 'no-referrer',
-    'Cross-Origin-Opener-Policy': 'same-origin',
-    'X-Frame-Options': 'DENY',
-  };
-}
-
-/**
- * The file a URL path names, by its real path (symbolic links followed), or null when that real
- * path is not inside the renderer directory's real path: a link in out/renderer pointing at
- * ~/.ssh or at the data folder is refused like `..` is. 'missing' when there is no such file.
- */
-export async function realStaticFile(rendererDir: string, urlPath: string): Promise<string | null | 'missing'> {
-  const path = staticFilePath(rendererDir, urlPath);
-  if (!path) return null;
-  let root: string;
-  let real: string;
-  try {
-    root = await realpath(rendererDir);
-    real = await realpath(path);
-  } catch {
-    return 'missing';
-  }
-  if (real !== root && !real.startsWith(root + sep)) return null;
-  return real;
 }
 
 /** Serves one GET/HEAD for a static file; the root page gets the token. */
