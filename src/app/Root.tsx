@@ -1,5 +1,6 @@
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
-import type { AppInfo, Settings } from '../shared/contract';
+import type { Api, AppInfo, Settings } from '../shared/contract';
+import { AppError } from '../shared/errors';
 import { defaultSettings } from '../shared/contract/settings-defaults';
 import { createTranslator, resolveLocale, translateError } from '../shared/i18n';
 import type { Client } from '../shared/transport';
@@ -56,6 +57,19 @@ export function prefetchBoot(client: Client): void {
   prefetch(firstCardKey(locale), client.api['review.next']({ locale }));
 }
 
+/** The API, calling `onDamage` when a call fails because the database turned out to be damaged. */
+function watchForDamage(api: Api, onDamage: () => void): Api {
+  const watched = {} as Record<string, (args: unknown) => Promise<unknown>>;
+  for (const [method, call] of Object.entries(api as unknown as Record<string, (args: unknown) => Promise<unknown>>)) {
+    watched[method] = (args) =>
+      call(args).catch((error: unknown) => {
+        if (error instanceof AppError && error.code === 'db-corrupt') onDamage();
+        throw error;
+      });
+  }
+  return watched as unknown as Api;
+}
+
 /** Loads app info and settings, then provides the app's services to the shell. */
 export function Root({ client }: { client: Client }) {
   const [boot, setBoot] = useState<Boot>({ state: 'loading' });
@@ -106,6 +120,20 @@ export function Root({ client }: { client: Client }) {
     [dismiss],
   );
 
+  // Damage found by any call (not only at start) closes the database in the services: show the
+  // database-problem screen instead of leaving the user with one error notice after another.
+  const problemShown = useRef(false);
+  useEffect(() => {
+    if (boot.state === 'ready') problemShown.current = boot.info.databaseProblem !== null;
+  }, [boot]);
+  const api = useMemo(() => {
+    return watchForDamage(client.api, () => {
+      if (problemShown.current) return;
+      problemShown.current = true;
+      void load();
+    });
+  }, [client, load]);
+
   const services = useMemo((): AppServices => {
     // Applied at once (a radio or select shows the choice while it is saved), then replaced by
     // what the services stored, or put back if they refused it.
@@ -115,7 +143,7 @@ export function Root({ client }: { client: Client }) {
       const before = settings;
       apply((current) => ({ ...current, ...patch }));
       try {
-        const saved = await client.api['settings.set'](patch);
+        const saved = await api['settings.set'](patch);
         apply(() => saved);
       } catch (error) {
         apply((current) => ({ ...current, ...Object.fromEntries(Object.keys(patch).map((key) => [key, before[key as keyof Settings]])) }));
@@ -132,8 +160,8 @@ export function Root({ client }: { client: Client }) {
       }
     };
     return {
-      client,
-      api: client.api,
+      client: { ...client, api },
+      api,
       t,
       locale,
       theme,
@@ -144,7 +172,7 @@ export function Root({ client }: { client: Client }) {
       notify,
       showError: (error: unknown) => notify({ text: translateError(t, error), kind: 'error' }),
     };
-  }, [client, t, locale, theme, settings, navigation.screen, notify]);
+  }, [client, api, t, locale, theme, settings, navigation.screen, notify]);
 
   if (boot.state === 'loading') return <div className="splash">{t('app.loading')}</div>;
   if (boot.state === 'failed') {

@@ -59,3 +59,35 @@ for (const seed of [7, 8]) {
     removeDataDir(dataDir);
   });
 }
+
+test('damage met after the start (by Browse) switches the page to the problem screen, and nothing more is written', async ({ browser }) => {
+  const { generateCollection } = await import('../../bench/support/collection');
+  const { scribble, forgeSeal, pageOf } = await import('../unit/storage/support');
+  const dataDir = freshDataDir();
+  const file = join(dataDir, 'proofdeck.sqlite');
+  generateCollection(file, 5000, 20_000).close();
+  const clean = await startHost({ dataDir });
+  expect(await clean.stop('SIGTERM')).toBe(0);
+  // Damage the cheap check at open cannot see (bits that rot in place): a page of notes that only a
+  // full scan of the collection reads.
+  const notes = pageOf(file, 'notes', 'leaf', 40);
+  scribble(file, notes.offset, 3, notes.pageSize);
+  forgeSeal(file);
+  const damaged = readFileSync(file);
+  const host = await startHost({ dataDir });
+  try {
+    const page = await (await browser.newContext({ locale: 'en-US' })).newPage();
+    await page.goto(host.url);
+    await expect(page.getByTestId('due-count')).toBeVisible();
+    await page.keyboard.press('g');
+    await page.keyboard.press('b');
+    // A two-letter term is matched by reading every note (the trigram index needs three).
+    await page.getByTestId('browse-search').fill('zq');
+    await expect(page.getByTestId('database-problem')).toBeVisible();
+    await expect(page.getByTestId('reset-database')).toBeVisible();
+  } finally {
+    await host.stop('SIGTERM');
+  }
+  expect(readFileSync(file).equals(damaged)).toBe(true);
+  removeDataDir(dataDir);
+});

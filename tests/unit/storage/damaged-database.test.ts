@@ -118,8 +118,8 @@ describe('damage the open-time check cannot see (the seal vouches for the file)'
     const client = start(dir);
     await client.api['review.answer']({ cardId: (await client.api['review.next']({}))!.cardId, rating: 3, durationMs: 2000 });
     services!.close();
-    const cards = pageOf(file, 'cards', 'leaf');
-    scribble(file, cards.offset + cards.pageSize * 3, 6, cards.pageSize);
+    const cards = pageOf(file, 'cards', 'leaf', 3);
+    scribble(file, cards.offset, 6, cards.pageSize);
     forgeSeal(file);
     const damaged = bytesOf(file);
     const again = start(dir);

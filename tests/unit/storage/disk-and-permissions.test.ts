@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { chmodSync, chownSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, chownSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createServices, type Services } from '../../../electron/services';
@@ -94,6 +94,26 @@ describe('disk full', () => {
     rmSync(filler);
     await client.api['notes.save'](bigNote(deckId, 100));
     expect((await client.api['cards.search']({ query: 'KV-cache' })).total).toBe(saved + 1);
+  });
+});
+
+describe('a backup onto a full disk', () => {
+  it.runIf(canMount)('disk-full naming the backup folder, no half-written copy left, and the database still works', async () => {
+    const dir = folder();
+    services = createServices({ dataDir: dir, lock: 'test' });
+    const client = createClient(createInMemoryTransport(services.dispatch));
+    const deckId = addDeck(services.db!);
+    for (let n = 0; n < 3; n++) await client.api['notes.save'](bigNote(deckId, n));
+    const backups = join(dir, 'small-disk');
+    mkdirSync(backups);
+    expect(spawnSync('mount', ['-t', 'tmpfs', '-o', 'size=256k', 'tmpfs', backups]).status).toBe(0);
+    mounts.push(backups);
+    await client.api['settings.set']({ backupDir: backups });
+    const error = await rejection(client.api['backups.create']({}));
+    expect(error).toMatchObject({ code: 'disk-full', params: { path: backups } });
+    expect(readdirSync(backups)).toEqual([]);
+    expect((await client.api['app.info']({})).databaseProblem).toBeNull();
+    await client.api['notes.save'](bigNote(deckId, 9));
   });
 });
 

@@ -53,14 +53,14 @@ export function forgeSeal(file: string): void {
   sealDatabase(file, Date.now());
 }
 
-/** First page of `table` (or index) of the given kind ('leaf', 'internal'), by SQLite's dbstat. */
-export function pageOf(file: string, name: string, kind: 'leaf' | 'internal' | 'any' = 'any'): { offset: number; pageSize: number } {
+/** The `nth` page (from 0) of `table` (or index) of the given kind ('leaf', 'internal'), by SQLite's dbstat. */
+export function pageOf(file: string, name: string, kind: 'leaf' | 'internal' | 'any' = 'any', nth = 0): { offset: number; pageSize: number } {
   const db = new Database(file, { readonly: true });
   try {
     const pageSize = db.pragma('page_size', { simple: true }) as number;
     const row = db
-      .prepare(`SELECT pageno FROM dbstat WHERE name = ? ${kind === 'any' ? '' : 'AND pagetype = ?'} ORDER BY pageno LIMIT 1`)
-      .get(...(kind === 'any' ? [name] : [name, kind])) as { pageno: number } | undefined;
+      .prepare(`SELECT pageno FROM dbstat WHERE name = ? ${kind === 'any' ? '' : 'AND pagetype = ?'} ORDER BY pageno LIMIT 1 OFFSET ?`)
+      .get(...(kind === 'any' ? [name] : [name, kind]), nth) as { pageno: number } | undefined;
     if (!row) throw new Error(`no ${kind} page of ${name}`);
     return { offset: (row.pageno - 1) * pageSize, pageSize };
   } finally {
