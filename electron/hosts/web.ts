@@ -110,13 +110,13 @@ export async function startWebHost(options: WebHostOptions & { maxBodyBytes?: nu
   const maxBodyBytes = options.maxBodyBytes ?? httpProtocol.maxBodyBytes;
   const streams = new Set<ServerResponse>();
   // One writer per data folder: taken here, before listening, so a second host says who has the
-  // folder and exits instead of printing a ready line. A folder that cannot be written is left to
-  // the services, which show it on the page.
+  // folder and exits instead of printing a ready line. A folder that cannot be written (or is not
+  // a folder) is left to the services, which show the problem on the page.
   let lock: DataLock | null = null;
   try {
     lock = acquireDataLock(options.dataDir, 'browser-host');
   } catch (error) {
-    if (!(error instanceof AppError) || error.code !== 'read-only') throw error;
+    if (error instanceof AppError && error.code === 'db-locked') throw error;
   }
   // The services load and open in their own thread from the start, while this thread listens,
   // serves the page and its scripts, and the browser parses them; calls made before wait.

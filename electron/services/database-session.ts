@@ -59,9 +59,15 @@ export class DatabaseSession {
     }
   }
 
-  /** Tries again when the problem may have passed on its own (disk space freed, permissions fixed). */
-  retryIfPassing(): void {
-    if (this.currentProblem && passingCodes.has(this.currentProblem.code)) this.open();
+  /** True when the problem may pass without the user choosing anything (space freed, permissions fixed). */
+  get problemMayPass(): boolean {
+    return this.currentProblem !== null && passingCodes.has(this.currentProblem.code);
+  }
+
+  /** Keeps the database closed for a problem found before opening it (the folder cannot be locked). */
+  closedBy(error: AppError): void {
+    this.current = null;
+    this.currentProblem = { code: error.code as DatabaseProblem['code'], message: error.message, path: String(error.params?.path ?? this.dataDir) };
   }
 
   /** The open context, or the problem as the typed error every call gets. */

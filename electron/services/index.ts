@@ -115,14 +115,6 @@ function loadBuiltinDecks(context: ServiceContext, log: (e: unknown) => void): v
 export function createServices(options: ServiceOptions): Services {
   const log = options.log ?? console.error;
   let lock: DataLock | null = null;
-  if (options.lock !== 'held') {
-    try {
-      lock = acquireDataLock(options.dataDir, options.lock ?? 'cli');
-    } catch (e) {
-      // A folder that cannot be written cannot be written by anyone: the session reports it.
-      if (!(e instanceof AppError) || e.code !== 'read-only') throw e;
-    }
-  }
   let areaHandlers: DatabaseHandlers | null = null;
   const session = new DatabaseSession(options.dataDir, (db) => {
     const context = createContext(db, options);
@@ -132,8 +124,21 @@ export function createServices(options: ServiceOptions): Services {
     return context;
   });
   const file = session.file;
-  session.open();
-  if (!session.context) areaHandlers = null;
+  // The lock before the database, at start and whenever the open is tried again.
+  const open = () => {
+    if (!lock && options.lock !== 'held') {
+      try {
+        lock = acquireDataLock(options.dataDir, options.lock ?? 'cli');
+      } catch (e) {
+        // A folder that cannot be written cannot be written by anyone: shown as the problem.
+        if (e instanceof AppError && e.code === 'read-only') return session.closedBy(e);
+        throw e;
+      }
+    }
+    session.open();
+    if (!session.context) areaHandlers = null;
+  };
+  open();
   const stopBackups = options.dailyBackups
     ? scheduleDailyBackups(() => session.context, (e) => (isCorruption(e) ? session.degrade(e) : log(e)), options.backupDelayMs)
     : () => {};
@@ -153,7 +158,7 @@ export function createServices(options: ServiceOptions): Services {
     };
   }
   handlers['app.info'] = () => {
-    session.retryIfPassing();
+    if (session.problemMayPass) open();
     return {
       version: options.appVersion ?? process.env.npm_package_version ?? '0.0.0',
       host: options.host ?? 'browser',
@@ -166,7 +171,7 @@ export function createServices(options: ServiceOptions): Services {
   handlers['decks.openedFiles'] = () => openedFiles.take();
   handlers['app.resetDatabase'] = () => {
     // Only the process holding the folder may move its database: another one may be writing it.
-    if (!lock && options.lock !== 'held') throw new AppError('read-only', `cannot take ${options.dataDir}`, { path: options.dataDir });
+    if (!lock && options.lock !== 'held') throw new AppError('read-only', `cannot lock ${options.dataDir}`, { path: options.dataDir });
     const movedTo = session.reset((options.now ?? Date.now)());
     if (!session.context) areaHandlers = null;
     return { movedTo };

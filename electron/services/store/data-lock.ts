@@ -3,7 +3,7 @@ import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { AppError } from '../../../src/shared/errors';
-import { readOnlyError, storageError } from './storage-errors';
+import { storageError } from './storage-errors';
 
 // One writer per data folder. Two processes answering into one database double-answer cards and
 // fail with "database is locked"; one moving the file aside while the other writes loses answers.
@@ -112,7 +112,7 @@ export function acquireDataLock(dataDir: string, kind: LockHolderKind, now: numb
     lock?.close();
     const code = (e as { code?: string }).code;
     if (code === 'SQLITE_BUSY' || code === 'SQLITE_LOCKED') throw lockedError(dataDir);
-    throw storageError(e, dataDir) ?? readOnlyError(dataDir, e);
+    throw storageError(e, dataDir) ?? e;
   }
   const holder: LockHolder = { kind, pid: process.pid, startedAt: now, hostname: hostname() };
   const holderFile = join(dataDir, holderFileName);

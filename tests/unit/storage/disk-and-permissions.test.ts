@@ -190,5 +190,7 @@ describe('read-only folders and files', () => {
     setWritable(true);
     expect((await client.api['app.info']({})).databaseProblem).toBeNull();
     expect((await client.api['review.today']({})).totalCards).toBe(0);
+    // It took the folder's lock on the way: a second writer is refused.
+    expect(() => createServices({ dataDir: data, lock: 'cli' })).toThrow(expect.objectContaining({ code: 'db-locked' }));
   });
 });
