@@ -138,7 +138,13 @@ export function createServices(options: ServiceOptions): Services {
     session.open();
     if (!session.context) areaHandlers = null;
   };
-  open();
+  try {
+    open();
+  } catch (e) {
+    // Services that never started hold nothing: another process may take the folder.
+    (lock as DataLock | null)?.release();
+    throw e;
+  }
   const stopBackups = options.dailyBackups
     ? scheduleDailyBackups(() => session.context, (e) => (isCorruption(e) ? session.degrade(e) : log(e)), options.backupDelayMs)
     : () => {};
