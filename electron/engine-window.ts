@@ -3,8 +3,8 @@ import type { FromEngine } from '../src/experiments/engine-protocol';
 import { createChannelEngineHost, type ChannelEngineHost, type EngineEnd } from './services/experiments/channel-host';
 
 export interface EngineWindowOptions {
-  /** out/renderer/engine-page/index.html */
-  pageFile: string;
+  /** app://proofdeck/engine-page/index.html (app-protocol.ts) */
+  pageUrl: string;
   /** out/preload/enginePreload.cjs (electron/engine-preload.ts) */
   preloadPath: string;
   /** The app's one secure webPreferences builder (contextIsolation, sandbox, no node). */
@@ -51,7 +51,7 @@ export function createEngineWindowHost(options: EngineWindowOptions): ChannelEng
     contents.on('render-process-gone', (_event, details) => end(`The engine renderer ${details.reason === 'crashed' ? 'crashed' : `stopped (${details.reason})`}`));
     contents.on('unresponsive', () => end('The engine renderer stopped responding', 'stuck'));
     window.on('closed', () => end('The engine window was closed'));
-    void window.loadFile(options.pageFile, options.allowFaults ? { query: { faults: '1' } } : undefined);
+    void window.loadURL(options.allowFaults ? `${options.pageUrl}?faults=1` : options.pageUrl);
     return {
       post(message) {
         if (ready) contents.send('engine:request', message);

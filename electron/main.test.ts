@@ -1,7 +1,7 @@
-import { copyFileSync, existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { contract, methods } from '../src/shared/contract';
 import type { Envelope } from '../src/shared/errors';
@@ -13,6 +13,19 @@ vi.mock('electron', () => import('./testing/fake-electron'));
 const fake = await import('./testing/fake-electron');
 const userData = mkdtempSync(join(tmpdir(), 'proofdeck-main-'));
 fake.app.userData = userData;
+// The app's path as electron-vite or a package lays it out: out/renderer (served as app://) and
+// resources (the built-in decks), with a link that points out of the renderer folder.
+const appPath = mkdtempSync(join(tmpdir(), 'proofdeck-main-app-'));
+const rendererDir = join(appPath, 'out', 'renderer');
+mkdirSync(join(rendererDir, 'engine-page'), { recursive: true });
+mkdirSync(join(rendererDir, 'assets'));
+writeFileSync(join(rendererDir, 'index.html'), '<!doctype html><title>ProofDeck</title><script type="module" src="./assets/index.js"></script>');
+writeFileSync(join(rendererDir, 'engine-page', 'index.html'), '<!doctype html><title>engine</title>');
+writeFileSync(join(rendererDir, 'assets', 'index.js'), 'console.log("ui")');
+writeFileSync(join(appPath, 'secret.txt'), 'TOP SECRET');
+symlinkSync(join(appPath, 'secret.txt'), join(rendererDir, 'assets', 'leak.js'));
+symlinkSync(fileURLToPath(new URL('../resources', import.meta.url)), join(appPath, 'resources'));
+fake.app.appPath = appPath;
 // Deck files the "operating system" opens with ProofDeck: one named on the command line at
 // launch (Windows, Linux), one sent by macOS as `open-file` before the app is ready.
 const downloads = mkdtempSync(join(tmpdir(), 'proofdeck-main-files-'));
@@ -37,7 +50,7 @@ function callAsUi(method: string, args: unknown): Promise<Envelope<unknown>> {
 
 beforeAll(async () => {
   const argv = process.argv;
-  process.argv = [process.execPath, '.', '--no-sandbox', launchFile];
+  process.argv = [process.execPath, appPath, '--no-sandbox', launchFile];
   try {
     await import('./main');
   } finally {
@@ -53,6 +66,7 @@ afterAll(() => {
   fake.app.emit('before-quit');
   rmSync(userData, { recursive: true, force: true });
   rmSync(downloads, { recursive: true, force: true });
+  rmSync(appPath, { recursive: true, force: true });
 });
 
 type Opened = { fileName: string; uploadId: string | null; error: { code: string } | null };
@@ -116,12 +130,17 @@ describe('Electron main: windows and security', () => {
     expect(fake.app.sandboxEnabledBeforeReady).toBe(true);
   });
 
+  it('registers app:// as a standard, secure scheme before ready, without CSP bypass', () => {
+    expect(fake.protocol.privilegedBeforeReady).toBe(true);
+    expect(fake.protocol.privileged).toEqual([{ scheme: 'app', privileges: expect.objectContaining({ standard: true, secure: true, bypassCSP: false }) }]);
+  });
+
   it('gives every window isolated, sandboxed webPreferences without Node', () => {
     expect(fake.BrowserWindow.windows.length).toBeGreaterThan(0);
     for (const window of fake.BrowserWindow.windows) {
       expect(window.options.webPreferences).toMatchObject({ contextIsolation: true, sandbox: true, nodeIntegration: false, webSecurity: true });
     }
-    expect(uiWindow().webContents.mainFrame.url).toMatch(/^file:\/\/.*\/renderer\/index\.html$/);
+    expect(uiWindow().webContents.mainFrame.url).toBe('app://proofdeck/index.html');
   });
 
   it('runs experiments in a hidden engine window with the same secure webPreferences', async () => {
@@ -134,7 +153,7 @@ describe('Electron main: windows and security', () => {
     });
     expect(engine.isVisible()).toBe(false);
     expect(engine.options.webPreferences).toMatchObject({ contextIsolation: true, sandbox: true, nodeIntegration: false, webSecurity: true });
-    expect(engine.webContents.mainFrame.url).toMatch(/^file:\/\/.*\/renderer\/engine-page\/index\.html/);
+    expect(engine.webContents.mainFrame.url).toBe('app://proofdeck/engine-page/index.html');
     // The engine page's own channel is not the API: it cannot call services.
     const fromEngine = await fake.ipcMain.invokeFrom(engine.webContents, engine.webContents.mainFrame, 'api', 'settings.get', {});
     expect(fromEngine).toMatchObject({ ok: false, error: { code: 'forbidden' } });
@@ -180,14 +199,21 @@ describe('Electron main: windows and security', () => {
     expect(session.permissionCheckHandler!(uiWindow().webContents, 'notifications')).toBe(false);
   });
 
-  it('serves packaged files with the CSP header and nothing outside the renderer folder', async () => {
-    const handler = fake.protocol.handlers.get('file');
-    expect(handler).toBeDefined();
-    const page = await handler!(new Request(uiWindow().webContents.mainFrame.url));
+  it('serves the packaged pages over app:// with the CSP header, by real path, and nothing over file://', async () => {
+    const app = fake.protocol.handlers.get('app');
+    expect(app).toBeDefined();
+    const page = await app!(new Request(uiWindow().webContents.mainFrame.url));
     expect(page.status).toBe(200);
     expect(page.headers.get('content-security-policy')).toContain("script-src 'self'");
-    const outside = await handler!(new Request(pathToFileURL('/etc/passwd').href));
-    expect(outside.status).toBe(403);
+    expect(await page.text()).toContain('<title>ProofDeck</title>');
+    expect((await app!(new Request('app://proofdeck/assets/index.js'))).headers.get('content-type')).toMatch(/^text\/javascript/);
+    const leak = await app!(new Request('app://proofdeck/assets/leak.js'));
+    expect(leak.status).toBe(403);
+    expect(await leak.text()).not.toContain('TOP SECRET');
+    const file = fake.protocol.handlers.get('file');
+    for (const url of [pathToFileURL('/etc/passwd').href, pathToFileURL(join(rendererDir, 'index.html')).href]) {
+      expect((await file!(new Request(url))).status, url).toBe(403);
+    }
   });
 });
 
@@ -231,10 +257,13 @@ describe('Electron main: the API over IPC', () => {
     expect(await fake.ipcMain.invokeFrom(ui, null, 'api', 'settings.get', {})).toMatchObject({ ok: false, error: { code: 'forbidden' } });
 
     const ours = ui.mainFrame.url;
-    ui.mainFrame.url = 'https://evil.example/';
     try {
-      const fromElsewhere = await fake.ipcMain.invokeFrom(ui, ui.mainFrame, 'api', 'settings.set', { newPerDay: 0 });
-      expect(fromElsewhere).toMatchObject({ ok: false, error: { code: 'forbidden' } });
+      // Another page, or our own files over file:// (an origin shared with the whole disk).
+      for (const url of ['https://evil.example/', pathToFileURL(join(rendererDir, 'index.html')).href, 'app://proofdeck/engine-page/index.html']) {
+        ui.mainFrame.url = url;
+        const fromElsewhere = await fake.ipcMain.invokeFrom(ui, ui.mainFrame, 'api', 'settings.set', { newPerDay: 0 });
+        expect(fromElsewhere, url).toMatchObject({ ok: false, error: { code: 'forbidden' } });
+      }
     } finally {
       ui.mainFrame.url = ours;
     }

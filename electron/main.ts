@@ -1,12 +1,15 @@
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { app, BrowserWindow, ipcMain, Menu, net, protocol, session, shell } from 'electron';
+import { app, BrowserWindow, dialog, ipcMain, Menu, protocol, session, shell } from 'electron';
+import { AppError } from '../src/shared/errors';
+import { createTranslator, translateError } from '../src/shared/i18n';
+import { appScheme, appSchemePrivileges, enginePageUrl, uiPageUrl } from './app-protocol';
 import { createServices, type Services } from './services/index';
 import { createEngineWindowHost } from './engine-window';
 import type { CallContext } from './services/dispatch';
 import { registerApi, sendEvent } from './ipc';
 import { buildMenuTemplate } from './menu';
-import { denyPermissions, guardWebContents, installContentSecurityPolicy, secureWebPreferences } from './security';
+import { denyPermissions, guardWebContents, installAppProtocol, secureWebPreferences } from './security';
 import { filesFromArgv, OpenFileQueue } from './open-file';
 import { openDeckFile } from './services/opened-files';
 
@@ -14,9 +17,11 @@ import { openDeckFile } from './services/opened-files';
 // modules that do not need Electron (services, dispatch, security policy).
 
 const here = dirname(fileURLToPath(import.meta.url));
-/** Built layout: out/main/main.js, out/preload/preload.cjs, out/renderer/index.html. */
-const rendererDir = join(here, '../renderer');
-const rendererIndex = join(rendererDir, 'index.html');
+/**
+ * Built layout: out/main/main.js, out/preload/preload.cjs, and out/renderer (served as
+ * app://proofdeck/) under the app's path (the project in development, app.asar when packaged).
+ */
+const rendererDir = join(app.getAppPath(), 'out', 'renderer');
 const preloadPath = join(here, '../preload/preload.cjs');
 /** Set by `electron-vite dev` only. */
 const devServerUrl = !app.isPackaged ? process.env.ELECTRON_RENDERER_URL : undefined;
@@ -52,8 +57,7 @@ function createUiWindow(): BrowserWindow {
   window.on('closed', () => {
     if (uiWindow === window) uiWindow = null;
   });
-  if (devServerUrl) void window.loadURL(devServerUrl);
-  else void window.loadFile(rendererIndex);
+  void window.loadURL(devServerUrl ?? uiPageUrl);
   return window;
 }
 
@@ -83,36 +87,62 @@ function installMenu(): void {
   const template = buildMenuTemplate({
     mac: process.platform === 'darwin',
     dev: Boolean(devServerUrl),
-    locale: app.getLocale().toLowerCase().startsWith('ko') ? 'ko' : 'en',
+    locale: locale(),
     onImport: () => sendEvent(uiContents(), 'menu', { command: 'import' }),
     onUndo: () => sendEvent(uiContents(), 'menu', { command: 'undo' }),
   });
   Menu.setApplicationMenu(Menu.buildFromTemplate(template));
 }
 
+function locale(): 'ko' | 'en' {
+  return app.getLocale().toLowerCase().startsWith('ko') ? 'ko' : 'en';
+}
+
+/**
+ * Another ProofDeck process (a browser host, `npm run decks`) holds the data folder: say which, and
+ * quit. A second launch of the app itself never gets here: the single-instance lock sends it to
+ * the first window.
+ */
+function refuseLockedFolder(error: AppError): void {
+  const t = createTranslator(locale());
+  dialog.showErrorBox(t('app.database.title'), translateError(t, error));
+  if (uiWindow && !uiWindow.isDestroyed()) uiWindow.destroy();
+  app.exit(1);
+}
+
 async function start(): Promise<void> {
   denyPermissions(session.defaultSession);
-  installContentSecurityPolicy(session.defaultSession, protocol, net, { rendererDir, dev: Boolean(devServerUrl) });
+  installAppProtocol(session.defaultSession, protocol, { rendererDir, dev: Boolean(devServerUrl) });
   // The window first: its renderer process starts (a few hundred milliseconds) while this thread
   // opens the services. No call can arrive before the API is registered below: this thread is
   // busy until then, and IPC messages wait for it.
   uiWindow = createUiWindow();
-  services = createServices({
+  try {
+    services = openServices();
+  } catch (error) {
+    if (error instanceof AppError && error.code === 'db-locked') return refuseLockedFolder(error);
+    throw error;
+  }
+  registerApi(ipcMain, services.dispatch, { uiContents, uiPageUrl, devServerUrl }, context);
+  installMenu();
+  receiveOpenedFiles();
+}
+
+function openServices(): Services {
+  return createServices({
     dailyBackups: true,
     dataDir: app.getPath('userData'),
     host: 'electron',
+    lock: 'app',
     appVersion: app.getVersion(),
     resourcesDir: join(app.getAppPath(), 'resources'),
     // Experiments run in a hidden, sandboxed window with the same webPreferences as the UI's.
     engineHost: createEngineWindowHost({
-      pageFile: join(rendererDir, 'engine-page/index.html'),
+      pageUrl: enginePageUrl,
       preloadPath: join(here, '../preload/enginePreload.cjs'),
       secureWebPreferences: (extra) => secureWebPreferences({ preload: extra.preload, backgroundThrottling: extra.backgroundThrottling }),
     }),
   });
-  registerApi(ipcMain, services.dispatch, { uiContents, rendererIndex, devServerUrl }, context);
-  installMenu();
-  receiveOpenedFiles();
 }
 
 function closeServices(): void {
@@ -124,6 +154,8 @@ function closeServices(): void {
 // Every renderer of the sandbox, before the first window, and every webContents (the UI window,
 // the hidden engine window, anything a page might try to create) gets the same guards.
 app.enableSandbox();
+// The pages' own scheme (app-protocol.ts); Electron takes privileged schemes only before ready.
+protocol.registerSchemesAsPrivileged([{ scheme: appScheme, privileges: appSchemePrivileges }]);
 // Experiments need WebGPU in the engine window; Chromium on Linux still keeps it behind this switch.
 if (process.platform === 'linux') app.commandLine.appendSwitch('enable-unsafe-webgpu');
 

@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { contentSecurityPolicy, externalUrl, isInside, isTrustedUiUrl, secureWebPreferences } from './security';
+import { contentSecurityPolicy, externalUrl, isTrustedUiUrl, secureWebPreferences } from './security';
 
 describe('secureWebPreferences', () => {
   it('isolates, sandboxes and keeps Node out, whatever the caller asks for', () => {
@@ -45,25 +45,20 @@ describe('externalUrl', () => {
 });
 
 describe('isTrustedUiUrl', () => {
-  const rendererIndex = join('/opt/ProofDeck/resources/app/out/renderer', 'index.html');
-  it('trusts our packaged page and the dev server, nothing else', () => {
-    expect(isTrustedUiUrl(pathToFileURL(rendererIndex).href, { rendererIndex })).toBe(true);
-    expect(isTrustedUiUrl(`${pathToFileURL(rendererIndex).href}#/review`, { rendererIndex })).toBe(true);
-    expect(isTrustedUiUrl('file:///tmp/evil/index.html', { rendererIndex })).toBe(false);
-    expect(isTrustedUiUrl(pathToFileURL(join(rendererIndex, '../engine-page/index.html')).href, { rendererIndex })).toBe(false);
-    expect(isTrustedUiUrl('file://remote-host/opt/ProofDeck/resources/app/out/renderer/index.html', { rendererIndex })).toBe(false);
-    expect(isTrustedUiUrl('http://localhost:5173/', { rendererIndex })).toBe(false);
-    expect(isTrustedUiUrl('http://localhost:5173/', { rendererIndex, devServerUrl: 'http://localhost:5173' })).toBe(true);
-    expect(isTrustedUiUrl('http://localhost:5174/', { rendererIndex, devServerUrl: 'http://localhost:5173' })).toBe(false);
-    expect(isTrustedUiUrl('https://evil.example/', { rendererIndex, devServerUrl: 'http://localhost:5173' })).toBe(false);
-    expect(isTrustedUiUrl('about:blank', { rendererIndex })).toBe(false);
-  });
-});
-
-describe('isInside', () => {
-  it('does not let .. climb out', () => {
-    expect(isInside('/app/out/renderer', '/app/out/renderer/assets/index.js')).toBe(true);
-    expect(isInside('/app/out/renderer', '/app/out/renderer/../main/main.js')).toBe(false);
-    expect(isInside('/app/out/renderer', '/app/out/renderer-evil/x.js')).toBe(false);
+  const uiPageUrl = 'app://proofdeck/index.html';
+  it('trusts our app:// page and the dev server, nothing else', () => {
+    expect(isTrustedUiUrl(uiPageUrl, { uiPageUrl })).toBe(true);
+    expect(isTrustedUiUrl(`${uiPageUrl}#/review`, { uiPageUrl })).toBe(true);
+    expect(isTrustedUiUrl('app://proofdeck/engine-page/index.html', { uiPageUrl })).toBe(false);
+    expect(isTrustedUiUrl('app://evil/index.html', { uiPageUrl })).toBe(false);
+    expect(isTrustedUiUrl('app://user:pw@proofdeck/index.html', { uiPageUrl })).toBe(false);
+    // The packaged page is no longer a file: a file:// page is never ours.
+    expect(isTrustedUiUrl(pathToFileURL(join('/opt/ProofDeck/resources/app/out/renderer', 'index.html')).href, { uiPageUrl })).toBe(false);
+    expect(isTrustedUiUrl('file:///tmp/evil/index.html', { uiPageUrl })).toBe(false);
+    expect(isTrustedUiUrl('http://localhost:5173/', { uiPageUrl })).toBe(false);
+    expect(isTrustedUiUrl('http://localhost:5173/', { uiPageUrl, devServerUrl: 'http://localhost:5173' })).toBe(true);
+    expect(isTrustedUiUrl('http://localhost:5174/', { uiPageUrl, devServerUrl: 'http://localhost:5173' })).toBe(false);
+    expect(isTrustedUiUrl('https://evil.example/', { uiPageUrl, devServerUrl: 'http://localhost:5173' })).toBe(false);
+    expect(isTrustedUiUrl('about:blank', { uiPageUrl })).toBe(false);
   });
 });

@@ -1,6 +1,5 @@
-import { resolve, sep } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { Protocol, Session, WebContents, WebPreferences } from 'electron';
+import { appScheme, serveAppRequest } from './app-protocol';
 
 // Electron's security checklist, in one place: every window's webPreferences come from one builder,
 // every webContents gets the same navigation guards, every session the same permission policy and
@@ -72,37 +71,29 @@ export function externalUrl(raw: string): string | null {
 
 /** Where our UI may legitimately be loaded from. */
 export interface TrustedOrigins {
-  /** Absolute path of the packaged renderer's index.html. */
-  rendererIndex: string;
+  /** The UI page, app://proofdeck/index.html (app-protocol.ts). */
+  uiPageUrl: string;
   /** The electron-vite dev server URL, in development only. */
   devServerUrl?: string;
 }
 
-/** True when `raw` is our packaged UI page (file://, that exact file) or a page of the dev server. */
+/** True when `raw` is our UI page (that exact app:// URL, any hash or query) or a page of the dev server. */
 export function isTrustedUiUrl(raw: string, trusted: TrustedOrigins): boolean {
   let url: URL;
+  let page: URL;
   try {
     url = new URL(raw);
+    page = new URL(trusted.uiPageUrl);
   } catch {
     return false;
   }
-  if (url.protocol === 'file:') {
-    if (url.host !== '') return false;
-    return resolve(fileURLToPath(url)) === resolve(trusted.rendererIndex);
-  }
+  if (url.protocol === page.protocol) return url.host === page.host && url.pathname === page.pathname && !url.username && !url.password;
   if (!trusted.devServerUrl) return false;
   try {
     return url.origin === new URL(trusted.devServerUrl).origin;
   } catch {
     return false;
   }
-}
-
-/** True when `path` is `dir` itself or inside it (after resolving `..`). */
-export function isInside(dir: string, path: string): boolean {
-  const root = resolve(dir);
-  const target = resolve(path);
-  return target === root || target.startsWith(root + sep);
 }
 
 /**
@@ -130,37 +121,16 @@ export function denyPermissions(session: Session): void {
   session.setPermissionCheckHandler(() => false);
 }
 
-/** What installContentSecurityPolicy needs from Electron's `net`. */
-export interface NetFetch {
-  fetch(input: string, init?: RequestInit & { bypassCustomProtocolHandlers?: boolean }): Promise<Response>;
-}
-
 /**
- * Serves file:// only from the packaged renderer directory, with the CSP as a response header
- * (file:// responses have no headers of their own, and onHeadersReceived does not see them), and
- * adds the header to the dev server's responses too.
+ * Serves the packaged pages over app:// (app-protocol.ts: the renderer folder only, by real path,
+ * with the CSP as a header), refuses every file:// request (nothing of ours is loaded from it, and
+ * a page must not read the disk through it), and adds the CSP header to the dev server's pages.
+ * The scheme must have been registered as privileged before the app was ready (main.ts).
  */
-export function installContentSecurityPolicy(
-  session: Session,
-  protocol: Protocol,
-  net: NetFetch,
-  options: { rendererDir: string; dev: boolean },
-): void {
+export function installAppProtocol(session: Session, protocol: Protocol, options: { rendererDir: string; dev: boolean }): void {
   const policy = contentSecurityPolicy({ dev: options.dev });
-  protocol.handle('file', async (request) => {
-    let path: string;
-    try {
-      path = fileURLToPath(request.url);
-    } catch {
-      return new Response('bad file URL', { status: 400 });
-    }
-    if (!isInside(options.rendererDir, path)) return new Response('forbidden', { status: 403 });
-    const response = await net.fetch(request.url, { bypassCustomProtocolHandlers: true });
-    const headers = new Headers(response.headers);
-    headers.set('Content-Security-Policy', policy);
-    headers.set('X-Content-Type-Options', 'nosniff');
-    return new Response(response.body, { status: response.status, statusText: response.statusText, headers });
-  });
+  protocol.handle(appScheme, (request) => serveAppRequest(request, { rendererDir: options.rendererDir, csp: policy }));
+  protocol.handle('file', () => new Response('file:// is not served', { status: 403, headers: { 'Content-Type': 'text/plain; charset=utf-8' } }));
   session.webRequest.onHeadersReceived((details, callback) => {
     callback({ responseHeaders: { ...details.responseHeaders, 'Content-Security-Policy': [policy] } });
   });

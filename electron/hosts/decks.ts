@@ -2,7 +2,8 @@ import { existsSync, readFileSync, writeFileSync, statSync, mkdirSync } from 'no
 import { dirname, resolve, basename } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { createServices } from '../services';
+import { createServices, type Services } from '../services';
+import { storageError } from '../services/store/storage-errors';
 import { exportDeck, importDeckFile, markdownExportParts, previewImport, readMarkdownFolderImports, type ExportFormat } from '../services/decks/exchange';
 import { writeMarkdownFolder } from '../services/decks/markdown-folder';
 import { applyImport } from '../services/decks/merge';
@@ -10,18 +11,15 @@ import { listDeckCounts } from '../services/decks/deck-read';
 import { importLimits, tooLarge } from '../services/decks/types';
 import { AppError } from '../../src/shared/errors';
 import { createTranslator, importErrorText } from '../../src/shared/i18n';
+import { terminalLocale } from './locale';
 
 const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 
 const usage = `usage:
   npm run decks -- import FILE|FOLDER [--data DIR] [--json] [--deck NAME] [--dry-run] [--take-theirs]
   npm run decks -- export --deck NAME --format proofdeck|apkg|md --out PATH|FOLDER/ [--schedule] [--data DIR]
-  npm run decks -- list [--data DIR] [--json]`;
-
-function locale(): 'ko' | 'en' {
-  const lang = process.env.PROOFDECK_LANG ?? process.env.LC_ALL ?? process.env.LC_MESSAGES ?? process.env.LANG ?? '';
-  return lang.toLowerCase().startsWith('ko') ? 'ko' : 'en';
-}
+  npm run decks -- list [--data DIR] [--json]
+  npm run decks -- move-aside [--data DIR]   (a damaged or newer database: renamed, never deleted)`;
 
 function main(): number {
   const { values, positionals } = parseArgs({
@@ -38,15 +36,28 @@ function main(): number {
     },
   });
   const [command, file] = positionals;
-  if (!command || !['import', 'export', 'list'].includes(command)) {
+  if (!command || !['import', 'export', 'list', 'move-aside'].includes(command)) {
     console.error(usage);
     return 2;
   }
-  const services = createServices({ dataDir: resolve(values.data) });
+  const dataDir = resolve(values.data);
   const print = (value: unknown, text: string) => console.log(values.json ? JSON.stringify(value, null, 2) : text);
+  let services: Services | null = null;
   try {
+    // Takes the data folder (one writer at a time); another ProofDeck holding it is named.
+    services = createServices({ dataDir, lock: 'cli' });
+    const problem = services.databaseProblem;
+    if (command === 'move-aside') {
+      if (!problem || (problem.code !== 'db-corrupt' && problem.code !== 'db-newer')) {
+        console.error(createTranslator(terminalLocale())('app.database.cliHealthy', { path: services.file }));
+        return problem ? 1 : 2;
+      }
+      const { movedTo } = services.handlers['app.resetDatabase']({ confirm: true }, { emit: () => undefined }) as { movedTo: string };
+      print({ movedTo }, createTranslator(terminalLocale())('app.database.movedTo', { path: movedTo }));
+      return 0;
+    }
     const db = services.db;
-    if (!db) throw new AppError(services.databaseProblem?.code ?? 'db-corrupt', services.databaseProblem?.message ?? 'database unavailable');
+    if (!db) throw new AppError(problem?.code ?? 'db-corrupt', problem?.message ?? 'database unavailable', { path: problem?.path ?? services.file });
     if (command === 'list') {
       const decks = listDeckCounts(db);
       print(decks, decks.map((d) => `${d.name}\t${d.notes} notes\t${d.cards} cards\t${d.revlog} reviews`).join('\n') || '(no decks)');
@@ -96,14 +107,20 @@ function main(): number {
     writeFileSync(out, exported.bytes);
     print({ file: out, notes: exported.notes, bytes: exported.bytes.length, mermaidNotes: exported.mermaidNotes }, `wrote ${out} (${exported.notes} notes, ${exported.bytes.length} bytes)`);
     return 0;
-  } catch (e) {
-    const t = createTranslator(locale());
+  } catch (caught) {
+    // A full disk or a read-only folder met while importing is the storage's error, not the file's.
+    const e = caught instanceof AppError ? caught : (storageError(caught, services?.file ?? dataDir) ?? caught);
+    const t = createTranslator(terminalLocale());
     const code = e instanceof AppError ? e.code : 'internal';
     if (values.json) console.log(JSON.stringify({ error: { code, message: e instanceof Error ? e.message : String(e), params: e instanceof AppError ? e.params : undefined } }));
     console.error(e instanceof AppError ? importErrorText(t, e) : `${t('errors.internal')} ${e instanceof Error ? e.message : String(e)}`);
+    if (code === 'db-corrupt' || code === 'db-newer') {
+      console.error(t('app.database.path', { path: services?.file ?? dataDir }));
+      console.error(t('app.database.cliMoveAside', { command: `npm run decks -- move-aside --data ${dataDir}` }));
+    }
     return 1;
   } finally {
-    services.close();
+    services?.close();
   }
 }
 

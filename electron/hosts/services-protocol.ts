@@ -12,6 +12,8 @@ export interface ServicesWorkerData {
   dailyBackups: boolean;
   /** Deck files to open as the OS would hand them over (`npm run web -- --open FILE`). */
   open?: string[];
+  /** The host's thread holds the data folder's lock for this process (store/data-lock.ts). */
+  lockHeld?: boolean;
 }
 
 export type ToServices = { type: 'call'; id: number; method: string; args: unknown } | { type: 'close' };

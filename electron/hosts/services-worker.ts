@@ -24,6 +24,7 @@ try {
     host: 'browser',
     appVersion: options.appVersion,
     resourcesDir: options.resourcesDir,
+    lock: options.lockHeld ? 'held' : 'browser-host',
     // Experiments run on Dawn in a process of their own: a GPU job never blocks a call, and a
     // crash of Dawn or the driver never takes the services down.
     engineHost: createProcessEngineHost(),

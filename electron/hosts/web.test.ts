@@ -1,5 +1,5 @@
 import Database from 'better-sqlite3';
-import { copyFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -108,8 +108,10 @@ describe('browser host over the HTTP transport', () => {
     expect(JSON.parse(missing.body)).toMatchObject({ ok: false, error: { code: 'forbidden' } });
     const wrong = await raw(path, { method: 'POST', headers: { [httpProtocol.tokenHeader]: 'f'.repeat(64) }, body: '{}' });
     expect(wrong.status).toBe(403);
+    // A wrong token is what a page from the host's previous run has: its code tells the page to reload.
+    expect(JSON.parse(wrong.body)).toMatchObject({ ok: false, error: { code: 'host-restarted' } });
     const viaClient = createClient(createHttpTransport(host.url.replace(/\/$/, ''), 'not-the-token'));
-    await expect(viaClient.api['settings.get']({})).rejects.toMatchObject({ code: 'forbidden' });
+    await expect(viaClient.api['settings.get']({})).rejects.toMatchObject({ code: 'host-restarted' });
     const events = await raw(`${httpProtocol.eventsPath}?token=wrong`);
     expect(events.status).toBe(403);
   });
@@ -125,11 +127,16 @@ describe('browser host over the HTTP transport', () => {
     expect(JSON.parse(garbage.body)).toMatchObject({ ok: false, error: { code: 'invalid-args' } });
   });
 
-  it('refuses a body over the size bound', async () => {
+  it('refuses a body over the size bound with 413 request-too-large, declared or streamed', async () => {
     const headers = { [httpProtocol.tokenHeader]: host.token, 'content-type': 'application/json' };
     const big = JSON.stringify({ backupDir: 'x'.repeat(100 * 1024) });
     const reply = await raw(`${httpProtocol.callPath}settings.set`, { method: 'POST', headers, body: big });
     expect(reply.status).toBe(413);
+    expect(JSON.parse(reply.body)).toMatchObject({ ok: false, error: { code: 'request-too-large', params: { limit: 64 * 1024 } } });
+    // Without a Content-Length (chunked), the reply still comes back whole rather than a reset.
+    const chunked = await raw(`${httpProtocol.callPath}settings.set`, { method: 'POST', headers: { ...headers, 'transfer-encoding': 'chunked' }, body: big });
+    expect(chunked.status).toBe(413);
+    expect(JSON.parse(chunked.body)).toMatchObject({ error: { code: 'request-too-large' } });
     await expect(client.api['settings.get']({})).resolves.toMatchObject({ backupDir: null });
   });
 
@@ -170,6 +177,51 @@ describe('browser host start', () => {
   });
 });
 
+describe('browser host: limits sized to real requests, one host per data folder, restarts', () => {
+  it('takes the largest real request (a full 1 MiB upload chunk) and refuses a larger body with the limit named', async () => {
+    const other = await startWebHost({ port: 0, dataDir: join(root, 'data-limits'), rendererDir });
+    try {
+      await other.ready;
+      const api = createClient(createHttpTransport(other.url.replace(/\/$/, ''), other.token));
+      const chunk = Buffer.alloc(1024 * 1024, 7).toString('base64');
+      await expect(api.api['decks.upload']({ uploadId: 'up-limits-1', offset: 0, total: 2 * 1024 * 1024, data: chunk })).resolves.toEqual({ received: 1024 * 1024 });
+      const tooBig = JSON.stringify({ backupDir: 'x'.repeat(5 * 1024 * 1024) });
+      const reply = await fetch(`${other.url}api/call/settings.set`, { method: 'POST', headers: { [httpProtocol.tokenHeader]: other.token }, body: tooBig });
+      expect(reply.status).toBe(413);
+      expect(await reply.json()).toMatchObject({ error: { code: 'request-too-large', params: { limit: httpProtocol.maxBodyBytes } } });
+      // An .apkg export carries its rendered diagrams: 6 MB of SVG is a real request, not refused for its size.
+      const diagrams = Array.from({ length: 60 }, (_, i) => ({ source: `graph TD; A${i}-->B`, svg: `<svg xmlns="http://www.w3.org/2000/svg">${'<g/>'.repeat(25_000)}</svg>` }));
+      await expect(api.api['decks.export']({ deckName: 'no such deck', format: 'apkg', diagrams })).rejects.toMatchObject({ code: 'not-found' });
+    } finally {
+      await other.close();
+    }
+  });
+
+  it('a second host on the same data folder is refused, naming the first', async () => {
+    await expect(startWebHost({ port: 0, dataDir, rendererDir })).rejects.toMatchObject({ code: 'db-locked', params: { path: dataDir, holder: 'npm run web', pid: String(process.pid) } });
+    await expect(client.api['settings.get']({})).resolves.toMatchObject({ newPerDay: 7 });
+  });
+
+  it('after a restart on the same port, a page of the previous run is told host-restarted, and the new token works', async () => {
+    const dir = join(root, 'data-restart');
+    const first = await startWebHost({ port: 0, dataDir: dir, rendererDir });
+    await first.ready;
+    const oldPage = createClient(createHttpTransport(first.url.replace(/\/$/, ''), first.token));
+    await oldPage.api['settings.set']({ newPerDay: 3 });
+    await first.close();
+    await expect(oldPage.api['settings.get']({})).rejects.toMatchObject({ code: 'offline' });
+    const second = await startWebHost({ port: first.port, dataDir: dir, rendererDir });
+    try {
+      await second.ready;
+      await expect(oldPage.api['settings.get']({})).rejects.toMatchObject({ code: 'host-restarted' });
+      const newPage = createClient(createHttpTransport(second.url.replace(/\/$/, ''), second.token));
+      await expect(newPage.api['settings.get']({})).resolves.toMatchObject({ newPerDay: 3 });
+    } finally {
+      await second.close();
+    }
+  });
+});
+
 describe('browser host static files', () => {
   it('serves index.html with the token and the CSP', async () => {
     const page = await raw('/');
@@ -189,6 +241,22 @@ describe('browser host static files', () => {
     const font = await raw('/assets/KaTeX_Main-Regular.woff2');
     expect(font.headers['content-type']).toBe('font/woff2');
     expect((await raw('/assets/missing.js')).status).toBe(404);
+  });
+
+  it('follows no symbolic link out of the renderer directory; links inside it are served', async () => {
+    symlinkSync(join(root, 'secret.txt'), join(rendererDir, 'assets', 'leak.js'));
+    mkdirSync(join(root, 'elsewhere'));
+    writeFileSync(join(root, 'elsewhere', 'x.js'), 'TOP SECRET too');
+    symlinkSync(join(root, 'elsewhere'), join(rendererDir, 'linked'));
+    symlinkSync(join(rendererDir, 'assets', 'app-1234.js'), join(rendererDir, 'assets', 'alias.js'));
+    for (const path of ['/assets/leak.js', '/linked/x.js']) {
+      const reply = await raw(path);
+      expect(reply.status, path).toBe(403);
+      expect(reply.body, path).not.toContain('TOP SECRET');
+    }
+    const inside = await raw('/assets/alias.js');
+    expect(inside.status).toBe(200);
+    expect(inside.body).toBe('console.log("ui")');
   });
 
   it('never serves a file outside the renderer directory', async () => {

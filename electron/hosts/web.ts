@@ -5,8 +5,11 @@ import type { AddressInfo } from 'node:net';
 import { resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
-import { httpProtocol } from '../../src/shared/bridge';
-import type { Envelope, ErrorCode } from '../../src/shared/errors';
+import { bodyLimit, httpProtocol } from '../../src/shared/bridge';
+import { AppError, type Envelope, type ErrorCode } from '../../src/shared/errors';
+import { createTranslator, translateError } from '../../src/shared/i18n';
+import { terminalLocale } from './locale';
+import { acquireDataLock, type DataLock } from '../services/store/data-lock';
 import { contentSecurityPolicy } from '../security';
 import { startServicesThread } from './services-thread';
 import { plain, serveStatic } from './web-static';
@@ -41,6 +44,7 @@ export interface WebHost {
 
 const repoRoot = resolve(fileURLToPath(new URL('../..', import.meta.url)));
 const keepAliveMs = 15_000;
+const eventRetryMs = 1_000;
 function appVersion(): string {
   const manifest = JSON.parse(readFileSync(resolve(repoRoot, 'package.json'), 'utf8')) as { version?: string };
   return manifest.version ?? '0.0.0';
@@ -63,33 +67,38 @@ function sendEnvelope(response: ServerResponse, status: number, envelope: Envelo
   response.end(body);
 }
 
-function refuse(response: ServerResponse, status: number, code: ErrorCode, message: string): void {
-  sendEnvelope(response, status, { ok: false, error: { code, message } });
+function refuse(response: ServerResponse, status: number, code: ErrorCode, message: string, params?: Record<string, string | number>): void {
+  sendEnvelope(response, status, { ok: false, error: params ? { code, message, params } : { code, message } });
 }
 
-/** The request body, or null when it grew past the limit (the reply is then already sent). */
+/**
+ * The request body, or null when it is over the limit: the 413 is then sent at once, and the rest
+ * of the body is read and dropped (never kept), so the browser sees the reply, not a reset.
+ */
 function readBody(request: IncomingMessage, response: ServerResponse, limit: number): Promise<string | null> {
   return new Promise((resolveBody, reject) => {
-    const declared = Number(request.headers['content-length'] ?? 0);
-    if (declared > limit) {
-      refuse(response, 413, 'invalid-args', `request body over ${limit} bytes`);
-      request.resume();
+    const tooLarge = (): void => {
+      refuse(response, 413, 'request-too-large', `request body over ${limit} bytes`, { limit });
+      chunks.length = 0;
       resolveBody(null);
-      return;
-    }
+    };
     const chunks: Buffer[] = [];
     let size = 0;
+    let refused = Number(request.headers['content-length'] ?? 0) > limit;
+    if (refused) tooLarge();
     request.on('data', (chunk: Buffer) => {
+      if (refused) return;
       size += chunk.length;
       if (size > limit) {
-        refuse(response, 413, 'invalid-args', `request body over ${limit} bytes`);
-        request.destroy();
-        resolveBody(null);
+        refused = true;
+        tooLarge();
         return;
       }
       chunks.push(chunk);
     });
-    request.on('end', () => resolveBody(Buffer.concat(chunks).toString('utf8')));
+    request.on('end', () => {
+      if (!refused) resolveBody(Buffer.concat(chunks).toString('utf8'));
+    });
     request.on('error', reject);
   });
 }
@@ -100,6 +109,15 @@ export async function startWebHost(options: WebHostOptions & { maxBodyBytes?: nu
   const csp = contentSecurityPolicy();
   const maxBodyBytes = options.maxBodyBytes ?? httpProtocol.maxBodyBytes;
   const streams = new Set<ServerResponse>();
+  // One writer per data folder: taken here, before listening, so a second host says who has the
+  // folder and exits instead of printing a ready line. A folder that cannot be written (or is not
+  // a folder) is left to the services, which show the problem on the page.
+  let lock: DataLock | null = null;
+  try {
+    lock = acquireDataLock(options.dataDir, 'browser-host');
+  } catch (error) {
+    if (error instanceof AppError && error.code === 'db-locked') throw error;
+  }
   // The services load and open in their own thread from the start, while this thread listens,
   // serves the page and its scripts, and the browser parses them; calls made before wait.
   const services = startServicesThread(
@@ -109,6 +127,7 @@ export async function startWebHost(options: WebHostOptions & { maxBodyBytes?: nu
       appVersion: appVersion(),
       dailyBackups: true,
       open: (options.open ?? []).map((path) => resolve(path)),
+      lockHeld: lock !== null,
     },
     (event, payload) => {
       const frame = `event: ${event}\ndata: ${JSON.stringify(payload)}\n\n`;
@@ -121,8 +140,9 @@ export async function startWebHost(options: WebHostOptions & { maxBodyBytes?: nu
     if (request.method !== 'POST') return refuse(response, 405, 'forbidden', 'API calls are POST requests');
     const given = request.headers[httpProtocol.tokenHeader];
     if (typeof given !== 'string' || given === '') return refuse(response, 401, 'forbidden', 'missing token');
-    if (!sameSecret(given, token)) return refuse(response, 403, 'forbidden', 'wrong token');
-    const body = await readBody(request, response, maxBodyBytes);
+    // A page from this host's previous run carries its old token: it reloads itself on this code.
+    if (!sameSecret(given, token)) return refuse(response, 403, 'host-restarted', 'wrong token: the host was restarted, reload the page');
+    const body = await readBody(request, response, bodyLimit(method, maxBodyBytes));
     if (body === null) return;
     let args: unknown;
     try {
@@ -148,7 +168,8 @@ export async function startWebHost(options: WebHostOptions & { maxBodyBytes?: nu
       Connection: 'keep-alive',
       'X-Content-Type-Options': 'nosniff',
     });
-    response.write(': connected\n\n');
+    // Reconnect within a second after the host restarts (the browser's default is about three).
+    response.write(`retry: ${eventRetryMs}\n: connected\n\n`);
     streams.add(response);
     const keepAlive = setInterval(() => response.write(': keep-alive\n\n'), keepAliveMs);
     request.on('close', () => {
@@ -190,6 +211,7 @@ export async function startWebHost(options: WebHostOptions & { maxBodyBytes?: nu
     server.listen(options.port, '127.0.0.1', () => resolveListen());
   }).catch(async (error: unknown) => {
     await services.close();
+    lock?.release();
     throw error;
   });
   const port = (server.address() as AddressInfo).port;
@@ -208,7 +230,8 @@ export async function startWebHost(options: WebHostOptions & { maxBodyBytes?: nu
         server.close(() => resolveClose());
         server.closeAllConnections();
       })
-        .then(() => services.close());
+        .then(() => services.close())
+        .finally(() => lock?.release());
       return closing;
     },
   };
@@ -229,10 +252,17 @@ async function main(): Promise<void> {
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`--port: not a port number: ${values.port}`);
   // `npm run` starts in the package's folder; a relative FILE means the folder the user typed it in.
   const open = values.open?.map((file) => resolve(process.env.INIT_CWD ?? process.cwd(), file));
-  const host = await startWebHost({ port, dataDir: resolve(values.data), rendererDir: resolve(values.renderer), open });
-  // Announced as soon as it listens: the page loads while the services open in their thread
-  // (measured on 2 cores: 1.27 s to the first card, against 1.53 s announcing once they are open).
-  console.log(`ProofDeck browser host at ${host.url}`);
+  let host: WebHost;
+  try {
+    host = await startWebHost({ port, dataDir: resolve(values.data), rendererDir: resolve(values.renderer), open });
+  } catch (error) {
+    // Another ProofDeck holds the folder: say which, in the user's language, and exit.
+    if (error instanceof AppError) {
+      console.error(`ProofDeck browser host: ${translateError(createTranslator(terminalLocale()), error)}`);
+      process.exit(1);
+    }
+    throw error;
+  }
   host.ready.catch((error: unknown) => {
     console.error(`ProofDeck browser host: the services could not start: ${error instanceof Error ? error.message : String(error)}`);
     process.exit(1);
@@ -246,8 +276,13 @@ async function main(): Promise<void> {
       },
     );
   };
+  // Before the ready line: whoever reads it may stop the host at once, and a signal that came
+  // before its handler would end the process without closing (and sealing) the database.
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);
+  // Announced as soon as it listens: the page loads while the services open in their thread
+  // (measured on 2 cores: 1.27 s to the first card, against 1.53 s announcing once they are open).
+  console.log(`ProofDeck browser host at ${host.url}`);
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(resolve(process.argv[1])).href) {

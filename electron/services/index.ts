@@ -1,6 +1,4 @@
 import type Database from 'better-sqlite3';
-import { mkdirSync } from 'node:fs';
-import { join } from 'node:path';
 import { methods, type AppInfo, type Method, type Settings } from '../../src/shared/contract';
 import { AppError } from '../../src/shared/errors';
 import type { ServiceContext } from './context';
@@ -9,15 +7,17 @@ import { createHandlers, type DatabaseHandlers } from './handlers';
 import { createScheduler, type Scheduler } from './scheduler/fsrs';
 import { localTimeZone } from './scheduler/study-day';
 import { createSettingsStore } from './settings/settings-store';
-import { databaseFileName, isCorruption, moveAside, openDatabase } from './store/database';
+import { DatabaseSession, type DatabaseProblem } from './database-session';
+import { acquireDataLock, type DataLock, type LockHolderKind } from './store/data-lock';
+import { isCorruption, isDiskFull, isReadOnly } from './store/storage-errors';
 import { createSql } from './store/sql';
 import { builtinDecksUpToDate, syncBuiltinDecks } from './decks/builtin';
 import { scheduleDailyBackups } from './backup/daily';
-import { disposeExperimentService } from './experiments/handlers';
 import type { EngineHost } from './experiments/engine-host';
 import { OpenedFiles } from './opened-files';
 
 export type { ServiceContext } from './context';
+export type { DatabaseProblem } from './database-session';
 
 export interface ServiceOptions {
   /** Folder of proofdeck.sqlite (Electron: userData; browser host: --data). Created if absent. */
@@ -41,19 +41,24 @@ export interface ServiceOptions {
   dailyBackups?: boolean;
   /** How long after start the first daily-backup check runs (default 30 s). */
   backupDelayMs?: number;
+  /**
+   * Who takes the data folder's lock (store/data-lock.ts; default 'cli'), or 'held' when this
+   * process already holds it (the browser host takes it before it listens, in another thread).
+   */
+  lock?: LockHolderKind | 'held';
 }
-
-export type DatabaseProblem = NonNullable<AppInfo['databaseProblem']>;
 
 export interface Services {
   /** One handler per contract method; the hosts wrap them with `dispatch`. */
   handlers: Handlers;
   /** `createDispatch(handlers)`: validates arguments and returns envelopes. */
   dispatch: Dispatch;
-  /** The open database; null while a problem (corrupt, newer) keeps it closed. */
+  /** The open database; null while a problem (damaged, newer, read-only, disk full) keeps it closed. */
   readonly db: Database.Database | null;
   readonly context: ServiceContext | null;
   readonly databaseProblem: DatabaseProblem | null;
+  /** The database file (dataDir/proofdeck.sqlite). */
+  readonly file: string;
   /** Deck files opened from the operating system, waiting for the UI (see opened-files.ts). */
   openedFiles: OpenedFiles;
   close(): void;
@@ -86,118 +91,118 @@ function createContext(db: Database.Database, options: ServiceOptions): ServiceC
 
 /**
  * Adds or updates the decks shipped with the app (by stable id, keeping progress). A broken
- * shipped file is a bug to report, not a reason to keep the user from their reviews.
+ * shipped file is a bug to report, not a reason to keep the user from their reviews; a damaged
+ * database, a full disk or a read-only file is the database's problem, and the user sees it.
  */
 function loadBuiltinDecks(context: ServiceContext, log: (e: unknown) => void): void {
   try {
     if (context.resourcesDir && builtinDecksUpToDate(context.db, context.resourcesDir)) return;
     syncBuiltinDecks(context.db, context.resourcesDir, { now: context.now() });
   } catch (e) {
-    if (isCorruption(e)) throw e;
+    if (isCorruption(e) || isDiskFull(e) || isReadOnly(e)) throw e;
     log(e);
   }
 }
 
 /**
  * The services behind the contract, for every host (Electron main, browser host, CLI, tests).
- * A database that cannot be used (corrupt, or from a newer app) does not stop them: they start
- * degraded, `app.info` reports the problem, `app.resetDatabase` moves the file aside and opens a
- * fresh one, and every other method fails with the problem's typed error.
+ * They take the data folder's lock first (one writer per folder): another process holding it is
+ * the one failure that stops them ('db-locked'). A database that cannot be used (damaged, from a
+ * newer app, read-only, on a full disk) does not: they start degraded, `app.info` reports the
+ * problem, `app.resetDatabase` moves a damaged or newer file aside and opens a fresh one, and every
+ * other method fails with the problem's typed error.
  */
 export function createServices(options: ServiceOptions): Services {
-  mkdirSync(options.dataDir, { recursive: true });
-  const file = join(options.dataDir, databaseFileName);
-  let context: ServiceContext | null = null;
+  const log = options.log ?? console.error;
+  let lock: DataLock | null = null;
   let areaHandlers: DatabaseHandlers | null = null;
-  let problem: DatabaseProblem | null = null;
-
+  const session = new DatabaseSession(options.dataDir, (db) => {
+    const context = createContext(db, options);
+    loadBuiltinDecks(context, log);
+    options.onOpen?.(context);
+    areaHandlers = createHandlers(context);
+    return context;
+  });
+  const file = session.file;
+  // The lock before the database, at start and whenever the open is tried again.
   const open = () => {
-    try {
-      const db = openDatabase(file);
-      context = createContext(db, options);
-      loadBuiltinDecks(context, options.log ?? console.error);
-      options.onOpen?.(context);
-      areaHandlers = createHandlers(context);
-      problem = null;
-    } catch (e) {
-      if (context) context.db.close();
-      context = null;
-      areaHandlers = null;
-      if (e instanceof AppError && (e.code === 'db-corrupt' || e.code === 'db-newer')) {
-        problem = { code: e.code, message: e.message, path: file };
-        return;
+    if (!lock && options.lock !== 'held') {
+      try {
+        lock = acquireDataLock(options.dataDir, options.lock ?? 'cli');
+      } catch (e) {
+        // A folder that cannot be written cannot be written by anyone: shown as the problem.
+        if (e instanceof AppError && e.code === 'read-only') return session.closedBy(e);
+        throw e;
       }
-      throw e;
     }
+    session.open();
+    if (!session.context) areaHandlers = null;
   };
-  // Damage met on a page a statement reads: stop writing to the file and offer to move it aside.
-  const degradeOnCorruption = (e: unknown): never => {
-    if (!isCorruption(e)) throw e;
-    close();
-    problem = { code: 'db-corrupt', message: `${file} is damaged: ${(e as Error).message}`, path: file };
-    throw new AppError('db-corrupt', problem.message, { path: file });
-  };
-  const close = () => {
-    // The run service stops its run (and the engine host) before its database closes.
-    if (context) void disposeExperimentService(context.db);
-    context?.db.close();
-    context = null;
-    areaHandlers = null;
-  };
-  open();
-  const stopBackups = options.dailyBackups ? scheduleDailyBackups(() => context, options.log, options.backupDelayMs) : () => {};
+  try {
+    open();
+  } catch (e) {
+    // Services that never started hold nothing: another process may take the folder.
+    (lock as DataLock | null)?.release();
+    throw e;
+  }
+  const stopBackups = options.dailyBackups
+    ? scheduleDailyBackups(() => session.context, (e) => (isCorruption(e) ? session.degrade(e) : log(e)), options.backupDelayMs)
+    : () => {};
 
   const handlers = {} as Record<Method, (args: unknown, call: CallContext) => unknown>;
   for (const m of methods) {
     handlers[m] = (args, call) => {
-      if (!areaHandlers) {
-        const p = problem ?? { code: 'db-corrupt' as const, message: 'the database is closed', path: file };
-        throw new AppError(p.code, p.message, { path: p.path });
-      }
-      const handler = areaHandlers[m as keyof DatabaseHandlers] as ((a: unknown, c: CallContext) => unknown) | undefined;
+      session.require();
+      const handler = areaHandlers?.[m as keyof DatabaseHandlers] as ((a: unknown, c: CallContext) => unknown) | undefined;
       if (!handler) throw new Error(`no handler for '${m}': add its area's spread to electron/services/handlers.ts`);
       try {
         const value = handler(args, call);
-        return value instanceof Promise ? value.catch(degradeOnCorruption) : value;
+        return value instanceof Promise ? value.catch((e: unknown) => session.fail(e)) : value;
       } catch (e) {
-        return degradeOnCorruption(e);
+        return session.fail(e);
       }
     };
   }
-  handlers['app.info'] = () => ({
-    version: options.appVersion ?? process.env.npm_package_version ?? '0.0.0',
-    host: options.host ?? 'browser',
-    dataDir: options.dataDir,
-    databaseProblem: problem,
-  });
+  handlers['app.info'] = () => {
+    if (session.problemMayPass) open();
+    return {
+      version: options.appVersion ?? process.env.npm_package_version ?? '0.0.0',
+      host: options.host ?? 'browser',
+      dataDir: options.dataDir,
+      databaseProblem: session.problem,
+    };
+  };
   // Kept outside the database: a file opened while the database has a problem waits for the fix.
   const openedFiles = new OpenedFiles();
   handlers['decks.openedFiles'] = () => openedFiles.take();
   handlers['app.resetDatabase'] = () => {
-    close();
-    const movedTo = moveAside(file, (options.now ?? Date.now)());
-    open();
-    if (problem) throw new AppError(problem.code, problem.message, { path: problem.path });
+    // Only the process holding the folder may move its database: another one may be writing it.
+    if (!lock && options.lock !== 'held') throw new AppError('read-only', `cannot lock ${options.dataDir}`, { path: options.dataDir });
+    const movedTo = session.reset((options.now ?? Date.now)());
+    if (!session.context) areaHandlers = null;
     return { movedTo };
   };
 
   const typed = handlers as unknown as Handlers;
   return {
     handlers: typed,
-    dispatch: createDispatch(typed, options.log),
+    dispatch: createDispatch(typed, log),
     get db() {
-      return context?.db ?? null;
+      return session.context?.db ?? null;
     },
     get context() {
-      return context;
+      return session.context;
     },
     get databaseProblem() {
-      return problem;
+      return session.problem;
     },
+    file,
     openedFiles,
     close() {
       stopBackups();
-      close();
+      session.closeCleanly();
+      lock?.release();
+      lock = null;
     },
   };
 }

@@ -235,10 +235,27 @@ export const session = {
   },
 };
 
+type PrivilegedScheme = { scheme: string; privileges?: Record<string, boolean> };
+
 export const protocol = {
   handlers: new Map<string, (request: Request) => Response | Promise<Response>>(),
+  privileged: [] as PrivilegedScheme[],
+  /** Whether registerSchemesAsPrivileged came before ready (Electron ignores it after). */
+  privilegedBeforeReady: false,
   handle(scheme: string, handler: (request: Request) => Response | Promise<Response>): void {
     this.handlers.set(scheme, handler);
+  },
+  registerSchemesAsPrivileged(schemes: PrivilegedScheme[]): void {
+    if (app.ready) throw new Error('protocol.registerSchemesAsPrivileged should be called before app is ready');
+    this.privileged.push(...schemes);
+    this.privilegedBeforeReady = true;
+  },
+};
+
+export const dialog = {
+  errors: [] as { title: string; content: string }[],
+  showErrorBox(title: string, content: string): void {
+    this.errors.push({ title, content });
   },
 };
 
@@ -251,5 +268,5 @@ export const net = {
   },
 };
 
-export default { app, BrowserWindow: FakeBrowserWindow, ipcMain, ipcRenderer, contextBridge, shell, Menu, session, protocol, net };
+export default { app, BrowserWindow: FakeBrowserWindow, ipcMain, ipcRenderer, contextBridge, shell, Menu, session, protocol, net, dialog };
 export { FakeBrowserWindow as BrowserWindow };

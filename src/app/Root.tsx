@@ -1,5 +1,6 @@
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
-import type { AppInfo, Settings } from '../shared/contract';
+import type { Api, AppInfo, Settings } from '../shared/contract';
+import { AppError } from '../shared/errors';
 import { defaultSettings } from '../shared/contract/settings-defaults';
 import { createTranslator, resolveLocale, translateError } from '../shared/i18n';
 import type { Client } from '../shared/transport';
@@ -16,6 +17,23 @@ function screenFromHash(): string {
   const match = /^#\/([\w-]+)/.exec(window.location.hash);
   // Review is a session: after a reload it starts again from Today.
   return match && match[1] !== 'review' ? match[1] : 'today';
+}
+
+const screenKey = 'proofdeck.screen';
+
+/**
+ * The screen to open: the URL hash names it; its parameters (the note being edited) come from
+ * sessionStorage, so a reload (the browser host restarted) comes back to the same place.
+ */
+function initialNavigation(): { screen: string; params: ScreenParams } {
+  const screen = screenFromHash();
+  try {
+    const saved = JSON.parse(sessionStorage.getItem(screenKey) ?? 'null') as { screen?: string; params?: ScreenParams } | null;
+    if (saved?.screen === screen && saved.params) return { screen, params: saved.params };
+  } catch {
+    // Storage unavailable or not ours: the screen without parameters.
+  }
+  return { screen, params: {} };
 }
 
 /** How long the boot answers asked for by main.tsx stay usable (a page reload asks again anyway). */
@@ -39,10 +57,23 @@ export function prefetchBoot(client: Client): void {
   prefetch(firstCardKey(locale), client.api['review.next']({ locale }));
 }
 
+/** The API, calling `onDamage` when a call fails because the database turned out to be damaged. */
+function watchForDamage(api: Api, onDamage: () => void): Api {
+  const watched = {} as Record<string, (args: unknown) => Promise<unknown>>;
+  for (const [method, call] of Object.entries(api as unknown as Record<string, (args: unknown) => Promise<unknown>>)) {
+    watched[method] = (args) =>
+      call(args).catch((error: unknown) => {
+        if (error instanceof AppError && error.code === 'db-corrupt') onDamage();
+        throw error;
+      });
+  }
+  return watched as unknown as Api;
+}
+
 /** Loads app info and settings, then provides the app's services to the shell. */
 export function Root({ client }: { client: Client }) {
   const [boot, setBoot] = useState<Boot>({ state: 'loading' });
-  const [navigation, setNavigation] = useState<{ screen: string; params: ScreenParams }>(() => ({ screen: screenFromHash(), params: {} }));
+  const [navigation, setNavigation] = useState<{ screen: string; params: ScreenParams }>(initialNavigation);
   const [notices, setNotices] = useState<(Notice & { id: number })[]>([]);
   const noticeId = useRef(0);
 
@@ -89,6 +120,20 @@ export function Root({ client }: { client: Client }) {
     [dismiss],
   );
 
+  // Damage found by any call (not only at start) closes the database in the services: show the
+  // database-problem screen instead of leaving the user with one error notice after another.
+  const problemShown = useRef(false);
+  useEffect(() => {
+    if (boot.state === 'ready') problemShown.current = boot.info.databaseProblem !== null;
+  }, [boot]);
+  const api = useMemo(() => {
+    return watchForDamage(client.api, () => {
+      if (problemShown.current) return;
+      problemShown.current = true;
+      void load();
+    });
+  }, [client, load]);
+
   const services = useMemo((): AppServices => {
     // Applied at once (a radio or select shows the choice while it is saved), then replaced by
     // what the services stored, or put back if they refused it.
@@ -98,7 +143,7 @@ export function Root({ client }: { client: Client }) {
       const before = settings;
       apply((current) => ({ ...current, ...patch }));
       try {
-        const saved = await client.api['settings.set'](patch);
+        const saved = await api['settings.set'](patch);
         apply(() => saved);
       } catch (error) {
         apply((current) => ({ ...current, ...Object.fromEntries(Object.keys(patch).map((key) => [key, before[key as keyof Settings]])) }));
@@ -108,10 +153,15 @@ export function Root({ client }: { client: Client }) {
     const navigate = (screen: string, params: ScreenParams = {}) => {
       setNavigation({ screen, params });
       if (window.location.hash !== `#/${screen}`) window.history.replaceState(null, '', `#/${screen}`);
+      try {
+        sessionStorage.setItem(screenKey, JSON.stringify({ screen, params }));
+      } catch {
+        // Without storage a reload keeps the screen but not its parameters.
+      }
     };
     return {
-      client,
-      api: client.api,
+      client: { ...client, api },
+      api,
       t,
       locale,
       theme,
@@ -122,7 +172,7 @@ export function Root({ client }: { client: Client }) {
       notify,
       showError: (error: unknown) => notify({ text: translateError(t, error), kind: 'error' }),
     };
-  }, [client, t, locale, theme, settings, navigation.screen, notify]);
+  }, [client, api, t, locale, theme, settings, navigation.screen, notify]);
 
   if (boot.state === 'loading') return <div className="splash">{t('app.loading')}</div>;
   if (boot.state === 'failed') {

@@ -27,6 +27,18 @@ export const httpProtocol = {
   tokenHeader: 'x-proofdeck-token',
   /** The host puts the per-launch token in this meta tag of index.html. */
   tokenMeta: 'proofdeck-token',
-  /** Largest request body the host accepts. */
-  maxBodyBytes: 256 * 1024 * 1024,
+  /**
+   * Largest request body the host accepts. The largest request the UI makes is a deck-upload chunk
+   * (1 MiB as base64 in JSON: 1.40 MB); a note saved with three fields at the contract's 200,000
+   * characters of Hangul is 1.8 MB. Four MiB leaves room for both and keeps a hostile body from
+   * costing the host more than a few tens of MB to refuse.
+   */
+  maxBodyBytes: 4 * 1024 * 1024,
+  /** `decks.export` carries the deck's Mermaid diagrams rendered to SVG (tens of KB each). */
+  exportBodyBytes: 32 * 1024 * 1024,
 } as const;
+
+/** The body limit of one method's requests on the browser host. */
+export function bodyLimit(method: string, defaultLimit: number = httpProtocol.maxBodyBytes): number {
+  return method === 'decks.export' ? Math.max(defaultLimit, httpProtocol.exportBodyBytes) : defaultLimit;
+}

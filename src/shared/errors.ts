@@ -11,6 +11,16 @@ export const errorCodes = [
   'nothing-to-undo',
   'db-corrupt',
   'db-newer',
+  /** Another ProofDeck process holds the data folder (params: path, holder, pid, since). */
+  'db-locked',
+  /** No space left where ProofDeck writes (params: path). */
+  'disk-full',
+  /** A folder or file ProofDeck must write is read-only or not the user's (params: path). */
+  'read-only',
+  /** A request body over what the host accepts (params: limit, in bytes). */
+  'request-too-large',
+  /** The browser host restarted: the page's token is from its previous run. */
+  'host-restarted',
   'import-invalid',
   'import-too-large',
   'import-unsupported',

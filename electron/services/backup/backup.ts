@@ -3,6 +3,7 @@ import BetterSqlite3 from 'better-sqlite3';
 import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, statSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
 import { AppError } from '../../../src/shared/errors';
+import { storageError } from '../store/storage-errors';
 
 const NAME = /^proofdeck-(\d{4})-(\d{2})-(\d{2})T(\d{2})(\d{2})(\d{2})(?:-([a-z-]+))?\.sqlite$/;
 
@@ -40,12 +41,19 @@ export function listBackups(dir: string): BackupInfo[] {
  * being written, unlike a file copy of a WAL database) into `dir`.
  */
 export async function createBackup(db: Database.Database, dir: string, now: number, reason = 'manual'): Promise<BackupInfo> {
-  mkdirSync(dir, { recursive: true });
   const name = `proofdeck-${stamp(now)}${reason === 'daily' ? '' : `-${reason}`}.sqlite`;
   const file = join(dir, name);
   const partial = `${file}.partial`;
-  await db.backup(partial);
-  renameSync(partial, file);
+  try {
+    mkdirSync(dir, { recursive: true });
+    await db.backup(partial);
+    renameSync(partial, file);
+  } catch (e) {
+    // A full disk or a folder that cannot be written is the backup folder's problem: named as such,
+    // and no half-written copy left behind.
+    rmSync(partial, { force: true });
+    throw storageError(e, dir) ?? e;
+  }
   return { file, name, createdAt: Math.floor(now / 1000) * 1000, bytes: statSync(file).size, reason };
 }
 

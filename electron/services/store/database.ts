@@ -1,8 +1,13 @@
 import Database from 'better-sqlite3';
-import { existsSync, renameSync, statSync } from 'node:fs';
+import { accessSync, constants, existsSync, renameSync, statSync } from 'node:fs';
+import { dirname } from 'node:path';
 import { AppError } from '../../../src/shared/errors';
 import { migrations as appMigrations, type Migration } from './migrations';
+import { breakSeal, headerIsSound, sealDatabase, sealSuffix, sealVouches } from './integrity';
 import { DatabaseError } from './sql';
+import { isCorruption, readOnlyError, storageError } from './storage-errors';
+
+export { isCorruption } from './storage-errors';
 
 export const databaseFileName = 'proofdeck.sqlite';
 
@@ -15,32 +20,31 @@ export interface OpenOptions {
 }
 
 const week = 7 * 86_400_000;
-/** settings key (outside the Settings schema) of the last full integrity check, ms since the epoch. */
-const checkedAtKey = 'store.fullCheckAt';
+/** When each open database last passed the full check; its seal keeps it at close. */
+const fullCheckAt = new WeakMap<Database.Database, number>();
+
+/** When the file of an open database last passed the full page check (ms since the epoch). */
+export function lastFullCheck(db: Database.Database): number | undefined {
+  return fullCheckAt.get(db);
+}
 
 /** The newest schema version this build knows. */
 export function latestVersion(migrations: readonly Migration[] = appMigrations): number {
   return migrations.length ? migrations[migrations.length - 1].version : 0;
 }
 
-/** True for SQLite's "not a database" and "corrupt" failures, also when wrapped in a DatabaseError. */
-export function isCorruption(e: unknown): boolean {
-  const error = e instanceof DatabaseError ? e.cause : e;
-  const code = (error as { code?: string } | null)?.code;
-  return code === 'SQLITE_NOTADB' || code === 'SQLITE_CORRUPT' || code === 'SQLITE_CORRUPT_VTAB' || code === 'SQLITE_CORRUPT_INDEX';
-}
-
 /**
  * Looks at an existing file through a read-only connection, so that a file we refuse is never
  * written: not even a journal-mode change or a checkpoint touches it.
  *
- * The full page check (quick_check: 0.5-2 s on a 100,000-card collection) runs when the last
- * session did not end cleanly, which a leftover WAL file tells (SQLite removes it when the last
- * connection closes), and otherwise once a week. Damage found in between, on a page a statement
- * reads, surfaces as SQLITE_CORRUPT, which createServices turns into the same 'db-corrupt' state.
- * @returns whether the full check ran (and passed).
+ * Every open reads the header and the schema (page 1 and sqlite_master). The full page check
+ * (quick_check: about 0.8 s on a 100,000-card collection) runs unless the seal of the last clean
+ * close vouches for the file (integrity.ts: nothing has written it since), and in any case once a
+ * week. Damage that appears while the app runs, on a page a statement reads, surfaces as
+ * SQLITE_CORRUPT, which createServices turns into the same 'db-corrupt' state.
+ * @returns when the file last passed the full check (now, if it just ran).
  */
-function inspect(file: string, latest: number, options: OpenOptions): boolean {
+function inspect(file: string, latest: number, options: OpenOptions): number {
   let probe: Database.Database | undefined;
   try {
     probe = new Database(file, { readonly: true, fileMustExist: true });
@@ -53,21 +57,18 @@ function inspect(file: string, latest: number, options: OpenOptions): boolean {
       });
     }
     // Reading the schema parses page 1 and sqlite_master: a damaged header or schema fails here.
-    const tables = probe.prepare(`SELECT name FROM sqlite_master WHERE type = 'table'`).pluck().all();
-    const uncleanExit = existsSync(`${file}-wal`) && statSync(`${file}-wal`).size > 0;
-    const checkedAt = tables.includes('settings')
-      ? Number(probe.prepare(`SELECT value FROM settings WHERE key = ?`).pluck().get(checkedAtKey) ?? 0)
-      : 0;
-    const due = (options.now ?? Date.now()) - checkedAt >= (options.fullCheckEveryMs ?? week);
-    if (!uncleanExit && !due) return false;
+    probe.prepare(`SELECT name FROM sqlite_master WHERE type = 'table'`).pluck().all();
+    const now = options.now ?? Date.now();
+    const checkedAt = headerIsSound(file) ? sealVouches(file) : null;
+    if (checkedAt !== null && now - checkedAt < (options.fullCheckEveryMs ?? week)) return checkedAt;
     // quick_check reads every page but skips the index-content cross-check.
     const verdict = probe.pragma('quick_check', { simple: true });
     if (verdict !== 'ok') throw new AppError('db-corrupt', `${file} failed its integrity check: ${String(verdict)}`, { path: file });
-    return true;
+    return now;
   } catch (e) {
     if (e instanceof AppError) throw e;
     if (isCorruption(e)) throw new AppError('db-corrupt', `${file} is not a readable database: ${(e as Error).message}`, { path: file });
-    throw e;
+    throw storageError(e, unwritable(file)) ?? e;
   } finally {
     probe?.close();
   }
@@ -99,35 +100,84 @@ function migrate(db: Database.Database, migrations: readonly Migration[]): void 
  * target on slow disks, and the bench prints both so the choice can be revisited.
  *
  * @throws AppError 'db-newer' when the file's schema is newer than this build, 'db-corrupt' when it
- *   is not a database or fails its integrity check. In both cases the file is left untouched.
+ *   is not a database or fails its integrity check (in both cases the file is left untouched),
+ *   'read-only' naming the folder or file that cannot be written, 'disk-full' when a migration
+ *   found no space.
  */
 export function openDatabase(file: string, options: OpenOptions = {}): Database.Database {
   const migrations = options.migrations ?? appMigrations;
   const latest = latestVersion(migrations);
-  const checked = existsSync(file) && statSync(file).size > 0 ? inspect(file, latest, options) : true;
-  const db = new Database(file);
+  const checkedAt = existsSync(file) && statSync(file).size > 0 ? inspect(file, latest, options) : (options.now ?? Date.now());
+  let db: Database.Database | undefined;
   try {
+    // SQLite opens a file it may not write read-only without a word and fails at the first write;
+    // saying so now names the folder or the file before anything was attempted.
+    writable(dirname(file));
+    if (existsSync(file)) writable(file);
+    breakSeal(file);
+    db = new Database(file);
     db.pragma('journal_mode = WAL');
     db.pragma('synchronous = NORMAL');
     db.pragma('foreign_keys = ON');
-    // Another process (a CLI import while the app runs) may hold the write lock briefly.
+    // Other connections of this process (a backup being restored) may hold the write lock briefly;
+    // other processes cannot: the data folder's lock (data-lock.ts) keeps them out.
     db.pragma('busy_timeout = 5000');
     // 64 MiB page cache (default 2 MB): today's queue, the streak, searches and stats touch pages all
     // over a large collection; re-reading them through the OS cost 115 ms instead of 33 ms for a
     // deck:+prop: search over 100,000 cards.
     db.pragma('cache_size = -65536');
     migrate(db, migrations);
-    if (checked && latest > 0) {
-      db.prepare(`INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value`).run(
-        checkedAtKey,
-        String(options.now ?? Date.now()),
-      );
-    }
+    fullCheckAt.set(db, checkedAt);
     return db;
   } catch (e) {
-    db.close();
+    if (db) closeWithoutCheckpoint(db, file);
     if (isCorruption(e)) throw new AppError('db-corrupt', `${file} is not a readable database: ${(e as Error).message}`, { path: file });
-    throw e;
+    throw storageError(e, unwritable(file)) ?? e;
+  }
+}
+
+/** The folder when it is the one that cannot be written (SQLite needs it for the WAL), else the file. */
+function unwritable(file: string): string {
+  try {
+    accessSync(dirname(file), constants.W_OK);
+    return file;
+  } catch {
+    return dirname(file);
+  }
+}
+
+function writable(path: string): void {
+  try {
+    accessSync(path, constants.W_OK);
+  } catch (e) {
+    throw readOnlyError(path, e);
+  }
+}
+
+/** Closes the database after a session that ended normally, and seals it (see integrity.ts). */
+export function closeDatabase(db: Database.Database, file: string): void {
+  const checkedAt = fullCheckAt.get(db) ?? 0;
+  db.close();
+  sealDatabase(file, checkedAt);
+}
+
+/**
+ * Closes `db` leaving the file and its WAL exactly as they are, for a file found damaged: SQLite
+ * checkpoints the WAL into the file when the last connection closes, so a read-only connection
+ * (which never checkpoints) stays open while this one closes.
+ */
+export function closeWithoutCheckpoint(db: Database.Database, file: string): void {
+  let holder: Database.Database | undefined;
+  try {
+    holder = new Database(file, { readonly: true, fileMustExist: true });
+    holder.prepare('SELECT 1 FROM sqlite_master LIMIT 1').get();
+  } catch {
+    // A file SQLite cannot read has nothing a checkpoint could bring into it.
+  }
+  try {
+    db.close();
+  } finally {
+    holder?.close();
   }
 }
 
@@ -145,7 +195,7 @@ function freeName(base: string): string {
 export function moveAside(file: string, now: number = Date.now()): string {
   const stamp = new Date(now).toISOString().replace(/[:.]/g, '-');
   const target = freeName(`${file}.broken-${stamp}`);
-  for (const suffix of ['', '-wal', '-shm']) {
+  for (const suffix of ['', '-wal', '-shm', sealSuffix]) {
     if (existsSync(file + suffix)) renameSync(file + suffix, target + suffix);
   }
   return target;

@@ -40,7 +40,8 @@ export const AppInfo = z.object({
   host: z.enum(['electron', 'browser']),
   dataDir: z.string(),
   /** Set when the database could not be opened (corrupt, newer): the UI offers to move it aside. */
-  databaseProblem: z.object({ code: z.enum(['db-corrupt', 'db-newer']), message: z.string(), path: z.string() }).nullable(),
+  /** Why the database is closed: damaged or newer (move it aside), read-only or a full disk (fix it, then try again). */
+  databaseProblem: z.object({ code: z.enum(['db-corrupt', 'db-newer', 'read-only', 'disk-full']), message: z.string(), path: z.string() }).nullable(),
 });
 export type AppInfo = z.infer<typeof AppInfo>;
 
