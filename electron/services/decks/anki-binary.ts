@@ -1,12 +1,29 @@
 import { Decompress, decompress } from 'fzstd';
 import { AppError } from '../../../src/shared/errors';
-import { invalid, tooLarge } from './types';
+import { DecompressionBudget, formatBytes, invalid, tooLarge } from './limits';
+
+/** What one zstd frame may expand to: its own cap (`reason` names it) and the import's budget. */
+export interface ZstdBounds {
+  maxBytes: number;
+  reason: string;
+  budget?: DecompressionBudget;
+  /** The limit to name when `maxBytes` is what is left of it (a total across files). */
+  limitBytes?: number;
+}
+
+function overLimit(what: string, size: number | null, bounds: ZstdBounds): never {
+  const expands = size === null ? `expands beyond ${bounds.maxBytes} bytes` : `would expand to ${size} bytes`;
+  throw tooLarge(`${what} ${expands}`, { file: what.slice(0, 80), ...(size === null ? {} : { size: formatBytes(size) }), limit: formatBytes(bounds.limitBytes ?? bounds.maxBytes) }, bounds.reason);
+}
 
 /**
  * Decompresses one zstd frame whose header declares its size (Anki's writer always does), into a
  * buffer of exactly that size: a frame that lies about its size fails instead of growing memory.
+ * The declared size is checked against the frame's cap and charged to the import's budget before
+ * the buffer exists; a frame without a declared size is decompressed as a stream that stops at
+ * whichever of the two comes first.
  */
-export function zstdDecompress(data: Uint8Array, maxBytes: number, what: string): Uint8Array {
+export function zstdDecompress(data: Uint8Array, what: string, bounds: ZstdBounds): Uint8Array {
   if (data.length < 6 || data[0] !== 0x28 || data[1] !== 0xb5 || data[2] !== 0x2f || data[3] !== 0xfd) {
     throw invalid('zstd', `${what} is not zstd-compressed data`, { file: what });
   }
@@ -16,14 +33,15 @@ export function zstdDecompress(data: Uint8Array, maxBytes: number, what: string)
   const dictionaryBytes = [0, 1, 2, 4][descriptor & 3];
   let offset = 5 + (singleSegment ? 0 : 1) + dictionaryBytes;
   const sizeBytes = [singleSegment ? 1 : 0, 2, 4, 8][sizeFlag];
-  if (!singleSegment && 10 + (data[5] >> 3) > 27) throw tooLarge(`${what} asks for a ${2 ** (10 + (data[5] >> 3))}-byte window`, { file: what });
-  if (sizeBytes === 0) return zstdStream(data, maxBytes, what);
+  if (!singleSegment && 10 + (data[5] >> 3) > 27) throw tooLarge(`${what} asks for a ${2 ** (10 + (data[5] >> 3))}-byte window`, { file: what.slice(0, 80), limit: '128 MiB' }, 'zstd-window');
+  if (sizeBytes === 0) return zstdStream(data, what, bounds);
   if (offset + sizeBytes > data.length) throw invalid('zstd', `${what} is truncated`, { file: what });
   let size = 0;
   for (let i = sizeBytes - 1; i >= 0; i--) size = size * 256 + data[offset + i];
   if (sizeBytes === 2) size += 256;
   offset += sizeBytes;
-  if (size > maxBytes) throw tooLarge(`${what} would expand to ${size} bytes`, { file: what });
+  if (size > bounds.maxBytes) overLimit(what, size, bounds);
+  bounds.budget?.spend(size, what);
   const out = new Uint8Array(size);
   let result: Uint8Array;
   try {
@@ -40,13 +58,14 @@ export function zstdDecompress(data: Uint8Array, maxBytes: number, what: string)
  * one push can then yield at most a few MiB (a block is ≤ 128 KiB), so the running total stops a
  * bomb long before memory does.
  */
-function zstdStream(data: Uint8Array, maxBytes: number, what: string): Uint8Array {
+function zstdStream(data: Uint8Array, what: string, bounds: ZstdBounds): Uint8Array {
   const chunks: Uint8Array[] = [];
   let total = 0;
   let done = false;
   const stream = new Decompress((chunk, final) => {
     total += chunk.length;
-    if (total > maxBytes) throw tooLarge(`${what} expands beyond ${maxBytes} bytes`, { file: what });
+    if (total > bounds.maxBytes) overLimit(what, null, bounds);
+    bounds.budget?.spend(chunk.length, what);
     chunks.push(chunk);
     if (final) done = true;
   });

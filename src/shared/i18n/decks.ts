@@ -83,11 +83,9 @@ export const decksMessages = defineMessages({
     'decks.reason.csv-quotes': 'row {row} has an unclosed quote.',
     'decks.reason.csv-empty': 'it has no rows.',
     'decks.reason.csv-mapping': 'the chosen {role} column ({column}) does not exist; the file has {columns} columns.',
-    'decks.reason.too-many-notes': 'it has more notes ({notes}) than ProofDeck imports at once.',
     'decks.reason.upload': 'the upload did not complete. Please choose the file again.',
     'decks.reason.unknown-format': 'ProofDeck does not read this kind of file ({file}).',
     'decks.reason.inconsistent': 'its notes contradict each other.',
-    'decks.reason.media-too-large': 'a media file is too large.',
   },
   ko: {
     'decks.title': '덱',
@@ -170,10 +168,8 @@ export const decksMessages = defineMessages({
     'decks.reason.csv-quotes': '{row}행에 닫히지 않은 따옴표가 있습니다.',
     'decks.reason.csv-empty': '행이 없습니다.',
     'decks.reason.csv-mapping': '선택한 {role} 열({column})이 없습니다. 파일에는 {columns}개 열이 있습니다.',
-    'decks.reason.too-many-notes': '한 번에 가져올 수 있는 것보다 노트가 많습니다 ({notes}개).',
     'decks.reason.upload': '업로드가 끝나지 않았습니다. 파일을 다시 선택하세요.',
     'decks.reason.unknown-format': 'ProofDeck이 읽을 수 없는 종류의 파일입니다 ({file}).',
     'decks.reason.inconsistent': '노트 데이터가 서로 모순됩니다.',
-    'decks.reason.media-too-large': '미디어 파일이 너무 큽니다.',
   },
 });
