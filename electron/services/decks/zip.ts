@@ -93,12 +93,6 @@ export class ZipArchive {
       if (size === 0xffffffff || compressedSize === 0xffffffff || localOffset === 0xffffffff) throw damaged(`zip64 entry '${name.slice(0, 80)}'`);
       if (method === 0 && compressedSize !== size) throw invalid('not-zip', `zip entry '${name}' has inconsistent sizes`, { entry: name });
       total += size;
-      if (total > limits.totalUncompressedBytes) {
-        throw tooLarge('the archive would expand beyond the size limit', { limit: formatBytes(limits.totalUncompressedBytes) }, 'zip-total');
-      }
-      if (size > 1024 * 1024 && size / Math.max(1, compressedSize) > limits.compressionRatio) {
-        throw tooLarge(`zip entry '${name}' is compressed suspiciously well (a zip bomb?)`, { entry: name.slice(0, 80), limit: limits.compressionRatio }, 'zip-ratio');
-      }
       // The local header repeats the name; its own lengths say where the data starts.
       if (localOffset + 30 > directoryOffset || view.getUint32(localOffset, true) !== LOCAL) throw damaged(`no local header for '${name.slice(0, 80)}'`);
       const localNameLength = view.getUint16(localOffset + 26, true);
@@ -108,6 +102,14 @@ export class ZipArchive {
       }
       if (dataOffset + compressedSize > directoryOffset) throw damaged(`'${name.slice(0, 80)}' runs past the end of the data`);
       this.entries.set(name, { name, compressedSize, size, method, crc, dataOffset });
+    }
+    if (total > limits.totalUncompressedBytes) {
+      throw tooLarge('the archive would expand beyond the size limit', { limit: formatBytes(limits.totalUncompressedBytes) }, 'zip-total');
+    }
+    for (const { name, size, compressedSize } of this.entries.values()) {
+      if (size > 1024 * 1024 && size / Math.max(1, compressedSize) > limits.compressionRatio) {
+        throw tooLarge(`zip entry '${name}' is compressed suspiciously well (a zip bomb?)`, { entry: name.slice(0, 80), limit: limits.compressionRatio }, 'zip-ratio');
+      }
     }
   }
 
