@@ -1,6 +1,7 @@
 import Database from 'better-sqlite3';
 import { AppError } from '../../../src/shared/errors';
-import { invalid } from './limits';
+import { importLimits, invalid } from './limits';
+import { checkJsonSize } from './json-bounded';
 import { checkCollectionSchema } from './anki-schema';
 import { protoString, protoVarint, readProtobuf } from './anki-binary';
 
@@ -90,6 +91,7 @@ interface LegacyModel {
 
 function parseJsonColumn(text: unknown, what: string): unknown {
   if (typeof text !== 'string' || text === '') return {};
+  checkJsonSize(text, `the collection's ${what}`, importLimits.jsonValues / 10);
   try {
     return JSON.parse(text);
   } catch {

@@ -9,6 +9,8 @@ import { openCollection, readDeckNames, readNotetypes, templateFields, type Anki
 import { mapAnkiCard, mapAnkiReviews, type AnkiCardRow, type AnkiReviewRow } from './anki-schedule';
 import { referencedMedia, sanitizeImportedHtml } from './sanitize';
 import { checkMediaName, mimeOf } from './media';
+import { NoteGate } from './validate';
+import { parseJsonBounded } from './json-bounded';
 import { PROOFDECK_FIELD, restoreProofdeckNote } from './anki-proofdeck-field';
 import { htmlToMarkdown } from './html-markdown';
 import { looksLikeCloze, type NoteKind } from '../../../src/shared/cloze';
@@ -50,7 +52,7 @@ function readMediaMap(zip: ZipArchive, version: number, budget: DecompressionBud
   }
   let parsed: unknown;
   try {
-    parsed = JSON.parse(decodeUtf8(raw, 'media'));
+    parsed = parseJsonBounded(decodeUtf8(raw, 'media'), 'media', importLimits.jsonValues / 10);
   } catch (e) {
     if (e instanceof AppError) throw e;
     throw invalid('apkg-media-map', 'the media list of this Anki file is not valid JSON');
@@ -166,18 +168,21 @@ export function readApkg(bytes: Uint8Array, now = Date.now(), budget = new Decom
   if (version > 3) throw invalid('apkg-newer', `this Anki package uses format ${version}, newer than ProofDeck reads`, { version });
   const collection = pickCollection(zip, budget);
   const db = openCollection(collection, collection.name);
+  let deck: Omit<ParsedImport, 'media'>;
   try {
-    return readCollection(db, zip, version, now, budget);
+    deck = readCollection(db, now);
   } catch (e) {
     if (e instanceof AppError) throw e;
     // A damaged page or a column of the wrong type surfaces as an SQLite or type error half-way.
     throw invalid('not-anki', `the Anki collection is damaged (${e instanceof Error ? e.message : String(e)})`);
   } finally {
+    // Closed before the media are read: the collection's copy and the media are never held together.
     db.close();
   }
+  return { ...deck, media: readMedia(zip, version, deck.notes, deck.warnings, budget) };
 }
 
-function readCollection(db: Database.Database, zip: ZipArchive, version: number, now: number, budget: DecompressionBudget): ParsedImport {
+function readCollection(db: Database.Database, now: number): Omit<ParsedImport, 'media'> {
   const warnings: ImportWarning[] = [];
   const notetypes = readNotetypes(db);
   const deckNames = readDeckNames(db);
@@ -199,6 +204,7 @@ function readCollection(db: Database.Database, zip: ZipArchive, version: number,
   }
   const deckVotes = new Map<number, number>();
   const notes: ExchangeNote[] = [];
+  const gate = new NoteGate();
   const guids = new Set<string>();
   let hasSchedule = false;
   for (const row of db.prepare('SELECT id, guid, mid, tags, flds FROM notes ORDER BY id').iterate() as IterableIterator<NoteRow>) {
@@ -224,12 +230,12 @@ function readCollection(db: Database.Database, zip: ZipArchive, version: number,
     }
     note.kind ??= kindOfAnkiNote(note, notetype, ords, warnings);
     if (!note.cards.length) delete note.cards;
+    gate.add(note);
     notes.push(note);
   }
   const topDeck = [...deckVotes.entries()].sort((a, b) => b[1] - a[1])[0]?.[0];
   const deckName = (topDeck !== undefined ? deckNames.get(topDeck) : undefined) ?? 'Anki';
-  const media = readMedia(zip, version, notes, warnings, budget);
-  return { format: 'apkg', deckName: deckName.slice(0, 200), description: '', notes, media, warnings, hasSchedule };
+  return { format: 'apkg', deckName: deckName.slice(0, 200), description: '', notes, warnings, hasSchedule };
 }
 
 /**

@@ -117,7 +117,7 @@ function checkSizes(db: Database.Database, table: string, rule: TableRule, what:
     const where = db.prepare(`SELECT ${quote(key)} FROM ${quote(table)} WHERE octet_length(${quote(column)}) > ? LIMIT 1`).pluck().get(limit);
     throw tooLarge(
       `${what}: ${table}.${column} of row ${String(where)} is ${largest} bytes; the limit is ${limit}`,
-      { column: `${table}.${column}`, row: String(where).slice(0, 40), size: formatBytes(largest), limit: formatBytes(limit) },
+      { column: `${table}.${column}`, row: String(where).slice(0, 40), note: String(where).slice(0, 40), size: formatBytes(largest), limit: formatBytes(limit) },
       table === 'notes' && column === 'flds' ? 'note-too-large' : 'anki-value-too-large',
     );
   });

@@ -6,6 +6,7 @@ import { formatBytes, importLimits, invalid, tooLarge, utf8Bytes } from './limit
 import { sanitizeImportedHtml } from './sanitize';
 import { htmlToMarkdown } from './html-markdown';
 import { looksLikeCloze } from '../../../src/shared/cloze';
+import { NoteGate } from './validate';
 
 /** Which column (0-based) holds what. Front and back are required; the rest are optional. */
 export interface CsvMapping {
@@ -69,6 +70,7 @@ export function readCsv(bytes: Uint8Array, options: CsvOptions): ParsedImport {
   const warnings: ImportWarning[] = [];
   const guids = new Set<string>();
   const notes: ExchangeNote[] = [];
+  const gate = new NoteGate();
   table.rows.forEach((row, index) => {
     const cell = (column: number | null | undefined) => {
       if (column === null || column === undefined) return '';
@@ -83,7 +85,7 @@ export function readCsv(bytes: Uint8Array, options: CsvOptions): ParsedImport {
     const guid = explicit || `csv:${createHash('sha1').update(`${options.deckName}\x1f${front}`).digest('hex').slice(0, 20)}`;
     if (guids.has(guid)) throw invalid('duplicate-guid', `two rows share the id '${guid.slice(0, 60)}' (row ${index + 1})`, { guid: guid.slice(0, 60), row: index + 1 });
     guids.add(guid);
-    notes.push({
+    const note: ExchangeNote = {
       guid,
       front,
       back: cell(mapping.back),
@@ -96,7 +98,9 @@ export function readCsv(bytes: Uint8Array, options: CsvOptions): ParsedImport {
       fields: null,
       // Anki's text export of a cloze note keeps its deletions: as in Markdown decks, they make it a cloze note.
       ...(looksLikeCloze(front) ? { kind: 'cloze' as const } : {}),
-    });
+    };
+    gate.add(note);
+    notes.push(note);
   });
   return { format: 'csv', deckName: options.deckName, description: '', notes, media: [], warnings, hasSchedule: false };
 }

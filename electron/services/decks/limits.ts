@@ -12,9 +12,9 @@ export const importLimits = {
   /** Bytes of the file itself (the same as the contract's `maxImportBytes`). */
   fileBytes: 64 * MiB,
   /** Everything one import may decompress: zip entries, zstd collection, zstd media, together. */
-  decompressedBytes: 512 * MiB,
+  decompressedBytes: 384 * MiB,
   /** Sum of the declared uncompressed sizes of a zip's entries, checked before inflating any. */
-  totalUncompressedBytes: 512 * MiB,
+  totalUncompressedBytes: 384 * MiB,
   /** Largest declared uncompressed/compressed ratio of any entry worth more than 1 MiB. */
   compressionRatio: 200,
   /** Entries in one zip. */
@@ -29,14 +29,20 @@ export const importLimits = {
   mediaMapBytes: 16 * MiB,
   /** A .proofdeck's manifest.json / notes.json. */
   manifestBytes: 16 * MiB,
-  notesJsonBytes: 128 * MiB,
+  notesJsonBytes: 64 * MiB,
+  /**
+   * Values (objects, arrays, list items) one JSON document may hold: notes.json, and a tenth of
+   * it for every other JSON an import reads. Parsing is native and cannot be stopped, so this
+   * bound is what keeps it within the worker's heap (json-bounded.ts).
+   */
+  jsonValues: 6_000_000,
   notes: 200_000,
   /** Cards an import may create (cloze numbers, reversed sides, Anki templates), all notes together. */
   cards: 400_000,
   /** Cards one note may have: one per cloze number (c1…c100) or Anki template. */
   cardsPerNote: 100,
   /** Review-log rows one import may carry. */
-  reviews: 2_000_000,
+  reviews: 1_000_000,
   /** One field (front, back, context, a translation's side, an Anki field, a CSV cell), UTF-8 bytes. */
   fieldBytes: 1 * MiB,
   /** Everything one note holds (fields, translations, tags, Anki fields, experiment params), UTF-8 bytes. */

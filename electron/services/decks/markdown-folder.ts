@@ -28,14 +28,14 @@ const maxDepth = 16;
 /** Resolves `relativePath` under `root`, refusing `..`, absolute paths and symlinks that leave `root`. */
 export function resolveInside(root: string, relativePath: string): string {
   if (relativePath === '' || isAbsolute(relativePath) || /^[a-zA-Z]:/.test(relativePath) || relativePath.split(/[\\/]/).includes('..')) {
-    throw new AppError('import-invalid', `"${relativePath}" is not a plain path inside the folder`, { path: relativePath });
+    throw new AppError('import-invalid', `"${relativePath}" is not a plain path inside the folder`, { reason: 'folder-path', path: relativePath });
   }
   const realRoot = realpathSync(root);
   const target = resolve(realRoot, relativePath);
   if (existsSync(target)) {
     const real = realpathSync(target);
     if (real !== realRoot && !real.startsWith(realRoot + sep)) {
-      throw new AppError('import-invalid', `"${relativePath}" is a link that points outside the folder`, { path: relativePath });
+      throw new AppError('import-invalid', `"${relativePath}" is a link that points outside the folder`, { reason: 'folder-path', path: relativePath });
     }
   }
   return target;

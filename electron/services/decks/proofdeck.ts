@@ -4,6 +4,7 @@ import type { ExchangeMedia, ExchangeNote, ParsedImport } from './types';
 import { decodeUtf8 } from './types';
 import { DecompressionBudget, importLimits, invalid, unsupported } from './limits';
 import { ZipArchive, writeZip } from './zip';
+import { checkJsonSize } from './json-bounded';
 import { checkMediaName, sha1Hex } from './media';
 import { readDeckForExport } from './deck-read';
 
@@ -77,8 +78,9 @@ const Manifest = z.object({
   media: z.array(z.object({ name: z.string(), sha1: z.string().regex(/^[0-9a-f]{40}$/), mime: z.string().max(100) })).max(importLimits.entries),
 });
 
-function parseJson(bytes: Uint8Array, what: string): unknown {
+function parseJson(bytes: Uint8Array, what: string, maxValues: number): unknown {
   const text = decodeUtf8(bytes, what);
+  checkJsonSize(text, what, maxValues);
   try {
     return JSON.parse(text);
   } catch (e) {
@@ -96,7 +98,7 @@ function schemaError(what: string, error: z.ZodError): never {
 export function readProofdeck(bytes: Uint8Array, budget = new DecompressionBudget()): ParsedImport {
   const zip = new ZipArchive(bytes, budget);
   if (!zip.has('manifest.json')) throw invalid('proofdeck-manifest', 'the file has no manifest.json: it is not a ProofDeck deck');
-  const raw = parseJson(zip.read('manifest.json', importLimits.manifestBytes, 'part-too-large'), 'manifest.json') as { format?: unknown; version?: unknown };
+  const raw = parseJson(zip.read('manifest.json', importLimits.manifestBytes, 'part-too-large'), 'manifest.json', importLimits.jsonValues / 10) as { format?: unknown; version?: unknown };
   if (raw && raw.format === 'proofdeck' && typeof raw.version === 'number' && raw.version > PROOFDECK_VERSION) {
     throw unsupported('format-newer', `this deck was written by a newer ProofDeck (format ${raw.version}; this build reads up to ${PROOFDECK_VERSION})`, {
       version: raw.version,
@@ -106,7 +108,7 @@ export function readProofdeck(bytes: Uint8Array, budget = new DecompressionBudge
   const manifest = Manifest.safeParse(raw);
   if (!manifest.success) schemaError('manifest.json', manifest.error);
   if (!zip.has('notes.json')) throw invalid('proofdeck-notes', 'the file has no notes.json');
-  const notesRaw = z.array(Note).max(importLimits.notes).safeParse(parseJson(zip.read('notes.json', importLimits.notesJsonBytes, 'part-too-large'), 'notes.json'));
+  const notesRaw = z.array(Note).max(importLimits.notes).safeParse(parseJson(zip.read('notes.json', importLimits.notesJsonBytes, 'part-too-large'), 'notes.json', importLimits.jsonValues));
   if (!notesRaw.success) schemaError('notes.json', notesRaw.error);
   const guids = new Set<string>();
   const notes: ExchangeNote[] = notesRaw.data.map((note) => {

@@ -117,22 +117,38 @@ export interface ImportSize {
   mediaBytes: number;
 }
 
+/**
+ * Counts notes, cards and reviews as a reader produces them and refuses at the first note past a
+ * cap, so a cloze explosion stops at its first note instead of after parsing every other one.
+ */
+export class NoteGate {
+  notes = 0;
+  cards = 0;
+  reviews = 0;
+
+  constructor(private readonly limits: ImportLimits = importLimits) {}
+
+  add(note: ExchangeNote): void {
+    const limits = this.limits;
+    if (++this.notes > limits.notes) throw tooLarge(`the file has more than ${limits.notes} notes`, { count: this.notes, limit: limits.notes }, 'too-many-notes');
+    this.cards += checkNote(note, limits);
+    if (this.cards > limits.cards) throw tooLarge(`the file would make more than ${limits.cards} cards`, { count: this.cards, limit: limits.cards }, 'too-many-cards');
+    for (const review of note.reviews ?? []) checkReview(note, review);
+    this.reviews += note.reviews?.length ?? 0;
+    if (this.reviews > limits.reviews) throw tooLarge(`the file has more than ${limits.reviews} reviews`, { count: this.reviews, limit: limits.reviews }, 'too-many-reviews');
+  }
+}
+
 /** Holds a parsed import to every cap; throws `import-too-large` (naming the limit) or `import-invalid`. */
 export function checkParsedImport(parsed: ParsedImport, limits: ImportLimits = importLimits): ImportSize {
   shape(typeof parsed.deckName === 'string' && parsed.deckName.length <= 200 && typeof parsed.description === 'string', { guid: '(deck)' }, 'the deck name or description is malformed');
   if (utf8Bytes(parsed.description) > limits.fieldBytes) {
     throw tooLarge(`the deck description is too long`, { note: '(deck)', size: formatBytes(utf8Bytes(parsed.description)), limit: formatBytes(limits.fieldBytes) }, 'field-too-large');
   }
+  shape(Array.isArray(parsed.notes) && Array.isArray(parsed.media), { guid: '(deck)' }, 'notes or media are not lists');
   if (parsed.notes.length > limits.notes) throw tooLarge(`the file has ${parsed.notes.length} notes`, { count: parsed.notes.length, limit: limits.notes }, 'too-many-notes');
-  let cards = 0;
-  let reviews = 0;
-  for (const note of parsed.notes) {
-    cards += checkNote(note, limits);
-    if (cards > limits.cards) throw tooLarge(`the file would make more than ${limits.cards} cards`, { count: cards, limit: limits.cards }, 'too-many-cards');
-    for (const review of note.reviews ?? []) checkReview(note, review);
-    reviews += note.reviews?.length ?? 0;
-    if (reviews > limits.reviews) throw tooLarge(`the file has more than ${limits.reviews} reviews`, { count: reviews, limit: limits.reviews }, 'too-many-reviews');
-  }
+  const gate = new NoteGate(limits);
+  for (const note of parsed.notes) gate.add(note);
   if (parsed.media.length > limits.entries) throw tooLarge(`the file has ${parsed.media.length} media files`, { count: parsed.media.length, limit: limits.entries }, 'zip-entries');
   let mediaBytes = 0;
   for (const file of parsed.media) {
@@ -144,5 +160,5 @@ export function checkParsedImport(parsed: ParsedImport, limits: ImportLimits = i
     mediaBytes += file.data.length;
     if (mediaBytes > limits.mediaBytes) throw tooLarge(`the media files add up to more than ${limits.mediaBytes} bytes`, { limit: formatBytes(limits.mediaBytes) }, 'media-budget');
   }
-  return { notes: parsed.notes.length, cards, reviews, mediaBytes };
+  return { notes: gate.notes, cards: gate.cards, reviews: gate.reviews, mediaBytes };
 }
