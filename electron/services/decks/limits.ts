@@ -56,6 +56,8 @@ export const importLimits = {
   frontMatterBytes: 64 * KiB,
   /** YAML aliases in one front matter (an alias bomb expands each one). */
   yamlAliases: 50,
+  /** How deeply front matter may nest (indentation, `- ` runs and `[`/`{` together; see yaml-depth.ts). */
+  yamlDepth: 64,
   /** Wall time of reading one file in the parser worker. */
   parseSeconds: 15,
   /** V8 heap of the parser worker; buffers are held to the byte budgets above. */

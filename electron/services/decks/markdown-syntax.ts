@@ -1,6 +1,7 @@
 import { parse as parseYaml, YAMLError } from 'yaml';
 import { AppError } from '../../../src/shared/errors';
 import { formatBytes, importLimits } from './limits';
+import { yamlNestingDepth } from './yaml-depth';
 import { noteKinds, type NoteKind } from '../../../src/shared/cloze';
 
 /** Shared low-level Markdown scanning for the deck parser: front matter, fences, headings. */
@@ -65,6 +66,14 @@ function parseFrontMatter(source: string, fileName?: string): Record<string, unk
       file,
       size: formatBytes(bytes),
       limit: formatBytes(importLimits.frontMatterBytes),
+    });
+  }
+  const depth = yamlNestingDepth(source);
+  if (depth > importLimits.yamlDepth) {
+    throw new AppError('import-invalid', `${where(fileName, 2)}front matter nests ${depth} levels deep; the limit is ${importLimits.yamlDepth}`, {
+      reason: 'yaml-depth',
+      file,
+      limit: importLimits.yamlDepth,
     });
   }
   let value: unknown;

@@ -151,7 +151,9 @@ export const hostileCases: HostileCase[] = [
     make: () => text(`---\na: &a ["x","x","x","x","x","x","x","x","x"]\nb: &b [*a,*a,*a,*a,*a,*a,*a,*a,*a]\nc: &c [*b,*b,*b,*b,*b,*b,*b,*b,*b]\nd: &d [*c,*c,*c,*c,*c,*c,*c,*c,*c]\ne: &e [*d,*d,*d,*d,*d,*d,*d,*d,*d]\nf: &f [*e,*e,*e,*e,*e,*e,*e,*e,*e]\n---\n## Q. q\n\nA. a\n`),
     expect: ['yaml-aliases'],
   },
-  { name: 'YAML nested 20,000 deep', fileName: 'nest.md', make: () => text(`---\na: ${'['.repeat(20_000)}${']'.repeat(20_000)}\n---\n## Q. q\n\nA. a\n`), expect: ['yaml', 'front-matter-too-large'] },
+  { name: 'YAML nested 20,000 deep (flow)', fileName: 'nest.md', make: () => text(`---\na: ${'['.repeat(20_000)}${']'.repeat(20_000)}\n---\n## Q. q\n\nA. a\n`), expect: ['yaml-depth'] },
+  { name: 'YAML nested 20,000 deep (block)', fileName: 'block.md', make: () => text(`---\na:\n${'- '.repeat(20_000)}x\n---\n## Q. q\n\nA. a\n`), expect: ['yaml-depth'] },
+  { name: 'YAML nested 300 deep by indentation', fileName: 'indent.md', make: () => text(`---\n${Array.from({ length: 300 }, (_, i) => `${' '.repeat(i)}k${i}:`).join('\n')} x\n---\n## Q. q\n\nA. a\n`), expect: ['yaml-depth'] },
   { name: 'front matter of 100 KiB', fileName: 'fm.md', make: () => text(`---\ntitle: ${'t'.repeat(100 * 1024)}\n---\n## Q. q\n\nA. a\n`), expect: ['front-matter-too-large'] },
   // What the byte caps let through, the worker's heap and clock stop
   // Native parsing cannot be stopped once started: the values are counted first.
