@@ -41,14 +41,27 @@ function workerEntry(): URL {
 
 /** How long a worker that finished a file waits for the next (a preview is usually followed by its import). */
 const idleMs = 20_000;
+/** Loading the parser's modules is not the file's doing: it has its own, generous, bound. */
+const startMs = 60_000;
+
+/** Messages from parse-worker.ts. */
+export type FromParser = { type: 'ready' } | { type: 'reply'; reply: ParseReply };
+
+interface Started {
+  worker: Worker;
+  /** Resolves when the worker has loaded the parsers; rejects if it dies first. */
+  ready: Promise<void>;
+}
 
 /**
- * One worker, reused while it stays healthy: starting one costs a few hundred milliseconds, and a
- * preview is followed by its import. A worker that hit a limit is ended, never reused; files are
- * read one at a time, so two hostile previews do not get two heaps' worth of memory.
+ * One worker, reused while it stays healthy: starting one costs from a few hundred milliseconds
+ * (bundled) to seconds (from the sources), and a preview is followed by its import. The clock
+ * starts when the worker has loaded and the file is handed over. A worker that hit a limit is
+ * ended, never reused; files are read one at a time, so two hostile previews do not get two
+ * heaps' worth of memory.
  */
 class ParserWorker {
-  private worker: Worker | null = null;
+  private current: Started | null = null;
   private idle: ReturnType<typeof setTimeout> | null = null;
   private queue: Promise<unknown> = Promise.resolve();
 
@@ -58,44 +71,67 @@ class ParserWorker {
     return job;
   }
 
-  private acquire(budget: ParserBudget): Worker {
+  private acquire(budget: ParserBudget): Started {
     if (this.idle) clearTimeout(this.idle);
     this.idle = null;
-    if (this.worker && this.worker.resourceLimits?.maxOldGenerationSizeMb === budget.heapMiB) {
-      this.worker.ref();
-      return this.worker;
+    if (this.current && this.current.worker.resourceLimits?.maxOldGenerationSizeMb === budget.heapMiB) {
+      this.current.worker.ref();
+      return this.current;
     }
     this.end();
-    this.worker = new Worker(workerEntry(), {
+    const worker = new Worker(workerEntry(), {
       execArgv: [],
       resourceLimits: { maxOldGenerationSizeMb: budget.heapMiB, maxYoungGenerationSizeMb: 32, stackSizeMb: 4 },
     });
-    // The workers' own exits are handled per job; an idle one that dies is simply replaced.
-    const started = this.worker;
-    started.on('exit', () => {
-      if (this.worker === started) this.worker = null;
+    const ready = new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(() => reject(invalid('parse-failed', 'the file reader did not start', { detail: 'did not start' })), startMs);
+      const onMessage = (message: FromParser) => {
+        if (message.type !== 'ready') return;
+        clearTimeout(timer);
+        worker.off('message', onMessage);
+        resolve();
+      };
+      worker.on('message', onMessage);
+      worker.once('exit', (code) => {
+        clearTimeout(timer);
+        reject(invalid('parse-failed', `the file reader exited while starting (code ${code})`, { detail: `exit code ${code}` }));
+      });
     });
-    started.on('error', () => undefined);
+    ready.catch(() => undefined);
+    const started = { worker, ready };
+    // The workers' own failures are handled per job; an idle one that dies is simply replaced.
+    worker.on('exit', () => {
+      if (this.current === started) this.current = null;
+    });
+    worker.on('error', () => undefined);
+    this.current = started;
     return started;
   }
 
-  private release(worker: Worker): void {
-    if (this.worker !== worker) return;
+  private release(started: Started): void {
+    if (this.current !== started) return;
     // An idle worker does not keep a CLI process alive, and goes after a while.
-    worker.unref();
+    started.worker.unref();
     this.idle = setTimeout(() => this.end(), idleMs);
     this.idle.unref();
   }
 
   /** Ends the worker (a native call in progress ends when it returns). */
   end(): void {
-    const worker = this.worker;
-    this.worker = null;
-    if (worker) void worker.terminate().catch(() => undefined);
+    const started = this.current;
+    this.current = null;
+    if (started) void started.worker.terminate().catch(() => undefined);
   }
 
-  private runOne(request: ParseRequest, budget: ParserBudget): Promise<ParseResult> {
-    const worker = this.acquire(budget);
+  private async runOne(request: ParseRequest, budget: ParserBudget): Promise<ParseResult> {
+    const started = this.acquire(budget);
+    try {
+      await started.ready;
+    } catch (error) {
+      if (this.current === started) this.end();
+      throw error;
+    }
+    const { worker } = started;
     return new Promise<ParseResult>((resolve, reject) => {
       let settled = false;
       const finish = (outcome: { result: ParseResult } | { error: AppError }, healthy: boolean): void => {
@@ -105,12 +141,16 @@ class ParserWorker {
         worker.off('message', onMessage);
         worker.off('error', onError);
         worker.off('exit', onExit);
-        if (healthy) this.release(worker);
-        else if (this.worker === worker) this.end();
+        if (healthy) this.release(started);
+        else if (this.current === started) this.end();
         if ('result' in outcome) resolve(outcome.result);
         else reject(outcome.error);
       };
-      const onMessage = (reply: ParseReply): void => finish(reply.ok ? { result: reply.result } : { error: AppError.fromFailure(reply.error) }, true);
+      const onMessage = (message: FromParser): void => {
+        if (message.type !== 'reply') return;
+        const { reply } = message;
+        finish(reply.ok ? { result: reply.result } : { error: AppError.fromFailure(reply.error) }, true);
+      };
       const onError = (error: Error & { code?: string }): void => {
         if (error.code === 'ERR_WORKER_OUT_OF_MEMORY') {
           finish({ error: tooLarge(`reading the file needed more than ${budget.heapMiB} MiB of heap`, { limit: formatBytes(budget.heapMiB * 1024 * 1024) }, 'parse-memory') }, false);
