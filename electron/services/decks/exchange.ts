@@ -119,13 +119,17 @@ export interface ImportPreview {
   parsed: ParsedImport;
 }
 
-/** What an import would do, without writing. */
+/** What an import would do, without writing. In-process: hosts use exchange-isolated.ts. */
 export function previewImport(db: Database.Database, bytes: Uint8Array, options: ReadOptions): ImportPreview {
   const parsed = readImportFile(bytes, options);
   return { parsed, plan: planImport(db, parsed) };
 }
 
-/** Reads and applies an import in one transaction. Throws (with nothing written) on any problem. */
+/**
+ * Reads and applies an import in one transaction. Throws (with nothing written) on any problem.
+ * Reads in-process (tests, benchmarks); the hosts read untrusted files in the parser worker
+ * (exchange-isolated.ts).
+ */
 export function importDeckFile(db: Database.Database, bytes: Uint8Array, options: ReadOptions, choices: ConflictChoices = { default: 'keep-mine' }): { result: ImportResult; parsed: ParsedImport } {
   const parsed = readImportFile(bytes, options);
   try {
