@@ -1,4 +1,4 @@
-import { resolve } from 'node:path';
+import { posix, resolve } from 'node:path';
 import { defineConfig } from 'electron-vite';
 import type { Plugin } from 'vite';
 import react from '@vitejs/plugin-react';
@@ -23,10 +23,41 @@ function preloadCardRenderer(): Plugin {
   };
 }
 
+/**
+ * Untrusted deck files are read in a worker thread (electron/services/decks/isolated-parse.ts),
+ * whose source names its entry as `new URL('./parse-worker.ts', import.meta.url)`. In the main
+ * bundle that entry becomes a chunk of its own, and the URL points at it from wherever the code
+ * that starts the worker ends up.
+ */
+function bundleParseWorker(): Plugin {
+  const entry = "new URL('./parse-worker.ts', import.meta.url)";
+  const placeholder = /__PROOFDECK_PARSE_WORKER_([\w$]+)__/g;
+  return {
+    name: 'proofdeck:parse-worker',
+    enforce: 'pre',
+    transform(code, id) {
+      if (!id.replace(/\\/g, '/').endsWith('/electron/services/decks/isolated-parse.ts')) return null;
+      if (!code.includes(entry)) this.error('the parse worker entry moved; update bundleParseWorker in electron.vite.config.ts');
+      const reference = this.emitFile({ type: 'chunk', id: resolve(__dirname, 'electron/services/decks/parse-worker.ts'), name: 'deck-parse-worker' });
+      return { code: code.replace(entry, `new URL('__PROOFDECK_PARSE_WORKER_${reference}__', import.meta.url)`), map: null };
+    },
+    renderChunk(code, chunk) {
+      if (!code.includes('__PROOFDECK_PARSE_WORKER_')) return null;
+      // Relative to the chunk the code ended up in, so the URL holds wherever that is.
+      const from = posix.dirname(chunk.fileName);
+      return code.replace(placeholder, (_, reference: string) => {
+        const target = posix.relative(from, this.getFileName(reference));
+        return target.startsWith('.') ? target : `./${target}`;
+      });
+    },
+  };
+}
+
 // Three builds: the main process (ESM, Node), the preload (CommonJS: a sandboxed renderer cannot
 // load ESM preloads), and the renderer with two pages: the UI and the hidden engine page.
 export default defineConfig({
   main: {
+    plugins: [bundleParseWorker()],
     build: {
       outDir: 'out/main',
       rollupOptions: {

@@ -47,13 +47,20 @@ const hostSources = ['electron', 'src', 'package-lock.json', 'tsconfig.node.json
 /** The engine process and the services worker are bundled too: the bundle points at their own entries. */
 const engineEntry = "new URL('./engine-child.ts', import.meta.url)";
 const servicesWorkerEntry = "new URL('./services-worker.ts', import.meta.url)";
+/** So is the worker that reads untrusted deck files (electron/services/decks/isolated-parse.ts). */
+const parseWorkerEntry = "new URL('./parse-worker.ts', import.meta.url)";
 
 async function buildHost() {
   const { build } = await import('esbuild');
   const outdir = join(root, 'out/hosts');
   const result = await build({
     absWorkingDir: root,
-    entryPoints: { web: 'electron/hosts/web.ts', 'services-worker': 'electron/hosts/services-worker.ts', 'engine-child': 'electron/hosts/engine-child.ts' },
+    entryPoints: {
+      web: 'electron/hosts/web.ts',
+      'services-worker': 'electron/hosts/services-worker.ts',
+      'engine-child': 'electron/hosts/engine-child.ts',
+      'deck-parse-worker': 'electron/services/decks/parse-worker.ts',
+    },
     outdir,
     bundle: true,
     splitting: true,
@@ -83,6 +90,12 @@ async function buildHost() {
             const source = readFileSync(args.path, 'utf8');
             if (!source.includes(servicesWorkerEntry)) throw new Error(`${args.path}: the worker entry moved; update scripts/ensure-build.mjs`);
             return { contents: source.replace(servicesWorkerEntry, "new URL('./services-worker.mjs', import.meta.url)"), loader: 'ts' };
+          });
+          // Chunks sit next to the entries in out/hosts, so the sibling URL holds from any of them.
+          builder.onLoad({ filter: /isolated-parse\.ts$/ }, (args) => {
+            const source = readFileSync(args.path, 'utf8');
+            if (!source.includes(parseWorkerEntry)) throw new Error(`${args.path}: the worker entry moved; update scripts/ensure-build.mjs`);
+            return { contents: source.replace(parseWorkerEntry, "new URL('./deck-parse-worker.mjs', import.meta.url)"), loader: 'ts' };
           });
         },
       },

@@ -4,11 +4,12 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { createServices, type Services } from '../services';
 import { storageError } from '../services/store/storage-errors';
-import { exportDeck, importDeckFile, markdownExportParts, previewImport, readMarkdownFolderImports, type ExportFormat } from '../services/decks/exchange';
+import { exportDeck, fileTooLarge, markdownExportParts, type ExportFormat } from '../services/decks/exchange';
+import { importDeckFileIsolated, importFolderIsolated, previewFolderIsolated, previewImportIsolated } from '../services/decks/exchange-isolated';
+import { stopParser } from '../services/decks/isolated-parse';
 import { writeMarkdownFolder } from '../services/decks/markdown-folder';
-import { applyImport } from '../services/decks/merge';
 import { listDeckCounts } from '../services/decks/deck-read';
-import { importLimits, tooLarge } from '../services/decks/types';
+import { importLimits } from '../services/decks/limits';
 import { AppError } from '../../src/shared/errors';
 import { createTranslator, importErrorText } from '../../src/shared/i18n';
 import { terminalLocale } from './locale';
@@ -21,7 +22,7 @@ const usage = `usage:
   npm run decks -- list [--data DIR] [--json]
   npm run decks -- move-aside [--data DIR]   (a damaged or newer database: renamed, never deleted)`;
 
-function main(): number {
+async function main(): Promise<number> {
   const { values, positionals } = parseArgs({
     allowPositionals: true,
     options: {
@@ -66,21 +67,36 @@ function main(): number {
     if (command === 'import') {
       if (!file) throw new AppError('invalid-args', 'import needs a FILE', { detail: 'import needs a FILE' });
       const path = resolve(file);
+      const choices = { default: values['take-theirs'] ? ('take-theirs' as const) : ('keep-mine' as const) };
+      // Files and folders are read in the parser worker (memory and time bounded); only what
+      // passed validation is written, each deck in one transaction.
       if (statSync(path).isDirectory()) {
-        // A folder of Markdown decks: each deck is its own transaction, reported one by one.
-        const results = readMarkdownFolderImports(path).map((parsed) => applyImport(db, parsed, { default: values['take-theirs'] ? 'take-theirs' : 'keep-mine' }));
+        if (values['dry-run']) {
+          const previews = await previewFolderIsolated(db, path);
+          print(
+            previews.map(({ plan, cards }) => ({ deckName: plan.deckName, ...plan.counts, cards, media: plan.media })),
+            previews.map(({ plan }) => `${plan.deckName}: would add ${plan.counts.added} (${plan.counts.cardsAdded} cards), update ${plan.counts.updated}, leave ${plan.counts.unchanged} unchanged, ${plan.counts.conflicts} conflicts`).join('\n'),
+          );
+          return 0;
+        }
+        const results = await importFolderIsolated(db, path, choices);
         print(results, results.map((r) => `${r.deckName}: added ${r.added}, updated ${r.updated}, unchanged ${r.unchanged}, conflicts kept ${r.conflictsKept}`).join('\n'));
         return 0;
       }
-      if (statSync(path).size > importLimits.fileBytes) throw tooLarge(`${path} is larger than ${importLimits.fileBytes >> 20} MiB`);
+      const size = statSync(path).size;
+      if (size > importLimits.fileBytes) throw fileTooLarge(size);
       const bytes = new Uint8Array(readFileSync(path));
       const options = { fileName: basename(path), deckName: values.deck };
       if (values['dry-run']) {
-        const { plan, parsed } = previewImport(db, bytes, options);
-        print({ deckName: plan.deckName, ...plan.counts, media: plan.media, warnings: parsed.warnings }, `${plan.deckName}: would add ${plan.counts.added}, update ${plan.counts.updated}, leave ${plan.counts.unchanged} unchanged, ${plan.counts.conflicts} conflicts`);
+        const preview = await previewImportIsolated(db, bytes, options);
+        const { csvSample: _sample, conflictNotes: _conflicts, ...summary } = preview;
+        print(
+          summary,
+          `${preview.deckName}: would add ${preview.added} notes (${preview.cardsAdded ?? 0} new cards), update ${preview.updated}, leave ${preview.unchanged} unchanged, ${preview.conflicts} conflicts`,
+        );
         return 0;
       }
-      const { result, parsed } = importDeckFile(db, bytes, options, { default: values['take-theirs'] ? 'take-theirs' : 'keep-mine' });
+      const { result, parsed } = await importDeckFileIsolated(db, bytes, options, choices);
       const warnings = parsed.warnings.map((w) => `  warning: ${w.code} ×${w.count} (${w.examples.join(', ')})`).join('\n');
       print(
         { ...result, warnings: parsed.warnings },
@@ -120,8 +136,9 @@ function main(): number {
     }
     return 1;
   } finally {
+    stopParser();
     services?.close();
   }
 }
 
-process.exitCode = main();
+process.exitCode = await main();

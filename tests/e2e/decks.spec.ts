@@ -5,6 +5,7 @@ import { expect, test, type Page } from '@playwright/test';
 import { sharedHostForFile } from './support/shared-host';
 import { unzipSync } from 'fflate';
 import { ankiPackage } from '../unit/decks/build';
+import { hostileCases } from '../unit/decks/hostile/cases';
 
 // Decks from other people, in the real UI on the browser host: imported HTML cannot run script or
 // fetch anything (canaries: a global the script/handlers would set, and requests to a host the test
@@ -98,6 +99,32 @@ test('a dropped update previews one updated note, then updates it without duplic
   await expect(row.getByTestId('deck-notes-count')).toHaveText('1');
   await row.getByTestId('deck-show').click();
   await expect(row.getByTestId('deck-note')).toContainText('goodbye');
+});
+
+test('hostile files are refused in the preview with the limit they hit, and nothing is imported', async ({ page }, info) => {
+  await openDecks(page);
+  const decksBefore = await page.getByTestId('deck-row').count();
+  const refusals: [string, RegExp][] = [
+    ['generated column in notes (the 1 KB .apkg of the report)', /column notes\.flds of its Anki collection is computed as it is read \(a generated column\)/],
+    ['cloze explosion: 300 rows × c1…c999 (CSV)', /would make 999 cards \(cloze numbers or card templates\); one note may make up to 100\./],
+    ['zstd media: entries each declaring 200 MiB (the report)', /larger than 64 MiB, the most for one media file/],
+  ];
+  for (const [name, message] of refusals) {
+    const hostile = hostileCases.find((c) => c.name === name)!;
+    const path = info.outputPath(hostile.fileName);
+    writeFileSync(path, hostile.make() as Uint8Array);
+    await page.getByTestId('import-file').setInputFiles(path);
+    await expect(page.getByTestId('import-error')).toContainText(message);
+    await expect(page.getByTestId('import-preview')).toHaveCount(0);
+  }
+  await expect(page.getByTestId('deck-row')).toHaveCount(decksBefore);
+  await page.screenshot({ path: info.outputPath('hostile-refused.png'), fullPage: true });
+  // A good file right after: its preview counts the cards its notes make, not only the notes.
+  const cloze = info.outputPath('two-clozes.csv');
+  writeFileSync(cloze, '"{{c1::Seoul}} is the capital of {{c2::Korea}}",x\n"plain",y\n');
+  await page.getByTestId('import-file').setInputFiles(cloze);
+  await expect(page.getByTestId('preview-added')).toHaveText('2');
+  await expect(page.getByTestId('preview-cards')).toHaveText('3');
 });
 
 test('an .apkg export from the deck list carries Mermaid diagrams as SVG images drawn in Chromium', async ({ page }) => {

@@ -54,6 +54,7 @@ test('files opened from the OS land on Decks with their preview, one after anoth
     const preview = page.getByTestId('import-preview');
     await expect(preview).toContainText('Alphabet Word');
     await expect(page.getByTestId('preview-added')).toHaveText('26');
+    await expect(page.getByTestId('preview-cards')).toHaveText('26');
     await expect(page.getByTestId('preview-updated')).toHaveText('0');
     await expect(page.getByTestId('import-opened')).toContainText('group.proofdeck');
     await expect(page.getByTestId('import-waiting')).toContainText('shared.apkg');

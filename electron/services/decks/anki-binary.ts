@@ -1,37 +1,99 @@
 import { Decompress, decompress } from 'fzstd';
 import { AppError } from '../../../src/shared/errors';
-import { invalid, tooLarge } from './types';
+import { DecompressionBudget, formatBytes, invalid, tooLarge } from './limits';
+
+/** What one zstd frame may expand to: its own cap (`reason` names it) and the import's budget. */
+export interface ZstdBounds {
+  maxBytes: number;
+  reason: string;
+  budget?: DecompressionBudget;
+  /** The limit to name when `maxBytes` is what is left of it (a total across files). */
+  limitBytes?: number;
+}
+
+function overLimit(what: string, size: number | null, bounds: ZstdBounds): never {
+  const expands = size === null ? `expands beyond ${bounds.maxBytes} bytes` : `would expand to ${size} bytes`;
+  throw tooLarge(`${what} ${expands}`, { file: what.slice(0, 80), ...(size === null ? {} : { size: formatBytes(size) }), limit: formatBytes(bounds.limitBytes ?? bounds.maxBytes) }, bounds.reason);
+}
+
+/** What a zstd frame's header says, and where the frame ends. */
+interface ZstdFrameInfo {
+  /** Declared content size, or null when the writer streamed it. */
+  size: number | null;
+}
+
+const BLOCK_MAX = 128 * 1024;
+const WINDOW_MAX_LOG = 27;
 
 /**
- * Decompresses one zstd frame whose header declares its size (Anki's writer always does), into a
- * buffer of exactly that size: a frame that lies about its size fails instead of growing memory.
+ * Walks the frame's header and block headers without decompressing anything: the data must be
+ * exactly one zstd frame (a second frame could declare any size of its own), with a window of at
+ * most 128 MiB and blocks no larger than the format allows.
  */
-export function zstdDecompress(data: Uint8Array, maxBytes: number, what: string): Uint8Array {
+function inspectFrame(data: Uint8Array, what: string): ZstdFrameInfo {
+  const damaged = (why: string) => invalid('zstd', `${what} is damaged (${why})`, { file: what.slice(0, 80) });
   if (data.length < 6 || data[0] !== 0x28 || data[1] !== 0xb5 || data[2] !== 0x2f || data[3] !== 0xfd) {
-    throw invalid('zstd', `${what} is not zstd-compressed data`, { file: what });
+    throw invalid('zstd', `${what} is not zstd-compressed data`, { file: what.slice(0, 80) });
   }
   const descriptor = data[4];
+  if (descriptor & 0x08) throw damaged('reserved bit set');
   const sizeFlag = descriptor >> 6;
   const singleSegment = (descriptor >> 5) & 1;
-  const dictionaryBytes = [0, 1, 2, 4][descriptor & 3];
-  let offset = 5 + (singleSegment ? 0 : 1) + dictionaryBytes;
+  const checksum = (descriptor >> 2) & 1;
+  let at = 5;
+  if (!singleSegment) {
+    const log = 10 + (data[at] >> 3);
+    if (log > WINDOW_MAX_LOG) throw tooLarge(`${what} asks for a ${2 ** log}-byte window`, { file: what.slice(0, 80), limit: '128 MiB' }, 'zstd-window');
+    at++;
+  }
+  at += [0, 1, 2, 4][descriptor & 3];
   const sizeBytes = [singleSegment ? 1 : 0, 2, 4, 8][sizeFlag];
-  if (!singleSegment && 10 + (data[5] >> 3) > 27) throw tooLarge(`${what} asks for a ${2 ** (10 + (data[5] >> 3))}-byte window`, { file: what });
-  if (sizeBytes === 0) return zstdStream(data, maxBytes, what);
-  if (offset + sizeBytes > data.length) throw invalid('zstd', `${what} is truncated`, { file: what });
-  let size = 0;
-  for (let i = sizeBytes - 1; i >= 0; i--) size = size * 256 + data[offset + i];
-  if (sizeBytes === 2) size += 256;
-  offset += sizeBytes;
-  if (size > maxBytes) throw tooLarge(`${what} would expand to ${size} bytes`, { file: what });
-  const out = new Uint8Array(size);
+  if (at + sizeBytes > data.length) throw damaged('truncated header');
+  let size: number | null = null;
+  if (sizeBytes > 0) {
+    size = 0;
+    for (let i = sizeBytes - 1; i >= 0; i--) size = size * 256 + data[at + i];
+    if (sizeBytes === 2) size += 256;
+  }
+  at += sizeBytes;
+  for (let last = false; !last; ) {
+    if (at + 3 > data.length) throw damaged('truncated block');
+    const header = data[at] | (data[at + 1] << 8) | (data[at + 2] << 16);
+    last = (header & 1) === 1;
+    const type = (header >> 1) & 3;
+    const blockSize = header >>> 3;
+    if (type === 3) throw damaged('reserved block type');
+    if (blockSize > BLOCK_MAX) throw damaged('oversized block');
+    at += 3 + (type === 1 ? 1 : blockSize);
+  }
+  at += checksum ? 4 : 0;
+  if (at > data.length) throw damaged('truncated frame');
+  if (at !== data.length) throw damaged('data after the frame');
+  return { size };
+}
+
+/**
+ * Decompresses one zstd frame (Anki writes exactly one per file). A frame that declares its size
+ * (Anki's writer usually does) gets a buffer of exactly that size, after the size is checked
+ * against the frame's cap and charged to the import's budget: a frame that lies about its size
+ * fails instead of growing memory. A frame without a declared size is decompressed as a stream
+ * that stops at whichever of the two comes first.
+ */
+export function zstdDecompress(data: Uint8Array, what: string, bounds: ZstdBounds): Uint8Array {
+  const { size } = inspectFrame(data, what);
+  if (size === null) return zstdStream(data, what, bounds);
+  if (size > bounds.maxBytes) overLimit(what, size, bounds);
+  bounds.budget?.spend(size, what);
+  if (size === 0) return new Uint8Array(0);
   let result: Uint8Array;
   try {
-    result = decompress(data, out);
+    // fzstd allocates the declared size itself (handing it a buffer costs a string conversion of
+    // the whole buffer in its `w == 1` test); the frame was checked to be the only one.
+    result = decompress(data);
   } catch (e) {
-    throw invalid('zstd', `${what} is damaged (${e instanceof Error ? e.message : String(e)})`, { file: what });
+    throw invalid('zstd', `${what} is damaged (${e instanceof Error ? e.message : String(e)})`, { file: what.slice(0, 80) });
   }
-  if (result.length !== size) throw invalid('zstd', `${what} is damaged (size mismatch)`, { file: what });
+  if (result.length !== size) throw invalid('zstd', `${what} is damaged (size mismatch)`, { file: what.slice(0, 80) });
   return result;
 }
 
@@ -40,13 +102,14 @@ export function zstdDecompress(data: Uint8Array, maxBytes: number, what: string)
  * one push can then yield at most a few MiB (a block is ≤ 128 KiB), so the running total stops a
  * bomb long before memory does.
  */
-function zstdStream(data: Uint8Array, maxBytes: number, what: string): Uint8Array {
+function zstdStream(data: Uint8Array, what: string, bounds: ZstdBounds): Uint8Array {
   const chunks: Uint8Array[] = [];
   let total = 0;
   let done = false;
   const stream = new Decompress((chunk, final) => {
     total += chunk.length;
-    if (total > maxBytes) throw tooLarge(`${what} expands beyond ${maxBytes} bytes`, { file: what });
+    if (total > bounds.maxBytes) overLimit(what, null, bounds);
+    bounds.budget?.spend(chunk.length, what);
     chunks.push(chunk);
     if (final) done = true;
   });

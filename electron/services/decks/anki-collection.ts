@@ -1,6 +1,8 @@
 import Database from 'better-sqlite3';
 import { AppError } from '../../../src/shared/errors';
-import { invalid } from './types';
+import { importLimits, invalid } from './limits';
+import { checkJsonSize } from './json-bounded';
+import { checkCollectionSchema } from './anki-schema';
 import { protoString, protoVarint, readProtobuf } from './anki-binary';
 
 export interface AnkiNotetype {
@@ -14,30 +16,59 @@ export interface AnkiNotetype {
 
 const SQLITE_HEADER = 'SQLite format 3\0';
 
+/** The bytes of a collection, handed over: openCollection drops them once SQLite has its copy. */
+export interface CollectionSource {
+  bytes: Uint8Array | null;
+}
+
+const readOnly = (image: Uint8Array): Database.Database => new Database(Buffer.from(image.buffer, image.byteOffset, image.byteLength), { readonly: true });
+
 /**
- * Opens an Anki collection from bytes, in memory (nothing touches the disk). The header's WAL
- * flags are cleared, since a deserialized database cannot use a WAL; schema 18 declares columns
- * `COLLATE unicase`, a collation only Anki registers, so the in-memory copy's schema text drops it.
+ * Opens an Anki collection from bytes, in memory (nothing touches the disk), read-only, and
+ * checks its schema and value sizes before anything reads a row (anki-schema.ts). The header's
+ * WAL flags are cleared, since a deserialized database cannot use a WAL. Schema 18 declares
+ * columns `COLLATE unicase`, a collation only Anki registers: such a collection is first opened
+ * writable just to drop that word from its schema text, then serialized and reopened read-only
+ * (the file's bytes are never written back anywhere). The source's bytes are released as soon as
+ * SQLite holds a copy, so a large collection is not held three times over.
  */
-export function openCollection(bytes: Uint8Array, what: string): Database.Database {
-  if (bytes.length < 512 || new TextDecoder('latin1').decode(bytes.subarray(0, 16)) !== SQLITE_HEADER) {
+export function openCollection(source: CollectionSource, what: string): Database.Database {
+  let bytes = source.bytes;
+  if (!bytes || bytes.length < 512 || new TextDecoder('latin1').decode(bytes.subarray(0, 16)) !== SQLITE_HEADER) {
     throw invalid('not-anki', `${what} is not an SQLite database, so not an Anki collection`, { file: what });
   }
-  const copy = Buffer.from(bytes);
-  copy[18] = 1;
-  copy[19] = 1;
+  bytes[18] = 1;
+  bytes[19] = 1;
   let db: Database.Database | undefined;
   try {
-    db = new Database(copy);
-    db.unsafeMode(true);
-    db.pragma('writable_schema = ON');
-    db.prepare("UPDATE sqlite_master SET sql = replace(sql, 'COLLATE unicase', '') WHERE sql LIKE '%unicase%'").run();
-    db.pragma('writable_schema = RESET');
-    db.unsafeMode(false);
-    const tables = new Set((db.prepare("SELECT name FROM sqlite_master WHERE type = 'table'").pluck().all() as string[]).map((t) => t.toLowerCase()));
-    for (const table of ['col', 'notes', 'cards', 'revlog']) {
-      if (!tables.has(table)) throw invalid('not-anki', `${what} is an SQLite database but not an Anki collection (no '${table}' table)`, { file: what });
+    db = readOnly(bytes);
+    const unicase = db.prepare("SELECT count(*) FROM sqlite_master WHERE sql LIKE '%unicase%'").pluck().get() as number;
+    if (unicase > 0) {
+      db.close();
+      db = undefined;
+      const fix = new Database(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength));
+      bytes = null;
+      source.bytes = null;
+      let image: Buffer;
+      try {
+        fix.unsafeMode(true);
+        fix.pragma('writable_schema = ON');
+        fix.prepare("UPDATE sqlite_master SET sql = replace(sql, 'COLLATE unicase', '') WHERE sql LIKE '%unicase%'").run();
+        fix.pragma('writable_schema = RESET');
+        image = fix.serialize();
+      } finally {
+        fix.close();
+      }
+      db = readOnly(image);
     }
+    bytes = null;
+    source.bytes = null;
+    // Belt and braces on a connection that only ever reads: no writes, no functions from the
+    // schema that are not marked harmless, and extra checks against damaged pages.
+    db.pragma('query_only = ON');
+    db.pragma('trusted_schema = OFF');
+    db.pragma('cell_size_check = ON');
+    checkCollectionSchema(db, what);
     return db;
   } catch (e) {
     db?.close();
@@ -60,6 +91,7 @@ interface LegacyModel {
 
 function parseJsonColumn(text: unknown, what: string): unknown {
   if (typeof text !== 'string' || text === '') return {};
+  checkJsonSize(text, `the collection's ${what}`, importLimits.jsonValues / 10);
   try {
     return JSON.parse(text);
   } catch {

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { ExchangeNote } from './types';
+import { parseJsonBounded } from './json-bounded';
 import { toNoteKind } from '../../../src/shared/cloze';
 
 /**
@@ -54,7 +55,7 @@ export function restoreProofdeckNote(names: string[], values: string[], guid: st
   const visible = values.filter((_, i) => i !== index);
   try {
     const text = Buffer.from(values[index].trim(), 'base64').toString('utf8');
-    const carried = JSON.parse(text) as Carried;
+    const carried = parseJsonBounded(text, 'the ProofDeck field', 100_000) as Carried;
     if (carried?.v !== 1 || carried.html !== htmlFingerprint(visible)) return null;
     if (typeof carried.front !== 'string' || typeof carried.back !== 'string' || typeof carried.context !== 'string') return null;
     return {

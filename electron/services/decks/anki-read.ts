@@ -1,43 +1,45 @@
 import type Database from 'better-sqlite3';
 import { AppError } from '../../../src/shared/errors';
 import type { ExchangeMedia, ExchangeNote, ImportWarning, ParsedImport } from './types';
-import { decodeUtf8, importLimits, invalid, warn } from './types';
-import { readZip } from './zip';
+import { decodeUtf8, warn } from './types';
+import { DecompressionBudget, formatBytes, importLimits, invalid, tooLarge, utf8Bytes } from './limits';
+import { ZipArchive } from './zip';
 import { protoString, protoVarint, readProtobuf, zstdDecompress } from './anki-binary';
-import { openCollection, readDeckNames, readNotetypes, templateFields, type AnkiNotetype } from './anki-collection';
+import { openCollection, readDeckNames, readNotetypes, templateFields, type AnkiNotetype, type CollectionSource } from './anki-collection';
 import { mapAnkiCard, mapAnkiReviews, type AnkiCardRow, type AnkiReviewRow } from './anki-schedule';
 import { referencedMedia, sanitizeImportedHtml } from './sanitize';
 import { checkMediaName, mimeOf } from './media';
+import { NoteGate } from './validate';
+import { parseJsonBounded } from './json-bounded';
 import { PROOFDECK_FIELD, restoreProofdeckNote } from './anki-proofdeck-field';
 import { htmlToMarkdown } from './html-markdown';
 import { looksLikeCloze, type NoteKind } from '../../../src/shared/cloze';
 
-const MAX_COLLECTION_BYTES = 256 * 1024 * 1024;
-
 /** Anki's latest package format (meta version 3) zstd-compresses the collection, the media map and every media file. */
-function packageVersion(files: Map<string, Uint8Array>): number {
-  const meta = files.get('meta');
-  if (!meta) return files.has('collection.anki21') ? 2 : 1;
-  return protoVarint(readProtobuf(meta), 1) ?? 1;
+function packageVersion(zip: ZipArchive): number {
+  if (!zip.has('meta')) return zip.has('collection.anki21') ? 2 : 1;
+  return protoVarint(readProtobuf(zip.read('meta', 64 * 1024)), 1) ?? 1;
 }
 
-function pickCollection(files: Map<string, Uint8Array>): { bytes: Uint8Array; name: string } {
-  const latest = files.get('collection.anki21b');
-  if (latest) return { bytes: zstdDecompress(latest, MAX_COLLECTION_BYTES, 'collection.anki21b'), name: 'collection.anki21b' };
+/** The newest collection the package holds, decompressed within the collection's cap and the import's budget. */
+function pickCollection(zip: ZipArchive, budget: DecompressionBudget): CollectionSource & { name: string } {
+  const cap = { maxBytes: importLimits.collectionBytes, reason: 'collection-too-large', budget };
+  if (zip.has('collection.anki21b')) {
+    return { bytes: zstdDecompress(zip.read('collection.anki21b', cap.maxBytes, cap.reason), 'collection.anki21b', cap), name: 'collection.anki21b' };
+  }
   for (const name of ['collection.anki21', 'collection.anki2']) {
-    const bytes = files.get(name);
-    if (bytes) return { bytes, name };
+    if (zip.has(name)) return { bytes: zip.read(name, cap.maxBytes, cap.reason), name };
   }
   throw invalid('apkg-no-collection', 'the file has no Anki collection inside (collection.anki21b, .anki21 or .anki2)');
 }
 
 /** The media map: zip entry name → media file name. */
-function readMediaMap(files: Map<string, Uint8Array>, version: number): Map<string, string> {
+function readMediaMap(zip: ZipArchive, version: number, budget: DecompressionBudget): Map<string, string> {
   const map = new Map<string, string>();
-  const raw = files.get('media');
-  if (!raw) return map;
+  if (!zip.has('media')) return map;
+  const raw = zip.read('media', importLimits.mediaMapBytes, 'media-map-too-large');
   if (version >= 3) {
-    const entries = readProtobuf(zstdDecompress(raw, 64 * 1024 * 1024, 'media'));
+    const entries = readProtobuf(zstdDecompress(raw, 'media', { maxBytes: importLimits.mediaMapBytes, reason: 'media-map-too-large', budget }));
     let index = 0;
     for (const entry of entries.filter((e) => e.field === 1 && e.bytes)) {
       const fields = readProtobuf(entry.bytes!);
@@ -50,7 +52,7 @@ function readMediaMap(files: Map<string, Uint8Array>, version: number): Map<stri
   }
   let parsed: unknown;
   try {
-    parsed = JSON.parse(decodeUtf8(raw, 'media'));
+    parsed = parseJsonBounded(decodeUtf8(raw, 'media'), 'media', importLimits.jsonValues / 10);
   } catch (e) {
     if (e instanceof AppError) throw e;
     throw invalid('apkg-media-map', 'the media list of this Anki file is not valid JSON');
@@ -71,8 +73,23 @@ interface NoteRow {
   flds: string;
 }
 
+/** A note's fields, split; each held to the field cap before any is sanitized. */
+function splitFields(row: NoteRow): string[] {
+  const raw = String(row.flds).split('\x1f', importLimits.fieldsPerNote + 1);
+  if (raw.length > importLimits.fieldsPerNote) {
+    throw tooLarge(`note ${row.id} has more than ${importLimits.fieldsPerNote} fields`, { note: String(row.guid).slice(0, 60), count: raw.length, limit: importLimits.fieldsPerNote }, 'too-many-fields');
+  }
+  for (const field of raw) {
+    const bytes = utf8Bytes(field);
+    if (bytes > importLimits.fieldBytes) {
+      throw tooLarge(`a field of note ${row.id} is ${bytes} bytes`, { note: String(row.guid).slice(0, 60), size: formatBytes(bytes), limit: formatBytes(importLimits.fieldBytes) }, 'field-too-large');
+    }
+  }
+  return raw;
+}
+
 function noteFromAnki(row: NoteRow, notetype: AnkiNotetype, warnings: ImportWarning[]): ExchangeNote {
-  const raw = String(row.flds).split('\x1f');
+  const raw = splitFields(row);
   const names = notetype.fields.length ? notetype.fields : raw.map((_, i) => `Field ${i + 1}`);
   const tags = String(row.tags).split(/\s+/).filter(Boolean);
   const guid = String(row.guid);
@@ -145,30 +162,31 @@ function kindOfAnkiNote(note: ExchangeNote, notetype: AnkiNotetype, ords: Set<nu
 }
 
 /** Reads an Anki `.apkg` (any of the three layouts) into the common import shape. */
-export function readApkg(bytes: Uint8Array, now = Date.now()): ParsedImport {
-  const files = readZip(bytes);
-  const version = packageVersion(files);
+export function readApkg(bytes: Uint8Array, now = Date.now(), budget = new DecompressionBudget()): ParsedImport {
+  const zip = new ZipArchive(bytes, budget);
+  const version = packageVersion(zip);
   if (version > 3) throw invalid('apkg-newer', `this Anki package uses format ${version}, newer than ProofDeck reads`, { version });
-  const collection = pickCollection(files);
-  const db = openCollection(collection.bytes, collection.name);
+  const collection = pickCollection(zip, budget);
+  const db = openCollection(collection, collection.name);
+  let deck: Omit<ParsedImport, 'media'>;
   try {
-    return readCollection(db, files, version, now);
+    deck = readCollection(db, now);
   } catch (e) {
     if (e instanceof AppError) throw e;
     // A damaged page or a column of the wrong type surfaces as an SQLite or type error half-way.
     throw invalid('not-anki', `the Anki collection is damaged (${e instanceof Error ? e.message : String(e)})`);
   } finally {
+    // Closed before the media are read: the collection's copy and the media are never held together.
     db.close();
   }
+  return { ...deck, media: readMedia(zip, version, deck.notes, deck.warnings, budget) };
 }
 
-function readCollection(db: Database.Database, files: Map<string, Uint8Array>, version: number, now: number): ParsedImport {
+function readCollection(db: Database.Database, now: number): Omit<ParsedImport, 'media'> {
   const warnings: ImportWarning[] = [];
   const notetypes = readNotetypes(db);
   const deckNames = readDeckNames(db);
   const created = Number(db.prepare('SELECT crt FROM col').pluck().get() ?? 0);
-  const noteCount = db.prepare('SELECT COUNT(*) FROM notes').pluck().get() as number;
-  if (noteCount > importLimits.notes) throw invalid('too-many-notes', `the file has ${noteCount} notes`, { notes: noteCount });
   const cardsByNote = new Map<number, (AnkiCardRow & { did: number })[]>();
   for (const card of db.prepare('SELECT id, nid, did, ord, type, queue, due, ivl, factor, reps, lapses, data FROM cards ORDER BY nid, ord').all() as (AnkiCardRow & {
     nid: number;
@@ -186,6 +204,7 @@ function readCollection(db: Database.Database, files: Map<string, Uint8Array>, v
   }
   const deckVotes = new Map<number, number>();
   const notes: ExchangeNote[] = [];
+  const gate = new NoteGate();
   const guids = new Set<string>();
   let hasSchedule = false;
   for (const row of db.prepare('SELECT id, guid, mid, tags, flds FROM notes ORDER BY id').iterate() as IterableIterator<NoteRow>) {
@@ -211,25 +230,36 @@ function readCollection(db: Database.Database, files: Map<string, Uint8Array>, v
     }
     note.kind ??= kindOfAnkiNote(note, notetype, ords, warnings);
     if (!note.cards.length) delete note.cards;
+    gate.add(note);
     notes.push(note);
   }
   const topDeck = [...deckVotes.entries()].sort((a, b) => b[1] - a[1])[0]?.[0];
   const deckName = (topDeck !== undefined ? deckNames.get(topDeck) : undefined) ?? 'Anki';
-  const media = readMedia(files, version, notes, warnings);
-  return { format: 'apkg', deckName: deckName.slice(0, 200), description: '', notes, media, warnings, hasSchedule };
+  return { format: 'apkg', deckName: deckName.slice(0, 200), description: '', notes, warnings, hasSchedule };
 }
 
-function readMedia(files: Map<string, Uint8Array>, version: number, notes: ExchangeNote[], warnings: ImportWarning[]): ExchangeMedia[] {
-  const map = readMediaMap(files, version);
+/**
+ * The media files, one at a time: each within the per-file cap, all of them within the media
+ * budget, and every byte within the import's decompression budget (a zstd frame's declared size
+ * is checked before its buffer exists).
+ */
+function readMedia(zip: ZipArchive, version: number, notes: ExchangeNote[], warnings: ImportWarning[], budget: DecompressionBudget): ExchangeMedia[] {
+  const map = readMediaMap(zip, version, budget);
   const media: ExchangeMedia[] = [];
   const names = new Set<string>();
+  let total = 0;
   for (const [zipName, name] of map) {
     checkMediaName(name);
     if (names.has(name)) throw invalid('zip-duplicate', `media '${name}' is listed twice`, { entry: name });
     names.add(name);
-    const stored = files.get(zipName);
-    if (!stored) throw invalid('media-missing', `media file '${name}' is listed but missing from the file`, { name });
-    const data = version >= 3 ? zstdDecompress(stored, 256 * 1024 * 1024, name) : stored;
+    if (!zip.has(zipName)) throw invalid('media-missing', `media file '${name}' is listed but missing from the file`, { name });
+    const left = importLimits.mediaBytes - total;
+    const perFile = left < importLimits.mediaFileBytes
+      ? { maxBytes: left, reason: 'media-budget', limitBytes: importLimits.mediaBytes }
+      : { maxBytes: importLimits.mediaFileBytes, reason: 'media-too-large' };
+    const stored = zip.read(zipName, perFile.maxBytes, perFile.reason, perFile.limitBytes);
+    const data = version >= 3 ? zstdDecompress(stored, name, { ...perFile, budget }) : stored;
+    total += data.length;
     media.push({ name, mime: mimeOf(name), data });
   }
   for (const note of notes) {

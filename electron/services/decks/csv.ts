@@ -1,10 +1,12 @@
 import Papa from 'papaparse';
 import { createHash } from 'node:crypto';
 import type { ExchangeNote, ImportWarning, ParsedImport } from './types';
-import { decodeUtf8, importLimits, invalid, warn } from './types';
+import { decodeUtf8, warn } from './types';
+import { formatBytes, importLimits, invalid, tooLarge, utf8Bytes } from './limits';
 import { sanitizeImportedHtml } from './sanitize';
 import { htmlToMarkdown } from './html-markdown';
 import { looksLikeCloze } from '../../../src/shared/cloze';
+import { NoteGate } from './validate';
 
 /** Which column (0-based) holds what. Front and back are required; the rest are optional. */
 export interface CsvMapping {
@@ -36,11 +38,19 @@ export function parseCsvTable(bytes: Uint8Array, options: Pick<CsvOptions, 'deli
   if (quoteError) throw invalid('csv-quotes', `the CSV file has an unclosed quote (row ${(quoteError.row ?? 0) + 1})`, { row: (quoteError.row ?? 0) + 1 });
   const rows = parsed.data;
   if (rows.length === 0) throw invalid('csv-empty', 'the CSV file has no rows');
-  if (rows.length > importLimits.notes) throw invalid('too-many-notes', `the CSV file has ${rows.length} rows`, { notes: rows.length });
+  if (rows.length > importLimits.notes + 1) throw tooLarge(`the CSV file has ${rows.length} rows`, { count: rows.length, limit: importLimits.notes }, 'too-many-notes');
   const width = rows[0].length;
+  if (width > importLimits.fieldsPerNote) throw tooLarge(`the CSV file has ${width} columns`, { note: 'row 1', count: width, limit: importLimits.fieldsPerNote }, 'too-many-fields');
   rows.forEach((row, index) => {
     if (row.length !== width) {
       throw invalid('csv-ragged', `row ${index + 1} has ${row.length} columns but the first row has ${width}`, { row: index + 1, columns: row.length, expected: width });
+    }
+    for (const cell of row) {
+      if (cell.length * 3 <= importLimits.fieldBytes) continue;
+      const bytes = utf8Bytes(cell);
+      if (bytes > importLimits.fieldBytes) {
+        throw tooLarge(`a cell of row ${index + 1} is ${bytes} bytes`, { note: `row ${index + 1}`, size: formatBytes(bytes), limit: formatBytes(importLimits.fieldBytes) }, 'field-too-large');
+      }
     }
   });
   const hasHeader = options.hasHeader ?? false;
@@ -60,6 +70,7 @@ export function readCsv(bytes: Uint8Array, options: CsvOptions): ParsedImport {
   const warnings: ImportWarning[] = [];
   const guids = new Set<string>();
   const notes: ExchangeNote[] = [];
+  const gate = new NoteGate();
   table.rows.forEach((row, index) => {
     const cell = (column: number | null | undefined) => {
       if (column === null || column === undefined) return '';
@@ -74,7 +85,7 @@ export function readCsv(bytes: Uint8Array, options: CsvOptions): ParsedImport {
     const guid = explicit || `csv:${createHash('sha1').update(`${options.deckName}\x1f${front}`).digest('hex').slice(0, 20)}`;
     if (guids.has(guid)) throw invalid('duplicate-guid', `two rows share the id '${guid.slice(0, 60)}' (row ${index + 1})`, { guid: guid.slice(0, 60), row: index + 1 });
     guids.add(guid);
-    notes.push({
+    const note: ExchangeNote = {
       guid,
       front,
       back: cell(mapping.back),
@@ -87,7 +98,9 @@ export function readCsv(bytes: Uint8Array, options: CsvOptions): ParsedImport {
       fields: null,
       // Anki's text export of a cloze note keeps its deletions: as in Markdown decks, they make it a cloze note.
       ...(looksLikeCloze(front) ? { kind: 'cloze' as const } : {}),
-    });
+    };
+    gate.add(note);
+    notes.push(note);
   });
   return { format: 'csv', deckName: options.deckName, description: '', notes, media: [], warnings, hasSchedule: false };
 }

@@ -2,8 +2,8 @@ import type { Handlers } from '../dispatch';
 import type { ServiceContext } from '../context';
 import type { ImportPreview, ParsedArgs } from '../../../src/shared/contract';
 import { AppError } from '../../../src/shared/errors';
-import { deckDiagramSources, exportDeck, importDeckFile, previewImport, type ReadOptions } from './exchange';
-import { parseCsvTable } from './csv';
+import { deckDiagramSources, exportDeck, type ReadOptions } from './exchange';
+import { importDeckFileIsolated, previewImportIsolated } from './exchange-isolated';
 import { splitTags } from './merge';
 import { UploadStore } from './uploads';
 
@@ -20,29 +20,11 @@ export function deckExchangeHandlers(
 ): Pick<Handlers, 'decks.upload' | 'decks.importPreview' | 'decks.importApply' | 'decks.export' | 'decks.diagrams' | 'decks.notes' | 'decks.media'> {
   return {
     'decks.upload': (args) => ({ received: uploads.put(args.uploadId, args.offset, args.total, args.data) }),
-    'decks.importPreview': (args): ImportPreview => {
-      const bytes = uploads.get(args.uploadId);
-      const { parsed, plan } = previewImport(ctx.db, bytes, readOptions(args, ctx.now()));
-      const preview: ImportPreview = {
-        format: parsed.format,
-        deckName: parsed.deckName,
-        deckExists: plan.deckExists,
-        notes: parsed.notes.length,
-        ...plan.counts,
-        conflictNotes: plan.conflicts,
-        media: plan.media,
-        hasSchedule: parsed.hasSchedule,
-        warnings: parsed.warnings,
-      };
-      if (parsed.format === 'csv') {
-        const table = parseCsvTable(bytes, { delimiter: args.csv?.delimiter, hasHeader: false });
-        preview.csvSample = table.rows.slice(0, 5).map((row) => row.map((cell) => cell.slice(0, 200)));
-      }
-      return preview;
-    },
-    'decks.importApply': (args) => {
-      const bytes = uploads.get(args.uploadId);
-      const { result, parsed } = importDeckFile(ctx.db, bytes, readOptions(args, ctx.now()), args.choices);
+    // Both read the file in the parser worker (isolated-parse.ts): while a file is read, every
+    // other call keeps being answered; the database is written only with what passed validation.
+    'decks.importPreview': (args): Promise<ImportPreview> => previewImportIsolated(ctx.db, uploads.get(args.uploadId), readOptions(args, ctx.now())),
+    'decks.importApply': async (args) => {
+      const { result, parsed } = await importDeckFileIsolated(ctx.db, uploads.get(args.uploadId), readOptions(args, ctx.now()), args.choices);
       uploads.delete(args.uploadId);
       return { ...result, warnings: parsed.warnings };
     },

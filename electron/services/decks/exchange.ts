@@ -1,6 +1,9 @@
 import type Database from 'better-sqlite3';
+import type { AppError } from '../../../src/shared/errors';
 import type { ExchangeNote, ParsedImport } from './types';
-import { decodeUtf8, importLimits, invalid, tooLarge, unsupported } from './types';
+import { decodeUtf8 } from './types';
+import { DecompressionBudget, importLimits, invalid, tooLarge, unsupported } from './limits';
+import { checkParsedImport, type ImportSize } from './validate';
 import { readProofdeck, writeProofdeck } from './proofdeck';
 import { readApkg } from './anki-read';
 import { writeApkg } from './anki-write';
@@ -52,14 +55,31 @@ function fromMarkdownNote(note: ParsedNote): ExchangeNote {
   };
 }
 
-/** Reads any supported file into the common shape. Pure: touches no database. */
+const mib = (bytes: number) => Math.round((bytes / 1048576) * 10) / 10;
+
+/** The file-size refusal, as the UI words it ("it is 80 MiB; ProofDeck imports files up to 64 MiB"). */
+export function fileTooLarge(size: number): AppError {
+  return tooLarge(`the file is ${size} bytes`, { sizeMiB: mib(size), limitMiB: mib(importLimits.fileBytes) }, 'file-too-large');
+}
+
+/**
+ * Reads any supported file into the common shape, held to every cap (validate.ts). Pure: touches
+ * no database. Hosts run it in the parser worker (isolated-parse.ts); in-process it is for
+ * trusted input and tests.
+ */
 export function readImportFile(bytes: Uint8Array, options: ReadOptions): ParsedImport {
-  if (bytes.length > importLimits.fileBytes) throw tooLarge(`the file is ${bytes.length} bytes`, { limitMiB: importLimits.fileBytes >> 20 });
+  return readImportFileSized(bytes, options).parsed;
+}
+
+/** readImportFile, with what the import would make (notes, cards, reviews, media bytes). */
+export function readImportFileSized(bytes: Uint8Array, options: ReadOptions): { parsed: ParsedImport; size: ImportSize } {
+  if (bytes.length > importLimits.fileBytes) throw fileTooLarge(bytes.length);
   const format = options.format ?? detectFormat(bytes, options.fileName);
   const stem = options.fileName.replace(/^.*[\\/]/, '').replace(/\.[^.]+$/, '') || 'Imported';
+  const budget = new DecompressionBudget();
   let parsed: ParsedImport;
-  if (format === 'proofdeck') parsed = readProofdeck(bytes);
-  else if (format === 'apkg') parsed = readApkg(bytes, options.now);
+  if (format === 'proofdeck') parsed = readProofdeck(bytes, budget);
+  else if (format === 'apkg') parsed = readApkg(bytes, options.now, budget);
   else if (format === 'csv') {
     const tsv = options.fileName.toLowerCase().endsWith('.tsv');
     parsed = readCsv(bytes, { ...options.csv, delimiter: options.csv?.delimiter ?? (tsv ? '\t' : undefined), deckName: options.deckName ?? stem });
@@ -69,13 +89,13 @@ export function readImportFile(bytes: Uint8Array, options: ReadOptions): ParsedI
   }
   if (options.deckName) parsed.deckName = options.deckName;
   parsed.deckName = parsed.deckName.trim().slice(0, 200) || stem;
-  return parsed;
+  return { parsed, size: checkParsedImport(parsed) };
 }
 
 /** A folder of Markdown notes (DESIGN.md's deck format): one ParsedImport per deck it holds. */
 export function readMarkdownFolderImports(dir: string): ParsedImport[] {
   const folder = readMarkdownFolder(dir);
-  return folder.decks.map((deck) => ({
+  const decks = folder.decks.map((deck): ParsedImport => ({
     format: 'md' as const,
     deckName: deck.meta.title || deck.meta.key,
     description: deck.meta.description,
@@ -84,6 +104,8 @@ export function readMarkdownFolderImports(dir: string): ParsedImport[] {
     warnings: [],
     hasSchedule: false,
   }));
+  for (const deck of decks) checkParsedImport(deck);
+  return decks;
 }
 
 /** The Mermaid sources of a deck's notes, for the UI to render as SVG before an .apkg export. */
@@ -97,13 +119,17 @@ export interface ImportPreview {
   parsed: ParsedImport;
 }
 
-/** What an import would do, without writing. */
+/** What an import would do, without writing. In-process: hosts use exchange-isolated.ts. */
 export function previewImport(db: Database.Database, bytes: Uint8Array, options: ReadOptions): ImportPreview {
   const parsed = readImportFile(bytes, options);
   return { parsed, plan: planImport(db, parsed) };
 }
 
-/** Reads and applies an import in one transaction. Throws (with nothing written) on any problem. */
+/**
+ * Reads and applies an import in one transaction. Throws (with nothing written) on any problem.
+ * Reads in-process (tests, benchmarks); the hosts read untrusted files in the parser worker
+ * (exchange-isolated.ts).
+ */
 export function importDeckFile(db: Database.Database, bytes: Uint8Array, options: ReadOptions, choices: ConflictChoices = { default: 'keep-mine' }): { result: ImportResult; parsed: ParsedImport } {
   const parsed = readImportFile(bytes, options);
   try {

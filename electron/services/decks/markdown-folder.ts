@@ -4,6 +4,7 @@ import { AppError } from '../../../src/shared/errors';
 import { parseMarkdownDeck, type ParseOptions, type ParsedDeck, type ParsedNote, type ParseWarning } from './markdown';
 import { exportMarkdownFiles, type ExportDeckInfo } from './markdown-export';
 import { maxMarkdownBytes, maxMarkdownNotes } from './markdown-syntax';
+import { formatBytes } from './limits';
 
 /**
  * Markdown folders of notes: every `.md` (and seed-style `.txt`) file under a folder, parsed and
@@ -27,14 +28,14 @@ const maxDepth = 16;
 /** Resolves `relativePath` under `root`, refusing `..`, absolute paths and symlinks that leave `root`. */
 export function resolveInside(root: string, relativePath: string): string {
   if (relativePath === '' || isAbsolute(relativePath) || /^[a-zA-Z]:/.test(relativePath) || relativePath.split(/[\\/]/).includes('..')) {
-    throw new AppError('import-invalid', `"${relativePath}" is not a plain path inside the folder`, { path: relativePath });
+    throw new AppError('import-invalid', `"${relativePath}" is not a plain path inside the folder`, { reason: 'folder-path', path: relativePath });
   }
   const realRoot = realpathSync(root);
   const target = resolve(realRoot, relativePath);
   if (existsSync(target)) {
     const real = realpathSync(target);
     if (real !== realRoot && !real.startsWith(realRoot + sep)) {
-      throw new AppError('import-invalid', `"${relativePath}" is a link that points outside the folder`, { path: relativePath });
+      throw new AppError('import-invalid', `"${relativePath}" is a link that points outside the folder`, { reason: 'folder-path', path: relativePath });
     }
   }
   return target;
@@ -52,7 +53,9 @@ export function readMarkdownFile(path: string, options: ParseOptions = {}): Pars
 
 function readUtf8(path: string, fileName: string): string {
   const size = statSync(path).size;
-  if (size > maxMarkdownBytes) throw new AppError('import-too-large', `${fileName} is larger than 10 MB`, { file: fileName, limit: '10 MB' });
+  if (size > maxMarkdownBytes) {
+    throw new AppError('import-too-large', `${fileName} is larger than 10 MB`, { reason: 'markdown-too-large', file: fileName, limit: formatBytes(maxMarkdownBytes) });
+  }
   try {
     return new TextDecoder('utf-8', { fatal: true }).decode(readFileSync(path));
   } catch {
@@ -70,10 +73,14 @@ export function readMarkdownFolder(dir: string, options: { deckKey?: string } = 
   for (const file of files) {
     const path = resolveInside(root, file);
     bytes += statSync(path).size;
-    if (bytes > maxFolderBytes) throw new AppError('import-too-large', `the folder holds more than 100 MB of Markdown`, { limit: '100 MB' });
+    if (bytes > maxFolderBytes) {
+      throw new AppError('import-too-large', `the folder holds more than 100 MB of Markdown`, { reason: 'folder-too-large', limit: formatBytes(maxFolderBytes) });
+    }
     const deck = parseMarkdownDeck(readUtf8(path, file), { fileName: file, deckKey: options.deckKey });
     notes += deck.notes.length;
-    if (notes > maxMarkdownNotes) throw new AppError('import-too-large', `the folder holds more than ${maxMarkdownNotes} questions`, { limit: maxMarkdownNotes });
+    if (notes > maxMarkdownNotes) {
+      throw new AppError('import-too-large', `the folder holds more than ${maxMarkdownNotes} questions`, { reason: 'too-many-notes', count: notes, limit: maxMarkdownNotes });
+    }
     parsed.push(deck);
   }
   const merged = mergeDeckFiles(parsed);
@@ -86,7 +93,7 @@ export function readMarkdownFolder(dir: string, options: { deckKey?: string } = 
 function listFiles(root: string): string[] {
   const found: string[] = [];
   const walk = (relativeDir: string, depth: number): void => {
-    if (depth > maxDepth) throw new AppError('import-invalid', `the folder is nested more than ${maxDepth} levels deep`);
+    if (depth > maxDepth) throw new AppError('import-invalid', `the folder is nested more than ${maxDepth} levels deep`, { reason: 'folder-too-deep', limit: maxDepth });
     const entries = readdirSync(join(root, relativeDir), { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
     for (const entry of entries) {
       if (entry.name.startsWith('.')) continue; // .git, .obsidian, editor swap files
@@ -98,7 +105,9 @@ function listFiles(root: string): string[] {
       }
       if (entry.isDirectory()) walk(relativePath, depth + 1);
       else if (entry.isFile() && markdownFile.test(entry.name)) found.push(relativePath);
-      if (found.length > maxFiles) throw new AppError('import-too-large', `the folder holds more than ${maxFiles} Markdown files`, { limit: maxFiles });
+      if (found.length > maxFiles) {
+        throw new AppError('import-too-large', `the folder holds more than ${maxFiles} Markdown files`, { reason: 'folder-too-many-files', limit: maxFiles });
+      }
     }
   };
   walk('', 0);

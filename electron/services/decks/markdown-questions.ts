@@ -1,4 +1,5 @@
 import { AppError } from '../../../src/shared/errors';
+import { parseJsonBounded } from './json-bounded';
 import { dedent, headingOf, splitAttributes, tidyBlock, where, type SourceLine } from './markdown-syntax';
 import { looksLikeCloze, type NoteKind } from '../../../src/shared/cloze';
 
@@ -205,8 +206,9 @@ function readProve(id: string, body: SourceLine[], line: number, fileName: strin
   if (source === '') return { id, params: {} };
   let params: unknown;
   try {
-    params = JSON.parse(source);
+    params = parseJsonBounded(source, 'prove params', 100_000);
   } catch (error) {
+    if (error instanceof AppError) throw error;
     throw new AppError('import-invalid', `${where(fileName, line + 1)}the params of prove ${id} are not valid JSON: ${(error as Error).message}`, { line: line + 1 });
   }
   if (typeof params !== 'object' || params === null || Array.isArray(params)) {

@@ -1,10 +1,12 @@
 import { parse as parseYaml, YAMLError } from 'yaml';
 import { AppError } from '../../../src/shared/errors';
+import { formatBytes, importLimits } from './limits';
+import { yamlNestingDepth } from './yaml-depth';
 import { noteKinds, type NoteKind } from '../../../src/shared/cloze';
 
 /** Shared low-level Markdown scanning for the deck parser: front matter, fences, headings. */
 
-export const maxMarkdownBytes = 10 * 1024 * 1024;
+export const maxMarkdownBytes = importLimits.markdownBytes;
 export const maxMarkdownNotes = 10_000;
 
 /** A body line with its 1-based line number in the original file. */
@@ -35,7 +37,11 @@ export function where(fileName: string | undefined, line: number): string {
  */
 export function scanMarkdown(text: string, fileName?: string): FrontMatter {
   if (Buffer.byteLength(text, 'utf8') > maxMarkdownBytes) {
-    throw new AppError('import-too-large', `${fileName ?? 'Markdown file'} is larger than 10 MB`, { limit: '10 MB' });
+    throw new AppError('import-too-large', `${fileName ?? 'Markdown file'} is larger than 10 MB`, {
+      reason: 'markdown-too-large',
+      file: fileName ?? 'Markdown',
+      limit: formatBytes(maxMarkdownBytes),
+    });
   }
   const raw = text.replace(/^\uFEFF/, '').replace(/\r\n?/g, '\n').split('\n');
   let data: Record<string, unknown> = {};
@@ -52,18 +58,48 @@ export function scanMarkdown(text: string, fileName?: string): FrontMatter {
 }
 
 function parseFrontMatter(source: string, fileName?: string): Record<string, unknown> {
+  const file = fileName ?? 'Markdown';
+  const bytes = Buffer.byteLength(source, 'utf8');
+  if (bytes > importLimits.frontMatterBytes) {
+    throw new AppError('import-too-large', `${where(fileName, 1)}front matter is ${bytes} bytes; the limit is ${importLimits.frontMatterBytes}`, {
+      reason: 'front-matter-too-large',
+      file,
+      size: formatBytes(bytes),
+      limit: formatBytes(importLimits.frontMatterBytes),
+    });
+  }
+  const depth = yamlNestingDepth(source);
+  if (depth > importLimits.yamlDepth) {
+    throw new AppError('import-invalid', `${where(fileName, 2)}front matter nests ${depth} levels deep; the limit is ${importLimits.yamlDepth}`, {
+      reason: 'yaml-depth',
+      file,
+      limit: importLimits.yamlDepth,
+    });
+  }
   let value: unknown;
   try {
     // Plain data only: the core schema has no custom tags, and aliases are capped against billion-laughs input.
-    value = parseYaml(source, { schema: 'core', maxAliasCount: 50, uniqueKeys: true });
+    value = parseYaml(source, { schema: 'core', maxAliasCount: importLimits.yamlAliases, uniqueKeys: true, logLevel: 'error' });
   } catch (error) {
     if (error instanceof YAMLError) {
       // +1: the front matter starts on the line after the opening ---.
       const line = (error.linePos?.[0]?.line ?? 0) + 1;
       const reason = error.message.split('\n')[0];
-      throw new AppError('import-invalid', `${where(fileName, line)}front matter is not valid YAML: ${reason}`, { line });
+      throw new AppError('import-invalid', `${where(fileName, line)}front matter is not valid YAML: ${reason}`, { reason: 'yaml', file, line, detail: reason });
     }
-    throw error;
+    // The yaml package stops an alias bomb with a ReferenceError, and deep nesting can overflow the stack.
+    if (error instanceof ReferenceError && /alias/i.test(error.message)) {
+      throw new AppError('import-invalid', `${where(fileName, 2)}front matter uses more than ${importLimits.yamlAliases} YAML aliases (an alias bomb?)`, {
+        reason: 'yaml-aliases',
+        file,
+        limit: importLimits.yamlAliases,
+      });
+    }
+    throw new AppError('import-invalid', `${where(fileName, 2)}front matter is not valid YAML: ${error instanceof Error ? error.message : String(error)}`, {
+      reason: 'yaml',
+      file,
+      line: 2,
+    });
   }
   if (value === null || value === undefined) return {};
   if (typeof value !== 'object' || Array.isArray(value)) {

@@ -80,6 +80,7 @@ export function parseMarkdownDeck(text: string, options: ParseOptions = {}): Par
   const blocks = findQuestionBlocks(lines, fileName, warn);
   if (blocks.length > maxMarkdownNotes) {
     throw new AppError('import-too-large', `${fileName ?? 'Markdown file'} has ${blocks.length} questions; the limit is ${maxMarkdownNotes}`, {
+      reason: 'too-many-notes',
       count: blocks.length,
       limit: maxMarkdownNotes,
     });

@@ -5,6 +5,7 @@ import { noteSourceHash } from './apply';
 import type { NoteRow } from '../store/note-row';
 import { cardOrdinals, ordsRemovedByEdit, toNoteKind } from '../../../src/shared/cloze';
 import { syncNoteCards } from './note-cards';
+import { cardsOfNote } from './validate';
 
 /**
  * Hash of what a user sees and edits in a note: the built-in decks' `noteSourceHash` (apply.ts),
@@ -66,7 +67,8 @@ export interface MergePlan {
   deckName: string;
   deckExists: boolean;
   items: { kind: MergeKind; note: ExchangeNote; local?: LocalNote; incomingHash: string }[];
-  counts: { added: number; updated: number; unchanged: number; conflicts: number; cardsRemoved: number };
+  /** cardsAdded: cards the import creates (added notes' cards, new cloze numbers of updated notes). */
+  counts: { added: number; updated: number; unchanged: number; conflicts: number; cardsRemoved: number; cardsAdded: number };
   conflicts: ConflictSummary[];
   media: { added: number; updated: number; unchanged: number };
 }
@@ -92,7 +94,7 @@ export function planImport(db: Database.Database, parsed: ParsedImport): MergePl
     deckName: parsed.deckName,
     deckExists: deck !== undefined,
     items: [],
-    counts: { added: 0, updated: 0, unchanged: 0, conflicts: 0, cardsRemoved: 0 },
+    counts: { added: 0, updated: 0, unchanged: 0, conflicts: 0, cardsRemoved: 0, cardsAdded: 0 },
     conflicts: [],
     media: { added: 0, updated: 0, unchanged: 0 },
   };
@@ -109,12 +111,15 @@ export function planImport(db: Database.Database, parsed: ParsedImport): MergePl
       else kind = 'conflict';
     }
     plan.items.push({ kind, note, local, incomingHash });
-    if (kind === 'add') plan.counts.added++;
-    else if (kind === 'update') {
+    if (kind === 'add') {
+      plan.counts.added++;
+      plan.counts.cardsAdded += cardsOfNote(note);
+    } else if (kind === 'update') {
       plan.counts.updated++;
       // Cards the update would take away with their history (a cloze number gone): said before, not only after.
       const ords = cardOrds.all(local!.id) as number[];
       plan.counts.cardsRemoved += ordsRemovedByEdit(ords, { kind: note.kind ?? 'basic', front: note.front, previousKind: toNoteKind(local!.kind) }).length;
+      plan.counts.cardsAdded += cardOrdinals(note.kind ?? 'basic', note.front).filter((ord) => !ords.includes(ord)).length;
     }
     else if (kind === 'unchanged') plan.counts.unchanged++;
     else {

@@ -1,8 +1,10 @@
 import { z } from 'zod';
 import type Database from 'better-sqlite3';
 import type { ExchangeMedia, ExchangeNote, ParsedImport } from './types';
-import { decodeUtf8, importLimits, invalid, unsupported } from './types';
-import { readZip, writeZip } from './zip';
+import { decodeUtf8 } from './types';
+import { DecompressionBudget, importLimits, invalid, unsupported } from './limits';
+import { ZipArchive, writeZip } from './zip';
+import { checkJsonSize } from './json-bounded';
 import { checkMediaName, sha1Hex } from './media';
 import { readDeckForExport } from './deck-read';
 
@@ -57,7 +59,10 @@ const Note = z.object({
   translations: z.record(z.string().max(35), Side).nullable().default(null),
   tags: z.array(z.string().min(1).max(200).regex(/^\S+$/)).max(200).default([]),
   experiment: z.object({ id: z.string().min(1).max(100), params: z.record(z.string(), z.unknown()) }).nullable().default(null),
-  fields: z.object({ notetype: z.string(), names: z.array(z.string()), values: z.array(z.string()) }).nullable().default(null),
+  fields: z
+    .object({ notetype: z.string(), names: z.array(z.string()).max(importLimits.fieldsPerNote), values: z.array(z.string()).max(importLimits.fieldsPerNote) })
+    .nullable()
+    .default(null),
   kind: z.enum(['basic', 'reversed', 'cloze']).default('basic'),
   cards: z.array(Card).max(100).optional(),
   reviews: z.array(Review).max(100_000).optional(),
@@ -73,8 +78,9 @@ const Manifest = z.object({
   media: z.array(z.object({ name: z.string(), sha1: z.string().regex(/^[0-9a-f]{40}$/), mime: z.string().max(100) })).max(importLimits.entries),
 });
 
-function parseJson(bytes: Uint8Array, what: string): unknown {
+function parseJson(bytes: Uint8Array, what: string, maxValues: number): unknown {
   const text = decodeUtf8(bytes, what);
+  checkJsonSize(text, what, maxValues);
   try {
     return JSON.parse(text);
   } catch (e) {
@@ -89,11 +95,10 @@ function schemaError(what: string, error: z.ZodError): never {
 }
 
 /** Reads a `.proofdeck` file (already in memory). Throws AppError on anything unexpected. */
-export function readProofdeck(bytes: Uint8Array): ParsedImport {
-  const files = readZip(bytes);
-  const manifestBytes = files.get('manifest.json');
-  if (!manifestBytes) throw invalid('proofdeck-manifest', 'the file has no manifest.json: it is not a ProofDeck deck');
-  const raw = parseJson(manifestBytes, 'manifest.json') as { format?: unknown; version?: unknown };
+export function readProofdeck(bytes: Uint8Array, budget = new DecompressionBudget()): ParsedImport {
+  const zip = new ZipArchive(bytes, budget);
+  if (!zip.has('manifest.json')) throw invalid('proofdeck-manifest', 'the file has no manifest.json: it is not a ProofDeck deck');
+  const raw = parseJson(zip.read('manifest.json', importLimits.manifestBytes, 'part-too-large'), 'manifest.json', importLimits.jsonValues / 10) as { format?: unknown; version?: unknown };
   if (raw && raw.format === 'proofdeck' && typeof raw.version === 'number' && raw.version > PROOFDECK_VERSION) {
     throw unsupported('format-newer', `this deck was written by a newer ProofDeck (format ${raw.version}; this build reads up to ${PROOFDECK_VERSION})`, {
       version: raw.version,
@@ -102,9 +107,8 @@ export function readProofdeck(bytes: Uint8Array): ParsedImport {
   }
   const manifest = Manifest.safeParse(raw);
   if (!manifest.success) schemaError('manifest.json', manifest.error);
-  const notesBytes = files.get('notes.json');
-  if (!notesBytes) throw invalid('proofdeck-notes', 'the file has no notes.json');
-  const notesRaw = z.array(Note).max(importLimits.notes).safeParse(parseJson(notesBytes, 'notes.json'));
+  if (!zip.has('notes.json')) throw invalid('proofdeck-notes', 'the file has no notes.json');
+  const notesRaw = z.array(Note).max(importLimits.notes).safeParse(parseJson(zip.read('notes.json', importLimits.notesJsonBytes, 'part-too-large'), 'notes.json', importLimits.jsonValues));
   if (!notesRaw.success) schemaError('notes.json', notesRaw.error);
   const guids = new Set<string>();
   const notes: ExchangeNote[] = notesRaw.data.map((note) => {
@@ -129,12 +133,17 @@ export function readProofdeck(bytes: Uint8Array): ParsedImport {
   });
   const media: ExchangeMedia[] = [];
   const names = new Set<string>();
+  let total = 0;
   for (const entry of manifest.data.media) {
     checkMediaName(entry.name);
     if (names.has(entry.name)) throw invalid('zip-duplicate', `media '${entry.name}' is listed twice`, { entry: entry.name });
     names.add(entry.name);
-    const data = files.get(`media/${entry.name}`);
-    if (!data) throw invalid('media-missing', `media file '${entry.name}' is listed in the manifest but missing`, { name: entry.name });
+    const path = `media/${entry.name}`;
+    if (!zip.has(path)) throw invalid('media-missing', `media file '${entry.name}' is listed in the manifest but missing`, { name: entry.name });
+    const left = importLimits.mediaBytes - total;
+    const data =
+      left < importLimits.mediaFileBytes ? zip.read(path, left, 'media-budget', importLimits.mediaBytes) : zip.read(path, importLimits.mediaFileBytes, 'media-too-large');
+    total += data.length;
     if (sha1Hex(data) !== entry.sha1) throw invalid('media-checksum', `media file '${entry.name}' is damaged (checksum mismatch)`, { name: entry.name });
     media.push({ name: entry.name, mime: entry.mime, data });
   }

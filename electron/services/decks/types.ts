@@ -1,4 +1,4 @@
-import { AppError, type ErrorParams } from '../../../src/shared/errors';
+import { invalid } from './limits';
 import type { NoteKind } from '../../../src/shared/cloze';
 
 /** Scheduling of one card as it travels between collections (ProofDeck's FSRS columns). */
@@ -89,30 +89,7 @@ export interface ParsedImport {
   hasSchedule: boolean;
 }
 
-/** Limits that keep a hostile file from exhausting memory or time. */
-export const importLimits = {
-  /** Bytes of the file itself. */
-  fileBytes: 64 * 1024 * 1024,
-  /** Sum of declared uncompressed sizes of all zip entries. */
-  totalUncompressedBytes: 512 * 1024 * 1024,
-  /** Largest declared uncompressed/compressed ratio of any entry worth more than 1 MiB. */
-  compressionRatio: 200,
-  entries: 20_000,
-  notes: 200_000,
-};
-
-/** `import-invalid` with a machine-readable reason the UI translates (`decks.reason.<reason>`). */
-export function invalid(reason: string, message: string, params: ErrorParams = {}): AppError {
-  return new AppError('import-invalid', message, { reason, detail: message, ...params });
-}
-
-export function tooLarge(message: string, params: ErrorParams = {}): AppError {
-  return new AppError('import-too-large', message, { reason: 'too-large', detail: message, ...params });
-}
-
-export function unsupported(reason: string, message: string, params: ErrorParams = {}): AppError {
-  return new AppError('import-unsupported', message, { reason, detail: message, ...params });
-}
+export { importLimits, invalid, tooLarge, unsupported } from './limits';
 
 /** Adds `count` occurrences of a warning, keeping a handful of examples. */
 export function warn(warnings: ImportWarning[], code: ImportWarning['code'], example: string): void {

@@ -20,7 +20,10 @@ export class UploadStore {
   constructor(private now: () => number = Date.now) {}
 
   put(uploadId: string, offset: number, total: number, base64: string): number {
-    if (total > maxImportBytes) throw tooLarge(`the file is ${total} bytes`, { limitMiB: maxImportBytes >> 20 });
+    if (total > maxImportBytes) {
+      const mib = (bytes: number) => Math.round((bytes / 1048576) * 10) / 10;
+      throw tooLarge(`the file is ${total} bytes`, { sizeMiB: mib(total), limitMiB: mib(maxImportBytes) }, 'file-too-large');
+    }
     this.expire();
     let upload = this.uploads.get(uploadId);
     if (offset === 0 || !upload || upload.buffer.length !== total) {

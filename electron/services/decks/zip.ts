@@ -1,6 +1,5 @@
-import { crc32, deflateRawSync } from 'node:zlib';
-import { unzipSync } from 'fflate';
-import { importLimits, invalid, tooLarge } from './types';
+import { crc32, deflateRawSync, inflateRawSync } from 'node:zlib';
+import { DecompressionBudget, formatBytes, importLimits, invalid, tooLarge } from './limits';
 
 export interface ZipLimits {
   totalUncompressedBytes: number;
@@ -8,11 +7,17 @@ export interface ZipLimits {
   entries: number;
 }
 
-interface EntryInfo {
+/** One entry as the central directory declares it. */
+export interface ZipEntry {
   name: string;
+  /** Bytes stored in the archive. */
+  compressedSize: number;
+  /** Bytes once inflated (what the budget is charged). */
   size: number;
-  originalSize: number;
-  compression: number;
+  method: number;
+  crc: number;
+  /** Where the entry's data starts (past its local header). */
+  dataOffset: number;
 }
 
 /** A zip entry name is safe when it is relative, has no `..` segment and no drive or NUL. */
@@ -24,64 +29,129 @@ function checkEntryName(name: string): void {
   }
 }
 
-const ZIP_MAGIC = [0x50, 0x4b];
+const EOCD = 0x06054b50;
+const CENTRAL = 0x02014b50;
+const LOCAL = 0x04034b50;
+const latin1 = new TextDecoder('latin1');
+const utf8 = new TextDecoder('utf-8');
+
+const damaged = (why: string) => invalid('not-zip', `the zip archive is damaged or truncated (${why})`);
 
 /**
- * Reads a zip safely. Every entry's declared sizes are checked before anything is inflated (so a
- * zip bomb costs nothing), names must stay inside the archive, duplicates are refused (a second
- * `collection.anki2` could smuggle other content past a check), and each inflated entry must have
- * exactly its declared size (fflate's output buffer is that size, so a lying header cannot grow it).
+ * A zip read lazily and within bounds. The central directory is read and checked first: names
+ * must stay inside the archive, duplicates are refused (a second `collection.anki2` could smuggle
+ * other content past a check), declared sizes must add up to less than the limits (a zip bomb is
+ * refused before anything is inflated). An entry is inflated only when asked for, into a buffer
+ * capped at its declared size, charged to the import's decompression budget, and its CRC-32 must
+ * match: a flipped bit is "damaged", never a silently different deck.
  */
-export function readZip(bytes: Uint8Array, limits: ZipLimits = importLimits): Map<string, Uint8Array> {
-  if (bytes.length < 22 || bytes[0] !== ZIP_MAGIC[0] || bytes[1] !== ZIP_MAGIC[1]) {
-    throw invalid('not-zip', 'the file is not a zip archive (or it is truncated)');
-  }
-  const entries: EntryInfo[] = [];
-  try {
-    unzipSync(bytes, {
-      filter: (file) => {
-        entries.push({ ...file });
-        return false;
-      },
-    });
-  } catch (e) {
-    throw invalid('not-zip', `the zip archive is damaged or truncated (${e instanceof Error ? e.message : String(e)})`);
-  }
-  if (entries.length > limits.entries) throw tooLarge(`the archive has ${entries.length} entries`, { entries: entries.length });
-  const seen = new Set<string>();
-  let total = 0;
-  for (const entry of entries) {
-    checkEntryName(entry.name);
-    if (seen.has(entry.name)) throw invalid('zip-duplicate', `the archive holds '${entry.name}' twice`, { entry: entry.name });
-    seen.add(entry.name);
-    if (entry.compression !== 0 && entry.compression !== 8) {
-      throw invalid('zip-compression', `zip entry '${entry.name}' uses an unsupported compression method`, { entry: entry.name });
+export class ZipArchive {
+  readonly entries = new Map<string, ZipEntry>();
+
+  constructor(
+    private readonly bytes: Uint8Array,
+    private readonly budget: DecompressionBudget = new DecompressionBudget(),
+    limits: ZipLimits = importLimits,
+  ) {
+    if (bytes.length < 22 || bytes[0] !== 0x50 || bytes[1] !== 0x4b) throw invalid('not-zip', 'the file is not a zip archive (or it is truncated)');
+    const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+    let end = -1;
+    for (let at = bytes.length - 22; at >= Math.max(0, bytes.length - 22 - 0xffff); at--) {
+      if (view.getUint32(at, true) === EOCD) {
+        end = at;
+        break;
+      }
     }
-    if (entry.compression === 0 && entry.size !== entry.originalSize) {
-      throw invalid('not-zip', `zip entry '${entry.name}' has inconsistent sizes`, { entry: entry.name });
+    if (end < 0) throw damaged('no end of central directory');
+    const count = view.getUint16(end + 10, true);
+    const directorySize = view.getUint32(end + 12, true);
+    const directoryOffset = view.getUint32(end + 16, true);
+    if (view.getUint16(end + 4, true) !== 0 || view.getUint16(end + 8, true) !== count) throw damaged('multi-part archives are not read');
+    if (count > limits.entries) throw tooLarge(`the archive has ${count} entries`, { count, limit: limits.entries }, 'zip-entries');
+    if (directoryOffset + directorySize > end) throw damaged('the central directory lies outside the file');
+    let at = directoryOffset;
+    let total = 0;
+    for (let i = 0; i < count; i++) {
+      if (at + 46 > end || view.getUint32(at, true) !== CENTRAL) throw damaged('a central directory record is missing');
+      const flags = view.getUint16(at + 8, true);
+      const method = view.getUint16(at + 10, true);
+      const crc = view.getUint32(at + 16, true);
+      const compressedSize = view.getUint32(at + 20, true);
+      const size = view.getUint32(at + 24, true);
+      const nameLength = view.getUint16(at + 28, true);
+      const extraLength = view.getUint16(at + 30, true);
+      const commentLength = view.getUint16(at + 32, true);
+      const localOffset = view.getUint32(at + 42, true);
+      if (at + 46 + nameLength > end) throw damaged('a central directory record is truncated');
+      const nameBytes = bytes.subarray(at + 46, at + 46 + nameLength);
+      const name = (flags & 0x800 ? utf8 : latin1).decode(nameBytes);
+      at += 46 + nameLength + extraLength + commentLength;
+      checkEntryName(name);
+      if (this.entries.has(name)) throw invalid('zip-duplicate', `the archive holds '${name}' twice`, { entry: name });
+      if (flags & 1) throw invalid('zip-compression', `zip entry '${name}' is encrypted`, { entry: name });
+      if (method !== 0 && method !== 8) throw invalid('zip-compression', `zip entry '${name}' uses an unsupported compression method`, { entry: name });
+      if (size === 0xffffffff || compressedSize === 0xffffffff || localOffset === 0xffffffff) throw damaged(`zip64 entry '${name.slice(0, 80)}'`);
+      if (method === 0 && compressedSize !== size) throw invalid('not-zip', `zip entry '${name}' has inconsistent sizes`, { entry: name });
+      total += size;
+      // The local header repeats the name; its own lengths say where the data starts.
+      if (localOffset + 30 > directoryOffset || view.getUint32(localOffset, true) !== LOCAL) throw damaged(`no local header for '${name.slice(0, 80)}'`);
+      const localNameLength = view.getUint16(localOffset + 26, true);
+      const dataOffset = localOffset + 30 + localNameLength + view.getUint16(localOffset + 28, true);
+      if (localNameLength !== nameLength || !equalBytes(bytes.subarray(localOffset + 30, localOffset + 30 + nameLength), nameBytes)) {
+        throw damaged(`the local and central names of '${name.slice(0, 80)}' differ`);
+      }
+      if (dataOffset + compressedSize > directoryOffset) throw damaged(`'${name.slice(0, 80)}' runs past the end of the data`);
+      this.entries.set(name, { name, compressedSize, size, method, crc, dataOffset });
     }
-    total += entry.originalSize;
-    if (total > limits.totalUncompressedBytes) throw tooLarge('the archive would expand beyond the size limit', { limitMiB: limits.totalUncompressedBytes >> 20 });
-    if (entry.originalSize > 1024 * 1024 && entry.originalSize / Math.max(1, entry.size) > limits.compressionRatio) {
-      throw tooLarge(`zip entry '${entry.name}' is compressed suspiciously well (a zip bomb?)`, { entry: entry.name });
+    if (total > limits.totalUncompressedBytes) {
+      throw tooLarge('the archive would expand beyond the size limit', { limit: formatBytes(limits.totalUncompressedBytes) }, 'zip-total');
+    }
+    for (const { name, size, compressedSize } of this.entries.values()) {
+      if (size > 1024 * 1024 && size / Math.max(1, compressedSize) > limits.compressionRatio) {
+        throw tooLarge(`zip entry '${name}' is compressed suspiciously well (a zip bomb?)`, { entry: name.slice(0, 80), limit: limits.compressionRatio }, 'zip-ratio');
+      }
     }
   }
-  let files: Record<string, Uint8Array>;
-  try {
-    files = unzipSync(bytes);
-  } catch (e) {
-    throw invalid('not-zip', `the zip archive is damaged or truncated (${e instanceof Error ? e.message : String(e)})`);
+
+  has(name: string): boolean {
+    return this.entries.has(name);
   }
-  const result = new Map<string, Uint8Array>();
-  for (const entry of entries) {
-    if (entry.name.endsWith('/')) continue;
-    const data = files[entry.name];
-    if (!data || data.length !== entry.originalSize) {
-      throw invalid('not-zip', `zip entry '${entry.name}' is damaged or truncated`, { entry: entry.name });
+
+  /** The names of the archive's files (folders left out), in directory order. */
+  names(): string[] {
+    return [...this.entries.keys()].filter((name) => !name.endsWith('/'));
+  }
+
+  /**
+   * One entry's bytes, in a buffer of its own (safe to transfer to another thread). `maxBytes`
+   * refuses an entry that declares more than its part of the file may hold.
+   */
+  read(name: string, maxBytes = Infinity, reason = 'too-large', limitBytes = maxBytes): Uint8Array {
+    const entry = this.entries.get(name);
+    if (!entry) throw invalid('not-zip', `the archive has no entry '${name}'`, { entry: name });
+    if (entry.size > maxBytes) throw tooLarge(`'${name}' declares ${entry.size} bytes`, { entry: name.slice(0, 80), file: name.slice(0, 80), size: formatBytes(entry.size), limit: formatBytes(limitBytes) }, reason);
+    this.budget.spend(entry.size, name);
+    const stored = this.bytes.subarray(entry.dataOffset, entry.dataOffset + entry.compressedSize);
+    let data: Uint8Array;
+    if (entry.method === 0) data = stored.slice();
+    else {
+      try {
+        const out = inflateRawSync(stored, { maxOutputLength: Math.max(1, entry.size) });
+        data = new Uint8Array(out.buffer, out.byteOffset, out.byteLength);
+      } catch (e) {
+        throw invalid('not-zip', `zip entry '${name}' is damaged or truncated (${e instanceof Error ? e.message : String(e)})`, { entry: name.slice(0, 80) });
+      }
     }
-    result.set(entry.name, data);
+    if (data.length !== entry.size) throw invalid('not-zip', `zip entry '${name}' is damaged or truncated`, { entry: name.slice(0, 80) });
+    if (crc32(data) !== entry.crc) throw invalid('zip-crc', `zip entry '${name}' is damaged (CRC-32 mismatch)`, { entry: name.slice(0, 80) });
+    return data;
   }
-  return result;
+}
+
+function equalBytes(a: Uint8Array, b: Uint8Array): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
 }
 
 /** PNG, JPEG, GIF, WebP/RIFF, Ogg, MP3 (ID3), zstd: Anki names media entries by number, so look at the bytes. */

@@ -17,8 +17,10 @@ export function PreviewView({ preview, mapping, hasHeader, onRemap, onApply, onC
   const { t } = useApp();
   const [theirs, setTheirs] = useState<Set<string>>(new Set());
   const [allTheirs, setAllTheirs] = useState(false);
-  const counts: [string, number, 'added' | 'updated' | 'unchanged' | 'conflicts'][] = [
+  const counts: [string, number, 'added' | 'cards' | 'updated' | 'unchanged' | 'conflicts'][] = [
     [t('decks.import.added'), preview.added, 'added'],
+    // Cards, not only notes: one cloze note with c1…c50 is fifty cards to review.
+    ...(preview.cardsAdded !== undefined ? [[t('decks.import.cards'), preview.cardsAdded, 'cards'] as [string, number, 'cards']] : []),
     [t('decks.import.updated'), preview.updated, 'updated'],
     [t('decks.import.unchanged'), preview.unchanged, 'unchanged'],
     [t('decks.import.conflicts'), preview.conflicts, 'conflicts'],

@@ -71,6 +71,10 @@ export const ImportPreview = z.object({
   deckName: z.string(),
   deckExists: z.boolean(),
   notes: z.number().int(),
+  /** Cards the file's notes make (one per cloze number, two for a reversed note…). */
+  cards: z.number().int().optional(),
+  /** Cards this import would create: the added notes' cards and new cloze numbers of updated notes. */
+  cardsAdded: z.number().int().optional(),
   added: z.number().int(),
   updated: z.number().int(),
   unchanged: z.number().int(),

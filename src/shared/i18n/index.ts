@@ -6,6 +6,7 @@ import { todayMessages } from './today';
 import { reviewMessages } from './review';
 import { settingsMessages } from './settings';
 import { decksMessages } from './decks';
+import { importLimitMessages } from './import-limits';
 import { experimentsMessages } from './experiments';
 import { libraryMessages } from './library';
 
@@ -25,6 +26,7 @@ const bundles = [
   reviewMessages,
   settingsMessages,
   decksMessages,
+  importLimitMessages,
   experimentsMessages,
   libraryMessages,
 ] as const;

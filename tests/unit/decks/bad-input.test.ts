@@ -24,7 +24,7 @@ const cases: Case[] = [
   { name: 'a file that is not a zip', fileName: 'x.proofdeck', bytes: () => new TextEncoder().encode('just text, not a deck'), code: 'import-invalid', reason: 'not-zip' },
   { name: 'a zip entry with ..', fileName: 'x.proofdeck', bytes: () => proofdeckZip({ 'manifest.json': manifest(), 'notes.json': [goodNote()], '../escape.txt': 'x' }), code: 'import-invalid', reason: 'zip-path' },
   { name: 'a zip entry with an absolute path', fileName: 'x.proofdeck', bytes: () => proofdeckZip({ 'manifest.json': manifest(), 'notes.json': [goodNote()], '/etc/passwd': 'x' }), code: 'import-invalid', reason: 'zip-path' },
-  { name: 'a zip bomb (ratio)', fileName: 'x.proofdeck', bytes: () => proofdeckZip({ 'manifest.json': manifest(), 'notes.json': new Uint8Array(8 * 1024 * 1024) }), code: 'import-too-large', reason: 'too-large' },
+  { name: 'a zip bomb (ratio)', fileName: 'x.proofdeck', bytes: () => proofdeckZip({ 'manifest.json': manifest(), 'notes.json': new Uint8Array(8 * 1024 * 1024) }), code: 'import-too-large', reason: 'zip-ratio' },
   {
     name: 'a zip bomb (declared total size)',
     fileName: 'x.proofdeck',
@@ -35,7 +35,7 @@ const cases: Case[] = [
       return new Uint8Array(zip);
     },
     code: 'import-too-large',
-    reason: 'too-large',
+    reason: 'zip-total',
   },
   { name: 'duplicate zip entries', fileName: 'x.proofdeck', bytes: () => renameEntry(proofdeckZip({ 'manifest.json': manifest(), 'notes.json': [goodNote()], 'manifestXjson': 'x' }), 'manifestXjson', 'manifest.json'), code: 'import-invalid', reason: 'zip-duplicate' },
   { name: 'a newer format version', fileName: 'x.proofdeck', bytes: () => proofdeckZip({ 'manifest.json': manifest({ version: 99 }), 'notes.json': [goodNote()] }), code: 'import-unsupported', reason: 'format-newer' },

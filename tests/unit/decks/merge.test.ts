@@ -21,7 +21,7 @@ describe('import merge', () => {
     const next = file([note('a', 'A2'), note('b', 'B1'), note('c', 'C2'), note('d', 'D1')]);
     const before = snapshot(db);
     const plan = planImport(db, next);
-    expect(plan.counts).toEqual({ added: 1, updated: 1, unchanged: 1, conflicts: 1, cardsRemoved: 0 });
+    expect(plan.counts).toEqual({ added: 1, cardsAdded: 1, updated: 1, unchanged: 1, conflicts: 1, cardsRemoved: 0 });
     expect(plan.conflicts).toEqual([{ guid: 'c', localFront: 'C mine', localBack: 'answer', incomingFront: 'C2', incomingBack: 'answer' }]);
     expect(snapshot(db)).toEqual(before); // preview writes nothing
 
@@ -34,11 +34,11 @@ describe('import merge', () => {
     expect(db.prepare('SELECT COUNT(*) FROM notes').pluck().get()).toBe(4);
 
     // importing the same file again: c is still a conflict (both changed); everything else unchanged
-    expect(planImport(db, next).counts).toEqual({ added: 0, updated: 0, unchanged: 3, conflicts: 1, cardsRemoved: 0 });
+    expect(planImport(db, next).counts).toEqual({ added: 0, cardsAdded: 0, updated: 0, unchanged: 3, conflicts: 1, cardsRemoved: 0 });
     // the user now takes theirs for c
     expect(applyImport(db, next, { default: 'keep-mine', takeTheirs: ['c'] })).toMatchObject({ conflictsTaken: 1 });
     expect(db.prepare("SELECT front FROM notes WHERE guid = 'c'").pluck().get()).toBe('C2');
-    expect(planImport(db, next).counts).toEqual({ added: 0, updated: 0, unchanged: 4, conflicts: 0, cardsRemoved: 0 });
+    expect(planImport(db, next).counts).toEqual({ added: 0, cardsAdded: 0, updated: 0, unchanged: 4, conflicts: 0, cardsRemoved: 0 });
   });
 
   it('a local edit survives a re-import of the file it came from', () => {
