@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { generateCollection } from './support/collection';
-import { registerRetrievability, searchCards } from '../electron/services/library/search';
+import { registerRetrievability, searchCards } from '../electron/services/cards/search';
 import { computeStats } from '../electron/services/stats/stats';
 
 const { values } = parseArgs({ options: { json: { type: 'boolean' }, cards: { type: 'string' }, revlog: { type: 'string' }, repeats: { type: 'string' } } });

@@ -7,7 +7,7 @@ import { storageError } from '../services/store/storage-errors';
 import { exportDeck, fileTooLarge, markdownExportParts, type ExportFormat } from '../services/decks/exchange';
 import { importDeckFileIsolated, importFolderIsolated, previewFolderIsolated, previewImportIsolated } from '../services/decks/exchange-isolated';
 import { stopParser } from '../services/decks/isolated-parse';
-import { writeMarkdownFolder } from '../services/decks/markdown-folder';
+import { writeMarkdownFolder } from '../services/decks/markdown/folder';
 import { listDeckCounts } from '../services/decks/deck-read';
 import { importLimits } from '../services/decks/limits';
 import { AppError } from '../../src/shared/errors';

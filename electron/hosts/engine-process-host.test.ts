@@ -9,9 +9,9 @@ import { createClient, type Client } from '../../src/shared/transport';
 import { createServices, type Services } from '../services/index';
 import { createInMemoryTransport } from '../services/in-memory-transport';
 import type { ChannelEngineHost } from '../services/experiments/channel-host';
-import { temporaryDir } from '../services/store/test-fixtures';
+import { temporaryDir } from '../testing/fixtures';
 import { createProcessEngineHost } from './engine-process-host';
-import { enginePids, eventually, followRuns } from './engine-test-support';
+import { enginePids, eventually, followRuns } from '../testing/engine';
 
 // The engine in its own process, on real Dawn (SwiftShader): each way an engine can go wrong (a
 // stuck GPU queue, a blocked thread, a lost device, a crash) ends that run with its own clear

@@ -6,7 +6,7 @@ import { dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { referenceAttentionForward } from '../../src/engine/reference/attention';
-import { enginePids, eventually } from './engine-test-support';
+import { enginePids, eventually } from '../testing/engine';
 
 // The prove CLI as a user runs it: a real process (tsx), Dawn + SwiftShader, stdout parsed.
 

@@ -1,10 +1,13 @@
 import type { Handlers } from './dispatch';
 import type { ServiceContext } from './context';
-import { reviewHandlers } from './review/review-handlers';
-import { deckListHandlers } from './review/deck-list';
-import { deckExchangeHandlers } from './decks/exchange-handlers';
-import { settingsHandlers } from './settings/settings-handlers';
-import { libraryHandlers } from './library/library-handlers';
+import { reviewHandlers } from './review/handlers';
+import { deckHandlers } from './decks/handlers';
+import { settingsHandlers } from './settings/handlers';
+import { cardHandlers } from './cards/handlers';
+import { noteHandlers } from './notes/handlers';
+import { statsHandlers } from './stats/handlers';
+import { optimizerHandlers } from './optimizer/handlers';
+import { backupHandlers } from './backup/handlers';
 import { experimentHandlersFor } from './experiments/handlers';
 
 /** The handlers that need an open database. `app.*` and `decks.openedFiles` are answered by createServices (they work without one). */
@@ -18,9 +21,12 @@ export function createHandlers(ctx: ServiceContext): DatabaseHandlers {
   return {
     ...settingsHandlers(ctx),
     ...reviewHandlers(ctx),
-    ...deckListHandlers(ctx),
-    ...deckExchangeHandlers(ctx),
-    ...libraryHandlers(ctx),
+    ...deckHandlers(ctx),
+    ...cardHandlers(ctx),
+    ...noteHandlers(ctx),
+    ...statsHandlers(ctx),
+    ...optimizerHandlers(ctx),
+    ...backupHandlers(ctx),
     ...experimentHandlersFor(ctx),
   };
 }

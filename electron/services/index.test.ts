@@ -11,7 +11,7 @@ import { createInMemoryTransport } from './in-memory-transport';
 import { createHandlers } from './handlers';
 import { createDispatch } from './dispatch';
 import { openDatabase, latestVersion } from './store/database';
-import { addCard, addDeck, temporaryDir } from './store/test-fixtures';
+import { addCard, addDeck, temporaryDir } from '../testing/fixtures';
 
 let dir: { dir: string; remove(): void };
 let services: Services | undefined;

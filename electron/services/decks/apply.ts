@@ -1,10 +1,10 @@
 import { createHash } from 'node:crypto';
 import type Database from 'better-sqlite3';
 import { AppError } from '../../../src/shared/errors';
-import type { NoteFields, ParsedNote } from './markdown';
+import type { NoteFields, ParsedNote } from './markdown/parse';
 import type { NoteRow } from '../store/note-row';
 import { toNoteKind, type NoteKind } from '../../../src/shared/cloze';
-import { syncNoteCards } from './note-cards';
+import { syncNoteCards } from '../notes/note-cards';
 
 /**
  * Writing parsed Markdown notes into the store by guid: new notes get one new card; notes

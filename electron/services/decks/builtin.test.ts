@@ -3,11 +3,11 @@ import { join } from 'node:path';
 import type Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
 import { openDatabase } from '../store/database';
-import { temporaryDir } from '../store/test-fixtures';
-import { openTestServices, seoul } from '../review/test-services';
+import { temporaryDir } from '../../testing/fixtures';
+import { openTestServices, seoul } from '../../testing/services';
 import { applyNotesToDeck, applyParsedNotes } from './apply';
 import { builtinDecksUpToDate, readBuiltinDecks, syncBuiltinDecks, type BuiltinSyncReport } from './builtin';
-import { readMarkdownFile } from './markdown-folder';
+import { readMarkdownFile } from './markdown/folder';
 
 const repoResources = join(__dirname, '../../../resources');
 const seedPath = join(__dirname, '../../../../shared/seeds/000_67e3304794e832ae.txt');

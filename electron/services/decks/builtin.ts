@@ -3,8 +3,8 @@ import { join } from 'node:path';
 import type Database from 'better-sqlite3';
 import { AppError } from '../../../src/shared/errors';
 import { applyNotesToDeck } from './apply';
-import type { ParsedDeck } from './markdown';
-import { readMarkdownFolder } from './markdown-folder';
+import type { ParsedDeck } from './markdown/parse';
+import { readMarkdownFolder } from './markdown/folder';
 
 /**
  * Decks shipped with the app, in `resources/decks/<key>/` (one Markdown file per language; the

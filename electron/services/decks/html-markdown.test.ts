@@ -1,7 +1,7 @@
 import MarkdownIt from 'markdown-it';
 import { describe, expect, it } from 'vitest';
 import { htmlToMarkdown } from './html-markdown';
-import { markdownToAnkiHtml } from './anki-html';
+import { markdownToAnkiHtml } from './anki/html';
 
 const md = new MarkdownIt({ html: false });
 

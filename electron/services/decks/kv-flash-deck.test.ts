@@ -5,8 +5,8 @@ import { join } from 'node:path';
 import katex from 'katex';
 import { describe, expect, it } from 'vitest';
 import { catalog, findMeta } from '../../../src/experiments/catalog';
-import { parseMarkdownDeck } from './markdown';
-import { readMarkdownFolder } from './markdown-folder';
+import { parseMarkdownDeck } from './markdown/parse';
+import { readMarkdownFolder } from './markdown/folder';
 
 /** Content checks on the built-in deck: what a candidate would otherwise memorise wrong. */
 

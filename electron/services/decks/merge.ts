@@ -4,7 +4,7 @@ import type { ExchangeNote, ParsedImport } from './types';
 import { noteSourceHash } from './apply';
 import type { NoteRow } from '../store/note-row';
 import { cardOrdinals, ordsRemovedByEdit, toNoteKind } from '../../../src/shared/cloze';
-import { syncNoteCards } from './note-cards';
+import { syncNoteCards } from '../notes/note-cards';
 import { cardsOfNote } from './validate';
 
 /**

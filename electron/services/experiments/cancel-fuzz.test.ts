@@ -2,11 +2,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { catalog, defaultParams } from '../../../src/experiments/catalog';
 import { createClient, type Client } from '../../../src/shared/transport';
 import { createProcessEngineHost } from '../../hosts/engine-process-host';
-import { enginePids, eventually, followRuns } from '../../hosts/engine-test-support';
+import { enginePids, eventually, followRuns } from '../../testing/engine';
 import type { ChannelEngineHost } from './channel-host';
 import { createServices, type Services } from '../index';
 import { createInMemoryTransport } from '../in-memory-transport';
-import { temporaryDir } from '../store/test-fixtures';
+import { temporaryDir } from '../../testing/fixtures';
 
 // Cancel at random moments during every experiment of the registry, on the real engine process
 // (Dawn, SwiftShader): while the engine process starts, acquires its device, compiles kernels, and

@@ -6,7 +6,7 @@ import { createProcessEngineHost } from '../../hosts/engine-process-host';
 import type { ChannelEngineHost } from './channel-host';
 import { createServices, type Services } from '../index';
 import { createInMemoryTransport } from '../in-memory-transport';
-import { temporaryDir } from '../store/test-fixtures';
+import { temporaryDir } from '../../testing/fixtures';
 
 // The run service over a real SQLite file and the real Dawn engine process (SwiftShader): runs,
 // history, forced failures (a refused adapter, a broken kernel, a crashed or hung engine), cancel,

@@ -2,9 +2,9 @@ import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { afterEach, expect, it } from 'vitest';
 import { createServices } from '../index';
-import { addCard, addDeck, temporaryDir } from '../store/test-fixtures';
+import { addCard, addDeck, temporaryDir } from '../../testing/fixtures';
 
-const child = fileURLToPath(new URL('./durability-child.ts', import.meta.url));
+const child = fileURLToPath(new URL('../../testing/durability-child.ts', import.meta.url));
 let dir: { dir: string; remove(): void } | undefined;
 afterEach(() => dir?.remove());
 

@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { AppError } from '../../../src/shared/errors';
-import { addCard, addDeck, temporaryDir } from '../store/test-fixtures';
-import { openTestServices, seoul, type TestServices } from './test-services';
+import { addCard, addDeck, temporaryDir } from '../../testing/fixtures';
+import { openTestServices, seoul, type TestServices } from '../../testing/services';
 
 const DAY = 86_400_000;
 let dir: { dir: string; remove(): void };

@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Client } from '../../../src/shared/transport';
-import { addCard, addDeck, temporaryDir } from '../store/test-fixtures';
-import { openTestServices, seoul, type TestServices } from '../review/test-services';
+import { addCard, addDeck, temporaryDir } from '../../testing/fixtures';
+import { openTestServices, seoul, type TestServices } from '../../testing/services';
 
 const MIN = 60_000;
 const DAY = 86_400_000;

@@ -3,7 +3,7 @@ import { afterEach, expect, it } from 'vitest';
 import { defaultSettings } from '../../../src/shared/contract';
 import { openDatabase } from '../store/database';
 import { createSql } from '../store/sql';
-import { temporaryDir } from '../store/test-fixtures';
+import { temporaryDir } from '../../testing/fixtures';
 import { createSettingsStore } from './settings-store';
 
 const dir = temporaryDir();

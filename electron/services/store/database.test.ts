@@ -6,7 +6,7 @@ import { AppError } from '../../../src/shared/errors';
 import { latestVersion, moveAside, openDatabase } from './database';
 import { migrations } from './migrations';
 import { DatabaseError, createSql } from './sql';
-import { temporaryDir } from './test-fixtures';
+import { temporaryDir } from '../../testing/fixtures';
 
 let cleanup: (() => void)[] = [];
 afterEach(() => {

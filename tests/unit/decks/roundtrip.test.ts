@@ -6,7 +6,7 @@ import { createHash } from 'node:crypto';
 import { unzipSync, zipSync } from 'fflate';
 import { describe, expect, it } from 'vitest';
 import { deckDiagramSources, exportDeck, importDeckFile, markdownExportParts, readMarkdownFolderImports } from '../../../electron/services/decks/exchange';
-import { writeMarkdownFolder } from '../../../electron/services/decks/markdown-folder';
+import { writeMarkdownFolder } from '../../../electron/services/decks/markdown/folder';
 import { applyImport } from '../../../electron/services/decks/merge';
 import type { ExchangeNote, ParsedImport } from '../../../electron/services/decks/types';
 import { freshDatabase } from './support';

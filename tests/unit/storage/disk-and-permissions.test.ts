@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createServices, type Services } from '../../../electron/services';
 import { createInMemoryTransport } from '../../../electron/services/in-memory-transport';
-import { addDeck } from '../../../electron/services/store/test-fixtures';
+import { addDeck } from '../../../electron/testing/fixtures';
 import { AppError } from '../../../src/shared/errors';
 import { createTranslator, translateError } from '../../../src/shared/i18n';
 import { createClient } from '../../../src/shared/transport';

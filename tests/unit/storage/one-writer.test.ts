@@ -2,7 +2,7 @@ import { existsSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, expect, it, vi } from 'vitest';
 import { createServices } from '../../../electron/services';
-import { addCard, addDeck } from '../../../electron/services/store/test-fixtures';
+import { addCard, addDeck } from '../../../electron/testing/fixtures';
 import { AppError } from '../../../src/shared/errors';
 import { createTranslator, translateError } from '../../../src/shared/i18n';
 import { runChild, type Running } from './processes';

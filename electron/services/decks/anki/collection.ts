@@ -1,9 +1,9 @@
 import Database from 'better-sqlite3';
-import { AppError } from '../../../src/shared/errors';
-import { importLimits, invalid } from './limits';
-import { checkJsonSize } from './json-bounded';
-import { checkCollectionSchema } from './anki-schema';
-import { protoString, protoVarint, readProtobuf } from './anki-binary';
+import { AppError } from '../../../../src/shared/errors';
+import { importLimits, invalid } from '../limits';
+import { checkJsonSize } from '../json-bounded';
+import { checkCollectionSchema } from './schema';
+import { protoString, protoVarint, readProtobuf } from './binary';
 
 export interface AnkiNotetype {
   id: number;

@@ -1,11 +1,11 @@
 import { createHash } from 'node:crypto';
 import Database from 'better-sqlite3';
-import type { ExchangeCard, ExchangeNote, ExchangeReview } from './types';
-import type { DeckForExport } from './deck-read';
-import { diagramKey, markdownToAnkiHtml, stripHtmlKeepMedia } from './anki-html';
-import { carryProofdeckNote, PROOFDECK_FIELD } from './anki-proofdeck-field';
-import { writeZip } from './zip';
-import { cardOrdinals, type NoteKind } from '../../../src/shared/cloze';
+import type { ExchangeCard, ExchangeNote, ExchangeReview } from '../types';
+import type { DeckForExport } from '../deck-read';
+import { diagramKey, markdownToAnkiHtml, stripHtmlKeepMedia } from './html';
+import { carryProofdeckNote, PROOFDECK_FIELD } from './proofdeck-field';
+import { writeZip } from '../zip';
+import { cardOrdinals, type NoteKind } from '../../../../src/shared/cloze';
 
 /** Anki's legacy (schema 11) tables: the layout every Anki version and AnkiDroid/AnkiMobile import. */
 const SCHEMA_11 = `

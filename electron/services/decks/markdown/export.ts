@@ -1,9 +1,9 @@
 import { createHash } from 'node:crypto';
 import { stringify as stringifyYaml } from 'yaml';
-import { AppError } from '../../../src/shared/errors';
-import { parseMarkdownDeck, type NoteFields, type ParsedNote } from './markdown';
-import { isValidNoteId } from './markdown-syntax';
-import { looksLikeCloze } from '../../../src/shared/cloze';
+import { AppError } from '../../../../src/shared/errors';
+import { parseMarkdownDeck, type NoteFields, type ParsedNote } from './parse';
+import { isValidNoteId } from './syntax';
+import { looksLikeCloze } from '../../../../src/shared/cloze';
 
 /**
  * Writes notes in the clean DESIGN.md form, so that parsing the result gives the same notes back:

@@ -1,12 +1,12 @@
 import { mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { AppError } from '../../../src/shared/errors';
-import { temporaryDir } from '../store/test-fixtures';
-import { readMarkdownFile, readMarkdownFolder, resolveInside, writeMarkdownFolder } from './markdown-folder';
+import { AppError } from '../../../../src/shared/errors';
+import { temporaryDir } from '../../../testing/fixtures';
+import { readMarkdownFile, readMarkdownFolder, resolveInside, writeMarkdownFolder } from './folder';
 
-const seedPath = join(__dirname, '../../../../shared/seeds/000_67e3304794e832ae.txt');
-const builtinDir = join(__dirname, '../../../resources/decks/kv-flash');
+const seedPath = join(__dirname, '../../../../../shared/seeds/000_67e3304794e832ae.txt');
+const builtinDir = join(__dirname, '../../../../resources/decks/kv-flash');
 const cleanups: (() => void)[] = [];
 afterEach(() => cleanups.splice(0).forEach((remove) => remove()));
 

@@ -1,7 +1,7 @@
-import { AppError } from '../../../src/shared/errors';
-import { parseJsonBounded } from './json-bounded';
-import { dedent, headingOf, splitAttributes, tidyBlock, where, type SourceLine } from './markdown-syntax';
-import { looksLikeCloze, type NoteKind } from '../../../src/shared/cloze';
+import { AppError } from '../../../../src/shared/errors';
+import { parseJsonBounded } from '../json-bounded';
+import { dedent, headingOf, splitAttributes, tidyBlock, where, type SourceLine } from './syntax';
+import { looksLikeCloze, type NoteKind } from '../../../../src/shared/cloze';
 
 /** Finding questions and their answers in both Markdown shapes. */
 

@@ -1,5 +1,5 @@
 import type Database from 'better-sqlite3';
-import { formatBytes, importLimits, invalid, tooLarge } from './limits';
+import { formatBytes, importLimits, invalid, tooLarge } from '../limits';
 
 /**
  * What an Anki collection must look like before ProofDeck reads a row of it. SQLite computes

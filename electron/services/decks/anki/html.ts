@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import MarkdownIt from 'markdown-it';
-import { looksActive, sanitizeImportedHtml } from './sanitize';
+import { looksActive, sanitizeImportedHtml } from '../sanitize';
 
 const markdown = new MarkdownIt({ html: true, linkify: false, breaks: false });
 

@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { openTestServices, seoul, type TestServices } from '../review/test-services';
-import { addCard, addDeck, temporaryDir } from '../store/test-fixtures';
+import { openTestServices, seoul, type TestServices } from '../../testing/services';
+import { addCard, addDeck, temporaryDir } from '../../testing/fixtures';
 import { AppError } from '../../../src/shared/errors';
 
 const DAY = 86_400_000;

@@ -1,5 +1,5 @@
-import type { QuestionBlock } from './markdown-questions';
-import { headingOf, tidyBlock, type SourceLine } from './markdown-syntax';
+import type { QuestionBlock } from './questions';
+import { headingOf, tidyBlock, type SourceLine } from './syntax';
 
 /**
  * Section text around the questions becomes a card's context. A question takes the text of the

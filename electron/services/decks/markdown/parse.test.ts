@@ -1,13 +1,13 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { AppError } from '../../../src/shared/errors';
-import { deckKeyFromName, looksLikeMarkdownDeck, parseMarkdownDeck, type ParsedNote } from './markdown';
-import { exportMarkdownDeck, exportMarkdownFiles, noteIdFromGuid } from './markdown-export';
+import { AppError } from '../../../../src/shared/errors';
+import { deckKeyFromName, looksLikeMarkdownDeck, parseMarkdownDeck, type ParsedNote } from './parse';
+import { exportMarkdownDeck, exportMarkdownFiles, noteIdFromGuid } from './export';
 
-const seedPath = join(__dirname, '../../../../shared/seeds/000_67e3304794e832ae.txt');
+const seedPath = join(__dirname, '../../../../../shared/seeds/000_67e3304794e832ae.txt');
 const seed = readFileSync(seedPath, 'utf8');
-const builtinKo = readFileSync(join(__dirname, '../../../resources/decks/kv-flash/ko.md'), 'utf8');
+const builtinKo = readFileSync(join(__dirname, '../../../../resources/decks/kv-flash/ko.md'), 'utf8');
 
 function expectAppError(run: () => unknown, code: string, pattern: RegExp): void {
   try {

@@ -1,10 +1,10 @@
 import { lstatSync, mkdirSync, readdirSync, readFileSync, realpathSync, renameSync, statSync, writeFileSync, existsSync } from 'node:fs';
 import { isAbsolute, join, resolve, sep } from 'node:path';
-import { AppError } from '../../../src/shared/errors';
-import { parseMarkdownDeck, type ParseOptions, type ParsedDeck, type ParsedNote, type ParseWarning } from './markdown';
-import { exportMarkdownFiles, type ExportDeckInfo } from './markdown-export';
-import { maxMarkdownBytes, maxMarkdownNotes } from './markdown-syntax';
-import { formatBytes } from './limits';
+import { AppError } from '../../../../src/shared/errors';
+import { parseMarkdownDeck, type ParseOptions, type ParsedDeck, type ParsedNote, type ParseWarning } from './parse';
+import { exportMarkdownFiles, type ExportDeckInfo } from './export';
+import { maxMarkdownBytes, maxMarkdownNotes } from './syntax';
+import { formatBytes } from '../limits';
 
 /**
  * Markdown folders of notes: every `.md` (and seed-style `.txt`) file under a folder, parsed and

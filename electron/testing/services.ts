@@ -1,8 +1,8 @@
 // Test helper: the real services over a real database file, with a clock the test moves.
-import { createServices, type ServiceOptions, type Services } from '../index';
-import { createInMemoryTransport } from '../in-memory-transport';
-import { createClient, type Client } from '../../../src/shared/transport';
-import type { Settings } from '../../../src/shared/contract';
+import { createServices, type ServiceOptions, type Services } from '../services/index';
+import { createInMemoryTransport } from '../services/in-memory-transport';
+import { createClient, type Client } from '../../src/shared/transport';
+import type { Settings } from '../../src/shared/contract';
 
 export interface TestServices {
   services: Services;

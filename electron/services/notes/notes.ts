@@ -4,7 +4,7 @@ import { AppError } from '../../../src/shared/errors';
 import { findMeta } from '../../../src/experiments/catalog';
 import type { ServiceContext } from '../context';
 import { clozeNumbers, toNoteKind } from '../../../src/shared/cloze';
-import { syncNoteCards } from '../decks/note-cards';
+import { syncNoteCards } from './note-cards';
 
 interface NoteRow {
   id: number;

@@ -1,8 +1,8 @@
 import { parse as parseYaml, YAMLError } from 'yaml';
-import { AppError } from '../../../src/shared/errors';
-import { formatBytes, importLimits } from './limits';
+import { AppError } from '../../../../src/shared/errors';
+import { formatBytes, importLimits } from '../limits';
 import { yamlNestingDepth } from './yaml-depth';
-import { noteKinds, type NoteKind } from '../../../src/shared/cloze';
+import { noteKinds, type NoteKind } from '../../../../src/shared/cloze';
 
 /** Shared low-level Markdown scanning for the deck parser: front matter, fences, headings. */
 

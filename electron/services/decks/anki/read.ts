@@ -1,19 +1,19 @@
 import type Database from 'better-sqlite3';
-import { AppError } from '../../../src/shared/errors';
-import type { ExchangeMedia, ExchangeNote, ImportWarning, ParsedImport } from './types';
-import { decodeUtf8, warn } from './types';
-import { DecompressionBudget, formatBytes, importLimits, invalid, tooLarge, utf8Bytes } from './limits';
-import { ZipArchive } from './zip';
-import { protoString, protoVarint, readProtobuf, zstdDecompress } from './anki-binary';
-import { openCollection, readDeckNames, readNotetypes, templateFields, type AnkiNotetype, type CollectionSource } from './anki-collection';
-import { mapAnkiCard, mapAnkiReviews, type AnkiCardRow, type AnkiReviewRow } from './anki-schedule';
-import { referencedMedia, sanitizeImportedHtml } from './sanitize';
-import { checkMediaName, mimeOf } from './media';
-import { NoteGate } from './validate';
-import { parseJsonBounded } from './json-bounded';
-import { PROOFDECK_FIELD, restoreProofdeckNote } from './anki-proofdeck-field';
-import { htmlToMarkdown } from './html-markdown';
-import { looksLikeCloze, type NoteKind } from '../../../src/shared/cloze';
+import { AppError } from '../../../../src/shared/errors';
+import type { ExchangeMedia, ExchangeNote, ImportWarning, ParsedImport } from '../types';
+import { decodeUtf8, warn } from '../types';
+import { DecompressionBudget, formatBytes, importLimits, invalid, tooLarge, utf8Bytes } from '../limits';
+import { ZipArchive } from '../zip';
+import { protoString, protoVarint, readProtobuf, zstdDecompress } from './binary';
+import { openCollection, readDeckNames, readNotetypes, templateFields, type AnkiNotetype, type CollectionSource } from './collection';
+import { mapAnkiCard, mapAnkiReviews, type AnkiCardRow, type AnkiReviewRow } from './schedule';
+import { referencedMedia, sanitizeImportedHtml } from '../sanitize';
+import { checkMediaName, mimeOf } from '../media';
+import { NoteGate } from '../validate';
+import { parseJsonBounded } from '../json-bounded';
+import { PROOFDECK_FIELD, restoreProofdeckNote } from './proofdeck-field';
+import { htmlToMarkdown } from '../html-markdown';
+import { looksLikeCloze, type NoteKind } from '../../../../src/shared/cloze';
 
 /** Anki's latest package format (meta version 3) zstd-compresses the collection, the media map and every media file. */
 function packageVersion(zip: ZipArchive): number {

@@ -1,6 +1,6 @@
 import { Decompress, decompress } from 'fzstd';
-import { AppError } from '../../../src/shared/errors';
-import { DecompressionBudget, formatBytes, invalid, tooLarge } from './limits';
+import { AppError } from '../../../../src/shared/errors';
+import { DecompressionBudget, formatBytes, invalid, tooLarge } from '../limits';
 
 /** What one zstd frame may expand to: its own cap (`reason` names it) and the import's budget. */
 export interface ZstdBounds {

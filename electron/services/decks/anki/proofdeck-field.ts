@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
-import type { ExchangeNote } from './types';
-import { parseJsonBounded } from './json-bounded';
-import { toNoteKind } from '../../../src/shared/cloze';
+import type { ExchangeNote } from '../types';
+import { parseJsonBounded } from '../json-bounded';
+import { toNoteKind } from '../../../../src/shared/cloze';
 
 /**
  * Name of the hidden field that carries a ProofDeck note's Markdown source through Anki. Anki

@@ -1,6 +1,6 @@
 // Child process of durability.test.ts: answers cards as fast as it can and prints each answer
 // once review.answer has resolved (what the UI would show as confirmed), until it is killed.
-import { createServices } from '../index';
+import { createServices } from '../services/index';
 
 const services = createServices({ dataDir: process.argv[2], log: (e) => console.error(e) });
 const handlers = services.handlers;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { difficultyFromEase, mapAnkiCard, mapAnkiReviews } from './anki-schedule';
+import { difficultyFromEase, mapAnkiCard, mapAnkiReviews } from './schedule';
 
 const DAY = 86_400_000;
 const crt = 1_700_000_000 - (1_700_000_000 % 86_400); // a collection created at a day start (seconds)

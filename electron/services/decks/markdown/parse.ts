@@ -1,9 +1,9 @@
 import { createHash } from 'node:crypto';
-import { AppError } from '../../../src/shared/errors';
-import type { NoteKind } from '../../../src/shared/cloze';
-import { findQuestionBlocks, type QuestionBlock } from './markdown-questions';
-import { contextFinder } from './markdown-sections';
-import { maxMarkdownNotes, normalizeTags, scanMarkdown, where, headingOf, type SourceLine } from './markdown-syntax';
+import { AppError } from '../../../../src/shared/errors';
+import type { NoteKind } from '../../../../src/shared/cloze';
+import { findQuestionBlocks, type QuestionBlock } from './questions';
+import { contextFinder } from './sections';
+import { maxMarkdownNotes, normalizeTags, scanMarkdown, where, headingOf, type SourceLine } from './syntax';
 
 /**
  * Markdown decks: the seed's own shape (`**Q. …**` / `**A.** …` bullets under a heading) and the

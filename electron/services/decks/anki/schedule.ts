@@ -1,4 +1,4 @@
-import type { ExchangeCard, ExchangeReview } from './types';
+import type { ExchangeCard, ExchangeReview } from '../types';
 
 const DAY_MS = 86_400_000;
 
