@@ -7,7 +7,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { generateCollection } from './support/collection';
-import { registerRetrievability, searchCards } from '../electron/services/cards/search';
+import { parseQuery } from '../electron/services/cards/query';
+import { storesFor } from '../electron/services/store/stores';
 import { computeStats } from '../electron/services/stats/stats';
 
 const { values } = parseArgs({ options: { json: { type: 'boolean' }, cards: { type: 'string' }, revlog: { type: 'string' }, repeats: { type: 'string' } } });
@@ -33,17 +34,18 @@ try {
   const t0 = performance.now();
   const db = generateCollection(join(dir, 'proofdeck.sqlite'), cards, revlog, now);
   const generateMs = performance.now() - t0;
-  registerRetrievability(db);
+  const store = storesFor(db);
+  store.search.registerRetrievability();
   const dayStart = now - (now % 86_400_000);
   const queries = ['', '어텐션', 'deck:Interview::* is:review prop:ivl>=10', 'tag:hard prop:lapses>3', 'prop:r<0.9 -is:suspended', 'is:due'];
   const perQuery: Record<string, number> = {};
   for (const query of queries) {
     perQuery[query || '(all)'] = time(() =>
-      searchCards(db, { query, sort: 'due', descending: false, offset: 0, limit: 100, now, nextDayStart: dayStart + 86_400_000 }),
+      store.search.search({ terms: parseQuery(query), sort: 'due', descending: false, offset: 0, limit: 100, now, nextDayStart: dayStart + 86_400_000 }),
     );
   }
   const searchMs = median(Object.values(perQuery));
-  const statsMs = time(() => computeStats(db, { now, dayStart, heatmapDays: 365, forecastDays: 30, recentDays: 30 }));
+  const statsMs = time(() => computeStats(store, { now, dayStart, heatmapDays: 365, forecastDays: 30, recentDays: 30 }));
   db.close();
   const result = { cards, revlog, searchMs, statsMs, searchMsByQuery: perQuery, generateMs };
   if (values.json) console.log(JSON.stringify(result));

@@ -270,12 +270,14 @@ describe('Electron main: the API over IPC', () => {
     await expect(callAsUi('settings.get', {})).resolves.toMatchObject({ ok: true, value: { newPerDay: 12 } });
   });
 
-  it('installs an app menu whose Import… sends a menu event to the UI', () => {
+  it('installs an app menu whose Import…, Undo and Redo send menu events to the UI', () => {
     const template = fake.Menu.applicationMenu?.template as MenuItem[];
     const all = (items: MenuItem[]): MenuItem[] => items.flatMap((i) => [i, ...all(i.submenu ?? [])]);
-    expect(all(template).map((i) => i.role)).toEqual(expect.arrayContaining(['quit', 'redo', 'copy', 'paste', 'zoomIn', 'togglefullscreen']));
+    expect(all(template).map((i) => i.role)).toEqual(expect.arrayContaining(['quit', 'copy', 'paste', 'zoomIn', 'togglefullscreen']));
     all(template).find((i) => i.label === 'Import…')!.click!();
     expect(uiWindow().webContents.sent).toContainEqual(['api-event', 'menu', { command: 'import' }]);
+    all(template).find((i) => i.label === 'Redo')!.click!();
+    expect(uiWindow().webContents.sent).toContainEqual(['api-event', 'menu', { command: 'redo' }]);
   });
 
   it('focuses the existing window when a second instance starts', () => {

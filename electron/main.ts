@@ -90,6 +90,7 @@ function installMenu(): void {
     locale: locale(),
     onImport: () => sendEvent(uiContents(), 'menu', { command: 'import' }),
     onUndo: () => sendEvent(uiContents(), 'menu', { command: 'undo' }),
+    onRedo: () => sendEvent(uiContents(), 'menu', { command: 'redo' }),
   });
   Menu.setApplicationMenu(Menu.buildFromTemplate(template));
 }

@@ -10,15 +10,17 @@ export interface MenuOptions {
   /** File › Import…: asks the UI to open its import dialog. */
   onImport(): void;
   /**
-   * Edit › Undo (Ctrl/Cmd+Z): asks the UI to undo. A menu accelerator takes the key before the page
-   * sees it, so the UI decides: undo typing in a text field, else undo the last answer or bulk edit.
+   * Edit › Undo (Ctrl/Cmd+Z) and Redo (Ctrl/Cmd+Shift+Z): ask the UI. A menu accelerator takes the
+   * key before the page sees it, so the UI decides: undo typing in a text field, else the last
+   * operation of the undo history.
    */
   onUndo(): void;
+  onRedo(): void;
 }
 
 const labels = {
-  en: { file: 'File', import: 'Import…', edit: 'Edit', undo: 'Undo', view: 'View', window: 'Window' },
-  ko: { file: '파일', import: '가져오기…', edit: '편집', undo: '실행 취소', view: '보기', window: '창' },
+  en: { file: 'File', import: 'Import…', edit: 'Edit', undo: 'Undo', redo: 'Redo', view: 'View', window: 'Window' },
+  ko: { file: '파일', import: '가져오기…', edit: '편집', undo: '실행 취소', redo: '다시 실행', view: '보기', window: '창' },
 } as const;
 
 /** The application menu: the usual shortcuts (quit, edit, zoom, full screen) plus Import…. */
@@ -38,7 +40,7 @@ export function buildMenuTemplate(options: MenuOptions): MenuItemConstructorOpti
     label: text.edit,
     submenu: [
       { label: text.undo, accelerator: 'CmdOrCtrl+Z', click: () => options.onUndo() },
-      { role: 'redo' },
+      { label: text.redo, accelerator: 'CmdOrCtrl+Shift+Z', click: () => options.onRedo() },
       { type: 'separator' },
       { role: 'cut' },
       { role: 'copy' },

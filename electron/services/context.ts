@@ -1,15 +1,18 @@
 import type Database from 'better-sqlite3';
-import type { Sql } from './store/sql';
+import type { Stores } from './store/stores';
 import type { SettingsStore } from './settings/settings-store';
 import type { Scheduler } from './scheduler/fsrs';
 import type { EngineHost } from './experiments/engine-host';
 
 /** What every service handler gets: one open database and the clock and place it runs in. */
 export interface ServiceContext {
-  /** The raw better-sqlite3 connection (WAL, foreign keys on, migrated). */
+  /**
+   * The better-sqlite3 connection (WAL, foreign keys on, migrated), for what works on the whole
+   * file: backups and restores, closing. Every statement goes through `store`.
+   */
   db: Database.Database;
-  /** Cached prepared statements whose errors name the statement. */
-  sql: Sql;
+  /** One store per table: all of the app's SQL. */
+  store: Stores;
   settings: SettingsStore;
   /** FSRS configured from the current settings (rebuilt when they change). */
   scheduler(): Scheduler;

@@ -1,6 +1,6 @@
-import { z } from 'zod';
-import { contract, type Method, type ParsedArgs, type Result, type EventName, type EventPayload } from '../../src/shared/contract';
-import { AppError, type Envelope } from '../../src/shared/errors';
+import { contract, describeIssues, type Method, type ParsedArgs, type Result, type EventName, type EventPayload } from '../../src/shared/contract';
+import { AppError, failureOf, type Envelope } from '../../src/shared/errors';
+import { doorChecks } from './door-checks';
 
 /** What a handler may use besides its arguments. */
 export interface CallContext {
@@ -13,17 +13,11 @@ export type Handlers = { [M in Method]: Handler<M> };
 
 export type Dispatch = (method: string, rawArgs: unknown, ctx: CallContext) => Promise<Envelope<unknown>>;
 
-function summarize(error: z.ZodError): string {
-  return error.issues
-    .slice(0, 5)
-    .map((i) => `${i.path.length ? i.path.join('.') : '(args)'}: ${i.message}`)
-    .join('; ');
-}
-
 /**
  * The one door into the services, shared by every transport: the method must exist, the
- * arguments are validated before any handler (and so any SQL) runs, and every failure comes back
- * as a typed envelope. Unexpected exceptions are logged and reported as 'internal'.
+ * arguments are validated (the contract's schema, then door-checks.ts) before any handler (and so
+ * any SQL) runs, and every failure comes back as a typed envelope. Unexpected exceptions are
+ * logged and reported as 'internal'.
  */
 export function createDispatch(handlers: Handlers, log: (e: unknown) => void = console.error): Dispatch {
   return async (method, rawArgs, ctx) => {
@@ -33,18 +27,18 @@ export function createDispatch(handlers: Handlers, log: (e: unknown) => void = c
     const m = method as Method;
     const parsed = contract[m].args.safeParse(rawArgs ?? {});
     if (!parsed.success) {
-      const detail = summarize(parsed.error);
+      const detail = describeIssues(parsed.error);
       return { ok: false, error: { code: 'invalid-args', message: `${method}: ${detail}`, params: { method, detail } } };
     }
     try {
+      const check = doorChecks[m] as ((args: unknown, method: Method) => unknown) | undefined;
+      const args = check ? check(parsed.data, m) : parsed.data;
       const handler = handlers[m] as (args: unknown, ctx: CallContext) => unknown;
-      const value = await handler(parsed.data, ctx);
-      return { ok: true, value };
+      return { ok: true, value: await handler(args, ctx) };
     } catch (e) {
       if (e instanceof AppError) return { ok: false, error: e.toFailure() };
       log(e);
-      const message = e instanceof Error ? e.message : String(e);
-      return { ok: false, error: { code: 'internal', message: `${method} failed: ${message}`, params: { method } } };
+      return { ok: false, error: { ...failureOf(e), message: `${method} failed: ${failureOf(e).message}`, params: { method } } };
     }
   };
 }

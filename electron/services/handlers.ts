@@ -9,6 +9,7 @@ import { statsHandlers } from './stats/handlers';
 import { optimizerHandlers } from './optimizer/handlers';
 import { backupHandlers } from './backup/handlers';
 import { experimentHandlersFor } from './experiments/handlers';
+import { undoHandlers } from './undo/handlers';
 
 /** The handlers that need an open database. `app.*` and `decks.openedFiles` are answered by createServices (they work without one). */
 export type DatabaseHandlers = Omit<Handlers, 'app.info' | 'app.resetDatabase' | 'decks.openedFiles'>;
@@ -28,5 +29,6 @@ export function createHandlers(ctx: ServiceContext): DatabaseHandlers {
     ...optimizerHandlers(ctx),
     ...backupHandlers(ctx),
     ...experimentHandlersFor(ctx),
+    ...undoHandlers(ctx),
   };
 }

@@ -10,7 +10,7 @@ import { createSettingsStore } from './settings/settings-store';
 import { DatabaseSession, type DatabaseProblem } from './database-session';
 import { acquireDataLock, type DataLock, type LockHolderKind } from './store/data-lock';
 import { isCorruption, isDiskFull, isReadOnly } from './store/storage-errors';
-import { createSql } from './store/sql';
+import { storesFor } from './store/stores';
 import { builtinDecksUpToDate, syncBuiltinDecks } from './decks/builtin';
 import { scheduleDailyBackups } from './backup/daily';
 import type { EngineHost } from './experiments/engine-host';
@@ -65,13 +65,13 @@ export interface Services {
 }
 
 function createContext(db: Database.Database, options: ServiceOptions): ServiceContext {
-  const sql = createSql(db);
-  const settings = createSettingsStore(sql);
+  const store = storesFor(db);
+  const settings = createSettingsStore(store.settings);
   let scheduledFor: Settings | undefined;
   let scheduler: Scheduler | undefined;
   return {
     db,
-    sql,
+    store,
     settings,
     scheduler() {
       const current = settings.get();

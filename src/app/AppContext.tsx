@@ -2,6 +2,7 @@ import { createContext, useContext } from 'react';
 import type { Api, Settings } from '../shared/contract';
 import type { Translate, UiLocale } from '../shared/i18n';
 import type { Client } from '../shared/transport';
+import type { UndoController } from './undo/undo-controller';
 
 /** Parameters a screen can be opened with (e.g. a card id); each screen reads its own. */
 export type ScreenParams = Record<string, string | number | boolean | null>;
@@ -9,6 +10,8 @@ export type ScreenParams = Record<string, string | number | boolean | null>;
 export interface Notice {
   text: string;
   kind?: 'info' | 'error';
+  /** A button in the notice (Undo, Redo); the notice closes when it is pressed. */
+  action?: { label: string; run(): void };
 }
 
 /** What every screen gets from the shell: the API, the language, the theme, navigation, notices. */
@@ -29,6 +32,8 @@ export interface AppServices {
   notify(notice: Notice): void;
   /** Shows any error in the user's language (AppError codes go through `errors.<code>`). */
   showError(error: unknown): void;
+  /** The one undo and redo (the services' history), for keys, notices and buttons. */
+  undo: UndoController;
 }
 
 export const AppContext = createContext<AppServices | null>(null);

@@ -10,6 +10,7 @@ import { firstCardKey } from './review/useReviewSession';
 import { Shell } from './Shell';
 import { DatabaseProblem } from './screens/DatabaseProblem';
 import { useResolvedTheme } from './theme';
+import { createUndoController } from './undo/undo-controller';
 
 type Boot = { state: 'loading' } | { state: 'failed'; error: unknown } | { state: 'ready'; info: AppInfo; settings: Settings };
 
@@ -134,6 +135,9 @@ export function Root({ client }: { client: Client }) {
     });
   }, [client, load]);
 
+  const showError = useCallback((error: unknown) => notify({ text: translateError(t, error), kind: 'error' }), [notify, t]);
+  const undo = useMemo(() => createUndoController(api, t, notify, showError), [api, t, notify, showError]);
+
   const services = useMemo((): AppServices => {
     // Applied at once (a radio or select shows the choice while it is saved), then replaced by
     // what the services stored, or put back if they refused it.
@@ -170,9 +174,10 @@ export function Root({ client }: { client: Client }) {
       screen: navigation.screen,
       navigate,
       notify,
-      showError: (error: unknown) => notify({ text: translateError(t, error), kind: 'error' }),
+      showError,
+      undo,
     };
-  }, [client, api, t, locale, theme, settings, navigation.screen, notify]);
+  }, [client, api, t, locale, theme, settings, navigation.screen, notify, showError, undo]);
 
   if (boot.state === 'loading') return <div className="splash">{t('app.loading')}</div>;
   if (boot.state === 'failed') {

@@ -6,6 +6,7 @@ import { Notices } from './components/Notices';
 import { isEditable, isPlainKey, useKeydown } from './keyboard';
 import { screens } from './screens';
 import { collectOpenedFiles } from './decks/opened-files';
+import { useUndoKeys } from './undo/use-undo-keys';
 
 interface ShellProps {
   screen: string;
@@ -19,7 +20,7 @@ const chordTimeoutMs = 1500;
 
 /** The window: navigation on the left, the current screen, notices; `g <letter>` and `?` keys. */
 export function Shell({ screen, params, notices, dismiss }: ShellProps) {
-  const { t, navigate, client } = useApp();
+  const { t, navigate, client, undo } = useApp();
   const [helpOpen, setHelpOpen] = useState(false);
 
   // Deck files opened from the OS (double-click, dock icon, `--open`): taken from the host once
@@ -39,11 +40,11 @@ export function Shell({ screen, params, notices, dismiss }: ShellProps) {
     () =>
       client.on('menu', ({ command }) => {
         if (command === 'import') navigate('decks');
-        else if (command === 'undo') {
-          // The menu took Ctrl/Cmd+Z: undo typing in a field, else hand the key to the screen
-          // (review undoes the last answer, the browser its last bulk edit).
-          if (isEditable(document.activeElement)) document.execCommand('undo');
-          else window.dispatchEvent(new KeyboardEvent('keydown', { key: 'z', ctrlKey: true, bubbles: true, cancelable: true }));
+        else if (command === 'undo' || command === 'redo') {
+          // The menu took Ctrl/Cmd+Z (or +Shift): undo typing in a field, else hand the key to the
+          // screen and the undo keys below, as if the page had seen it.
+          if (isEditable(document.activeElement)) document.execCommand(command);
+          else window.dispatchEvent(new KeyboardEvent('keydown', { key: 'z', ctrlKey: true, shiftKey: command === 'redo', bubbles: true, cancelable: true }));
         }
       }),
     [client, navigate],
@@ -93,6 +94,9 @@ export function Shell({ screen, params, notices, dismiss }: ShellProps) {
     },
     { capture: true },
   );
+
+  // `u` / Ctrl+Z and Ctrl+Shift+Z / Ctrl+Y on every screen, after the screen's own keys.
+  useUndoKeys(undo);
 
   // Escape leaves a text field (unless the screen used it), so `g` chords work again from there.
   useKeydown((event) => {

@@ -9,6 +9,7 @@ export const errorCodes = [
   'not-found',
   'conflict',
   'nothing-to-undo',
+  'nothing-to-redo',
   'db-corrupt',
   'db-newer',
   /** Another ProofDeck process holds the data folder (params: path, holder, pid, since). */
@@ -69,6 +70,15 @@ export class AppError extends Error {
   static fromFailure(failure: ApiFailure): AppError {
     return new AppError(failure.code, failure.message, failure.params);
   }
+}
+
+/**
+ * The one mapping of anything thrown to the failure a caller receives: an AppError keeps its code
+ * and params; anything else (a bug, a library's own error) becomes `fallback` with its message.
+ */
+export function failureOf(error: unknown, fallback: ErrorCode = 'internal'): ApiFailure {
+  if (error instanceof AppError) return error.toFailure();
+  return { code: fallback, message: error instanceof Error ? error.message : String(error) };
 }
 
 /** Result envelope on every transport (IPC, HTTP, in-memory). */

@@ -2,20 +2,20 @@ import { default_w } from 'ts-fsrs';
 import type { Handlers } from '../dispatch';
 import type { ServiceContext } from '../context';
 import { studyDay } from '../scheduler/study-day';
-import { registerRetrievability, searchCards } from './search';
-import { applyBulk, undoBulk } from './bulk';
+import { parseQuery } from './query';
+import { applyBulk } from './bulk';
 
 /** The card browser: search, and one change to many cards. */
-export function cardHandlers(ctx: ServiceContext): Pick<Handlers, 'cards.search' | 'cards.bulk' | 'cards.undoBulk'> {
-  registerRetrievability(ctx.db, () => ctx.settings.get().fsrsWeights ?? default_w);
+export function cardHandlers(ctx: ServiceContext): Pick<Handlers, 'cards.search' | 'cards.bulk'> {
+  ctx.store.search.registerRetrievability(() => ctx.settings.get().fsrsWeights ?? default_w);
   return {
-    'cards.search': (args) => {
+    'cards.search': ({ query, ...page }) => {
       const t0 = performance.now();
-      const nextDayStart = studyDay(ctx.now(), ctx.settings.get().dayStartHour, ctx.timeZone).end;
-      const page = searchCards(ctx.db, { ...args, now: ctx.now(), nextDayStart });
-      return { ...page, ms: performance.now() - t0 };
+      const now = ctx.now();
+      const nextDayStart = studyDay(now, ctx.settings.get().dayStartHour, ctx.timeZone).end;
+      const found = ctx.store.search.search({ ...page, terms: parseQuery(query), now, nextDayStart });
+      return { ...found, ms: performance.now() - t0 };
     },
     'cards.bulk': ({ cardIds, change }) => applyBulk(ctx, cardIds, change),
-    'cards.undoBulk': ({ undoToken }) => undoBulk(ctx, undoToken),
   };
 }

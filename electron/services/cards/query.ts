@@ -1,4 +1,5 @@
 import { AppError } from '../../../src/shared/errors';
+import { isValues, propNames, type IsValue, type PropName, type PropOp, type SearchTerm } from '../store/card-search';
 
 /**
  * The card browser's search language, in the spirit of Anki's:
@@ -8,18 +9,7 @@ import { AppError } from '../../../src/shared/errors';
  *   "quoted phrases", -negation, * as a wildcard in deck: and tag:.
  * Terms are ANDed.
  */
-export type Term =
-  | { kind: 'text'; value: string; negate: boolean }
-  | { kind: 'deck'; value: string; negate: boolean }
-  | { kind: 'tag'; value: string; negate: boolean }
-  | { kind: 'is'; value: IsValue; negate: boolean }
-  | { kind: 'prop'; prop: PropName; op: PropOp; value: number; negate: boolean };
-
-export const isValues = ['due', 'new', 'learn', 'review', 'suspended', 'buried'] as const;
-export type IsValue = (typeof isValues)[number];
-export const propNames = ['ivl', 'lapses', 'reps', 'r', 's', 'd', 'due'] as const;
-export type PropName = (typeof propNames)[number];
-export type PropOp = '<' | '<=' | '>' | '>=' | '=' | '!=';
+export type Term = SearchTerm;
 
 function tokenize(query: string): string[] {
   const tokens: string[] = [];
@@ -73,9 +63,4 @@ export function parseQuery(query: string): Term[] {
 
 function bad(term: string, why: string): AppError {
   return new AppError('invalid-args', `search term '${term}': ${why}`, { detail: `${term}: ${why}` });
-}
-
-/** `*` wildcard to a LIKE pattern, escaping LIKE's own wildcards. */
-export function globToLike(glob: string): string {
-  return glob.replace(/[\\%_]/g, (c) => `\\${c}`).replace(/\*/g, '%');
 }

@@ -5,7 +5,9 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { openDatabase } from '../store/database';
 import { temporaryDir } from '../../testing/fixtures';
 import { openTestServices, seoul } from '../../testing/services';
-import { applyNotesToDeck, applyParsedNotes } from './apply';
+import { applyImport, mergeIntoDeck, planImport } from './merge';
+import { exchangeNote, markdownImport } from './markdown/import';
+import { storesFor } from '../store/stores';
 import { builtinDecksUpToDate, readBuiltinDecks, syncBuiltinDecks, type BuiltinSyncReport } from './builtin';
 import { readMarkdownFile } from './markdown/folder';
 
@@ -64,8 +66,9 @@ describe('built-in decks on first launch', () => {
 
     const [deck] = readBuiltinDecks(repoResources);
     const deckId = (db.prepare('SELECT id FROM decks').get() as { id: number }).id;
-    const forced = db.transaction(() => applyNotesToDeck(db, deckId, deck.notes, { now: 3000 }))();
-    expect(forced).toMatchObject({ added: 0, updated: 0, conflicts: 0, unchanged: noteCount });
+    const store = storesFor(db);
+    const forced = store.transaction(() => mergeIntoDeck(store, deckId, markdownImport(deck), { default: 'keep-mine' }, 3000));
+    expect(forced).toMatchObject({ added: 0, updated: 0, conflictsKept: 0, unchanged: noteCount });
     expect(contents(db)).toBe(before);
   });
 
@@ -139,9 +142,9 @@ describe('a later version of a built-in deck', () => {
     app.services.close();
     app = openTestServices(data, seoul(2026, 3, 2, 10), {}, options);
     const again = guidCard('kv-flash:kv-cache-removes')!;
-    const second = await app.client.api['cards.bulk']({ cardIds: [again], change: { action: 'delete' } });
+    await app.client.api['cards.bulk']({ cardIds: [again], change: { action: 'delete' } });
     expect(app.services.db!.prepare('SELECT guid FROM deleted_builtin_notes ORDER BY guid').pluck().all()).toEqual(['kv-flash:flash-exact', 'kv-flash:kv-cache-removes']);
-    await app.client.api['cards.undoBulk']({ undoToken: second.undoToken });
+    await app.client.api['undo.undo']({});
     expect(guidCard('kv-flash:kv-cache-removes')).toBe(again);
     expect(app.services.db!.prepare('SELECT guid FROM deleted_builtin_notes').pluck().all()).toEqual(['kv-flash:flash-exact']);
     app.services.close();
@@ -216,19 +219,21 @@ describe('a later version of a built-in deck', () => {
   });
 });
 
-describe('applyParsedNotes: Markdown imports', () => {
+describe('Markdown imports, through the same merge', () => {
+  const seedImport = (deckName: string, notes = readMarkdownFile(seedPath).notes) => ({ ...markdownImport(readMarkdownFile(seedPath), deckName), notes: notes.map(exchangeNote) });
+
   it('previews without writing, then imports the seed; importing it again duplicates nothing', () => {
     const db = database();
-    const seed = readMarkdownFile(seedPath);
     const empty = contents(db);
-    const preview = applyParsedNotes(db, '면접 노트', seed.notes, { mode: 'preview', now: 10 });
-    expect(preview).toMatchObject({ deckId: null, added: 4, updated: 0, unchanged: 0, conflicts: 0 });
+    const preview = planImport(db, seedImport('면접 노트'));
+    expect(preview).toMatchObject({ deckExists: false, counts: { added: 4, updated: 0, unchanged: 0, conflicts: 0 } });
     expect(contents(db)).toBe(empty);
 
-    const first = applyParsedNotes(db, '면접 노트', seed.notes, { now: 10 });
+    const first = applyImport(db, seedImport('면접 노트'), { default: 'keep-mine' }, 10);
     expect(first).toMatchObject({ added: 4, unchanged: 0 });
-    const second = applyParsedNotes(db, '면접 노트', readMarkdownFile(seedPath).notes, { now: 20 });
-    expect(second).toMatchObject({ deckId: first.deckId, added: 0, updated: 0, unchanged: 4, conflicts: 0 });
+    const second = applyImport(db, seedImport('면접 노트'), { default: 'keep-mine' }, 20);
+    expect(second).toMatchObject({ added: 0, updated: 0, unchanged: 4, conflictsKept: 0 });
+    expect(db.prepare('SELECT COUNT(*) FROM decks').pluck().get()).toBe(1);
     expect(db.prepare('SELECT COUNT(*) FROM notes').pluck().get()).toBe(4);
     expect(db.prepare('SELECT COUNT(*) FROM cards').pluck().get()).toBe(4);
   });
@@ -236,29 +241,29 @@ describe('applyParsedNotes: Markdown imports', () => {
   it('reports a conflict when both sides changed, keeps the local edit, and takes the file when asked', () => {
     const db = database();
     const notes = readMarkdownFile(seedPath).notes;
-    applyParsedNotes(db, 'deck', notes, { now: 1 });
+    applyImport(db, seedImport('deck', notes), { default: 'keep-mine' }, 1);
     const guid = notes[2].guid;
     db.prepare("UPDATE notes SET back = 'local edit' WHERE guid = ?").run(guid);
     const incoming = notes.map((note) => (note.guid === guid ? { ...note, back: 'fixed upstream' } : note));
 
-    const preview = applyParsedNotes(db, 'deck', incoming, { mode: 'preview' });
-    expect(preview).toMatchObject({ conflicts: 1, updated: 0, unchanged: 3 });
-    expect(preview.conflictNotes).toEqual([{ guid, localFront: notes[2].front, incomingFront: notes[2].front }]);
+    const preview = planImport(db, seedImport('deck', incoming));
+    expect(preview.counts).toMatchObject({ conflicts: 1, updated: 0, unchanged: 3 });
+    expect(preview.conflicts).toEqual([{ guid, localFront: notes[2].front, localBack: 'local edit', incomingFront: notes[2].front, incomingBack: 'fixed upstream' }]);
 
-    applyParsedNotes(db, 'deck', incoming, { now: 2 });
+    applyImport(db, seedImport('deck', incoming), { default: 'keep-mine' }, 2);
     expect(db.prepare('SELECT back FROM notes WHERE guid = ?').pluck().get(guid)).toBe('local edit');
-    const taken = applyParsedNotes(db, 'deck', incoming, { now: 3, takeIncoming: [guid] });
-    expect(taken).toMatchObject({ conflicts: 1, conflictsTaken: 1 });
+    const taken = applyImport(db, seedImport('deck', incoming), { default: 'keep-mine', takeTheirs: [guid] }, 3);
+    expect(taken).toMatchObject({ conflictsKept: 0, conflictsTaken: 1 });
     expect(db.prepare('SELECT back FROM notes WHERE guid = ?').pluck().get(guid)).toBe('fixed upstream');
     // Now in step with the file: the next import is quiet.
-    expect(applyParsedNotes(db, 'deck', incoming, { now: 4 })).toMatchObject({ conflicts: 0, unchanged: 4 });
+    expect(applyImport(db, seedImport('deck', incoming), { default: 'keep-mine' }, 4)).toMatchObject({ conflictsKept: 0, unchanged: 4 });
   });
 
   it('writes nothing when a note in the batch is bad', () => {
     const db = database();
     const notes = readMarkdownFile(seedPath).notes;
     const before = contents(db);
-    expect(() => applyParsedNotes(db, 'deck', [...notes, { ...notes[0] }])).toThrow(/two notes share the id/);
+    expect(() => applyImport(db, seedImport('deck', [...notes, { ...notes[0] }]), { default: 'keep-mine' })).toThrow(/two notes share the id/);
     expect(contents(db)).toBe(before);
   });
 });

@@ -2,7 +2,9 @@ import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type Database from 'better-sqlite3';
 import { AppError } from '../../../src/shared/errors';
-import { applyNotesToDeck } from './apply';
+import { storesFor, type Stores } from '../store/stores';
+import { mergeIntoDeck } from './merge';
+import { markdownImport } from './markdown/import';
 import type { ParsedDeck } from './markdown/parse';
 import { readMarkdownFolder } from './markdown/folder';
 
@@ -57,7 +59,7 @@ export function readBuiltinDecks(resourcesDir: string): ParsedDeck[] {
 export function builtinDecksUpToDate(db: Database.Database, resourcesDir: string): boolean {
   const root = join(resourcesDir, 'decks');
   if (!existsSync(root)) return true;
-  const stored = db.prepare('SELECT builtin_version FROM decks WHERE builtin_key = ?').pluck();
+  const decks = storesFor(db).decks;
   for (const folder of readdirSync(root, { withFileTypes: true })) {
     if (!folder.isDirectory()) continue;
     for (const file of readdirSync(join(root, folder.name))) {
@@ -67,7 +69,7 @@ export function builtinDecksUpToDate(db: Database.Database, resourcesDir: string
       const version = frontMatter && /^version:\s*(\d+)\s*$/m.exec(frontMatter)?.[1];
       // Anything this quick look cannot read is left to the full parse (and its errors).
       if (!key || !version) return false;
-      const have = stored.get(key) as number | null | undefined;
+      const have = decks.byBuiltinKey(key)?.builtin_version;
       if (have === undefined || have === null || have < Number(version)) return false;
     }
   }
@@ -76,40 +78,37 @@ export function builtinDecksUpToDate(db: Database.Database, resourcesDir: string
 
 /**
  * Loads or upgrades the built-in decks, in one transaction. Idempotent: a deck whose stored
- * version is the file's (or newer) is skipped without a write.
+ * version is the file's (or newer) is skipped without a write. A new version arrives as an import
+ * of its deck (merge.ts) that takes nothing the user changed: a note the user edited keeps the
+ * user's text, a note the user deleted is not brought back, progress and history stay. It is not
+ * an operation the user can undo, so when it writes, the undo history is cleared (store/undo.ts).
  */
 export function syncBuiltinDecks(db: Database.Database, resourcesDir: string | null, options: { now?: number } = {}): BuiltinSyncReport[] {
   if (!resourcesDir) return [];
   const decks = readBuiltinDecks(resourcesDir);
   const now = options.now ?? Date.now();
-  return db.transaction(() => decks.map((deck) => syncDeck(db, deck, now)))();
+  const store = storesFor(db);
+  return store.transaction(() => decks.map((deck) => syncDeck(store, deck, now)));
 }
 
-function syncDeck(db: Database.Database, deck: ParsedDeck, now: number): BuiltinSyncReport {
+function syncDeck(store: Stores, deck: ParsedDeck, now: number): BuiltinSyncReport {
   const { key, title, description } = deck.meta;
   const version = deck.meta.version as number;
-  const stored = db.prepare('SELECT id, builtin_version FROM decks WHERE builtin_key = ?').get(key) as
-    | { id: number; builtin_version: number | null }
-    | undefined;
+  const stored = store.decks.byBuiltinKey(key);
   const base = { key, version, previousVersion: stored?.builtin_version ?? null };
   if (stored && (stored.builtin_version ?? 0) >= version) {
     return { ...base, deckId: stored.id, action: 'skipped', added: 0, updated: 0, unchanged: deck.notes.length, conflicts: 0, kept: 0 };
   }
-  let deckId = stored?.id;
-  if (deckId === undefined) {
-    // A deck of the user's may already have the title; the built-in one then carries its key.
-    const taken = db.prepare('SELECT 1 FROM decks WHERE name = ?').get(title) !== undefined;
-    deckId = Number(
-      db
-        .prepare('INSERT INTO decks (name, description, builtin_key, builtin_version, created, modified) VALUES (?, ?, ?, ?, ?, ?)')
-        .run(taken ? `${title} (${key})` : title, description, key, version, now, now).lastInsertRowid,
-    );
-  }
+  // A deck of the user's may already have the title; the built-in one then carries its key.
+  const name = stored?.name ?? (store.decks.byName(title) ? `${title} (${key})` : title);
+  const deckId = stored?.id ?? store.decks.insert({ name, description, builtinKey: key, builtinVersion: version, now });
   // Notes the user deleted stay deleted: a new version updates and adds, it does not resurrect.
-  const deleted = new Set(db.prepare('SELECT guid FROM deleted_builtin_notes').pluck().all() as string[]);
-  const notes = deck.notes.filter((note) => !deleted.has(note.guid));
-  const result = applyNotesToDeck(db, deckId, notes, { mode: 'apply', takeIncoming: 'none', now });
-  if (stored) db.prepare('UPDATE decks SET builtin_version = ?, description = ?, modified = ? WHERE id = ?').run(version, description, now, deckId);
+  const deleted = store.notes.deletedBuiltinGuids();
+  const parsed = markdownImport(deck, name);
+  parsed.notes = parsed.notes.filter((note) => !deleted.has(note.guid));
+  const result = mergeIntoDeck(store, deckId, parsed, { default: 'keep-mine' }, now);
+  if (stored) store.decks.setBuiltinVersion(deckId, version, description, now);
+  const inFile = new Set(deck.notes.map((note) => note.guid));
   return {
     ...base,
     deckId,
@@ -117,7 +116,7 @@ function syncDeck(db: Database.Database, deck: ParsedDeck, now: number): Builtin
     added: result.added,
     updated: result.updated,
     unchanged: result.unchanged,
-    conflicts: result.conflicts,
-    kept: result.notInFile,
+    conflicts: result.conflictsKept,
+    kept: store.notes.guidsInDeck(deckId).filter((guid) => !inFile.has(guid)).length,
   };
 }

@@ -1,11 +1,10 @@
 import type Database from 'better-sqlite3';
 import { AppError } from '../../../src/shared/errors';
-import type { ExchangeCard, ExchangeMedia, ExchangeNote, ExchangeReview, NoteFields } from './types';
-import { splitTags } from './merge';
+import type { ExchangeCard, ExchangeMedia, ExchangeNote, ExchangeReview } from './types';
 import { referencedMedia } from './sanitize';
-import type { CardRow as StoredCardRow } from '../scheduler/card-row';
-import type { NoteRow as StoredNoteRow } from '../store/note-row';
-import { toNoteKind } from '../../../src/shared/cloze';
+import { storesFor } from '../store/stores';
+import type { CardRow } from '../store/cards';
+import type { ReviewRow } from '../store/revlog';
 
 export interface DeckForExport {
   name: string;
@@ -14,42 +13,13 @@ export interface DeckForExport {
   media: ExchangeMedia[];
 }
 
-type NoteRow = Pick<StoredNoteRow, 'id' | 'guid' | 'front' | 'back' | 'context' | 'language' | 'translations' | 'tags' | 'experiment_id' | 'experiment_params' | 'fields' | 'kind'>;
-
-/** The card columns an export carries (the store's row without burying and new-card order). */
-type CardRow = Omit<StoredCardRow, 'buried_until' | 'new_position'>;
-
-interface ReviewRow {
-  id: number;
-  card_id: number;
-  rating: number;
-  state: number;
-  due: number;
-  stability: number;
-  difficulty: number;
-  elapsed_days: number;
-  last_elapsed_days: number;
-  scheduled_days: number;
-  learning_steps: number;
-  duration_ms: number;
-}
-
 /** Reads one deck with its cards (always: exporters need card ords) and, when asked, review history. */
 export function readDeckForExport(db: Database.Database, deckName: string, options: { schedule: boolean }): DeckForExport {
-  const deck = db.prepare('SELECT id, name, description FROM decks WHERE name = ?').get(deckName) as
-    | { id: number; name: string; description: string }
-    | undefined;
+  const store = storesFor(db);
+  const deck = store.decks.byName(deckName);
   if (!deck) throw new AppError('not-found', `no deck named '${deckName}'`, { deck: deckName });
-  const rows = db
-    .prepare('SELECT id, guid, front, back, context, language, translations, tags, experiment_id, experiment_params, fields, kind FROM notes WHERE deck_id = ? ORDER BY id')
-    .all(deck.id) as NoteRow[];
-  const cards = db
-    .prepare(
-      `SELECT c.id, c.note_id, c.ord, c.due, c.stability, c.difficulty, c.elapsed_days, c.scheduled_days, c.learning_steps, c.reps, c.lapses,
-              c.state, c.last_review, c.suspended
-       FROM cards c JOIN notes n ON n.id = c.note_id WHERE n.deck_id = ? ORDER BY c.note_id, c.ord`,
-    )
-    .all(deck.id) as CardRow[];
+  const stored = store.notes.inDeck(deck.id);
+  const cards = store.cards.ofDeck(deck.id);
   const cardsByNote = new Map<number, CardRow[]>();
   for (const card of cards) {
     const list = cardsByNote.get(card.note_id) ?? [];
@@ -58,13 +28,7 @@ export function readDeckForExport(db: Database.Database, deckName: string, optio
   }
   const reviewsByCard = new Map<number, ReviewRow[]>();
   if (options.schedule) {
-    const reviews = db
-      .prepare(
-        `SELECT r.id, r.card_id, r.rating, r.state, r.due, r.stability, r.difficulty, r.elapsed_days, r.last_elapsed_days, r.scheduled_days,
-                r.learning_steps, r.duration_ms
-         FROM revlog r JOIN cards c ON c.id = r.card_id JOIN notes n ON n.id = c.note_id WHERE n.deck_id = ? ORDER BY r.id`,
-      )
-      .all(deck.id) as ReviewRow[];
+    const reviews = store.revlog.ofDeck(deck.id);
     for (const review of reviews) {
       const list = reviewsByCard.get(review.card_id) ?? [];
       list.push(review);
@@ -72,19 +36,19 @@ export function readDeckForExport(db: Database.Database, deckName: string, optio
     }
   }
   const mediaNames = new Set<string>();
-  const notes = rows.map((row): ExchangeNote => {
+  const notes = stored.map((row): ExchangeNote => {
     const note: ExchangeNote = {
       guid: row.guid,
       front: row.front,
       back: row.back,
       context: row.context,
       language: row.language,
-      translations: row.translations ? JSON.parse(row.translations) : null,
-      tags: splitTags(row.tags),
-      experimentId: row.experiment_id,
-      experimentParams: row.experiment_params ? JSON.parse(row.experiment_params) : null,
-      fields: row.fields ? (JSON.parse(row.fields) as NoteFields) : null,
-      kind: toNoteKind(row.kind),
+      translations: row.translations,
+      tags: row.tags,
+      experimentId: row.experimentId,
+      experimentParams: row.experimentParams,
+      fields: row.fields,
+      kind: row.kind,
     };
     const noteCards = cardsByNote.get(row.id) ?? [];
     note.cards = noteCards.map(
@@ -128,11 +92,10 @@ export function readDeckForExport(db: Database.Database, deckName: string, optio
     }
     return note;
   });
-  const mediaSelect = db.prepare('SELECT name, mime, data FROM media WHERE name = ?');
   const media: ExchangeMedia[] = [];
   for (const name of mediaNames) {
-    const row = mediaSelect.get(name) as { name: string; mime: string; data: Buffer } | undefined;
-    if (row) media.push({ name: row.name, mime: row.mime, data: new Uint8Array(row.data) });
+    const file = store.media.byName(name);
+    if (file) media.push(file);
   }
   return { name: deck.name, description: deck.description, notes, media };
 }
@@ -146,13 +109,5 @@ export interface DeckCounts {
 
 /** Every deck with its note, card and review-log counts (the CLI's `list`). */
 export function listDeckCounts(db: Database.Database): DeckCounts[] {
-  return db
-    .prepare(
-      `SELECT d.name AS name,
-              (SELECT COUNT(*) FROM notes n WHERE n.deck_id = d.id) AS notes,
-              (SELECT COUNT(*) FROM cards c JOIN notes n ON n.id = c.note_id WHERE n.deck_id = d.id) AS cards,
-              (SELECT COUNT(*) FROM revlog r JOIN cards c ON c.id = r.card_id JOIN notes n ON n.id = c.note_id WHERE n.deck_id = d.id) AS revlog
-       FROM decks d ORDER BY d.name`,
-    )
-    .all() as DeckCounts[];
+  return storesFor(db).decks.listWithCounts();
 }

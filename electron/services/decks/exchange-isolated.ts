@@ -1,9 +1,8 @@
 import type Database from 'better-sqlite3';
 import type { ImportPreview } from '../../../src/shared/contract';
 import type { ParsedImport } from './types';
-import { applyImport, planImport, type ConflictChoices, type ImportResult } from './merge';
-import { invalid } from './limits';
-import type { ReadOptions } from './exchange';
+import { planImport, type ConflictChoices, type ImportResult } from './merge';
+import { importParsed, type ReadOptions } from './exchange';
 import { parseIsolated, type ParserBudget } from './isolated-parse';
 
 /**
@@ -42,29 +41,17 @@ export async function importDeckFileIsolated(
 ): Promise<{ result: ImportResult; parsed: ParsedImport }> {
   const { imports } = await parseIsolated({ kind: 'file', bytes, options }, budget);
   const [{ parsed }] = imports;
-  return { parsed, result: applyChecked(db, parsed, choices, options.now) };
+  return { parsed, result: importParsed(db, parsed, choices, options.now) };
 }
 
 /** A Markdown folder: read in the worker, then each deck it holds applied in its own transaction. */
 export async function importFolderIsolated(db: Database.Database, path: string, choices: ConflictChoices, budget?: ParserBudget): Promise<ImportResult[]> {
   const { imports } = await parseIsolated({ kind: 'folder', path }, budget);
-  return imports.map(({ parsed }) => applyChecked(db, parsed, choices));
+  return imports.map(({ parsed }) => importParsed(db, parsed, choices));
 }
 
 /** The same folder, previewed: what each deck would do. */
 export async function previewFolderIsolated(db: Database.Database, path: string, budget?: ParserBudget): Promise<{ parsed: ParsedImport; plan: ReturnType<typeof planImport>; cards: number }[]> {
   const { imports } = await parseIsolated({ kind: 'folder', path }, budget);
   return imports.map(({ parsed, size }) => ({ parsed, plan: planImport(db, parsed), cards: size.cards }));
-}
-
-function applyChecked(db: Database.Database, parsed: ParsedImport, choices: ConflictChoices, now?: number): ImportResult {
-  try {
-    return applyImport(db, parsed, choices, now);
-  } catch (e) {
-    // The transaction has rolled back. A constraint means the file's data contradicts itself.
-    if (String((e as { code?: unknown }).code).startsWith('SQLITE_CONSTRAINT')) {
-      throw invalid('inconsistent', `the file's notes contradict each other (${(e as Error).message})`);
-    }
-    throw e;
-  }
 }

@@ -1,6 +1,6 @@
 import type Database from 'better-sqlite3';
 import type { AppError } from '../../../src/shared/errors';
-import type { ExchangeNote, ParsedImport } from './types';
+import type { ParsedImport } from './types';
 import { decodeUtf8 } from './types';
 import { DecompressionBudget, importLimits, invalid, tooLarge, unsupported } from './limits';
 import { checkParsedImport, type ImportSize } from './validate';
@@ -11,6 +11,8 @@ import { readCsv, type CsvMapping } from './csv';
 import { readDeckForExport } from './deck-read';
 import { applyImport, planImport, type ConflictChoices, type ImportResult, type MergePlan } from './merge';
 import { parseMarkdownDeck, type ParsedNote } from './markdown/parse';
+import { markdownImport } from './markdown/import';
+import { storesFor } from '../store/stores';
 import { exportMarkdownDeck, noteIdFromGuid, type ExportDeckInfo } from './markdown/export';
 import { readMarkdownFolder } from './markdown/folder';
 import { mermaidSources } from './anki/html';
@@ -37,22 +39,6 @@ export function detectFormat(bytes: Uint8Array, fileName: string): ImportFormat 
   if (lower.endsWith('.md') || lower.endsWith('.markdown')) return 'md';
   if (isZip) return 'proofdeck';
   throw unsupported('unknown-format', `'${fileName}' is not a deck format ProofDeck reads (.proofdeck, .apkg, .csv, .tsv, .md)`, { file: fileName });
-}
-
-function fromMarkdownNote(note: ParsedNote): ExchangeNote {
-  return {
-    guid: note.guid,
-    front: note.front,
-    back: note.back,
-    context: note.context,
-    language: note.language,
-    translations: Object.keys(note.translations).length ? note.translations : null,
-    tags: note.tags,
-    experimentId: note.experiment?.id ?? null,
-    experimentParams: note.experiment?.params ?? null,
-    fields: null,
-    ...(note.kind ? { kind: note.kind } : {}),
-  };
 }
 
 const mib = (bytes: number) => Math.round((bytes / 1048576) * 10) / 10;
@@ -85,7 +71,7 @@ export function readImportFileSized(bytes: Uint8Array, options: ReadOptions): { 
     parsed = readCsv(bytes, { ...options.csv, delimiter: options.csv?.delimiter ?? (tsv ? '\t' : undefined), deckName: options.deckName ?? stem });
   } else {
     const deck = parseMarkdownDeck(decodeUtf8(bytes, options.fileName), { fileName: options.fileName });
-    parsed = { format: 'md', deckName: deck.meta.title || stem, description: deck.meta.description, notes: deck.notes.map(fromMarkdownNote), media: [], warnings: [], hasSchedule: false };
+    parsed = markdownImport(deck, deck.meta.title || stem);
   }
   if (options.deckName) parsed.deckName = options.deckName;
   parsed.deckName = parsed.deckName.trim().slice(0, 200) || stem;
@@ -94,24 +80,16 @@ export function readImportFileSized(bytes: Uint8Array, options: ReadOptions): { 
 
 /** A folder of Markdown notes (DESIGN.md's deck format): one ParsedImport per deck it holds. */
 export function readMarkdownFolderImports(dir: string): ParsedImport[] {
-  const folder = readMarkdownFolder(dir);
-  const decks = folder.decks.map((deck): ParsedImport => ({
-    format: 'md' as const,
-    deckName: deck.meta.title || deck.meta.key,
-    description: deck.meta.description,
-    notes: deck.notes.map(fromMarkdownNote),
-    media: [],
-    warnings: [],
-    hasSchedule: false,
-  }));
+  const decks = readMarkdownFolder(dir).decks.map((deck) => markdownImport(deck));
   for (const deck of decks) checkParsedImport(deck);
   return decks;
 }
 
 /** The Mermaid sources of a deck's notes, for the UI to render as SVG before an .apkg export. */
 export function deckDiagramSources(db: Database.Database, deckName: string): string[] {
-  const rows = db.prepare("SELECT n.front, n.back, n.context FROM notes n JOIN decks d ON d.id = n.deck_id WHERE d.name = ? AND (n.front || n.back || n.context) LIKE '%mermaid%'").all(deckName) as { front: string; back: string; context: string }[];
-  return mermaidSources(rows.flatMap((row) => [row.front, row.back, row.context]));
+  const store = storesFor(db);
+  const deck = store.decks.byName(deckName);
+  return deck ? mermaidSources(store.notes.textsWithDiagrams(deck.id)) : [];
 }
 
 export interface ImportPreview {
@@ -126,21 +104,34 @@ export function previewImport(db: Database.Database, bytes: Uint8Array, options:
 }
 
 /**
+ * Applies a file the user chose to import: in one transaction, as one operation of the undo
+ * history ("import 120 notes into Geography"). A constraint failing means the file's data
+ * contradicts itself: nothing is written, and the import is refused as inconsistent.
+ */
+export function importParsed(db: Database.Database, parsed: ParsedImport, choices: ConflictChoices, now = Date.now()): ImportResult {
+  try {
+    return storesFor(db).undo.record(
+      'import',
+      now,
+      () => applyImport(db, parsed, choices, now),
+      (result) => ({ count: result.added + result.updated + result.conflictsTaken, name: result.deckName }),
+    );
+  } catch (e) {
+    if (String((e as { code?: unknown }).code).startsWith('SQLITE_CONSTRAINT')) {
+      throw invalid('inconsistent', `the file's notes contradict each other (${(e as Error).message})`);
+    }
+    throw e;
+  }
+}
+
+/**
  * Reads and applies an import in one transaction. Throws (with nothing written) on any problem.
  * Reads in-process (tests, benchmarks); the hosts read untrusted files in the parser worker
  * (exchange-isolated.ts).
  */
 export function importDeckFile(db: Database.Database, bytes: Uint8Array, options: ReadOptions, choices: ConflictChoices = { default: 'keep-mine' }): { result: ImportResult; parsed: ParsedImport } {
   const parsed = readImportFile(bytes, options);
-  try {
-    return { parsed, result: applyImport(db, parsed, choices, options.now) };
-  } catch (e) {
-    // The transaction has rolled back. A constraint means the file's data contradicts itself.
-    if (String((e as { code?: unknown }).code).startsWith('SQLITE_CONSTRAINT')) {
-      throw invalid('inconsistent', `the file's notes contradict each other (${(e as Error).message})`);
-    }
-    throw e;
-  }
+  return { parsed, result: importParsed(db, parsed, choices, options.now) };
 }
 
 export interface ExportedFile {
@@ -165,7 +156,8 @@ export function exportDeck(
   const stem = safeFileStem(deckName);
   if (format === 'proofdeck') {
     const bytes = writeProofdeck(db, deckName, options);
-    const notes = db.prepare('SELECT COUNT(*) FROM notes n JOIN decks d ON d.id = n.deck_id WHERE d.name = ?').pluck().get(deckName) as number;
+    const deck = storesFor(db).decks.byName(deckName);
+    const notes = deck ? storesFor(db).notes.countInDeck(deck.id) : 0;
     return { fileName: `${stem}.proofdeck`, mime: 'application/zip', bytes, notes, mermaidNotes: 0 };
   }
   const deck = readDeckForExport(db, deckName, { schedule: options.includeSchedule ?? false });
@@ -181,7 +173,7 @@ export function exportDeck(
 /** A deck as the Markdown exporter takes it (the clean DESIGN.md form; translations become sibling files in a folder). */
 export function markdownExportParts(db: Database.Database, deckName: string, deck = readDeckForExport(db, deckName, { schedule: false })): { info: ExportDeckInfo; notes: ParsedNote[] } {
   const stem = safeFileStem(deckName);
-  const key = (db.prepare('SELECT builtin_key FROM decks WHERE name = ?').pluck().get(deckName) as string | null) ?? (stem.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, '') || 'deck');
+  const key = storesFor(db).decks.byName(deckName)?.builtin_key ?? (stem.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, '') || 'deck');
   const notes: ParsedNote[] = deck.notes.map((note) => ({
     id: noteIdFromGuid(key, note.guid),
     guid: note.guid,

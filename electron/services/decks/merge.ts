@@ -1,56 +1,59 @@
 import { createHash } from 'node:crypto';
 import type Database from 'better-sqlite3';
-import type { ExchangeNote, ParsedImport } from './types';
-import { noteSourceHash } from './apply';
-import type { NoteRow } from '../store/note-row';
-import { cardOrdinals, ordsRemovedByEdit, toNoteKind } from '../../../src/shared/cloze';
+import { cardOrdinals, ordsRemovedByEdit } from '../../../src/shared/cloze';
+import type { NoteContent, Note } from '../store/notes';
+import { mediaSha1 } from '../store/media';
+import { storesFor, type Stores } from '../store/stores';
 import { syncNoteCards } from '../notes/note-cards';
+import type { ExchangeNote, ParsedImport } from './types';
 import { cardsOfNote } from './validate';
+import { invalid } from './limits';
 
 /**
- * Hash of what a user sees and edits in a note: the built-in decks' `noteSourceHash` (apply.ts),
- * so a built-in note and the same note arriving in a shared file agree, plus the Anki fields when
- * a note has them. Stored in `notes.source_hash` on import; a later import compares it with the
- * note's current hash to tell "edited here since" (a conflict when the file changed it too) from
- * "untouched since import" (update).
+ * The one way notes arrive: an import of a file the user chose and a new version of a built-in
+ * deck both merge here, by guid. A note is added, updated in place (its cards keep their schedule
+ * and history), left as it is, or, when both the file and the user changed it since it was last
+ * imported, a conflict that keeps the user's text unless they choose the file's.
  */
-export function noteHash(
-  note: Pick<ExchangeNote, 'front' | 'back' | 'context' | 'language' | 'translations' | 'tags' | 'experimentId' | 'experimentParams' | 'fields' | 'kind'>,
-): string {
-  const base = noteSourceHash({
-    front: note.front,
-    back: note.back,
-    context: note.context,
-    language: note.language ?? null,
-    translations: note.translations ?? null,
-    tags: note.tags,
-    experimentId: note.experimentId ?? null,
-    experimentParams: note.experimentParams ?? null,
-    kind: note.kind,
-  });
+
+/** JSON with object keys sorted, so equal values hash equally whatever order wrote them. */
+function canonicalJson(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
+  if (value !== null && typeof value === 'object') {
+    const entries = Object.entries(value as Record<string, unknown>)
+      .filter(([, item]) => item !== undefined)
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    return `{${entries.map(([key, item]) => `${JSON.stringify(key)}:${canonicalJson(item)}`).join(',')}}`;
+  }
+  return JSON.stringify(value ?? null);
+}
+
+/** What a note's hash covers: what a user sees and edits in it. A kind left out is 'basic'. */
+export type HashedNote = Omit<NoteContent, 'kind'> & { kind?: NoteContent['kind'] };
+
+/**
+ * The hash of a note's content, stored in `notes.source_hash` when it is imported. A later import
+ * compares it with the note's current hash to tell "edited here since" (a conflict when the file
+ * changed it too) from "untouched since" (an update). A basic note hashes as it did before note
+ * kinds, and a note without Anki fields as before they were kept, so notes loaded by earlier
+ * versions do not all look changed.
+ */
+export function noteHash(note: HashedNote): string {
+  const translations = note.translations && Object.keys(note.translations).length > 0 ? note.translations : null;
+  const canonical = canonicalJson([
+    note.front,
+    note.back,
+    note.context,
+    note.language ?? null,
+    translations,
+    note.tags,
+    note.experimentId ?? null,
+    note.experimentParams ?? null,
+    ...(note.kind && note.kind !== 'basic' ? [note.kind] : []),
+  ]);
+  const base = createHash('sha256').update(canonical).digest('hex');
   if (!note.fields) return base;
   return createHash('sha256').update(base).update(JSON.stringify([note.fields.notetype, note.fields.names, note.fields.values])).digest('hex');
-}
-
-type LocalNote = Pick<NoteRow, 'id' | 'guid' | 'front' | 'back' | 'context' | 'language' | 'translations' | 'tags' | 'experiment_id' | 'experiment_params' | 'deck_id' | 'fields' | 'kind' | 'source_hash'>;
-
-export function localHash(row: LocalNote): string {
-  return noteHash({
-    front: row.front,
-    back: row.back,
-    context: row.context,
-    language: row.language,
-    translations: row.translations ? JSON.parse(row.translations) : null,
-    tags: splitTags(row.tags),
-    experimentId: row.experiment_id,
-    experimentParams: row.experiment_params ? (JSON.parse(row.experiment_params) as Record<string, unknown>) : null,
-    fields: row.fields ? JSON.parse(row.fields) : null,
-    kind: toNoteKind(row.kind),
-  });
-}
-
-export function splitTags(tags: string): string[] {
-  return tags.split(/\s+/).filter(Boolean);
 }
 
 export type MergeKind = 'add' | 'update' | 'unchanged' | 'conflict';
@@ -63,10 +66,19 @@ export interface ConflictSummary {
   incomingBack: string;
 }
 
+export interface PlanItem {
+  kind: MergeKind;
+  note: ExchangeNote;
+  local?: Note;
+  incomingHash: string;
+  /** Unchanged, but edited by hand to match the file: from now on it counts as imported from it. */
+  refreshHash?: boolean;
+}
+
 export interface MergePlan {
   deckName: string;
   deckExists: boolean;
-  items: { kind: MergeKind; note: ExchangeNote; local?: LocalNote; incomingHash: string }[];
+  items: PlanItem[];
   /** cardsAdded: cards the import creates (added notes' cards, new cloze numbers of updated notes). */
   counts: { added: number; updated: number; unchanged: number; conflicts: number; cardsRemoved: number; cardsAdded: number };
   conflicts: ConflictSummary[];
@@ -79,64 +91,6 @@ export interface ConflictChoices {
   /** Per-note exceptions to the default. */
   takeTheirs?: string[];
   keepMine?: string[];
-}
-
-const sha1 = (data: Uint8Array): string => createHash('sha1').update(data).digest('hex');
-
-/** Reads the database and decides, per note, what an import would do. Writes nothing. */
-export function planImport(db: Database.Database, parsed: ParsedImport): MergePlan {
-  const deck = db.prepare('SELECT id FROM decks WHERE name = ?').get(parsed.deckName) as { id: number } | undefined;
-  const select = db.prepare(
-    'SELECT id, guid, deck_id, front, back, context, language, translations, tags, experiment_id, experiment_params, fields, kind, source_hash FROM notes WHERE guid = ?',
-  );
-  const cardOrds = db.prepare('SELECT ord FROM cards WHERE note_id = ? ORDER BY ord').pluck();
-  const plan: MergePlan = {
-    deckName: parsed.deckName,
-    deckExists: deck !== undefined,
-    items: [],
-    counts: { added: 0, updated: 0, unchanged: 0, conflicts: 0, cardsRemoved: 0, cardsAdded: 0 },
-    conflicts: [],
-    media: { added: 0, updated: 0, unchanged: 0 },
-  };
-  for (const note of parsed.notes) {
-    const incomingHash = noteHash(note);
-    const local = select.get(note.guid) as LocalNote | undefined;
-    let kind: MergeKind;
-    if (!local) kind = 'add';
-    else {
-      const current = localHash(local);
-      if (current === incomingHash) kind = 'unchanged';
-      else if (local.source_hash === current) kind = 'update';
-      else if (local.source_hash === incomingHash) kind = 'unchanged'; // the file is what we imported before; keep local edits
-      else kind = 'conflict';
-    }
-    plan.items.push({ kind, note, local, incomingHash });
-    if (kind === 'add') {
-      plan.counts.added++;
-      plan.counts.cardsAdded += cardsOfNote(note);
-    } else if (kind === 'update') {
-      plan.counts.updated++;
-      // Cards the update would take away with their history (a cloze number gone): said before, not only after.
-      const ords = cardOrds.all(local!.id) as number[];
-      plan.counts.cardsRemoved += ordsRemovedByEdit(ords, { kind: note.kind ?? 'basic', front: note.front, previousKind: toNoteKind(local!.kind) }).length;
-      plan.counts.cardsAdded += cardOrdinals(note.kind ?? 'basic', note.front).filter((ord) => !ords.includes(ord)).length;
-    }
-    else if (kind === 'unchanged') plan.counts.unchanged++;
-    else {
-      plan.counts.conflicts++;
-      if (plan.conflicts.length < 500) {
-        plan.conflicts.push({ guid: note.guid, localFront: local!.front, localBack: local!.back, incomingFront: note.front, incomingBack: note.back });
-      }
-    }
-  }
-  const mediaSelect = db.prepare('SELECT sha1 FROM media WHERE name = ?');
-  for (const file of parsed.media) {
-    const existing = mediaSelect.get(file.name) as { sha1: string } | undefined;
-    if (!existing) plan.media.added++;
-    else if (existing.sha1 !== sha1(file.data)) plan.media.updated++;
-    else plan.media.unchanged++;
-  }
-  return plan;
 }
 
 export interface ImportResult {
@@ -153,124 +107,198 @@ export interface ImportResult {
   cardsRemoved: number;
 }
 
+function plan(store: Stores, parsed: ParsedImport): MergePlan {
+  const result: MergePlan = {
+    deckName: parsed.deckName,
+    deckExists: store.decks.byName(parsed.deckName) !== undefined,
+    items: [],
+    counts: { added: 0, updated: 0, unchanged: 0, conflicts: 0, cardsRemoved: 0, cardsAdded: 0 },
+    conflicts: [],
+    media: { added: 0, updated: 0, unchanged: 0 },
+  };
+  const guids = new Set<string>();
+  for (const note of parsed.notes) {
+    if (guids.has(note.guid)) throw invalid('inconsistent', `two notes share the id ${note.guid}`, { guid: note.guid });
+    guids.add(note.guid);
+    const incomingHash = noteHash(note);
+    const local = store.notes.byGuid(note.guid);
+    let kind: MergeKind;
+    let refreshHash = false;
+    if (!local) kind = 'add';
+    else {
+      const current = noteHash(local);
+      if (current === incomingHash) {
+        kind = 'unchanged';
+        refreshHash = local.sourceHash !== incomingHash;
+      } else if (local.sourceHash === current) kind = 'update';
+      // The file is what was imported last time: any difference is the user's edit, kept.
+      else if (local.sourceHash === incomingHash) kind = 'unchanged';
+      else kind = 'conflict';
+    }
+    result.items.push({ kind, note, local, incomingHash, ...(refreshHash ? { refreshHash } : {}) });
+    if (kind === 'add') {
+      result.counts.added++;
+      result.counts.cardsAdded += cardsOfNote(note);
+    } else if (kind === 'update') {
+      result.counts.updated++;
+      // Cards the update would take away with their history (a cloze number gone): said before, not only after.
+      const ords = store.cards.ofNote(local!.id).map((card) => card.ord);
+      result.counts.cardsRemoved += ordsRemovedByEdit(ords, { kind: note.kind ?? 'basic', front: note.front, previousKind: local!.kind }).length;
+      result.counts.cardsAdded += cardOrdinals(note.kind ?? 'basic', note.front).filter((ord) => !ords.includes(ord)).length;
+    } else if (kind === 'unchanged') result.counts.unchanged++;
+    else {
+      result.counts.conflicts++;
+      if (result.conflicts.length < 500) {
+        result.conflicts.push({ guid: note.guid, localFront: local!.front, localBack: local!.back, incomingFront: note.front, incomingBack: note.back });
+      }
+    }
+  }
+  for (const file of parsed.media) {
+    const existing = store.media.sha1Of(file.name);
+    if (existing === undefined) result.media.added++;
+    else if (existing !== mediaSha1(file.data)) result.media.updated++;
+    else result.media.unchanged++;
+  }
+  return result;
+}
+
+/** Reads the database and decides, per note, what an import would do. Writes nothing. */
+export function planImport(db: Database.Database, parsed: ParsedImport): MergePlan {
+  return plan(storesFor(db), parsed);
+}
+
+const content = (note: ExchangeNote): NoteContent => ({
+  front: note.front,
+  back: note.back,
+  context: note.context,
+  language: note.language,
+  translations: note.translations,
+  tags: note.tags,
+  experimentId: note.experimentId,
+  experimentParams: note.experimentParams,
+  fields: note.fields,
+  kind: note.kind ?? 'basic',
+});
+
 /**
- * Applies an import in ONE transaction: plan and writes see the same database, and any failure
- * (a constraint, a bug, a full disk) rolls everything back. Existing notes are updated in place,
- * so their cards, scheduling and review history stay; scheduling from the file is applied only
- * to notes this import adds.
+ * Merges a file's notes and media into the deck `deckId`. Existing notes are updated in place, so
+ * their cards, scheduling and review history stay; scheduling from the file applies only to notes
+ * this merge adds, whose cards come after every new card already waiting. Call inside a transaction.
+ */
+export function mergeIntoDeck(store: Stores, deckId: number, parsed: ParsedImport, choices: ConflictChoices, now: number): ImportResult {
+  const { items, media } = plan(store, parsed);
+  const { notes, cards, revlog } = store;
+  let position = cards.lastNewPosition() + 1;
+  const nextPosition = () => position++;
+  const takeTheirs = new Set(choices.takeTheirs ?? []);
+  const keepMine = new Set(choices.keepMine ?? []);
+  const result: ImportResult = {
+    deckName: parsed.deckName,
+    added: 0,
+    updated: 0,
+    unchanged: 0,
+    conflictsKept: 0,
+    conflictsTaken: 0,
+    media,
+    reviews: 0,
+    cardsAdded: 0,
+    cardsRemoved: 0,
+  };
+  for (const item of items) {
+    const note = item.note;
+    if (item.kind === 'unchanged') {
+      result.unchanged++;
+      if (item.refreshHash) notes.setSourceHash(item.local!.id, item.incomingHash);
+      continue;
+    }
+    if (item.kind === 'conflict') {
+      const take = takeTheirs.has(note.guid) || (choices.default === 'take-theirs' && !keepMine.has(note.guid));
+      if (!take) {
+        result.conflictsKept++;
+        continue;
+      }
+      result.conflictsTaken++;
+    }
+    const kind = note.kind ?? 'basic';
+    if (item.kind === 'update' || item.kind === 'conflict') {
+      const local = item.local!;
+      notes.update(local.id, content(note), now, item.incomingHash);
+      // A changed cloze number or kind adds or removes cards; the cards that stay keep their schedule.
+      const sync = syncNoteCards(cards, local.id, { kind, front: note.front, previousKind: local.kind }, now, nextPosition);
+      result.cardsAdded += sync.added.length;
+      result.cardsRemoved += sync.removed.length;
+      if (item.kind === 'update') result.updated++;
+      continue;
+    }
+    const noteId = notes.insert({ guid: note.guid, deckId, content: content(note), sourceHash: item.incomingHash, now });
+    result.added++;
+    // The file's cards with their schedules, then a new card for each the note's kind makes and the file lacks.
+    const wanted = new Set(cardOrdinals(kind, note.front));
+    const fileCards = (note.cards ?? []).filter((card) => kind === 'basic' || wanted.has(card.ord));
+    const cardIds = new Map<number, number>();
+    for (const card of fileCards) {
+      const schedule = {
+        ord: card.ord,
+        due: card.due,
+        stability: card.stability,
+        difficulty: card.difficulty,
+        elapsed_days: card.elapsedDays,
+        scheduled_days: card.scheduledDays,
+        learning_steps: card.learningSteps,
+        reps: card.reps,
+        lapses: card.lapses,
+        state: card.state,
+        last_review: card.lastReview,
+        suspended: card.suspended,
+      };
+      cardIds.set(card.ord, cards.insertScheduled(noteId, schedule, nextPosition()));
+    }
+    if (!fileCards.length && kind === 'basic') cardIds.set(0, cards.insertNew(noteId, 0, now, nextPosition()));
+    if (kind !== 'basic') syncNoteCards(cards, noteId, { kind, front: note.front, previousKind: kind }, now, nextPosition);
+    for (const review of note.reviews ?? []) {
+      const cardId = cardIds.get(review.ord);
+      if (cardId === undefined) continue;
+      revlog.insertImported({
+        id: review.id,
+        card_id: cardId,
+        rating: review.rating,
+        state: review.state,
+        due: review.due,
+        stability: review.stability,
+        difficulty: review.difficulty,
+        elapsed_days: review.elapsedDays,
+        last_elapsed_days: review.lastElapsedDays,
+        scheduled_days: review.scheduledDays,
+        learning_steps: review.learningSteps,
+        duration_ms: review.durationMs,
+      });
+      result.reviews++;
+    }
+  }
+  for (const file of parsed.media) store.media.put(file);
+  return result;
+}
+
+/** How much an import wrote: a deck that gained or changed nothing is not marked as modified. */
+export function wroteNotes(result: ImportResult): boolean {
+  return result.added + result.updated + result.conflictsTaken > 0;
+}
+
+/**
+ * Imports a file's notes into the deck of its name (created if absent), in ONE transaction: the
+ * plan and the writes see the same database, and any failure (a constraint, a bug, a full disk)
+ * rolls everything back.
  */
 export function applyImport(db: Database.Database, parsed: ParsedImport, choices: ConflictChoices, now = Date.now()): ImportResult {
-  const run = db.transaction((): ImportResult => {
-    const plan = planImport(db, parsed);
-    let deckId = (db.prepare('SELECT id FROM decks WHERE name = ?').get(parsed.deckName) as { id: number } | undefined)?.id;
-    if (deckId === undefined) {
-      deckId = Number(
-        db.prepare('INSERT INTO decks (name, description, created, modified) VALUES (?, ?, ?, ?)').run(parsed.deckName, parsed.description, now, now)
-          .lastInsertRowid,
-      );
-    } else {
-      db.prepare('UPDATE decks SET modified = ? WHERE id = ?').run(now, deckId);
-    }
-    const insertNote = db.prepare(
-      `INSERT INTO notes (guid, deck_id, front, back, context, language, translations, tags, experiment_id, experiment_params, fields, kind, source_hash, created, modified)
-       VALUES (@guid, @deckId, @front, @back, @context, @language, @translations, @tags, @experimentId, @experimentParams, @fields, @kind, @hash, @now, @now)`,
-    );
-    const updateNote = db.prepare(
-      `UPDATE notes SET front = @front, back = @back, context = @context, language = @language, translations = @translations, tags = @tags,
-       experiment_id = @experimentId, experiment_params = @experimentParams, fields = @fields, kind = @kind, source_hash = @hash, modified = @now WHERE id = @id`,
-    );
-    const insertCard = db.prepare(
-      `INSERT INTO cards (note_id, ord, due, stability, difficulty, elapsed_days, scheduled_days, learning_steps, reps, lapses, state, last_review, suspended, new_position)
-       VALUES (@noteId, @ord, @due, @stability, @difficulty, @elapsedDays, @scheduledDays, @learningSteps, @reps, @lapses, @state, @lastReview, @suspended, @newPosition)`,
-    );
-    const revlogExists = db.prepare('SELECT 1 FROM revlog WHERE id = ?').pluck();
-    const insertReview = db.prepare(
-      `INSERT INTO revlog (id, card_id, rating, state, due, stability, difficulty, elapsed_days, last_elapsed_days, scheduled_days, learning_steps, duration_ms)
-       VALUES (@id, @cardId, @rating, @state, @due, @stability, @difficulty, @elapsedDays, @lastElapsedDays, @scheduledDays, @learningSteps, @durationMs)`,
-    );
-    let newPosition = ((db.prepare('SELECT MAX(new_position) FROM cards').pluck().get() as number | null) ?? 0) + 1;
-    const takeTheirs = new Set(choices.takeTheirs ?? []);
-    const keepMine = new Set(choices.keepMine ?? []);
-    const result: ImportResult = {
-      deckName: parsed.deckName,
-      added: 0,
-      updated: 0,
-      unchanged: 0,
-      conflictsKept: 0,
-      conflictsTaken: 0,
-      media: plan.media,
-      reviews: 0,
-      cardsAdded: 0,
-      cardsRemoved: 0,
-    };
-    for (const item of plan.items) {
-      const note = item.note;
-      const row = {
-        guid: note.guid,
-        deckId,
-        front: note.front,
-        back: note.back,
-        context: note.context,
-        language: note.language,
-        translations: note.translations ? JSON.stringify(note.translations) : null,
-        tags: note.tags.join(' '),
-        experimentId: note.experimentId,
-        experimentParams: note.experimentParams ? JSON.stringify(note.experimentParams) : null,
-        fields: note.fields ? JSON.stringify(note.fields) : null,
-        kind: note.kind ?? 'basic',
-        hash: item.incomingHash,
-        now,
-      };
-      if (item.kind === 'unchanged') {
-        result.unchanged++;
-        continue;
-      }
-      if (item.kind === 'conflict') {
-        const take = takeTheirs.has(note.guid) || (choices.default === 'take-theirs' && !keepMine.has(note.guid));
-        if (!take) {
-          result.conflictsKept++;
-          continue;
-        }
-        result.conflictsTaken++;
-      }
-      if (item.kind === 'update' || item.kind === 'conflict') {
-        updateNote.run({ ...row, id: item.local!.id });
-        // A changed cloze number or kind adds or removes cards; the cards that stay keep their schedule.
-        const sync = syncNoteCards(db, item.local!.id, { kind: row.kind, front: note.front, previousKind: toNoteKind(item.local!.kind) }, now, () => newPosition++);
-        result.cardsAdded += sync.added.length;
-        result.cardsRemoved += sync.removed.length;
-        if (item.kind === 'update') result.updated++;
-        continue;
-      }
-      const noteId = Number(insertNote.run(row).lastInsertRowid);
-      result.added++;
-      // The file's cards with their schedules, then a new card for each the note's kind makes and the file lacks.
-      const wanted = new Set(cardOrdinals(row.kind, note.front));
-      const fileCards = (note.cards ?? []).filter((card) => row.kind === 'basic' || wanted.has(card.ord));
-      const cards = fileCards.length ? fileCards : row.kind === 'basic' ? [null] : [];
-      const cardIds = new Map<number, number>();
-      for (const card of cards) {
-        const values = card
-          ? { ...card, lastReview: card.lastReview, suspended: card.suspended ? 1 : 0 }
-          : { ord: 0, due: now, stability: 0, difficulty: 0, elapsedDays: 0, scheduledDays: 0, learningSteps: 0, reps: 0, lapses: 0, state: 0, lastReview: null, suspended: 0 };
-        const cardId = Number(insertCard.run({ ...values, noteId, newPosition: newPosition++ }).lastInsertRowid);
-        cardIds.set(values.ord, cardId);
-      }
-      if (row.kind !== 'basic') syncNoteCards(db, noteId, { kind: row.kind, front: note.front, previousKind: row.kind }, now, () => newPosition++);
-      for (const review of note.reviews ?? []) {
-        const cardId = cardIds.get(review.ord);
-        if (cardId === undefined) continue;
-        let id = review.id;
-        while (revlogExists.get(id)) id++; // revlog ids are answer times; bumped by 1 on a collision
-        insertReview.run({ ...review, id, cardId });
-        result.reviews++;
-      }
-    }
-    const upsertMedia = db.prepare(
-      'INSERT INTO media (name, mime, sha1, data) VALUES (?, ?, ?, ?) ON CONFLICT(name) DO UPDATE SET mime = excluded.mime, sha1 = excluded.sha1, data = excluded.data',
-    );
-    for (const file of parsed.media) upsertMedia.run(file.name, file.mime, sha1(file.data), Buffer.from(file.data.buffer, file.data.byteOffset, file.data.byteLength));
-    return result;
-  });
-  return run.immediate();
+  const store = storesFor(db);
+  return store.transaction(
+    () => {
+      const existing = store.decks.byName(parsed.deckName);
+      const deckId = existing?.id ?? store.decks.insert({ name: parsed.deckName, description: parsed.description, now });
+      const result = mergeIntoDeck(store, deckId, parsed, choices, now);
+      if (existing && wroteNotes(result)) store.decks.touch(deckId, now);
+      return result;
+    },
+    { immediate: true },
+  );
 }

@@ -1,5 +1,6 @@
 import { invalid } from './limits';
 import type { NoteKind } from '../../../src/shared/cloze';
+import type { AnkiFields, Translations } from '../store/notes';
 
 /** Scheduling of one card as it travels between collections (ProofDeck's FSRS columns). */
 export interface ExchangeCard {
@@ -37,11 +38,7 @@ export interface ExchangeReview {
 }
 
 /** Fields of a note type beyond front/back (Anki's named fields), kept so exports can restore them. */
-export interface NoteFields {
-  notetype: string;
-  names: string[];
-  values: string[];
-}
+export type NoteFields = AnkiFields;
 
 /** A note in the common shape every importer produces and every exporter reads. */
 export interface ExchangeNote {
@@ -51,7 +48,7 @@ export interface ExchangeNote {
   back: string;
   context: string;
   language: string | null;
-  translations: Record<string, { front: string; back: string; context: string }> | null;
+  translations: Translations | null;
   tags: string[];
   experimentId: string | null;
   experimentParams: Record<string, unknown> | null;

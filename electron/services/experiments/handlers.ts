@@ -1,24 +1,14 @@
 import type Database from 'better-sqlite3';
 import type { Handlers } from '../dispatch';
-import { catalog, defaultParams } from '../../../src/experiments/catalog';
 import type { EngineHost } from './engine-host';
 import { createReferenceEngineHost } from './reference-host';
 import { createExperimentService, type ExperimentService } from './service';
 
-type ExperimentMethod = 'experiments.list' | 'experiments.run' | 'experiments.cancel' | 'experiments.history' | 'experiments.get';
+type ExperimentMethod = 'experiments.run' | 'experiments.cancel' | 'experiments.history' | 'experiments.get';
 
 /** The contract's experiments.* methods over a run service. */
 export function experimentHandlers(service: ExperimentService): Pick<Handlers, ExperimentMethod> {
   return {
-    'experiments.list': () =>
-      catalog.map((meta) => ({
-        id: meta.id,
-        title: meta.title,
-        claim: meta.claim,
-        defaults: defaultParams(meta),
-        fields: meta.fields.map((field) => ({ ...field, options: field.options ? [...field.options] : undefined })),
-        cpuReference: meta.cpuReference,
-      })),
     'experiments.run': (args, ctx) => service.run(args, (event, payload) => ctx.emit(event, payload)),
     'experiments.cancel': async (args) => ({ status: await service.cancel(args.runId) }),
     'experiments.history': (args) => service.history(args),

@@ -1,5 +1,5 @@
-import type Database from 'better-sqlite3';
 import { cardOrdinals, ordsRemovedByEdit, type NoteKind } from '../../../src/shared/cloze';
+import type { CardsStore } from '../store/cards';
 
 /** What syncing a note's cards did: ords added as new cards, ords removed with their history. */
 export interface CardSync {
@@ -14,51 +14,31 @@ export interface CardSync {
  * that stay keep their schedule. A basic note that was basic before keeps whatever cards it has:
  * Anki notes of multi-template note types arrive with one card per template. Call inside a
  * transaction.
+ * @param nextPosition where the next new card goes; callers adding many notes keep their own
+ *   counter (the last position is a scan of every card).
  */
 export function syncNoteCards(
-  db: Database.Database,
+  cards: CardsStore,
   noteId: number,
   note: { kind: NoteKind; front: string; previousKind: NoteKind | null },
   now: number,
   nextPosition?: () => number,
 ): CardSync {
-  const sql = statements(db);
   const wanted = new Set(cardOrdinals(note.kind, note.front));
-  const existing = sql.cards.all(noteId) as { id: number; ord: number }[];
+  const existing = cards.ofNote(noteId);
   const have = new Set(existing.map((c) => c.ord));
   const result: CardSync = { added: [], removed: [] };
   const removed = new Set(ordsRemovedByEdit(existing.map((c) => c.ord), note));
-  for (const card of existing) {
-    if (!removed.has(card.ord)) continue;
-    sql.remove.run(card.id);
-    result.removed.push(card.ord);
-  }
+  const gone = existing.filter((card) => removed.has(card.ord));
+  if (gone.length) cards.delete(gone.map((card) => card.id));
+  result.removed.push(...gone.map((card) => card.ord));
   const missing = [...wanted].filter((ord) => !have.has(ord)).sort((a, b) => a - b);
   if (missing.length) {
-    // Callers adding many notes pass their own counter: MAX(new_position) is a scan of every card.
-    let position = nextPosition ? 0 : ((sql.lastPosition.pluck().get() as number | null) ?? 0) + 1;
+    let position = nextPosition ? 0 : cards.lastNewPosition() + 1;
     for (const ord of missing) {
-      sql.insert.run(noteId, ord, now, nextPosition ? nextPosition() : position++);
+      cards.insertNew(noteId, ord, now, nextPosition ? nextPosition() : position++);
       result.added.push(ord);
     }
   }
   return result;
-}
-
-type Statements = Record<'cards' | 'remove' | 'lastPosition' | 'insert', Database.Statement>;
-const prepared = new WeakMap<Database.Database, Statements>();
-
-/** Statements prepared once per database: imports call syncNoteCards for thousands of notes. */
-function statements(db: Database.Database): Statements {
-  let sql = prepared.get(db);
-  if (!sql) {
-    sql = {
-      cards: db.prepare('SELECT id, ord FROM cards WHERE note_id = ? ORDER BY ord'),
-      remove: db.prepare('DELETE FROM cards WHERE id = ?'),
-      lastPosition: db.prepare('SELECT MAX(new_position) FROM cards'),
-      insert: db.prepare('INSERT INTO cards (note_id, ord, due, state, new_position) VALUES (?, ?, ?, 0, ?)'),
-    };
-    prepared.set(db, sql);
-  }
-  return sql;
 }

@@ -1,23 +1,11 @@
 import type { z } from 'zod';
 import type { NoteDetail, NoteInput } from '../../../src/shared/contract/library';
 import { AppError } from '../../../src/shared/errors';
-import { findMeta } from '../../../src/experiments/catalog';
 import type { ServiceContext } from '../context';
-import { clozeNumbers, toNoteKind } from '../../../src/shared/cloze';
+import { clozeNumbers, type NoteKind } from '../../../src/shared/cloze';
+import type { Note, NoteContent } from '../store/notes';
+import { undoable } from '../undo/undo';
 import { syncNoteCards } from './note-cards';
-
-interface NoteRow {
-  id: number;
-  guid: string;
-  deck_id: number;
-  front: string;
-  back: string;
-  context: string;
-  tags: string;
-  experiment_id: string | null;
-  experiment_params: string | null;
-  kind: string;
-}
 
 /** A cloze note without a deletion would be one card with nothing to recall: refused, as Anki does. */
 function requireCloze(kind: string, front: string): void {
@@ -27,90 +15,80 @@ function requireCloze(kind: string, front: string): void {
 }
 
 export function getNote(ctx: ServiceContext, noteId: number): NoteDetail {
-  const row = ctx.sql.get<NoteRow>(`SELECT id, guid, deck_id, front, back, context, tags, experiment_id, experiment_params, kind FROM notes WHERE id = ?`, noteId);
-  if (!row) throw new AppError('not-found', `note ${noteId} does not exist`, { noteId });
-  const cards = ctx.sql.all<{ id: number; ord: number; reps: number }>(`SELECT id, ord, reps FROM cards WHERE note_id = ? ORDER BY ord`, noteId);
+  const note = ctx.store.notes.byId(noteId);
+  if (!note) throw new AppError('not-found', `note ${noteId} does not exist`, { noteId });
+  const cards = ctx.store.cards.ofNote(noteId);
   return {
-    noteId: row.id,
-    guid: row.guid,
-    deckId: row.deck_id,
-    front: row.front,
-    back: row.back,
-    context: row.context,
-    tags: row.tags.split(' ').filter(Boolean),
-    experimentId: row.experiment_id,
-    experimentParams: row.experiment_params ? (JSON.parse(row.experiment_params) as Record<string, unknown>) : null,
+    noteId: note.id,
+    guid: note.guid,
+    deckId: note.deckId,
+    front: note.front,
+    back: note.back,
+    context: note.context,
+    tags: note.tags,
+    experimentId: note.experimentId,
+    experimentParams: note.experimentParams,
     cardIds: cards.map((c) => c.id),
-    kind: toNoteKind(row.kind),
+    kind: note.kind,
     cards: cards.map((c) => ({ cardId: c.id, ord: c.ord, reps: c.reps })),
   };
 }
 
 /**
  * Creates a note with its cards (one, two for reversed, one per cloze number), or edits one in
- * place. An edit keeps the schedule and review history of every card the note still has; a
- * changed kind or cloze numbers add new cards and remove the ones that no longer exist (the
- * editor warns first). An experiment link must name an experiment of the registry, and its
- * params must pass that experiment's schema.
+ * place, as one operation of the undo history. An edit keeps the schedule and review history of
+ * every card the note still has; a changed kind or cloze numbers add new cards and remove the ones
+ * that no longer exist (the editor warns first). The experiment link was checked at the door
+ * (dispatch.ts): it names an experiment of the registry, with params its schema accepts.
  */
 export function saveNote(
   ctx: ServiceContext,
   input: z.output<typeof NoteInput>,
 ): { noteId: number; cardIds: number[]; added: number[]; removed: number[] } {
-
-  let params: string | null = null;
-  if (input.experimentId !== null) {
-    const meta = findMeta(input.experimentId);
-    if (!meta) throw new AppError('invalid-args', `no experiment '${input.experimentId}'`, { detail: `experimentId: ${input.experimentId}` });
-    const parsed = meta.params.safeParse(input.experimentParams ?? {});
-    if (!parsed.success) throw new AppError('invalid-args', `parameters of ${meta.id}: ${parsed.error.issues[0]?.message}`, { detail: parsed.error.issues[0]?.message ?? '' });
-    params = input.experimentParams ? JSON.stringify(input.experimentParams) : null;
-  }
-  if (!ctx.sql.get(`SELECT 1 FROM decks WHERE id = ?`, input.deckId)) throw new AppError('not-found', `deck ${input.deckId} does not exist`);
+  if (!ctx.store.decks.byId(input.deckId)) throw new AppError('not-found', `deck ${input.deckId} does not exist`);
   const now = ctx.now();
-  const tags = [...new Set(input.tags)].join(' ');
-  return ctx.sql.transaction(() => {
-    if (input.noteId !== undefined) {
-      const previous = ctx.sql.get<{ kind: string }>(`SELECT kind FROM notes WHERE id = ?`, input.noteId);
-      const previousKind = toNoteKind(previous?.kind);
-      const kind = input.kind ?? previousKind;
-      requireCloze(kind, input.front);
-      const result = ctx.sql.run(
-        `UPDATE notes SET deck_id = ?, front = ?, back = ?, context = ?, tags = ?, experiment_id = ?, experiment_params = ?, kind = ?, modified = ? WHERE id = ?`,
-        input.deckId,
-        input.front,
-        input.back,
-        input.context,
-        tags,
-        input.experimentId,
-        params,
-        kind,
-        now,
-        input.noteId,
-      );
-      if (result.changes === 0 || !previous) throw new AppError('not-found', `note ${input.noteId} does not exist`, { noteId: input.noteId });
-      const sync = syncNoteCards(ctx.sql.db, input.noteId, { kind, front: input.front, previousKind }, now);
-      return { noteId: input.noteId, cardIds: getNote(ctx, input.noteId).cardIds, ...sync };
-    }
-    const kind = input.kind ?? 'basic';
-    requireCloze(kind, input.front);
-    const noteId = Number(
-      ctx.sql.run(
-        `INSERT INTO notes (guid, deck_id, front, back, context, tags, experiment_id, experiment_params, kind, created, modified)
-         VALUES (lower(hex(randomblob(16))), ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-        input.deckId,
-        input.front,
-        input.back,
-        input.context,
-        tags,
-        input.experimentId,
-        params,
-        kind,
-        now,
-        now,
-      ).lastInsertRowid,
-    );
-    const sync = syncNoteCards(ctx.sql.db, noteId, { kind, front: input.front, previousKind: null }, now);
-    return { noteId, cardIds: getNote(ctx, noteId).cardIds, ...sync };
+  const { notes, cards } = ctx.store;
+  const content = (kind: NoteKind, previous: Note | null): NoteContent => ({
+    front: input.front,
+    back: input.back,
+    context: input.context,
+    // What the editor does not show is kept as it was.
+    language: previous?.language ?? null,
+    translations: previous?.translations ?? null,
+    fields: previous?.fields ?? null,
+    tags: [...new Set(input.tags)],
+    experimentId: input.experimentId,
+    experimentParams: input.experimentId !== null ? input.experimentParams : null,
+    kind,
   });
+  if (input.noteId !== undefined) {
+    const noteId = input.noteId;
+    return undoable(
+      ctx,
+      'edit-note',
+      () => {
+        const previous = notes.byId(noteId);
+        if (!previous) throw new AppError('not-found', `note ${noteId} does not exist`, { noteId });
+        const kind = input.kind ?? previous.kind;
+        requireCloze(kind, input.front);
+        notes.update(noteId, content(kind, previous), now);
+        if (previous.deckId !== input.deckId) notes.setDeck(noteId, input.deckId, now);
+        const sync = syncNoteCards(cards, noteId, { kind, front: input.front, previousKind: previous.kind }, now);
+        return { noteId, cardIds: getNote(ctx, noteId).cardIds, ...sync };
+      },
+      (result) => ({ count: result.cardIds.length }),
+    );
+  }
+  const kind = input.kind ?? 'basic';
+  requireCloze(kind, input.front);
+  return undoable(
+    ctx,
+    'add-note',
+    () => {
+      const noteId = notes.insert({ guid: null, deckId: input.deckId, content: content(kind, null), sourceHash: null, now });
+      const sync = syncNoteCards(cards, noteId, { kind, front: input.front, previousKind: null }, now);
+      return { noteId, cardIds: getNote(ctx, noteId).cardIds, ...sync };
+    },
+    (result) => ({ count: result.cardIds.length }),
+  );
 }

@@ -10,7 +10,7 @@ export function optimizerHandlers(ctx: ServiceContext): Pick<Handlers, 'optimize
   return {
     'optimizer.run': async ({ reschedule }, call) => {
       const day = studyDay(ctx.now(), ctx.settings.get().dayStartHour, ctx.timeZone);
-      const sequences = readSequences(ctx.db, day.start % 86_400_000);
+      const sequences = readSequences(ctx.store.revlog, day.start % 86_400_000);
       const current = ctx.settings.get().fsrsWeights;
       const outcome = await optimize(sequences, current, (fraction) =>
         call.emit('progress', { jobId: 'optimizer', fraction, message: fraction < 1 ? 'fitting' : 'done' }),

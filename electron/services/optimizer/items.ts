@@ -1,4 +1,4 @@
-import type Database from 'better-sqlite3';
+import type { RevlogStore } from '../store/revlog';
 
 const DAY_MS = 86_400_000;
 
@@ -14,8 +14,8 @@ export interface ReviewSequence {
  * same study day have delta 0, as FSRS expects. Only cards whose history starts with a new-card
  * answer (state 0) are used: a history that starts midway cannot be replayed.
  */
-export function readSequences(db: Database.Database, dayStartOffsetMs: number): ReviewSequence[] {
-  const rows = db.prepare(`SELECT card_id, id, rating, state FROM revlog ORDER BY card_id, id`).raw().iterate() as IterableIterator<[number, number, number, number]>;
+export function readSequences(revlog: RevlogStore, dayStartOffsetMs: number): ReviewSequence[] {
+  const rows = revlog.iterateHistories();
   const sequences: ReviewSequence[] = [];
   let current: ReviewSequence | null = null;
   let lastDay = 0;

@@ -1,25 +1,21 @@
 import type { Rating } from '../../../src/shared/contract';
 import type { ServiceContext } from '../context';
-import type { CardRow } from '../scheduler/card-row';
+import type { CardRow } from '../store/cards';
 import { createScheduler } from '../scheduler/fsrs';
 
 /**
  * Recomputes every reviewed card's memory state and due date under the current weights by
  * replaying its review log from the first answer, in one transaction. Cards whose log does not
- * start with a new-card answer (imported midway) keep their schedule.
+ * start with a new-card answer (imported midway) keep their schedule. Not an operation of the undo
+ * history: it rewrites every card, and so clears the history (store/undo.ts).
  * @returns how many cards were rescheduled.
  */
 export function rescheduleAll(ctx: ServiceContext): number {
   // Replays must not add fuzz: the same history gives the same schedule.
   const scheduler = createScheduler({ ...ctx.settings.get(), enableFuzz: false });
-  const update = ctx.db.prepare(
-    `UPDATE cards SET due = @due, stability = @stability, difficulty = @difficulty, elapsed_days = @elapsed_days,
-       scheduled_days = @scheduled_days, learning_steps = @learning_steps, reps = @reps, lapses = @lapses,
-       state = @state, last_review = @last_review WHERE id = @id`,
-  );
-  const rows = ctx.db.prepare(`SELECT card_id, id, rating, state FROM revlog ORDER BY card_id, id`).raw().all() as [number, number, Rating, number][];
+  const rows = [...ctx.store.revlog.iterateHistories()] as [number, number, Rating, number][];
   let count = 0;
-  ctx.sql.transaction(() => {
+  ctx.store.transaction(() => {
     for (let i = 0; i < rows.length; ) {
       const cardId = rows[i][0];
       let j = i;
@@ -30,7 +26,7 @@ export function rescheduleAll(ctx: ServiceContext): number {
           learning_steps: 0, reps: 0, lapses: 0, state: 0, last_review: null, suspended: 0, buried_until: null, new_position: 0,
         };
         for (let k = i; k < j; k++) card = { ...card, ...scheduler.answer(card, rows[k][1], rows[k][2]).card };
-        update.run({ ...card, id: cardId });
+        ctx.store.cards.setSchedule(cardId, card);
         count++;
       }
       i = j;

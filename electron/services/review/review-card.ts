@@ -1,84 +1,51 @@
 import type { Locale, ReviewCard } from '../../../src/shared/contract';
 import type { ServiceContext } from '../context';
-import { cardColumns, type CardRow } from '../scheduler/card-row';
+import type { Note, SideTexts } from '../store/notes';
 import { nextCardId } from '../scheduler/queue';
 import { countsOf, currentQueue } from './today';
-import { toNoteKind } from '../../../src/shared/cloze';
 
-interface NoteFields {
-  front: string;
-  back: string;
-  context: string;
-}
-
-interface CardWithNote extends CardRow, NoteFields {
-  language: string | null;
-  translations: string | null;
-  tags: string;
-  experiment_id: string | null;
-  experiment_params: string | null;
-  kind: string;
-  deck_name: string;
-}
-
-function parseJson(text: string | null): unknown {
-  if (text === null) return null;
-  try {
-    return JSON.parse(text);
-  } catch {
-    return null;
-  }
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-/** The note's fields in `locale` when it has a translation there; the primary language otherwise, field by field. */
-function localized(row: CardWithNote, locale: Locale | null): NoteFields {
-  const primary = { front: row.front, back: row.back, context: row.context };
-  if (!locale || row.language === locale) return primary;
-  const translations = parseJson(row.translations);
-  const translated = isRecord(translations) ? translations[locale] : undefined;
-  if (!isRecord(translated)) return primary;
-  const pick = (field: keyof NoteFields) => {
+/** The note's sides in `locale` when it has a translation there; the primary language otherwise, field by field. */
+function localized(note: Note, locale: Locale | null): SideTexts {
+  const primary = { front: note.front, back: note.back, context: note.context };
+  if (!locale || note.language === locale) return primary;
+  const translated = note.translations?.[locale] as Partial<Record<keyof SideTexts, unknown>> | undefined;
+  if (typeof translated !== 'object' || translated === null || Array.isArray(translated)) return primary;
+  const pick = (field: keyof SideTexts) => {
     const value = translated[field];
     return typeof value === 'string' && value.trim() !== '' ? value : primary[field];
   };
   return { front: pick('front'), back: pick('back'), context: pick('context') };
 }
 
-/** The next card of today's queue as the review screen shows it, or null when the day is done. */
-export function nextReviewCard(ctx: ServiceContext, locale: Locale | undefined): ReviewCard | null {
+/**
+ * The next card of today's queue as the review screen shows it, or null when the day is done.
+ * With `cardId`, that card (the screen shows it again after its answer was undone).
+ */
+export function nextReviewCard(ctx: ServiceContext, locale: Locale | undefined, cardId?: number): ReviewCard | null {
   const now = ctx.now();
   const settings = ctx.settings.get();
   const queue = currentQueue(ctx);
-  const cardId = nextCardId({ sql: ctx.sql, settings, now, timeZone: ctx.timeZone }, queue);
-  if (cardId === null) return null;
-  const row = ctx.sql.get<CardWithNote>(
-    `SELECT ${cardColumns.map((c) => `c.${c}`).join(', ')}, n.front, n.back, n.context, n.language, n.translations,
-       n.tags, n.experiment_id, n.experiment_params, n.kind, d.name AS deck_name
-     FROM cards c JOIN notes n ON n.id = c.note_id JOIN decks d ON d.id = n.deck_id WHERE c.id = ?`,
-    cardId,
-  )!;
-  const params = parseJson(row.experiment_params);
-  const kind = toNoteKind(row.kind);
-  const fields = localized(row, locale ?? settings.locale);
+  const id = cardId ?? nextCardId({ store: ctx.store, settings, now, timeZone: ctx.timeZone }, queue);
+  if (id === null) return null;
+  const card = ctx.store.cards.byId(id);
+  const note = card && ctx.store.notes.byId(card.note_id);
+  if (!card || !note) return null;
+  const fields = localized(note, locale ?? settings.locale);
   // The card the scheduler picked decides the sides: a reversed note's ord 1 asks the back.
-  const sides = kind === 'reversed' && row.ord === 1 ? { ...fields, front: fields.back, back: fields.front } : fields;
+  const sides = note.kind === 'reversed' && card.ord === 1 ? { ...fields, front: fields.back, back: fields.front } : fields;
   return {
-    cardId: row.id,
-    noteId: row.note_id,
-    deckName: row.deck_name,
-    kind,
-    ord: row.ord,
-    cloze: kind === 'cloze' ? row.ord + 1 : null,
+    cardId: card.id,
+    noteId: note.id,
+    deckName: ctx.store.decks.byId(note.deckId)?.name ?? '',
+    kind: note.kind,
+    ord: card.ord,
+    cloze: note.kind === 'cloze' ? card.ord + 1 : null,
     ...sides,
-    tags: row.tags.split(/\s+/).filter(Boolean),
-    experimentId: row.experiment_id,
-    experimentParams: isRecord(params) ? params : null,
-    state: row.state as ReviewCard['state'],
-    intervals: ctx.scheduler().intervals(row, now),
+    tags: note.tags,
+    experimentId: note.experimentId,
+    experimentParams: note.experimentParams,
+    state: card.state as ReviewCard['state'],
+    intervals: ctx.scheduler().intervals(card, now),
     counts: countsOf(queue),
   };
 }

@@ -42,11 +42,10 @@ describe('answer and undo', () => {
     expect(after.state).toBe(3); // relearning
     expect(after.lapses).toBe(1);
     expect(after.due).toBe(answer.due);
-    const log = revlogRows(t).at(-1) as { id: number; card_id: number; rating: number; state: number; duration_ms: number; prev_card: string };
+    const log = revlogRows(t).at(-1) as { id: number; card_id: number; rating: number; state: number; duration_ms: number };
     expect(log).toMatchObject({ id: t.clock.now, card_id: cardId, rating: 1, state: 2, duration_ms: 4200 });
-    expect(JSON.parse(log.prev_card)).toEqual(cardBefore);
 
-    expect(await t.client.api['review.undo']({})).toEqual({ cardId });
+    expect((await t.client.api['undo.undo']({})).step).toMatchObject({ kind: 'answer', cardId, rating: 1 });
     expect(cardRow(t, cardId)).toEqual(cardBefore);
     expect(revlogRows(t)).toEqual(logBefore);
   });
@@ -64,12 +63,12 @@ describe('answer and undo', () => {
     expect(revlogRows(t).map((r) => (r as { id: number }).id)).toEqual([now, now + 1]);
 
     t = t.reopen();
-    expect((await t.client.api['review.undo']({})).cardId).toBe(b);
+    expect((await t.client.api['undo.undo']({})).step.cardId).toBe(b);
     expect(cardRow(t, b)).toEqual(pristineB);
     t = t.reopen();
-    expect((await t.client.api['review.undo']({})).cardId).toBe(a);
+    expect((await t.client.api['undo.undo']({})).step.cardId).toBe(a);
     expect(cardRow(t, a)).toEqual(pristineA);
-    expect((await rejection(t.client.api['review.undo']({}))).code).toBe('nothing-to-undo');
+    expect((await rejection(t.client.api['undo.undo']({}))).code).toBe('nothing-to-undo');
     expect((await t.client.api['review.today']({})).counts.new).toBe(2);
   });
 
@@ -142,7 +141,7 @@ describe('siblings', () => {
     expect((await t.client.api['review.next']({}))!.cardId).toBe(other);
     expect((cardRow(t, sibling) as { buried_until: number }).buried_until).toBe(seoul(2026, 3, 11, 4));
 
-    await t.client.api['review.undo']({});
+    await t.client.api['undo.undo']({});
     expect((cardRow(t, sibling) as { buried_until: number | null }).buried_until).toBeNull();
     expect((await t.client.api['review.next']({}))!.cardId).toBe(first);
 

@@ -4,7 +4,7 @@ import { queueCounts, type Queue } from '../scheduler/queue';
 import { studyDaysBefore, type StudyDay } from '../scheduler/study-day';
 
 export function currentQueue(ctx: ServiceContext): Queue {
-  return queueCounts({ sql: ctx.sql, settings: ctx.settings.get(), now: ctx.now(), timeZone: ctx.timeZone });
+  return queueCounts({ store: ctx.store, settings: ctx.settings.get(), now: ctx.now(), timeZone: ctx.timeZone });
 }
 
 export function countsOf(queue: Queue): QueueCounts {
@@ -20,33 +20,27 @@ const batches = [32, 400, 1200, maxStreak];
 /** Consecutive study days before `today` with at least one answer. */
 function daysBefore(ctx: ServiceContext, today: StudyDay): number {
   const days = studyDaysBefore(today, ctx.settings.get().dayStartHour, ctx.timeZone);
-  const bounds: number[][] = [];
+  const bounds: [number, number][] = [];
   for (const size of batches) {
     const first = bounds.length;
     while (bounds.length < size) {
       const day = days.next().value as StudyDay;
       bounds.push([day.start, day.end]);
     }
-    // One statement probes the whole batch (revlog ids are answer times: a primary-key range per
-    // day), instead of a round trip per day; its answer is the first day without an answer.
-    const gap = ctx.sql.get<{ gap: number | null }>(
-      `SELECT MIN(day.key) AS gap FROM json_each(?) AS day
-       WHERE NOT EXISTS (SELECT 1 FROM revlog WHERE id >= day.value ->> 0 AND id < day.value ->> 1)`,
-      JSON.stringify(bounds.slice(first)),
-    )!.gap;
+    // One statement probes the whole batch instead of a round trip per day.
+    const gap = ctx.store.revlog.firstDayWithout(bounds.slice(first));
     if (gap !== null) return first + gap;
   }
   return maxStreak;
 }
 
 // The days before today only change with a write: remembered per context under a key that changes
-// with any write of this connection (total_changes) or another one (data_version), and with the day.
+// with any write and with the day.
 const remembered = new WeakMap<ServiceContext, { key: string; days: number }>();
 
 /** Consecutive study days with at least one answer, ending today (or yesterday, before today's first). */
 function streak(ctx: ServiceContext, today: StudyDay, reviewedToday: number): number {
-  const changes = ctx.sql.get<{ n: number }>(`SELECT total_changes() AS n`)!.n;
-  const key = [today.start, ctx.settings.get().dayStartHour, ctx.timeZone, changes, ctx.sql.get<{ data_version: number }>(`PRAGMA data_version`)!.data_version].join();
+  const key = [today.start, ctx.settings.get().dayStartHour, ctx.timeZone, ctx.store.writeStamp()].join();
   let entry = remembered.get(ctx);
   if (entry?.key !== key) {
     entry = { key, days: daysBefore(ctx, today) };
@@ -63,7 +57,7 @@ export function todaySummary(ctx: ServiceContext): TodaySummary {
     dueNow: counts.learning + counts.review + counts.new,
     reviewedToday: queue.doneToday.total,
     streak: streak(ctx, queue.day, queue.doneToday.total),
-    totalCards: ctx.sql.get<{ n: number }>(`SELECT COUNT(*) AS n FROM cards`)!.n,
+    totalCards: ctx.store.cards.count(),
     dayStart: queue.day.start,
   };
 }

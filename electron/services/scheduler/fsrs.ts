@@ -1,6 +1,6 @@
 import { fsrs, generatorParameters, type Card, type FSRS, type Grade, type ReviewLog, type StepUnit } from 'ts-fsrs';
 import type { Rating, Settings } from '../../../src/shared/contract';
-import type { CardRow } from './card-row';
+import type { CardRow } from '../store/cards';
 import { formatInterval } from './interval';
 
 export interface Scheduled {

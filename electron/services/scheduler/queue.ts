@@ -1,12 +1,12 @@
 import type { QueueCounts, Settings } from '../../../src/shared/contract';
-import type { Sql } from '../store/sql';
+import type { Stores } from '../store/stores';
 import { studyDay, type StudyDay } from './study-day';
 
 /** Anki's learn-ahead limit: when nothing else is left, a learning card due this soon is shown. */
 export const learnAheadMs = 20 * 60_000;
 
 export interface QueueInput {
-  sql: Sql;
+  store: Stores;
   settings: Settings;
   now: number;
   timeZone: string;
@@ -18,59 +18,30 @@ export interface Queue extends QueueCounts {
   doneToday: { review: number; new: number; total: number };
 }
 
-// Not suspended, not buried at @now.
-const available = `suspended = 0 AND (buried_until IS NULL OR buried_until <= @now)`;
-
-interface DoneRow {
-  state: number;
-  n: number;
-}
-
-function doneToday(sql: Sql, day: StudyDay): Queue['doneToday'] {
+function doneToday(store: Stores, day: StudyDay): Queue['doneToday'] {
   // revlog.state is the state before the answer: 0 means the answer introduced a new card.
-  const rows = sql.all<DoneRow>(`SELECT state, COUNT(*) AS n FROM revlog WHERE id >= ? AND id < ? GROUP BY state`, day.start, day.end);
+  const rows = store.revlog.countsByState(day.start, day.end);
   const count = (state: number) => rows.find((r) => r.state === state)?.n ?? 0;
   return { review: count(2), new: count(0), total: rows.reduce((sum, r) => sum + r.n, 0) };
 }
 
-/**
- * Today's queue sizes. Each count stops at its limit (`LIMIT` in SQL), so the cost does not grow
- * with the number of overdue cards.
- */
-export function queueCounts({ sql, settings, now, timeZone }: QueueInput): Queue {
+/** Today's queue sizes, each stopping at its daily limit. */
+export function queueCounts({ store, settings, now, timeZone }: QueueInput): Queue {
   const day = studyDay(now, settings.dayStartHour, timeZone);
-  const done = doneToday(sql, day);
-  const reviewLimit = Math.max(0, settings.reviewsPerDay - done.review);
-  const newLimit = Math.max(0, settings.newPerDay - done.new);
-  const review = sql.get<{ n: number }>(
-    `SELECT COUNT(*) AS n FROM (SELECT 1 FROM cards WHERE state = 2 AND due < @end AND ${available} LIMIT @limit)`,
-    { now, end: day.end, limit: reviewLimit },
-  )!.n;
-  const fresh = sql.get<{ n: number }>(`SELECT COUNT(*) AS n FROM (SELECT 1 FROM cards WHERE state = 0 AND ${available} LIMIT @limit)`, { now, limit: newLimit })!.n;
-  const learningDue = (until: number) =>
-    sql.get<{ n: number }>(`SELECT COUNT(*) AS n FROM cards WHERE state IN (1, 3) AND due <= @until AND ${available}`, { now, until })!.n;
-  let learning = learningDue(now);
-  if (learning + review + fresh === 0) learning = learningDue(now + learnAheadMs);
+  const done = doneToday(store, day);
+  const review = store.queue.reviewsDue(now, day.end, Math.max(0, settings.reviewsPerDay - done.review));
+  const fresh = store.queue.newWaiting(now, Math.max(0, settings.newPerDay - done.new));
+  let learning = store.queue.learningDue(now, now);
+  if (learning + review + fresh === 0) learning = store.queue.learningDue(now, now + learnAheadMs);
   return { learning, review, new: fresh, day, doneToday: done };
 }
 
 /** The id of the card to show next, in Anki's order: due (re)learning, reviews, new; or null. */
 export function nextCardId(input: QueueInput, queue: Queue = queueCounts(input)): number | null {
-  const { sql, now } = input;
-  const learning = () =>
-    sql.get<{ id: number }>(`SELECT id FROM cards WHERE state IN (1, 3) AND due <= @now AND ${available} ORDER BY due, id LIMIT 1`, { now })?.id;
-  let id = learning();
-  if (id === undefined && queue.review > 0) {
-    id = sql.get<{ id: number }>(`SELECT id FROM cards WHERE state = 2 AND due < @end AND ${available} ORDER BY due, id LIMIT 1`, { now, end: queue.day.end })?.id;
-  }
-  if (id === undefined && queue.new > 0) {
-    id = sql.get<{ id: number }>(`SELECT id FROM cards WHERE state = 0 AND ${available} ORDER BY new_position, id LIMIT 1`, { now })?.id;
-  }
-  if (id === undefined && queue.learning > 0) {
-    id = sql.get<{ id: number }>(
-      `SELECT id FROM cards WHERE state IN (1, 3) AND due <= @until AND ${available} ORDER BY due, id LIMIT 1`,
-      { now, until: now + learnAheadMs },
-    )?.id;
-  }
-  return id ?? null;
+  const { store, now } = input;
+  let id = store.queue.firstLearning(now, now);
+  if (id === null && queue.review > 0) id = store.queue.firstReview(now, queue.day.end);
+  if (id === null && queue.new > 0) id = store.queue.firstNew(now);
+  if (id === null && queue.learning > 0) id = store.queue.firstLearning(now, now + learnAheadMs);
+  return id;
 }

@@ -1,5 +1,5 @@
 import { Settings, defaultSettings } from '../../../src/shared/contract';
-import type { Sql } from '../store/sql';
+import type { SettingsTable } from '../store/settings';
 
 /** The user's settings: one row per key in `settings`, each value JSON, merged over the defaults. */
 export interface SettingsStore {
@@ -10,9 +10,9 @@ export interface SettingsStore {
 
 type Key = keyof Settings;
 
-function readStored(sql: Sql): Settings {
+function readStored(table: SettingsTable): Settings {
   const merged: Record<string, unknown> = { ...defaultSettings };
-  for (const row of sql.all<{ key: string; value: string }>(`SELECT key, value FROM settings`)) {
+  for (const row of table.all()) {
     if (!Object.hasOwn(defaultSettings, row.key)) continue; // another area's key, or an old one
     const field = Settings.shape[row.key as Key];
     let parsed: unknown;
@@ -28,20 +28,16 @@ function readStored(sql: Sql): Settings {
   return Settings.parse(merged);
 }
 
-export function createSettingsStore(sql: Sql): SettingsStore {
+export function createSettingsStore(table: SettingsTable): SettingsStore {
   let cached: Settings | undefined;
   return {
     get() {
-      cached ??= readStored(sql);
+      cached ??= readStored(table);
       return cached;
     },
     set(patch) {
       const next = Settings.parse({ ...this.get(), ...patch });
-      sql.transaction(() => {
-        for (const key of Object.keys(patch) as Key[]) {
-          sql.run(`INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value`, key, JSON.stringify(next[key]));
-        }
-      });
+      table.put((Object.keys(patch) as Key[]).map((key) => [key, JSON.stringify(next[key])]));
       cached = next;
       return next;
     },

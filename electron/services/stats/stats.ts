@@ -1,4 +1,4 @@
-import type Database from 'better-sqlite3';
+import type { Stores } from '../store/stores';
 
 const DAY_MS = 86_400_000;
 
@@ -44,33 +44,10 @@ function figure(passed: number, total: number): RetentionFigure {
  * sums kept by triggers, migration 002) grouped into study days, plus a few aggregates over cards. Days are counted from the current day start in
  * steps of 24 h (a DST change shifts one day's boundary by an hour; acceptable for statistics).
  */
-export function computeStats(db: Database.Database, o: StatsOptions): Stats {
+export function computeStats(store: Stores, o: StatsOptions): Stats {
   const firstDay = o.dayStart - (o.heatmapDays - 1) * DAY_MS;
   const recentFrom = o.dayStart - (o.recentDays - 1) * DAY_MS;
-  // Day index relative to today (0 = today, -1 = yesterday …); floor division for negatives.
-  const perDay = db
-    .prepare(
-      `SELECT CAST((bucket * 900000 - @dayStart + ${DAY_MS} * 100000) / ${DAY_MS} AS INTEGER) - 100000 AS day,
-              sum(reviews) AS n, sum(learn) AS learn, sum(review) AS review, sum(relearn) AS relearn,
-              sum(duration_ms) AS ms,
-              sum(CASE WHEN bucket * 900000 >= @recentFrom THEN young_total ELSE 0 END) AS youngTotal,
-              sum(CASE WHEN bucket * 900000 >= @recentFrom THEN young_passed ELSE 0 END) AS youngPassed,
-              sum(CASE WHEN bucket * 900000 >= @recentFrom THEN mature_total ELSE 0 END) AS matureTotal,
-              sum(CASE WHEN bucket * 900000 >= @recentFrom THEN mature_passed ELSE 0 END) AS maturePassed
-       FROM revlog_buckets WHERE reviews > 0 GROUP BY day ORDER BY day`,
-    )
-    .all({ dayStart: o.dayStart, recentFrom }) as {
-    day: number;
-    n: number;
-    learn: number;
-    review: number;
-    relearn: number;
-    ms: number;
-    youngTotal: number;
-    youngPassed: number;
-    matureTotal: number;
-    maturePassed: number;
-  }[];
+  const perDay = store.revlog.totalsByDay(o.dayStart, recentFrom);
 
   const heatmap = Array.from({ length: o.heatmapDays }, (_, i) => ({ dayStart: firstDay + i * DAY_MS, count: 0 }));
   const daily = Array.from({ length: o.recentDays }, (_, i) => ({ dayStart: recentFrom + i * DAY_MS, learn: 0, review: 0, relearn: 0, minutes: 0 }));
@@ -98,25 +75,15 @@ export function computeStats(db: Database.Database, o: StatsOptions): Stats {
   for (let day = activeDays.has(0) ? 0 : -1; activeDays.has(day); day--) streak++;
 
   const forecast = new Array<number>(o.forecastDays).fill(0);
-  const dueRows = db
-    .prepare(
-      `SELECT max(0, CAST((due - @dayStart + ${DAY_MS} * 100000) / ${DAY_MS} AS INTEGER) - 100000) AS day, count(*) AS n
-       FROM cards WHERE state <> 0 AND suspended = 0 AND due < @until GROUP BY day`,
-    )
-    .all({ dayStart: o.dayStart, until: o.dayStart + o.forecastDays * DAY_MS }) as { day: number; n: number }[];
+  const dueRows = store.cards.dueByDay(o.dayStart, o.dayStart + o.forecastDays * DAY_MS);
   for (const row of dueRows) forecast[row.day] += row.n;
 
-  const totals = db
-    .prepare(
-      `SELECT count(*) AS cards, sum(state = 0) AS newCards, sum(state IN (1, 3)) AS learning, sum(state = 2) AS review, sum(suspended) AS suspended FROM cards`,
-    )
-    .get() as { cards: number; newCards: number | null; learning: number | null; review: number | null; suspended: number | null };
+  const totals = store.cards.totals();
 
   const stabilityBins = [1, 3, 7, 14, 30, 60, 120, 240, 365, 730, Infinity];
   const stability = stabilityBins.map((upper) => ({ upper, count: 0 }));
   const difficulty = Array.from({ length: 10 }, (_, i) => ({ upper: i + 1, count: 0 }));
-  const memory = db.prepare(`SELECT stability, difficulty FROM cards WHERE state <> 0`).raw().iterate() as IterableIterator<[number, number]>;
-  for (const [s, d] of memory) {
+  for (const [s, d] of store.cards.iterateMemory()) {
     stability[stabilityBins.findIndex((upper) => s <= upper)].count++;
     difficulty[Math.min(9, Math.max(0, Math.ceil(d) - 1))].count++;
   }

@@ -7,12 +7,14 @@ import './decks.css';
 
 /** Decks: what the user has (with export), and the way in for decks from others (import with preview). */
 export function DecksScreen() {
-  const { api, t, showError } = useApp();
+  const { api, t, showError, undo } = useApp();
   const [decks, setDecks] = useState<DeckSummary[] | null>(null);
   const reload = useCallback(() => {
     api['decks.list']({}).then(setDecks, showError);
   }, [api, showError]);
   useEffect(reload, [reload]);
+  // An import (or a move, a delete) undone or done again changes the counts.
+  useEffect(() => undo.onApplied(reload), [undo, reload]);
   return (
     <section className="screen screen-decks" data-testid="decks-screen" aria-labelledby="decks-title">
       <h1 id="decks-title">{t('decks.title')}</h1>

@@ -1,4 +1,4 @@
-import { useRef, useState, type KeyboardEvent } from 'react';
+import { useEffect, useRef, useState, type KeyboardEvent } from 'react';
 import { useVirtualizer } from '@tanstack/react-virtual';
 import type { BrowseRow, DeckSummary } from '../../shared/contract';
 import type { MessageKey } from '../../shared/i18n';
@@ -47,7 +47,10 @@ export function BrowseScreen() {
   const search = useCardSearch(query, sort, descending);
   const scroller = useRef<HTMLDivElement>(null);
   const searchBox = useRef<HTMLInputElement>(null);
-  const { api } = useApp();
+  const { api, undo } = useApp();
+  // An undo or redo (here or on another screen) may change any row: search again.
+  const { refresh } = search;
+  useEffect(() => undo.onApplied(() => refresh()), [undo, refresh]);
 
   const virtualizer = useVirtualizer({ count: search.total, getScrollElement: () => scroller.current, estimateSize: () => rowHeight, overscan: 12 });
   const items = virtualizer.getVirtualItems();

@@ -2,7 +2,6 @@ import { useState } from 'react';
 import type { DeckSummary } from '../../shared/contract';
 import type { MessageKey } from '../../shared/i18n';
 import { useApp } from '../AppContext';
-import { useKeydown } from '../keyboard';
 
 type Change =
   | { action: 'suspend' | 'unsuspend' | 'reset' | 'delete' }
@@ -17,10 +16,10 @@ interface BulkBarProps {
   onDeleted(): void;
 }
 
-/** Actions on the selected cards; the last one can be undone (button or Ctrl+Z). */
+/** Actions on the selected cards; each can be undone (the button, the notice, u or Ctrl+Z, as everywhere). */
 export function BulkBar({ cardIds, decks, loadDecks, onDone, onDeleted }: BulkBarProps) {
-  const { api, t, notify, showError } = useApp();
-  const [undoToken, setUndoToken] = useState<string | null>(null);
+  const { api, t, showError, undo } = useApp();
+  const [acted, setActed] = useState(false);
   const [tag, setTag] = useState('');
   const [busy, setBusy] = useState(false);
 
@@ -28,8 +27,8 @@ export function BulkBar({ cardIds, decks, loadDecks, onDone, onDeleted }: BulkBa
     setBusy(true);
     try {
       const result = await api['cards.bulk']({ cardIds, change });
-      setUndoToken(result.undoToken);
-      notify({ text: t('library.bulk.done', { action: t(label), count: result.affected }) });
+      setActed(true);
+      undo.offer(t('library.bulk.done', { action: t(label), count: result.affected }));
       if (change.action === 'delete') onDeleted();
       onDone();
     } catch (e) {
@@ -38,25 +37,6 @@ export function BulkBar({ cardIds, decks, loadDecks, onDone, onDeleted }: BulkBa
       setBusy(false);
     }
   };
-
-  const undo = async () => {
-    if (!undoToken) return;
-    try {
-      const { restored } = await api['cards.undoBulk']({ undoToken });
-      setUndoToken(null);
-      notify({ text: t('library.bulk.undone', { count: restored }) });
-      onDone();
-    } catch (e) {
-      showError(e);
-    }
-  };
-
-  useKeydown((event) => {
-    if (event.key === 'z' && (event.ctrlKey || event.metaKey) && undoToken) {
-      event.preventDefault();
-      void undo();
-    }
-  });
 
   const simple = (action: 'suspend' | 'unsuspend' | 'reset' | 'delete', label: MessageKey) => (
     <button type="button" className={`button small${action === 'delete' ? ' danger' : ''}`} disabled={busy} onClick={() => void apply({ action }, label)} data-testid={`bulk-${action}`}>
@@ -92,8 +72,8 @@ export function BulkBar({ cardIds, decks, loadDecks, onDone, onDeleted }: BulkBa
       </button>
       {simple('reset', 'library.bulk.reset')}
       {simple('delete', 'library.bulk.delete')}
-      {undoToken && (
-        <button type="button" className="button button-primary small" onClick={() => void undo()} data-testid="bulk-undo">
+      {acted && (
+        <button type="button" className="button button-primary small" onClick={() => void undo.undo()} data-testid="bulk-undo">
           {t('library.bulk.undo')}
         </button>
       )}

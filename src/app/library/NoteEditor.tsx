@@ -50,7 +50,7 @@ function toDraft(note: NoteDetail): Draft {
  * so KaTeX and Mermaid show as they will on the card. Saving keeps every card's schedule.
  */
 export function NoteEditor({ params }: ScreenProps) {
-  const { api, t, locale, navigate, notify, showError } = useApp();
+  const { api, t, locale, navigate, showError, undo } = useApp();
   const noteId = typeof params.noteId === 'number' ? params.noteId : null;
   const [decks, setDecks] = useState<DeckSummary[]>([]);
   const [draft, setDraft] = useState<Draft | null>(null);
@@ -98,7 +98,7 @@ export function NoteEditor({ params }: ScreenProps) {
         experimentParams,
       });
       const removed = result.removed ?? [];
-      notify({ text: removed.length ? t('library.editor.removed', { list: labels(saved?.kind ?? draft.kind, removed) }) : t('library.editor.saved') });
+      undo.offer(removed.length ? t('library.editor.removed', { list: labels(saved?.kind ?? draft.kind, removed) }) : t('library.editor.saved'));
       back();
     } catch (e) {
       showError(e);

@@ -2,11 +2,12 @@ import { useCallback, useEffect, useRef, useState } from 'react';
 import type { Rating, ReviewCard } from '../../shared/contract';
 import { useApp } from '../AppContext';
 import { takePrefetched } from '../prefetch';
+import type { UndoApplied } from '../undo/undo-controller';
 
 export type Phase = 'loading' | 'question' | 'answer' | 'done' | 'failed';
 
-/** What `u` can take back, newest last. Bury is not here: the contract has no un-bury. */
-type UndoEntry = { kind: 'answer'; card: ReviewCard; rating: Rating } | { kind: 'suspend'; card: ReviewCard };
+/** Operations that are about the card on screen: after their undo, that card is shown again. */
+const aboutOneCard = new Set(['answer', 'bury', 'suspend', 'unsuspend']);
 
 export interface SessionStats {
   reviewed: number;
@@ -28,20 +29,22 @@ export const firstCardKey = (locale: string): string => `review.next:${locale}`;
 export const firstCardFreshMs = 30_000;
 
 /**
- * One review session: the current card and phase, the grade/undo/suspend/bury actions, and the
+ * One review session: the current card and phase, the grade/suspend/bury actions, and the
  * session's counts. Every action waits for the API: the next card appears only once the answer
- * is durable, and nothing runs while a call is in flight.
+ * is durable, and nothing runs while a call is in flight. Undo is the app's one undo (any key,
+ * button or notice): after it takes back an answer, a bury or a suspend, that card shows again.
  */
 export function useReviewSession() {
-  const { api, locale, notify, showError, t } = useApp();
+  const { api, locale, showError, t, undo: history } = useApp();
   const [phase, setPhase] = useState<Phase>('loading');
   const [card, setCard] = useState<ReviewCard | null>(null);
   const [busy, setBusy] = useState(false);
   const [stats, setStats] = useState<SessionStats>(() => ({ reviewed: 0, again: 0, startedAt: Date.now(), endedAt: null }));
+  // Operations of this session not undone: the summary offers Undo while there are some.
   const [undoCount, setUndoCount] = useState(0);
-  const history = useRef<UndoEntry[]>([]);
   const shownAt = useRef(Date.now());
   const inFlight = useRef(false);
+  const running = useRef<Promise<void>>(Promise.resolve());
 
   const show = useCallback((next: ReviewCard | null) => {
     setCard(next);
@@ -61,14 +64,18 @@ export function useReviewSession() {
       if (inFlight.current) return;
       inFlight.current = true;
       setBusy(true);
-      try {
-        await work();
-      } catch (error) {
-        showError(error);
-      } finally {
-        inFlight.current = false;
-        setBusy(false);
-      }
+      const done = (async () => {
+        try {
+          await work();
+        } catch (error) {
+          showError(error);
+        } finally {
+          inFlight.current = false;
+          setBusy(false);
+        }
+      })();
+      running.current = done;
+      await done;
     },
     [showError],
   );
@@ -114,8 +121,7 @@ export function useReviewSession() {
       void step(async () => {
         const durationMs = Math.min(maxAnswerMs, Math.max(0, Math.round(Date.now() - shownAt.current)));
         await api['review.answer']({ cardId: card.cardId, rating, durationMs });
-        history.current.push({ kind: 'answer', card, rating });
-        setUndoCount(history.current.length);
+        setUndoCount((count) => count + 1);
         setStats((current) => ({ ...current, reviewed: current.reviewed + 1, again: current.again + (rating === 1 ? 1 : 0) }));
         await loadNext();
       });
@@ -123,51 +129,50 @@ export function useReviewSession() {
     [api, card, loadNext, phase, step],
   );
 
+  // Whatever took it back (a key, the button, a notice), the screen follows the undo history:
+  // after a step the call in flight finishes first, then the screen shows what the step changed.
+  useEffect(
+    () =>
+      history.onApplied(({ direction, step: done }: UndoApplied) => {
+        const follow = async () => {
+          if (done.kind === 'answer') {
+            const sign = direction === 'undo' ? -1 : 1;
+            setStats((current) => ({ ...current, reviewed: current.reviewed + sign, again: current.again + (done.rating === 1 ? sign : 0) }));
+          }
+          setUndoCount((count) => Math.max(0, count + (direction === 'undo' ? -1 : 1)));
+          const again = direction === 'undo' && aboutOneCard.has(done.kind) && done.cardId !== null;
+          const restored = again ? await api['review.next']({ locale, cardId: done.cardId! }) : null;
+          if (restored) show(restored);
+          else await loadNext();
+        };
+        void running.current.then(() => step(follow));
+      }),
+    [api, history, loadNext, locale, show, step],
+  );
+
   const undo = useCallback(() => {
-    const entry = history.current.at(-1);
-    if (!entry) {
-      notify({ text: t('errors.nothing-to-undo') });
-      return;
-    }
-    void step(async () => {
-      if (entry.kind === 'answer') {
-        const { cardId } = await api['review.undo']({});
-        setStats((current) => ({ ...current, reviewed: current.reviewed - 1, again: current.again - (entry.rating === 1 ? 1 : 0) }));
-        history.current.pop();
-        setUndoCount(history.current.length);
-        notify({ text: t('review.undone') });
-        // The services restored that card's state; show it again as it was before the answer.
-        if (cardId === entry.card.cardId) show(entry.card);
-        else await loadNext();
-      } else {
-        await api['review.suspend']({ cardId: entry.card.cardId, suspended: false });
-        history.current.pop();
-        setUndoCount(history.current.length);
-        notify({ text: t('review.unsuspended') });
-        show(entry.card);
-      }
-    });
-  }, [api, loadNext, notify, show, step, t]);
+    if (!inFlight.current) void history.undo();
+  }, [history]);
 
   const suspend = useCallback(() => {
     if (!card || (phase !== 'question' && phase !== 'answer')) return;
     void step(async () => {
       await api['review.suspend']({ cardId: card.cardId, suspended: true });
-      history.current.push({ kind: 'suspend', card });
-      setUndoCount(history.current.length);
-      notify({ text: t('review.suspended') });
+      setUndoCount((count) => count + 1);
+      history.offer(t('review.suspended'));
       await loadNext();
     });
-  }, [api, card, loadNext, notify, phase, step, t]);
+  }, [api, card, history, loadNext, phase, step, t]);
 
   const bury = useCallback(() => {
     if (!card || (phase !== 'question' && phase !== 'answer')) return;
     void step(async () => {
       await api['review.bury']({ cardId: card.cardId });
-      notify({ text: t('review.buried') });
+      setUndoCount((count) => count + 1);
+      history.offer(t('review.buried'));
       await loadNext();
     });
-  }, [api, card, loadNext, notify, phase, step, t]);
+  }, [api, card, history, loadNext, phase, step, t]);
 
   return { phase, card, busy, stats, canUndo: undoCount > 0, reveal, grade, undo, suspend, bury, retry: start };
 }

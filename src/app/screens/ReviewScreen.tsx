@@ -11,7 +11,7 @@ import { SessionSummary } from './SessionSummary';
 const ratings: Rating[] = [1, 2, 3, 4];
 const gradeNames = { 1: 'review.grade.1', 2: 'review.grade.2', 3: 'review.grade.3', 4: 'review.grade.4' } as const;
 
-/** The review loop: question, Space/Enter for the answer, 1–4 to grade, u to undo; the summary at the end. */
+/** The review loop: question, Space/Enter for the answer, 1–4 to grade (u undoes, as everywhere); the summary at the end. */
 export function ReviewScreen() {
   const { t, navigate } = useApp();
   const session = useReviewSession();
@@ -28,11 +28,7 @@ export function ReviewScreen() {
   useKeydown((event) => {
     if (event.defaultPrevented || isEditable(event.target)) return;
     const key = event.key;
-    if ((event.ctrlKey || event.metaKey) && !event.altKey && key.toLowerCase() === 'z') {
-      event.preventDefault();
-      session.undo();
-      return;
-    }
+    // u and Ctrl+Z (undo), Ctrl+Shift+Z and Ctrl+Y (redo) are the app's own, on every screen (Shell).
     if (!isPlainKey(event)) return;
     if (key === 'Escape') {
       event.preventDefault();
@@ -45,9 +41,6 @@ export function ReviewScreen() {
     } else if (['1', '2', '3', '4'].includes(key) && phase === 'answer') {
       event.preventDefault();
       if (!event.repeat) session.grade(Number(key) as Rating);
-    } else if (key === 'u' || key === 'U') {
-      event.preventDefault();
-      session.undo();
     } else if (key === 's' || key === '@') {
       event.preventDefault();
       session.suspend();
@@ -93,7 +86,7 @@ export function ReviewScreen() {
           <span className="count kind-new">{counts.new}</span>
         </div>
         <div className="review-actions">
-          <button type="button" className="button button-ghost" data-testid="undo" onClick={session.undo} disabled={!session.canUndo || busy}>
+          <button type="button" className="button button-ghost" data-testid="undo" onClick={session.undo} disabled={busy}>
             {t('review.undo')} <Kbd>u</Kbd>
           </button>
           <button type="button" className="button button-ghost" data-testid="suspend" onClick={session.suspend} disabled={busy}>

@@ -12,7 +12,7 @@ const todayFreshMs = 5_000;
 
 /** What is due now, by kind, the streak and today's reviews; Enter starts the session. */
 export function TodayScreen() {
-  const { api, t, navigate, locale } = useApp();
+  const { api, t, navigate, locale, undo } = useApp();
   const [summary, setSummary] = useState<TodaySummary | null>(null);
   const [error, setError] = useState<unknown>(null);
   const startButton = useRef<HTMLButtonElement>(null);
@@ -22,6 +22,8 @@ export function TodayScreen() {
     (takePrefetched<TodaySummary>('review.today', todayFreshMs) ?? api['review.today']({})).then(setSummary, setError);
   };
   useEffect(load, [api]);
+  // An undo or redo from here (u, Ctrl+Z, a notice) changes what is due.
+  useEffect(() => undo.onApplied(() => api['review.today']({}).then(setSummary, setError)), [api, undo]);
   useEffect(() => {
     if (summary && summary.dueNow > 0) startButton.current?.focus();
     // The session's first card loads while the user looks at Today; Review takes it if fresh.

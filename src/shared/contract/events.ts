@@ -24,7 +24,7 @@ export type RunFinished = z.infer<typeof RunFinished>;
  * `open-file`: the operating system opened deck files with ProofDeck; the UI takes them with
  * `decks.openedFiles` and shows the import preview.
  */
-export const MenuCommand = z.object({ command: z.enum(['import', 'undo', 'open-file']) });
+export const MenuCommand = z.object({ command: z.enum(['import', 'undo', 'redo', 'open-file']) });
 export type MenuCommand = z.infer<typeof MenuCommand>;
 
 /** Events the host pushes to the UI. Every transport carries them the same way. */

@@ -126,32 +126,9 @@ export const RunRecord = z.object({
 });
 export type RunRecord = z.infer<typeof RunRecord>;
 
-/** An experiment as the UI lists it (the catalog without zod). */
-export const ExperimentListing = z.object({
-  id: z.string(),
-  title: Localized,
-  claim: Localized,
-  defaults: z.record(z.string(), z.unknown()),
-  fields: z.array(
-    z.object({
-      key: z.string(),
-      label: Localized,
-      kind: z.enum(['int', 'bool', 'enum']),
-      min: z.number().optional(),
-      max: z.number().optional(),
-      step: z.number().optional(),
-      options: z.array(z.string()).optional(),
-    }),
-  ),
-  /** Largest params for which the float64 CPU reference may stand in for a missing GPU. */
-  cpuReference: z.boolean(),
-});
-export type ExperimentListing = z.infer<typeof ExperimentListing>;
-
 const runId = z.number().int().positive();
 
 export const experimentsContract = {
-  'experiments.list': method(z.object({}).strict(), z.array(ExperimentListing)),
   /**
    * Queues a run (one runs at a time) and returns its id at once; progress arrives as `progress`
    * events with jobId `run:<id>`, the end as a `run-finished` event. Params are checked against the

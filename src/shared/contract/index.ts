@@ -7,14 +7,17 @@ import { deckContract } from './decks';
 import { experimentsContract } from './experiments';
 import { libraryContract } from './library';
 import { openFileContract } from './open-file';
+import { undoContract } from './undo';
 
 export * from './define';
+export * from './issues';
 export * from './review';
 export * from './settings';
 export * from './decks';
 export * from './experiments';
 export * from './library';
 export * from './open-file';
+export * from './undo';
 export * from './events';
 export * from './names';
 
@@ -30,6 +33,7 @@ export const contract = {
   ...experimentsContract,
   ...libraryContract,
   ...openFileContract,
+  ...undoContract,
 };
 
 export type Contract = typeof contract;

@@ -121,12 +121,11 @@ export const libraryContract = {
       .strict(),
     z.object({ total: z.number().int(), rows: z.array(BrowseRow), ms: z.number() }),
   ),
-  /** Applies one action to many cards, in one transaction. `undoToken` reverts it with cards.undoBulk. */
+  /** Applies one action to many cards, in one transaction; `undo.undo` takes it back. */
   'cards.bulk': method(
     z.object({ cardIds: z.array(z.number().int().positive()).min(1).max(200_000), change: BulkAction }).strict(),
-    z.object({ affected: z.number().int(), undoToken: z.string() }),
+    z.object({ affected: z.number().int() }),
   ),
-  'cards.undoBulk': method(z.object({ undoToken: z.string().max(100) }).strict(), z.object({ restored: z.number().int() })),
   'notes.get': method(z.object({ noteId: z.number().int().positive() }).strict(), NoteDetail),
   /** Creates or edits a note; an edit keeps every card's schedule and history. */
   'notes.save': method(

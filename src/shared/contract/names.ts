@@ -12,7 +12,6 @@ export const methodNames = [
   'review.today',
   'review.next',
   'review.answer',
-  'review.undo',
   'review.suspend',
   'review.bury',
   'decks.list',
@@ -24,14 +23,12 @@ export const methodNames = [
   'decks.notes',
   'decks.media',
   'decks.openedFiles',
-  'experiments.list',
   'experiments.run',
   'experiments.cancel',
   'experiments.history',
   'experiments.get',
   'cards.search',
   'cards.bulk',
-  'cards.undoBulk',
   'notes.get',
   'notes.save',
   'stats.get',
@@ -39,6 +36,9 @@ export const methodNames = [
   'backups.list',
   'backups.create',
   'backups.restore',
+  'undo.state',
+  'undo.undo',
+  'undo.redo',
 ] as const;
 
 /** Every event the host pushes to the UI. */

@@ -63,15 +63,17 @@ export type ReviewCard = z.infer<typeof ReviewCard>;
 
 export const reviewContract = {
   'review.today': method(z.object({}).strict(), TodaySummary),
-  /** The next card of today's queue, or null when the session is done. */
-  'review.next': method(z.object({ locale: z.enum(['ko', 'en']).optional() }).strict(), ReviewCard.nullable()),
+  /**
+   * The next card of today's queue, or null when the session is done. With `cardId`: that card,
+   * wherever it is in the queue (the review screen shows an answer's card again after its undo);
+   * null when it no longer exists.
+   */
+  'review.next': method(z.object({ locale: z.enum(['ko', 'en']).optional(), cardId: z.number().int().positive().optional() }).strict(), ReviewCard.nullable()),
   /** Records an answer: card state and review-log row in one transaction. Durable when it resolves. */
   'review.answer': method(
     z.object({ cardId: z.number().int().positive(), rating: Rating, durationMs: z.number().int().min(0).max(3_600_000) }).strict(),
     z.object({ counts: QueueCounts, due: z.number() }),
   ),
-  /** Undoes the last answer (card state and log row restored). Returns the card id restored. */
-  'review.undo': method(z.object({}).strict(), z.object({ cardId: z.number().int() })),
   'review.suspend': method(z.object({ cardId: z.number().int().positive(), suspended: z.boolean() }).strict(), z.object({ counts: QueueCounts })),
   /** Buries a card until the next study day. */
   'review.bury': method(z.object({ cardId: z.number().int().positive() }).strict(), z.object({ counts: QueueCounts })),

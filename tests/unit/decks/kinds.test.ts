@@ -6,8 +6,8 @@ import { describe, expect, it } from 'vitest';
 import { exportDeck, importDeckFile } from '../../../electron/services/decks/exchange';
 import { parseMarkdownDeck } from '../../../electron/services/decks/markdown/parse';
 import { PROOFDECK_FIELD } from '../../../electron/services/decks/anki/proofdeck-field';
-import { localHash } from '../../../electron/services/decks/merge';
-import type { NoteRow } from '../../../electron/services/store/note-row';
+import { noteHash } from '../../../electron/services/decks/merge';
+import { noteFromRow, type NoteRow } from '../../../electron/services/store/notes';
 import { clozeAnkiPackage } from './cloze-anki';
 import { freshDatabase } from './support';
 
@@ -168,7 +168,7 @@ describe('notes imported before note kinds (migration 004)', () => {
     // markers shown as text, the hash stored as that build computed it.
     db.prepare("UPDATE notes SET kind = 'basic'").run();
     db.prepare("DELETE FROM cards WHERE ord = 1 AND note_id = (SELECT id FROM notes WHERE guid = 'reversed-guid-2')").run();
-    for (const row of db.prepare('SELECT * FROM notes').all() as NoteRow[]) db.prepare('UPDATE notes SET source_hash = ? WHERE id = ?').run(localHash(row), row.id);
+    for (const row of db.prepare('SELECT * FROM notes').all() as NoteRow[]) db.prepare('UPDATE notes SET source_hash = ? WHERE id = ?').run(noteHash(noteFromRow(row)), row.id);
     const schedule = () => db.prepare('SELECT n.guid, c.ord, c.state, c.due, c.stability FROM cards c JOIN notes n ON n.id = c.note_id ORDER BY n.guid, c.ord').all();
     const before = schedule();
     const { result } = importDeckFile(db, clozeAnkiPackage(), { fileName: 'geo.apkg', now });

@@ -1,6 +1,6 @@
-import type Database from 'better-sqlite3';
 import type { Outcome, RunRecord, RunResult, RunStatus } from '../../../src/shared/contract';
 import type { DeviceInfo } from '../../../src/engine/device-info';
+import type { Sql } from './sql';
 import type { StoredRoofline } from '../../../src/engine/roofline/Roofline';
 
 interface Row {
@@ -63,63 +63,71 @@ const listColumns = `id, experiment_id, note_id, params, device, status, error,
 
 /** The experiment_runs table (migration 001): one row per run, the result as JSON. */
 export class RunStore {
-  constructor(private readonly db: Database.Database) {}
+  constructor(private readonly sql: Sql) {}
 
   insert(run: { experimentId: string; noteId: number | null; params: Record<string, unknown>; startedAt: number }): number {
-    const info = this.db
-      .prepare(`INSERT INTO experiment_runs (experiment_id, note_id, params, status, started_at) VALUES (?, ?, ?, 'queued', ?)`)
-      .run(run.experimentId, run.noteId, JSON.stringify(run.params), run.startedAt);
+    const info = this.sql.run(
+      `INSERT INTO experiment_runs (experiment_id, note_id, params, status, started_at) VALUES (?, ?, ?, 'queued', ?)`,
+      run.experimentId,
+      run.noteId,
+      JSON.stringify(run.params),
+      run.startedAt,
+    );
     return Number(info.lastInsertRowid);
   }
 
   markRunning(id: number, startedAt: number): void {
     // A run that ends while the app closes its database has nowhere to be recorded.
-    if (!this.db.open) return;
-    this.db.prepare(`UPDATE experiment_runs SET status = 'running', started_at = ? WHERE id = ?`).run(startedAt, id);
+    if (!this.sql.db.open) return;
+    this.sql.run(`UPDATE experiment_runs SET status = 'running', started_at = ? WHERE id = ?`, startedAt, id);
   }
 
   finishDone(id: number, result: RunResult, finishedAt: number): void {
     // A run that ends while the app closes its database has nowhere to be recorded.
-    if (!this.db.open) return;
-    this.db
-      .prepare(`UPDATE experiment_runs SET status = 'done', device = ?, result = ?, error = NULL, finished_at = ?, wall_ms = ? WHERE id = ?`)
-      .run(JSON.stringify(result.device), JSON.stringify(result), finishedAt, result.timings.wallMs, id);
+    if (!this.sql.db.open) return;
+    this.sql.run(
+      `UPDATE experiment_runs SET status = 'done', device = ?, result = ?, error = NULL, finished_at = ?, wall_ms = ? WHERE id = ?`,
+      JSON.stringify(result.device),
+      JSON.stringify(result),
+      finishedAt,
+      result.timings.wallMs,
+      id,
+    );
   }
 
   finishFailed(id: number, status: 'failed' | 'cancelled', error: { code: string; message: string }, finishedAt: number, device?: DeviceInfo): void {
     // A run that ends while the app closes its database has nowhere to be recorded.
-    if (!this.db.open) return;
-    this.db
-      .prepare(
-        `UPDATE experiment_runs SET status = ?, error = ?, device = COALESCE(?, device), finished_at = ?,
-           wall_ms = ? - started_at WHERE id = ?`,
-      )
-      .run(status, JSON.stringify(error), device ? JSON.stringify(device) : null, finishedAt, finishedAt, id);
+    if (!this.sql.db.open) return;
+    this.sql.run(
+      `UPDATE experiment_runs SET status = ?, error = ?, device = COALESCE(?, device), finished_at = ?, wall_ms = ? - started_at WHERE id = ?`,
+      status,
+      JSON.stringify(error),
+      device ? JSON.stringify(device) : null,
+      finishedAt,
+      finishedAt,
+      id,
+    );
   }
 
   /** Runs left queued or running by a previous process that ended mid-run. */
   failInterrupted(finishedAt: number): number {
     const error = JSON.stringify({ code: 'experiment-failed', message: 'ProofDeck closed while this run was in progress' });
-    return this.db
-      .prepare(`UPDATE experiment_runs SET status = 'failed', error = ?, finished_at = ? WHERE status IN ('queued', 'running')`)
-      .run(error, finishedAt).changes;
+    return this.sql.run(`UPDATE experiment_runs SET status = 'failed', error = ?, finished_at = ? WHERE status IN ('queued', 'running')`, error, finishedAt).changes;
   }
 
   /** The newest roofline a run measured, with the adapter it was measured on (see keepRoofline). */
   latestRoofline(): StoredRoofline | null {
-    const row = this.db
-      .prepare(
-        `SELECT json_extract(result, '$.device.name') AS device, json_extract(result, '$.roofline.bandwidthGBs') AS bandwidthGBs,
+    const row = this.sql.get<StoredRoofline>(
+      `SELECT json_extract(result, '$.device.name') AS device, json_extract(result, '$.roofline.bandwidthGBs') AS bandwidthGBs,
            json_extract(result, '$.roofline.computeGflops') AS computeGflops, json_extract(result, '$.roofline.gemmGflops') AS gemmGflops,
            json_extract(result, '$.roofline.measuredAt') AS measuredAt
          FROM experiment_runs WHERE status = 'done' AND json_extract(result, '$.roofline.measuredAt') IS NOT NULL ORDER BY id DESC LIMIT 1`,
-      )
-      .get() as StoredRoofline | undefined;
+    );
     return row ?? null;
   }
 
   get(id: number): RunRecord | null {
-    const row = this.db.prepare(`SELECT ${listColumns}, result FROM experiment_runs WHERE id = ?`).get(id) as Row | undefined;
+    const row = this.sql.get<Row>(`SELECT ${listColumns}, result FROM experiment_runs WHERE id = ?`, id);
     return row ? toRecord(row) : null;
   }
 
@@ -136,6 +144,6 @@ export class RunStore {
     }
     const sql = `SELECT ${listColumns} FROM experiment_runs ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
       ORDER BY started_at DESC, id DESC LIMIT ?`;
-    return (this.db.prepare(sql).all(...values, filter.limit) as Row[]).map(toRecord);
+    return this.sql.all<Row>(sql, ...values, filter.limit).map(toRecord);
   }
 }

@@ -1,0 +1,87 @@
+import type { Sql } from './sql';
+
+/** A row of the `decks` table (migration 001). */
+export interface DeckRow {
+  id: number;
+  name: string;
+  description: string;
+  /** Stable key of a deck shipped with the app ('kv-flash'); null for the user's and imported decks. */
+  builtin_key: string | null;
+  builtin_version: number | null;
+  created: number;
+  modified: number;
+}
+
+/** The columns of `decks`, in table order. */
+export const deckColumns = ['id', 'name', 'description', 'builtin_key', 'builtin_version', 'created', 'modified'] as const satisfies readonly (keyof DeckRow)[];
+
+/** A deck with its size and what is due in it. */
+export interface DeckSizes {
+  id: number;
+  name: string;
+  builtin_key: string | null;
+  notes: number;
+  cards: number;
+  due: number | null;
+}
+
+const selectDeck = `SELECT ${deckColumns.join(', ')} FROM decks`;
+
+/** The `decks` table. */
+export function decksStore(sql: Sql) {
+  return {
+    byId(id: number): DeckRow | undefined {
+      return sql.get<DeckRow>(`${selectDeck} WHERE id = ?`, id);
+    },
+    byName(name: string): DeckRow | undefined {
+      return sql.get<DeckRow>(`${selectDeck} WHERE name = ?`, name);
+    },
+    byBuiltinKey(key: string): DeckRow | undefined {
+      return sql.get<DeckRow>(`${selectDeck} WHERE builtin_key = ?`, key);
+    },
+    insert(deck: { name: string; description: string; builtinKey?: string | null; builtinVersion?: number | null; now: number }): number {
+      return Number(
+        sql.run(
+          `INSERT INTO decks (name, description, builtin_key, builtin_version, created, modified) VALUES (?, ?, ?, ?, ?, ?)`,
+          deck.name,
+          deck.description,
+          deck.builtinKey ?? null,
+          deck.builtinVersion ?? null,
+          deck.now,
+          deck.now,
+        ).lastInsertRowid,
+      );
+    },
+    touch(id: number, now: number): void {
+      sql.run(`UPDATE decks SET modified = ? WHERE id = ?`, now, id);
+    },
+    setBuiltinVersion(id: number, version: number, description: string, now: number): void {
+      sql.run(`UPDATE decks SET builtin_version = ?, description = ?, modified = ? WHERE id = ?`, version, description, now, id);
+    },
+    /** Every deck with its note and card counts and what is due today (learning due now, reviews due before `end`; no limits). */
+    listWithSizes(now: number, end: number): DeckSizes[] {
+      return sql.all<DeckSizes>(
+        `SELECT d.id, d.name, d.builtin_key,
+           (SELECT COUNT(*) FROM notes WHERE deck_id = d.id) AS notes,
+           COUNT(c.id) AS cards,
+           SUM(c.suspended = 0 AND (c.buried_until IS NULL OR c.buried_until <= @now)
+               AND ((c.state IN (1, 3) AND c.due <= @now) OR (c.state = 2 AND c.due < @end))) AS due
+         FROM decks d LEFT JOIN notes n ON n.deck_id = d.id LEFT JOIN cards c ON c.note_id = n.id
+         GROUP BY d.id ORDER BY d.name`,
+        { now, end },
+      );
+    },
+    /** Every deck with its note, card and review-log counts (the CLI's `list`). */
+    listWithCounts(): { name: string; notes: number; cards: number; revlog: number }[] {
+      return sql.all(
+        `SELECT d.name AS name,
+                (SELECT COUNT(*) FROM notes n WHERE n.deck_id = d.id) AS notes,
+                (SELECT COUNT(*) FROM cards c JOIN notes n ON n.id = c.note_id WHERE n.deck_id = d.id) AS cards,
+                (SELECT COUNT(*) FROM revlog r JOIN cards c ON c.id = r.card_id JOIN notes n ON n.id = c.note_id WHERE n.deck_id = d.id) AS revlog
+         FROM decks d ORDER BY d.name`,
+      );
+    },
+  };
+}
+
+export type DecksStore = ReturnType<typeof decksStore>;
