@@ -1,4 +1,4 @@
-import Database from 'better-sqlite3';
+import { openAnkiCollection, type AnkiCollection } from '../../store/anki/collection';
 import { AppError } from '../../../../src/shared/errors';
 import { importLimits, invalid } from '../limits';
 import { checkJsonSize } from '../json-bounded';
@@ -21,64 +21,26 @@ export interface CollectionSource {
   bytes: Uint8Array | null;
 }
 
-const readOnly = (image: Uint8Array): Database.Database => new Database(Buffer.from(image.buffer, image.byteOffset, image.byteLength), { readonly: true });
-
 /**
- * Opens an Anki collection from bytes, in memory (nothing touches the disk), read-only, and
- * checks its schema and value sizes before anything reads a row (anki-schema.ts). The header's
- * WAL flags are cleared, since a deserialized database cannot use a WAL. Schema 18 declares
- * columns `COLLATE unicase`, a collation only Anki registers: such a collection is first opened
- * writable just to drop that word from its schema text, then serialized and reopened read-only
- * (the file's bytes are never written back anywhere). The source's bytes are released as soon as
- * SQLite holds a copy, so a large collection is not held three times over.
+ * Opens an Anki collection from its bytes (in memory, read-only: store/anki/collection.ts) and
+ * checks its schema and value sizes before anything reads a row (schema.ts). The source's bytes
+ * are released as soon as SQLite holds a copy, so a large collection is not held three times over.
  */
-export function openCollection(source: CollectionSource, what: string): Database.Database {
-  let bytes = source.bytes;
+export function openCollection(source: CollectionSource, what: string): AnkiCollection {
+  const bytes = source.bytes;
   if (!bytes || bytes.length < 512 || new TextDecoder('latin1').decode(bytes.subarray(0, 16)) !== SQLITE_HEADER) {
     throw invalid('not-anki', `${what} is not an SQLite database, so not an Anki collection`, { file: what });
   }
-  bytes[18] = 1;
-  bytes[19] = 1;
-  let db: Database.Database | undefined;
+  let collection: AnkiCollection | undefined;
   try {
-    db = readOnly(bytes);
-    const unicase = db.prepare("SELECT count(*) FROM sqlite_master WHERE sql LIKE '%unicase%'").pluck().get() as number;
-    if (unicase > 0) {
-      db.close();
-      db = undefined;
-      const fix = new Database(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength));
-      bytes = null;
-      source.bytes = null;
-      let image: Buffer;
-      try {
-        fix.unsafeMode(true);
-        fix.pragma('writable_schema = ON');
-        fix.prepare("UPDATE sqlite_master SET sql = replace(sql, 'COLLATE unicase', '') WHERE sql LIKE '%unicase%'").run();
-        fix.pragma('writable_schema = RESET');
-        image = fix.serialize();
-      } finally {
-        fix.close();
-      }
-      db = readOnly(image);
-    }
-    bytes = null;
-    source.bytes = null;
-    // Belt and braces on a connection that only ever reads: no writes, no functions from the
-    // schema that are not marked harmless, and extra checks against damaged pages.
-    db.pragma('query_only = ON');
-    db.pragma('trusted_schema = OFF');
-    db.pragma('cell_size_check = ON');
-    checkCollectionSchema(db, what);
-    return db;
+    collection = openAnkiCollection(bytes, () => (source.bytes = null));
+    checkCollectionSchema(collection, what);
+    return collection;
   } catch (e) {
-    db?.close();
+    collection?.close();
     if (e instanceof AppError) throw e;
     throw invalid('not-anki', `${what} cannot be read as an Anki collection (${e instanceof Error ? e.message : String(e)})`, { file: what });
   }
-}
-
-function hasTable(db: Database.Database, name: string): boolean {
-  return db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?").get(name) !== undefined;
 }
 
 interface LegacyModel {
@@ -100,12 +62,12 @@ function parseJsonColumn(text: unknown, what: string): unknown {
 }
 
 /** Note types of either schema: legacy JSON in `col.models`, or schema 18's `notetypes`/`fields`/`templates` tables. */
-export function readNotetypes(db: Database.Database): Map<number, AnkiNotetype> {
+export function readNotetypes(db: AnkiCollection): Map<number, AnkiNotetype> {
   const result = new Map<number, AnkiNotetype>();
-  if (hasTable(db, 'notetypes')) {
-    const fields = db.prepare('SELECT ntid, name FROM fields ORDER BY ntid, ord').all() as { ntid: number; name: string }[];
-    const templates = db.prepare('SELECT ntid, name, config FROM templates ORDER BY ntid, ord').all() as { ntid: number; name: string; config: Buffer }[];
-    for (const row of db.prepare('SELECT id, name, config FROM notetypes').all() as { id: number; name: string; config: Buffer }[]) {
+  if (db.hasTable('notetypes')) {
+    const fields = db.fieldRows();
+    const templates = db.templateRows();
+    for (const row of db.notetypeRows()) {
       const config = readProtobuf(new Uint8Array(row.config));
       result.set(row.id, { id: row.id, name: String(row.name), kind: protoVarint(config, 1) ?? 0, fields: [], templates: [] });
     }
@@ -116,7 +78,7 @@ export function readNotetypes(db: Database.Database): Map<number, AnkiNotetype> 
     }
     return result;
   }
-  const models = parseJsonColumn(db.prepare('SELECT models FROM col').pluck().get(), 'note types') as Record<string, LegacyModel>;
+  const models = parseJsonColumn(db.col('models'), 'note types') as Record<string, LegacyModel>;
   for (const [key, model] of Object.entries(models ?? {})) {
     if (!model || typeof model !== 'object') continue;
     const id = Number(model.id ?? key);
@@ -130,15 +92,15 @@ export function readNotetypes(db: Database.Database): Map<number, AnkiNotetype> 
 }
 
 /** Deck names by id; nested decks come out as `Parent::Child`, as Anki shows them. */
-export function readDeckNames(db: Database.Database): Map<number, string> {
+export function readDeckNames(db: AnkiCollection): Map<number, string> {
   const result = new Map<number, string>();
-  if (hasTable(db, 'decks')) {
-    for (const row of db.prepare('SELECT id, name FROM decks').all() as { id: number; name: string }[]) {
+  if (db.hasTable('decks')) {
+    for (const row of db.deckRows()) {
       result.set(row.id, String(row.name).split('\x1f').join('::'));
     }
     return result;
   }
-  const decks = parseJsonColumn(db.prepare('SELECT decks FROM col').pluck().get(), 'decks') as Record<string, { id?: number; name?: string }>;
+  const decks = parseJsonColumn(db.col('decks'), 'decks') as Record<string, { id?: number; name?: string }>;
   for (const [key, deck] of Object.entries(decks ?? {})) {
     if (deck && typeof deck === 'object') result.set(Number(deck.id ?? key), String(deck.name ?? 'Anki'));
   }

@@ -1,4 +1,4 @@
-import type Database from 'better-sqlite3';
+import type { AnkiCollection } from '../../store/anki/collection';
 import { AppError } from '../../../../src/shared/errors';
 import type { ExchangeMedia, ExchangeNote, ImportWarning, ParsedImport } from '../types';
 import { decodeUtf8, warn } from '../types';
@@ -182,22 +182,19 @@ export function readApkg(bytes: Uint8Array, now = Date.now(), budget = new Decom
   return { ...deck, media: readMedia(zip, version, deck.notes, deck.warnings, budget) };
 }
 
-function readCollection(db: Database.Database, now: number): Omit<ParsedImport, 'media'> {
+function readCollection(db: AnkiCollection, now: number): Omit<ParsedImport, 'media'> {
   const warnings: ImportWarning[] = [];
   const notetypes = readNotetypes(db);
   const deckNames = readDeckNames(db);
-  const created = Number(db.prepare('SELECT crt FROM col').pluck().get() ?? 0);
+  const created = Number(db.col('crt') ?? 0);
   const cardsByNote = new Map<number, (AnkiCardRow & { did: number })[]>();
-  for (const card of db.prepare('SELECT id, nid, did, ord, type, queue, due, ivl, factor, reps, lapses, data FROM cards ORDER BY nid, ord').all() as (AnkiCardRow & {
-    nid: number;
-    did: number;
-  })[]) {
+  for (const card of db.cards() as (AnkiCardRow & { nid: number; did: number })[]) {
     const list = cardsByNote.get(card.nid) ?? [];
     list.push(card);
     cardsByNote.set(card.nid, list);
   }
   const reviewsByCard = new Map<number, AnkiReviewRow[]>();
-  for (const review of db.prepare('SELECT id, cid, ease, ivl, time, type FROM revlog ORDER BY id').all() as AnkiReviewRow[]) {
+  for (const review of db.reviews() as AnkiReviewRow[]) {
     const list = reviewsByCard.get(review.cid) ?? [];
     list.push(review);
     reviewsByCard.set(review.cid, list);
@@ -207,7 +204,7 @@ function readCollection(db: Database.Database, now: number): Omit<ParsedImport, 
   const gate = new NoteGate();
   const guids = new Set<string>();
   let hasSchedule = false;
-  for (const row of db.prepare('SELECT id, guid, mid, tags, flds FROM notes ORDER BY id').iterate() as IterableIterator<NoteRow>) {
+  for (const row of db.notes() as IterableIterator<NoteRow>) {
     if (typeof row.flds !== 'string' || typeof row.guid !== 'string' || row.guid === '') throw invalid('not-anki', `note ${row.id} is malformed`);
     if (guids.has(row.guid)) throw invalid('duplicate-guid', `two notes share the id '${row.guid}'`, { guid: row.guid });
     guids.add(row.guid);

@@ -1,4 +1,4 @@
-import type Database from 'better-sqlite3';
+import type { AnkiCollection } from '../../store/anki/collection';
 import { formatBytes, importLimits, invalid, tooLarge } from '../limits';
 
 /**
@@ -38,12 +38,6 @@ const schema18Tables: Record<string, TableRule> = {
   decks: { columns: { id: number, name: 4 * KiB }, rows: 100_000 },
 };
 
-interface SchemaRow {
-  type: string;
-  name: string;
-  sql: string | null;
-}
-
 /** `kind`: view, trigger, generated-column, hidden-column, virtual-table (each its own translated reason). */
 const schemaError = (what: string, kind: string, name: string, message: string) => invalid(`anki-${kind}`, `${what}: ${message}`, { file: what, name: name.slice(0, 80) });
 
@@ -51,8 +45,8 @@ const schemaError = (what: string, kind: string, name: string, message: string) 
  * Checks a collection's schema and the size of everything that will be read. Returns whether it
  * has schema 18's tables. Throws `import-invalid` (anki-schema) or `import-too-large`.
  */
-export function checkCollectionSchema(db: Database.Database, what: string): { schema18: boolean } {
-  const objects = db.prepare('SELECT type, name, sql FROM sqlite_master').all() as SchemaRow[];
+export function checkCollectionSchema(db: AnkiCollection, what: string): { schema18: boolean } {
+  const objects = db.schemaObjects();
   for (const object of objects) {
     if (object.type === 'view' || object.type === 'trigger') {
       throw schemaError(what, object.type, String(object.name), `the collection holds a ${object.type} (${String(object.name).slice(0, 60)}), which Anki never writes`);
@@ -76,14 +70,9 @@ export function checkCollectionSchema(db: Database.Database, what: string): { sc
   return { schema18 };
 }
 
-interface ColumnInfo {
-  name: string;
-  hidden: number;
-}
-
 /** Every column stored (no generated or hidden ones), and every column ProofDeck reads present. */
-function checkColumns(db: Database.Database, table: string, rule: TableRule, what: string): void {
-  const columns = db.prepare(`SELECT name, hidden FROM pragma_table_xinfo(?)`).all(table) as ColumnInfo[];
+function checkColumns(db: AnkiCollection, table: string, rule: TableRule, what: string): void {
+  const columns = db.columnsOf(table);
   for (const column of columns) {
     // hidden: 1 a virtual table's hidden column, 2 generated VIRTUAL, 3 generated STORED.
     if (column.hidden !== 0) {
@@ -97,24 +86,20 @@ function checkColumns(db: Database.Database, table: string, rule: TableRule, wha
   }
 }
 
-const quote = (name: string) => `"${name.replace(/"/g, '""')}"`;
-
 /** Row count and the largest value of each column read, in one pass that returns only numbers. */
-function checkSizes(db: Database.Database, table: string, rule: TableRule, what: string): void {
+function checkSizes(db: AnkiCollection, table: string, rule: TableRule, what: string): void {
   const columns = Object.keys(rule.columns);
-  const sizes = columns.map((c) => `max(octet_length(${quote(c)}))`).join(', ');
-  const row = db.prepare(`SELECT count(*), ${sizes} FROM ${quote(table)}`).raw().get() as (number | null)[];
-  const rows = Number(row[0]);
+  const { rows, largest: sizes } = db.sizes(table, columns);
   if (rows > rule.rows) {
     const reason = table === 'notes' ? 'too-many-notes' : table === 'cards' ? 'too-many-cards' : table === 'revlog' ? 'too-many-reviews' : 'anki-too-many-rows';
     throw tooLarge(`${what}: the '${table}' table has ${rows} rows; the limit is ${rule.rows}`, { table, count: rows, limit: rule.rows }, reason);
   }
   columns.forEach((column, index) => {
-    const largest = Number(row[index + 1] ?? 0);
+    const largest = sizes[index];
     const limit = rule.columns[column];
     if (largest <= limit) return;
     const key = table === 'notes' || table === 'cards' || table === 'revlog' ? 'id' : table === 'col' ? 'rowid' : Object.keys(rule.columns)[0];
-    const where = db.prepare(`SELECT ${quote(key)} FROM ${quote(table)} WHERE octet_length(${quote(column)}) > ? LIMIT 1`).pluck().get(limit);
+    const where = db.firstOver(table, key, column, limit);
     throw tooLarge(
       `${what}: ${table}.${column} of row ${String(where)} is ${largest} bytes; the limit is ${limit}`,
       { column: `${table}.${column}`, row: String(where).slice(0, 40), note: String(where).slice(0, 40), size: formatBytes(largest), limit: formatBytes(limit) },

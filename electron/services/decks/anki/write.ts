@@ -1,34 +1,11 @@
 import { createHash } from 'node:crypto';
-import Database from 'better-sqlite3';
+import { createAnkiCollection } from '../../store/anki/writer';
 import type { ExchangeCard, ExchangeNote, ExchangeReview } from '../types';
 import type { DeckForExport } from '../deck-read';
 import { diagramKey, markdownToAnkiHtml, stripHtmlKeepMedia } from './html';
 import { carryProofdeckNote, PROOFDECK_FIELD } from './proofdeck-field';
 import { writeZip } from '../zip';
 import { cardOrdinals, type NoteKind } from '../../../../src/shared/cloze';
-
-/** Anki's legacy (schema 11) tables: the layout every Anki version and AnkiDroid/AnkiMobile import. */
-const SCHEMA_11 = `
-CREATE TABLE col (id integer primary key, crt integer not null, mod integer not null, scm integer not null, ver integer not null,
-  dty integer not null, usn integer not null, ls integer not null, conf text not null, models text not null, decks text not null,
-  dconf text not null, tags text not null);
-CREATE TABLE notes (id integer primary key, guid text not null, mid integer not null, mod integer not null, usn integer not null,
-  tags text not null, flds text not null, sfld integer not null, csum integer not null, flags integer not null, data text not null);
-CREATE TABLE cards (id integer primary key, nid integer not null, did integer not null, ord integer not null, mod integer not null,
-  usn integer not null, type integer not null, queue integer not null, due integer not null, ivl integer not null, factor integer not null,
-  reps integer not null, lapses integer not null, left integer not null, odue integer not null, odid integer not null, flags integer not null,
-  data text not null);
-CREATE TABLE revlog (id integer primary key, cid integer not null, usn integer not null, ease integer not null, ivl integer not null,
-  lastIvl integer not null, factor integer not null, time integer not null, type integer not null);
-CREATE TABLE graves (usn integer not null, oid integer not null, type integer not null);
-CREATE INDEX ix_notes_usn on notes (usn);
-CREATE INDEX ix_cards_usn on cards (usn);
-CREATE INDEX ix_revlog_usn on revlog (usn);
-CREATE INDEX ix_cards_nid on cards (nid);
-CREATE INDEX ix_cards_sched on cards (did, queue, due);
-CREATE INDEX ix_revlog_cid on revlog (cid);
-CREATE INDEX ix_notes_csum on notes (csum);
-`;
 
 const DAY_SECONDS = 86_400;
 
@@ -158,9 +135,8 @@ export function writeApkg(deck: DeckForExport, options: ApkgExportOptions = {}):
   let earliest = nowSeconds;
   if (withSchedule) for (const note of deck.notes) for (const card of note.cards ?? []) if (card.state === 2) earliest = Math.min(earliest, Math.floor(card.due / 1000));
   const crt = Math.floor(earliest / DAY_SECONDS) * DAY_SECONDS;
-  const db = new Database(':memory:');
+  const db = createAnkiCollection();
   try {
-    db.exec(SCHEMA_11);
     const deckId = stableId(`deck:${deck.name}`);
     const notetypes = new Map<string, Notetype>();
     const notetypeOf = (note: ExchangeNote): Notetype => {
@@ -177,11 +153,6 @@ export function writeApkg(deck: DeckForExport, options: ApkgExportOptions = {}):
       }
       return notetype;
     };
-    const insertNote = db.prepare('INSERT INTO notes VALUES (?, ?, ?, ?, -1, ?, ?, ?, ?, 0, \'\')');
-    const insertCard = db.prepare(
-      'INSERT INTO cards VALUES (@id, @nid, @did, @ord, @mod, -1, @type, @queue, @due, @ivl, @factor, @reps, @lapses, 0, 0, 0, 0, @data)',
-    );
-    const insertReview = db.prepare('INSERT OR IGNORE INTO revlog VALUES (@id, @cid, @usn, @ease, @ivl, @lastIvl, @factor, @time, @type)');
     let mermaidNotes = 0;
     const diagramNames = new Map<string, string>();
     const diagramFiles = new Map<string, Uint8Array>();
@@ -210,7 +181,16 @@ export function writeApkg(deck: DeckForExport, options: ApkgExportOptions = {}):
         const values = [...visible, carryProofdeckNote(note, visible)];
         const noteId = nextId++;
         const sortField = stripHtmlKeepMedia(visible[0] ?? '');
-        insertNote.run(noteId, note.guid, notetype.id, nowSeconds, ` ${note.tags.join(' ')} `.replace(/^ +$/, ''), values.join('\x1f'), sortField, fieldChecksum(visible[0] ?? ''));
+        db.addNote({
+          id: noteId,
+          guid: note.guid,
+          mid: notetype.id,
+          mod: nowSeconds,
+          tags: ` ${note.tags.join(' ')} `.replace(/^ +$/, ''),
+          flds: values.join('\x1f'),
+          sfld: sortField,
+          csum: fieldChecksum(visible[0] ?? ''),
+        });
         // One card row per card the note type makes (per cloze number, or both sides), each with its own schedule.
         // Extra cards of a basic note (an Anki note type with more templates) stay in ProofDeck.
         const cardIds = new Map<number, number>();
@@ -218,16 +198,16 @@ export function writeApkg(deck: DeckForExport, options: ApkgExportOptions = {}):
           const card = note.cards?.find((c) => c.ord === ord);
           const cardId = nextId++;
           cardIds.set(ord, cardId);
-          insertCard.run({ id: cardId, nid: noteId, did: deckId, ord, mod: nowSeconds, ...ankiCardColumns(card, position++, crt, withSchedule) });
+          db.addCard({ id: cardId, nid: noteId, did: deckId, ord, mod: nowSeconds, ...ankiCardColumns(card, position++, crt, withSchedule) });
         }
         if (withSchedule) {
           for (const review of note.reviews ?? []) {
             const cardId = cardIds.get(review.ord);
-            if (cardId !== undefined) insertReview.run(ankiReview(review, cardId));
+            if (cardId !== undefined) db.addReview(ankiReview(review, cardId));
           }
         }
       }
-    })();
+    });
     const models: Record<string, unknown> = {};
     for (const notetype of notetypes.values()) models[String(notetype.id)] = modelJson(notetype, deckId, nowSeconds);
     const deckJson = (id: number, name: string) => ({
@@ -244,13 +224,11 @@ export function writeApkg(deck: DeckForExport, options: ApkgExportOptions = {}):
       },
     };
     const conf = { activeDecks: [deckId], curDeck: deckId, newSpread: 0, collapseTime: 1200, timeLim: 0, estTimes: true, dueCounts: true, curModel: null, nextPos: position + 1, sortType: 'noteFld', sortBackwards: false, addToCur: true };
-    db.prepare('INSERT INTO col VALUES (1, ?, ?, ?, 11, 0, 0, 0, ?, ?, ?, ?, \'{}\')').run(
-      crt, now, now, JSON.stringify(conf), JSON.stringify(models), JSON.stringify(decks), JSON.stringify(dconf),
-    );
+    db.setCol({ crt, mod: now, scm: now, conf: JSON.stringify(conf), models: JSON.stringify(models), decks: JSON.stringify(decks), dconf: JSON.stringify(dconf) });
     const files = new Map<string, Uint8Array>();
-    files.set('collection.anki2', new Uint8Array(db.serialize()));
+    files.set('collection.anki2', db.serialize());
     const mediaMap: Record<string, string> = {};
-    const used = new Set(db.prepare('SELECT flds FROM notes').pluck().all().join('\x1f').match(/proofdeck-diagram-[0-9a-f]{16}\.svg/g) ?? []);
+    const used = new Set(db.fieldTexts().join('\x1f').match(/proofdeck-diagram-[0-9a-f]{16}\.svg/g) ?? []);
     const media = [...deck.media.map((file) => ({ name: file.name, data: file.data })), ...[...diagramFiles].filter(([name]) => used.has(name)).map(([name, data]) => ({ name, data }))];
     media.forEach((file, index) => {
       mediaMap[String(index)] = file.name;
