@@ -1,9 +1,9 @@
 import type Database from 'better-sqlite3';
-import BetterSqlite3 from 'better-sqlite3';
 import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, statSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
 import { AppError } from '../../../src/shared/errors';
 import { storageError } from '../store/storage-errors';
+import { checkDatabaseFile, checkOpenDatabase, copyDatabase, copyOver } from '../store/copies';
 
 const NAME = /^proofdeck-(\d{4})-(\d{2})-(\d{2})T(\d{2})(\d{2})(\d{2})(?:-([a-z-]+))?\.sqlite$/;
 
@@ -46,7 +46,7 @@ export async function createBackup(db: Database.Database, dir: string, now: numb
   const partial = `${file}.partial`;
   try {
     mkdirSync(dir, { recursive: true });
-    await db.backup(partial);
+    await copyDatabase(db, partial);
     renameSync(partial, file);
   } catch (e) {
     // A full disk or a folder that cannot be written is the backup folder's problem: named as such,
@@ -87,17 +87,13 @@ export async function dailyBackup(db: Database.Database, dir: string, now: numbe
 
 /** Opens a backup read-only and checks it: a restore never replaces a good database with a bad one. */
 export function verifyBackup(file: string): void {
-  let check: BetterSqlite3.Database | null = null;
+  let result: string;
   try {
-    check = new BetterSqlite3(file, { readonly: true, fileMustExist: true });
-    const result = check.pragma('integrity_check', { simple: true });
-    if (result !== 'ok') throw new AppError('db-corrupt', `backup ${basename(file)} fails its integrity check: ${String(result)}`, { file: basename(file) });
+    result = checkDatabaseFile(file);
   } catch (e) {
-    if (e instanceof AppError) throw e;
     throw new AppError('db-corrupt', `backup ${basename(file)} is not a readable database: ${(e as Error).message}`, { file: basename(file) });
-  } finally {
-    check?.close();
   }
+  if (result !== 'ok') throw new AppError('db-corrupt', `backup ${basename(file)} fails its integrity check: ${result}`, { file: basename(file) });
 }
 
 /** Only files listed in the backup folder may be restored (no path tricks through the API). */
@@ -117,13 +113,8 @@ export function resolveBackup(dir: string, name: string): string {
 export async function restoreBackup(db: Database.Database, liveFile: string, file: string, dir: string, now: number): Promise<BackupInfo> {
   verifyBackup(file);
   const safety = await createBackup(db, dir, now, 'pre-restore');
-  const source = new BetterSqlite3(file, { readonly: true, fileMustExist: true });
-  try {
-    await source.backup(liveFile);
-  } finally {
-    source.close();
-  }
-  const result = db.pragma('integrity_check', { simple: true });
-  if (result !== 'ok') throw new AppError('db-corrupt', `restored database fails its integrity check: ${String(result)}`);
+  await copyOver(file, liveFile);
+  const result = checkOpenDatabase(db);
+  if (result !== 'ok') throw new AppError('db-corrupt', `restored database fails its integrity check: ${result}`);
   return safety;
 }
