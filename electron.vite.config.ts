@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { posix, resolve } from 'node:path';
 import { defineConfig } from 'electron-vite';
 import type { Plugin } from 'vite';
@@ -53,6 +54,29 @@ function bundleParseWorker(): Plugin {
   };
 }
 
+/**
+ * A sandboxed preload is one file that can require only 'electron', but both preloads name their
+ * IPC channels from electron/channels.ts: each gets its own copy of that module (an id per
+ * importer) instead of a chunk the two would share.
+ */
+function preloadOwnChannels(): Plugin {
+  const channels = resolve(__dirname, 'electron/channels.ts');
+  const marker = '?preload-copy=';
+  return {
+    name: 'proofdeck:preload-own-channels',
+    enforce: 'pre',
+    async resolveId(source, importer) {
+      if (!importer || !source.startsWith('.')) return null;
+      const resolved = await this.resolve(source, importer, { skipSelf: true });
+      if (resolved?.id !== channels) return null;
+      return `${channels}${marker}${importer.replace(/\\/g, '/').split('/').pop()}`;
+    },
+    load(id) {
+      return id.startsWith(`${channels}${marker}`) ? readFileSync(channels, 'utf8') : null;
+    },
+  };
+}
+
 // Three builds: the main process (ESM, Node), the preload (CommonJS: a sandboxed renderer cannot
 // load ESM preloads), and the renderer with two pages: the UI and the hidden engine page.
 export default defineConfig({
@@ -67,6 +91,7 @@ export default defineConfig({
     },
   },
   preload: {
+    plugins: [preloadOwnChannels()],
     build: {
       // A sandboxed preload can require only 'electron': the contract (and zod) must be bundled in.
       externalizeDeps: false,

@@ -1,5 +1,6 @@
 import { BrowserWindow, ipcMain, type IpcMainEvent, type WebPreferences } from 'electron';
 import type { FromEngine } from '../src/experiments/engine-protocol';
+import { ipcChannels } from './channels';
 import { createChannelEngineHost, type ChannelEngineHost, type EngineEnd } from './services/experiments/channel-host';
 
 export interface EngineWindowOptions {
@@ -34,7 +35,7 @@ export function createEngineWindowHost(options: EngineWindowOptions): ChannelEng
     const end = (reason: string, how: EngineEnd = 'crashed'): void => {
       if (ended) return;
       ended = true;
-      ipcMain.removeListener('engine:message', onMessage);
+      ipcMain.removeListener(ipcChannels.engineMessage, onMessage);
       events.died(reason, how);
       if (!window.isDestroyed()) window.destroy();
     };
@@ -43,23 +44,23 @@ export function createEngineWindowHost(options: EngineWindowOptions): ChannelEng
       if (event.sender !== contents || event.senderFrame !== contents.mainFrame) return;
       if (message.type === 'ready') {
         ready = true;
-        for (const queued of queue.splice(0)) contents.send('engine:request', queued);
+        for (const queued of queue.splice(0)) contents.send(ipcChannels.engineRequest, queued);
       }
       events.message(message);
     };
-    ipcMain.on('engine:message', onMessage);
+    ipcMain.on(ipcChannels.engineMessage, onMessage);
     contents.on('render-process-gone', (_event, details) => end(`The engine renderer ${details.reason === 'crashed' ? 'crashed' : `stopped (${details.reason})`}`));
     contents.on('unresponsive', () => end('The engine renderer stopped responding', 'stuck'));
     window.on('closed', () => end('The engine window was closed'));
     void window.loadURL(options.allowFaults ? `${options.pageUrl}?faults=1` : options.pageUrl);
     return {
       post(message) {
-        if (ready) contents.send('engine:request', message);
+        if (ready) contents.send(ipcChannels.engineRequest, message);
         else queue.push(message);
       },
       dispose() {
         ended = true;
-        ipcMain.removeListener('engine:message', onMessage);
+        ipcMain.removeListener(ipcChannels.engineMessage, onMessage);
         if (!window.isDestroyed()) window.destroy();
       },
     };

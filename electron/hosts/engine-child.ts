@@ -11,11 +11,9 @@
  * waits for the queue to be idle. A run that cannot stop in time is not torn down here: the host
  * kills the whole process, which the operating system cleans up like any other.
  */
-import { AppError } from '../../src/shared/errors';
-import { runExperiment } from '../../src/experiments/runner';
+import { createEngineLoop } from '../../src/engine-loop/engine-loop';
 import { runBrokenKernel } from '../../src/experiments/faults';
-import type { EngineContext } from '../../src/engine/device-info';
-import type { FromEngine, ToEngine } from '../../src/experiments/engine-protocol';
+import type { FromEngine } from '../../src/experiments/engine-protocol';
 import { createDawnEngine, type DawnEngine } from './dawn';
 
 if (!process.send) throw new Error('engine-child.ts runs as a forked child process');
@@ -27,7 +25,6 @@ const closeWaitMs = 2000;
 
 let engine: Promise<DawnEngine> | null = null;
 let lostReason: string | null = null;
-const running = new Map<number, AbortController>();
 
 function send(message: FromEngine): void {
   if (process.connected) process.send!(message, undefined, undefined, () => {});
@@ -42,7 +39,7 @@ function acquire(): Promise<DawnEngine> {
         void opened.device.lost.then((info) => {
           lostReason = `${info.reason}: ${info.message}`;
           // Lost while idle: this process is done; the host starts a fresh one for the next run.
-          if (running.size === 0) process.exit(0);
+          if (loop.busy === 0) process.exit(0);
         }),
       () => (engine = null),
     );
@@ -50,49 +47,28 @@ function acquire(): Promise<DawnEngine> {
   return engine;
 }
 
-function failure(error: unknown): { code: AppError['code']; message: string } {
-  if (error instanceof AppError) return { code: error.code, message: error.message };
-  return { code: 'experiment-failed', message: error instanceof Error ? error.message : String(error) };
-}
-
-async function run(message: Extract<ToEngine, { type: 'run' }>): Promise<void> {
-  const controller = new AbortController();
-  running.set(message.jobId, controller);
-  const fault = allowFaults ? message.fault : undefined;
-  try {
-    if (fault === 'hang') for (;;) Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 1000);
-    if (fault === 'crash') process.abort();
-    let context: EngineContext | null = null;
-    if (message.request.backend === 'webgpu') {
-      const faults = fault ? await import('./dawn-fault') : null;
-      if (fault === 'adapter') await faults!.refusedAdapter();
-      const opened = await acquire();
-      context = opened;
-      // A cancelled run may have left work on the queue: this run starts on an idle GPU.
-      await opened.device.queue.onSubmittedWorkDone();
-      if (fault === 'kernel') await runBrokenKernel(opened);
-      if (fault === 'lost') await faults!.loseDevice(opened);
-      if (fault === 'stall') await faults!.stallQueue(opened);
-    }
-    const result = await runExperiment(
-      context,
-      message.request,
-      (fraction, text) => send({ type: 'progress', jobId: message.jobId, fraction, message: text }),
-      controller.signal,
-    );
-    // Numbers read back from a device lost on the way are not evidence of anything.
-    if (lostReason !== null) throw new AppError('gpu-lost', `The GPU device was lost during the run (${lostReason})`, { reason: lostReason });
-    send({ type: 'result', jobId: message.jobId, result });
-  } catch (error) {
-    // Whatever a run on a lost device failed with (a failed readback, a validation error), the
-    // cause the user should see is the loss.
-    const lostNow = lostReason !== null && !(error instanceof AppError && error.code === 'gpu-lost');
-    const reported = lostNow ? { code: 'gpu-lost' as const, message: `The GPU device was lost during the run (${lostReason})` } : failure(error);
-    send({ type: 'error', jobId: message.jobId, error: reported, deviceLost: reported.code === 'gpu-lost' });
-  } finally {
-    running.delete(message.jobId);
-  }
-}
+const faults = () => import('./dawn-fault');
+const loop = createEngineLoop(
+  {
+    acquire,
+    // A cancelled run may have left work on the queue: each run starts on an idle GPU.
+    settle: (opened) => opened.device.queue.onSubmittedWorkDone(),
+    lostReason: () => lostReason,
+    faults: allowFaults
+      ? {
+          hang: () => {
+            for (;;) Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 1000);
+          },
+          crash: () => process.abort(),
+          adapter: async () => (await faults()).refusedAdapter(),
+          kernel: (opened) => runBrokenKernel(opened!),
+          lost: async (opened) => (await faults()).loseDevice(opened!),
+          stall: async (opened) => (await faults()).stallQueue(opened!),
+        }
+      : undefined,
+  },
+  send,
+);
 
 /**
  * Leaves in order when the host asks (SIGTERM) or is gone (the channel closed): the run in flight
@@ -103,7 +79,7 @@ let closing = false;
 async function close(): Promise<void> {
   if (closing) return;
   closing = true;
-  for (const controller of running.values()) controller.abort();
+  loop.abortAll();
   const opened = engine ? await engine.catch(() => null) : null;
   if (opened && lostReason === null) {
     const idle = await Promise.race([
@@ -116,10 +92,8 @@ async function close(): Promise<void> {
   process.exit(0);
 }
 
-process.on('message', (message: ToEngine) => {
-  if (closing) return;
-  if (message.type === 'run') void run(message);
-  else running.get(message.jobId)?.abort();
+process.on('message', (message: Parameters<typeof loop.receive>[0]) => {
+  if (!closing) loop.receive(message);
 });
 process.on('disconnect', () => void close());
 process.on('SIGTERM', () => void close());

@@ -1,5 +1,5 @@
 /**
- * The engine dump contracts of issue 3, for checking the kernels from outside (numpy, another
+ * The engine's dumps, for checking the kernels from outside (numpy, another
  * implementation): raw little-endian float32 files and a meta.json. Runs in-process on Dawn.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';

@@ -67,7 +67,7 @@ describe('npm run prove', () => {
     expect(unknown.stderr).toMatch(/unknown experiment/);
   });
 
-  it('attention --dump writes the issue-3 files, and the outputs match a float64 reference', () => {
+  it('attention --dump writes the kernels’ inputs and outputs as float32 files, and the outputs match a float64 reference', () => {
     const out = join(dir, 'attention');
     const { code, stderr } = prove('attention', '--n', '37', '--d', '16', '--heads', '2', '--causal', '--seed', '9', '--dump', out);
     expect(code, stderr).toBe(0);

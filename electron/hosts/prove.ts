@@ -7,6 +7,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { AppError } from '../../src/shared/errors';
+import { describeIssues } from '../../src/shared/contract/issues';
 import { findMeta } from '../../src/experiments/catalog';
 import type { ExperimentResult } from '../../src/experiments/types';
 import { createProcessEngineHost } from './engine-process-host';
@@ -44,7 +45,7 @@ async function runExperimentCli(cli: Cli): Promise<number> {
   const { json, dump, 'cpu-reference': cpu, ...raw } = cli.values;
   const parsed = meta.params.safeParse(raw);
   if (!parsed.success) {
-    throw new AppError('invalid-args', parsed.error.issues.map((i) => `--${i.path.join('.') || '?'}: ${i.message}`).join('; '));
+    throw new AppError('invalid-args', describeIssues(parsed.error, { prefix: '--', root: '?', limit: Infinity }));
   }
   const host = createProcessEngineHost();
   const controller = new AbortController();

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { readFile, stat } from 'node:fs/promises';
 import { basename, extname } from 'node:path';
 import { maxImportBytes, uploadChunkBytes, type OpenedFile } from '../../src/shared/contract';
-import { AppError, type ApiFailure } from '../../src/shared/errors';
+import { AppError, failureOf } from '../../src/shared/errors';
 import type { CallContext, Dispatch } from './dispatch';
 import { invalid, tooLarge, unsupported } from './decks/types';
 
@@ -38,11 +38,6 @@ export class OpenedFiles {
     this.entries = [];
     return taken;
   }
-}
-
-function failure(error: unknown): ApiFailure {
-  if (error instanceof AppError) return error.toFailure();
-  return { code: 'internal', message: error instanceof Error ? error.message : String(error) };
 }
 
 function tooBig(fileName: string, size: number): AppError {
@@ -110,7 +105,7 @@ export async function openDeckFile(path: string, target: OpenTarget, call: CallC
     }
     entry = { fileName, uploadId, error: null };
   } catch (error) {
-    entry = { fileName, uploadId: null, error: failure(error) };
+    entry = { fileName, uploadId: null, error: failureOf(error) };
   }
   target.openedFiles.add(entry);
   call.emit('menu', { command: 'open-file' });

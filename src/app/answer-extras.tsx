@@ -15,7 +15,7 @@ export interface AnswerExtraProps {
 }
 
 /**
- * A panel shown under the answer of a card (the Prove it evidence of issue 4 lives here). It
+ * A panel shown under the answer of a card (the Prove it evidence lives here). It
  * renders nothing when it does not apply to the card. It may listen to keys of its own
  * (e.g. `p`), but must leave the review keys alone: Space, Enter, 1–4, u, Ctrl+Z, s, @, b, -,
  * Escape, g, ?.

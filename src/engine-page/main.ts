@@ -7,10 +7,11 @@
 import { AppError, type ApiFailure } from '../shared/errors';
 import { acquireEngine } from '../engine/gpu';
 import type { EngineContext } from '../engine/device-info';
-import { runExperiment, type RunRequest } from '../experiments/runner';
+import type { RunRequest } from '../experiments/runner';
 import { runBrokenKernel } from '../experiments/faults';
 import type { ExperimentResult } from '../experiments/types';
 import type { FromEngine, ToEngine } from '../experiments/engine-protocol';
+import { createEngineLoop } from '../engine-loop/engine-loop';
 
 interface EngineBridge {
   onRequest(listener: (message: ToEngine) => void): void;
@@ -30,7 +31,6 @@ declare global {
 // Faults are for the failure tests only: honoured when the page was opened with ?faults=1.
 const allowFaults = new URLSearchParams(location.search).get('faults') === '1';
 let engine: Promise<EngineContext> | null = null;
-const running = new Map<number, AbortController>();
 
 function acquire(): Promise<EngineContext> {
   if (!engine) {
@@ -40,43 +40,33 @@ function acquire(): Promise<EngineContext> {
   return engine;
 }
 
-function failure(error: unknown): ApiFailure {
-  if (error instanceof AppError) return error.toFailure();
-  return { code: 'experiment-failed', message: error instanceof Error ? error.message : String(error) };
-}
-
-async function handle(message: Extract<ToEngine, { type: 'run' }>, send: (m: FromEngine) => void): Promise<void> {
-  const controller = new AbortController();
-  running.set(message.jobId, controller);
-  const fault = allowFaults ? message.fault : undefined;
-  try {
-    if (fault === 'hang') for (;;) performance.now();
-    if (fault === 'adapter') throw new AppError('gpu-unavailable', 'No WebGPU adapter: refused by the fault injection', { reason: 'adapter refused' });
-    let context: EngineContext | null = null;
-    if (message.request.backend === 'webgpu') {
-      context = await acquire();
-      if (fault === 'kernel') await runBrokenKernel(context);
-    }
-    const result = await runExperiment(context, message.request, (fraction, text) => send({ type: 'progress', jobId: message.jobId, fraction, message: text }), controller.signal);
-    send({ type: 'result', jobId: message.jobId, result });
-  } catch (error) {
-    const lost = error instanceof AppError && error.code === 'gpu-lost';
-    if (lost) engine = null;
-    send({ type: 'error', jobId: message.jobId, error: failure(error), deviceLost: lost });
-  } finally {
-    running.delete(message.jobId);
-  }
-}
-
-function receive(message: ToEngine, send: (m: FromEngine) => void): void {
-  if (message.type === 'run') void handle(message, send);
-  else running.get(message.jobId)?.abort();
-}
+/** The loop answering through `send`: one per bridge (Electron) or per test run (a plain browser). */
+const loopFor = (send: (message: FromEngine) => void) =>
+  createEngineLoop(
+    {
+      acquire,
+      // A lost device is acquired afresh by the next run.
+      onLost: () => (engine = null),
+      faults: allowFaults
+        ? {
+            hang: () => {
+              for (;;) performance.now();
+            },
+            adapter: () => {
+              throw new AppError('gpu-unavailable', 'No WebGPU adapter: refused by the fault injection', { reason: 'adapter refused' });
+            },
+            kernel: (context) => runBrokenKernel(context!),
+          }
+        : undefined,
+    },
+    send,
+  );
 
 const status = document.getElementById('status');
 if (window.engineBridge) {
   const bridge = window.engineBridge;
-  bridge.onRequest((message) => receive(message, (m) => bridge.send(m)));
+  const loop = loopFor((m) => bridge.send(m));
+  bridge.onRequest((message) => loop.receive(message));
   bridge.send({ type: 'ready' });
 } else {
   // Outside Electron (the built page in a plain browser): a promise API for tests and debugging.
@@ -86,11 +76,11 @@ if (window.engineBridge) {
     progress,
     run: (request) =>
       new Promise((resolve) => {
-        receive({ type: 'run', jobId: nextJob++, request }, (m) => {
+        loopFor((m) => {
           if (m.type === 'progress') progress.push({ fraction: m.fraction, message: m.message });
           else if (m.type === 'result') resolve({ ok: true, result: m.result });
           else if (m.type === 'error') resolve({ ok: false, error: m.error });
-        });
+        }).receive({ type: 'run', jobId: nextJob++, request });
       }),
   };
 }

@@ -1,5 +1,5 @@
 import { AppError, type Envelope } from './errors';
-import type { Api, Args, Method, Result, EventName, EventPayload } from './contract';
+import type { Api, Method, EventName, EventPayload } from './contract';
 import { methodNames } from './contract/names';
 
 /**
@@ -28,9 +28,4 @@ export function createClient(transport: Transport): Client {
     };
   }
   return { api: api as unknown as Api, on: (event, listener) => transport.subscribe(event, listener) };
-}
-
-/** Convenience for call sites that pick the method dynamically. */
-export function call<M extends Method>(client: Client, m: M, args: Args<M>): Promise<Result<M>> {
-  return client.api[m](args);
 }

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import type Database from 'better-sqlite3';
 import type { ExchangeMedia, ExchangeNote, ParsedImport } from './types';
 import { decodeUtf8 } from './types';
+import { describeIssues } from '../../../src/shared/contract/issues';
 import { DecompressionBudget, importLimits, invalid, unsupported } from './limits';
 import { ZipArchive, writeZip } from './zip';
 import { checkJsonSize } from './json-bounded';
@@ -89,8 +90,7 @@ function parseJson(bytes: Uint8Array, what: string, maxValues: number): unknown 
 }
 
 function schemaError(what: string, error: z.ZodError): never {
-  const issue = error.issues[0];
-  const where = issue ? `${issue.path.join('.')}: ${issue.message}` : 'unknown';
+  const where = describeIssues(error, { limit: 1, root: '(root)' }) || 'unknown';
   throw invalid('schema', `${what} does not match the ProofDeck format (${where})`, { file: what, detail: where });
 }
 

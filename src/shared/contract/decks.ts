@@ -130,7 +130,6 @@ export type ExportedDeck = z.infer<typeof ExportedDeck>;
 export const DeckNotePreview = z.object({ guid: z.string(), front: z.string(), back: z.string(), tags: z.array(z.string()) });
 export type DeckNotePreview = z.infer<typeof DeckNotePreview>;
 
-// Owned by the deck-exchange work (issue 5).
 export const deckContract = {
   'decks.list': method(z.object({}).strict(), z.array(DeckSummary)),
   /**

@@ -15,7 +15,6 @@ export const OpenedFile = z.object({
 });
 export type OpenedFile = z.infer<typeof OpenedFile>;
 
-// Owned by the deck-exchange work (issue 5: import by file association).
 export const openFileContract = {
   /**
    * Takes the files opened from the operating system since the last call (each is returned once).

@@ -1,6 +1,6 @@
 import { defineMessages } from './define';
 
-/** The Decks screen (issue 5): deck list, import preview and result, export; reasons an import is refused. */
+/** The Decks screen: deck list, import preview and result, export; reasons an import is refused. */
 export const decksMessages = defineMessages({
   en: {
     'decks.title': 'Decks',
