@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTranslator, translateError } from '../../src/shared/i18n';
 import { createClient, type Client } from '../../src/shared/transport';
 import { createServices, type Services } from '../services/index';
-import { createInMemoryTransport } from '../services/in-memory-transport';
+import { createInMemoryTransport } from '../testing/in-memory-transport';
 import type { ChannelEngineHost } from '../services/experiments/channel-host';
 import { temporaryDir } from '../testing/fixtures';
 import { createProcessEngineHost } from './engine-process-host';

@@ -7,7 +7,7 @@ import { methods } from '../../src/shared/contract';
 import { AppError } from '../../src/shared/errors';
 import { createClient } from '../../src/shared/transport';
 import { createServices, type Services } from './index';
-import { createInMemoryTransport } from './in-memory-transport';
+import { createInMemoryTransport } from '../testing/in-memory-transport';
 import { createHandlers } from './handlers';
 import { createDispatch } from './dispatch';
 import { openDatabase, latestVersion } from './store/database';

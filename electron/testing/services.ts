@@ -1,6 +1,6 @@
 // Test helper: the real services over a real database file, with a clock the test moves.
 import { createServices, type ServiceOptions, type Services } from '../services/index';
-import { createInMemoryTransport } from '../services/in-memory-transport';
+import { createInMemoryTransport } from './in-memory-transport';
 import { createClient, type Client } from '../../src/shared/transport';
 import type { Settings } from '../../src/shared/contract';
 

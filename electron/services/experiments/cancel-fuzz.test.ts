@@ -5,7 +5,7 @@ import { createProcessEngineHost } from '../../hosts/engine-process-host';
 import { enginePids, eventually, followRuns } from '../../testing/engine';
 import type { ChannelEngineHost } from './channel-host';
 import { createServices, type Services } from '../index';
-import { createInMemoryTransport } from '../in-memory-transport';
+import { createInMemoryTransport } from '../../testing/in-memory-transport';
 import { temporaryDir } from '../../testing/fixtures';
 
 // Cancel at random moments during every experiment of the registry, on the real engine process

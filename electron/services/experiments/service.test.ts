@@ -5,7 +5,7 @@ import { createClient, type Client } from '../../../src/shared/transport';
 import { createProcessEngineHost } from '../../hosts/engine-process-host';
 import type { ChannelEngineHost } from './channel-host';
 import { createServices, type Services } from '../index';
-import { createInMemoryTransport } from '../in-memory-transport';
+import { createInMemoryTransport } from '../../testing/in-memory-transport';
 import { temporaryDir } from '../../testing/fixtures';
 
 // The run service over a real SQLite file and the real Dawn engine process (SwiftShader): runs,

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 import { createServices } from '../../../electron/services';
-import { createInMemoryTransport } from '../../../electron/services/in-memory-transport';
+import { createInMemoryTransport } from '../../../electron/testing/in-memory-transport';
 import { createClient } from '../../../src/shared/transport';
 import { uploadChunkBytes } from '../../../src/shared/contract';
 import { AppError } from '../../../src/shared/errors';

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { createServices, type Services } from '../../../electron/services';
 import { closeDatabase, lastFullCheck, openDatabase } from '../../../electron/services/store/database';
-import { createInMemoryTransport } from '../../../electron/services/in-memory-transport';
+import { createInMemoryTransport } from '../../../electron/testing/in-memory-transport';
 import { sealVouches } from '../../../electron/services/store/integrity';
 import { AppError } from '../../../src/shared/errors';
 import { createClient } from '../../../src/shared/transport';

@@ -3,7 +3,7 @@ import { chmodSync, chownSync, mkdirSync, readdirSync, readFileSync, rmSync, sta
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createServices, type Services } from '../../../electron/services';
-import { createInMemoryTransport } from '../../../electron/services/in-memory-transport';
+import { createInMemoryTransport } from '../../../electron/testing/in-memory-transport';
 import { addDeck } from '../../../electron/testing/fixtures';
 import { AppError } from '../../../src/shared/errors';
 import { createTranslator, translateError } from '../../../src/shared/i18n';

@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect } from 'vitest';
 import { createServices, type Services } from '../../../../electron/services';
-import { createInMemoryTransport } from '../../../../electron/services/in-memory-transport';
+import { createInMemoryTransport } from '../../../../electron/testing/in-memory-transport';
 import { importDeckFileIsolated, importFolderIsolated, previewImportIsolated } from '../../../../electron/services/decks/exchange-isolated';
 import { uploadChunkBytes } from '../../../../src/shared/contract';
 import { createClient } from '../../../../src/shared/transport';

@@ -1,9 +1,9 @@
 import type { Transport } from '../../src/shared/transport';
 import type { EventName, EventPayload } from '../../src/shared/contract';
-import type { CallContext, Dispatch } from './dispatch';
+import type { CallContext, Dispatch } from '../services/dispatch';
 
 /**
- * A Transport that calls the dispatcher in the same process, for tests and the CLI. Values are
+ * A Transport that calls the dispatcher in the same process, for tests. Values are
  * cloned both ways, as IPC's structured clone would, so a caller can never share objects with
  * the services.
  */
