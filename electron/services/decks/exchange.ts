@@ -9,7 +9,7 @@ import { readApkg } from './anki/read';
 import { writeApkg } from './anki/write';
 import { readCsv, type CsvMapping } from './csv';
 import { readDeckForExport } from './deck-read';
-import { applyImport, planImport, type ConflictChoices, type ImportResult, type MergePlan } from './merge';
+import { importInto, planImport, type ConflictChoices, type ImportResult, type MergePlan } from './merge';
 import { parseMarkdownDeck, type ParsedNote } from './markdown/parse';
 import { markdownImport } from './markdown/import';
 import { storesFor } from '../store/stores';
@@ -110,10 +110,11 @@ export function previewImport(db: Database.Database, bytes: Uint8Array, options:
  */
 export function importParsed(db: Database.Database, parsed: ParsedImport, choices: ConflictChoices, now = Date.now()): ImportResult {
   try {
-    return storesFor(db).undo.record(
+    const store = storesFor(db);
+    return store.undo.record(
       'import',
       now,
-      () => applyImport(db, parsed, choices, now),
+      () => importInto(store, parsed, choices, now),
       (result) => ({ count: result.added + result.updated + result.conflictsTaken, name: result.deckName }),
     );
   } catch (e) {

@@ -135,7 +135,9 @@ function plan(store: Stores, parsed: ParsedImport): MergePlan {
       else if (local.sourceHash === incomingHash) kind = 'unchanged';
       else kind = 'conflict';
     }
-    result.items.push({ kind, note, local, incomingHash, ...(refreshHash ? { refreshHash } : {}) });
+    const item: PlanItem = { kind, note, local, incomingHash };
+    if (refreshHash) item.refreshHash = true;
+    result.items.push(item);
     if (kind === 'add') {
       result.counts.added++;
       result.counts.cardsAdded += cardsOfNote(note);
@@ -285,20 +287,23 @@ export function wroteNotes(result: ImportResult): boolean {
 }
 
 /**
- * Imports a file's notes into the deck of its name (created if absent), in ONE transaction: the
- * plan and the writes see the same database, and any failure (a constraint, a bug, a full disk)
- * rolls everything back.
+ * Imports a file's notes into the deck of its name (created if absent). Call inside a transaction
+ * that took the write lock: `applyImport`, or the undo history's operation (exchange.ts), which
+ * would otherwise nest a savepoint around every row's statement journal.
+ */
+export function importInto(store: Stores, parsed: ParsedImport, choices: ConflictChoices, now: number): ImportResult {
+  const existing = store.decks.byName(parsed.deckName);
+  const deckId = existing?.id ?? store.decks.insert({ name: parsed.deckName, description: parsed.description, now });
+  const result = mergeIntoDeck(store, deckId, parsed, choices, now);
+  if (existing && wroteNotes(result)) store.decks.touch(deckId, now);
+  return result;
+}
+
+/**
+ * Imports a file's notes in ONE transaction: the plan and the writes see the same database, and
+ * any failure (a constraint, a bug, a full disk) rolls everything back.
  */
 export function applyImport(db: Database.Database, parsed: ParsedImport, choices: ConflictChoices, now = Date.now()): ImportResult {
   const store = storesFor(db);
-  return store.transaction(
-    () => {
-      const existing = store.decks.byName(parsed.deckName);
-      const deckId = existing?.id ?? store.decks.insert({ name: parsed.deckName, description: parsed.description, now });
-      const result = mergeIntoDeck(store, deckId, parsed, choices, now);
-      if (existing && wroteNotes(result)) store.decks.touch(deckId, now);
-      return result;
-    },
-    { immediate: true },
-  );
+  return store.transaction(() => importInto(store, parsed, choices, now), { immediate: true });
 }

@@ -26,18 +26,21 @@ export interface DeckSizes {
 }
 
 const selectDeck = `SELECT ${deckColumns.join(', ')} FROM decks`;
+const deckById = `${selectDeck} WHERE id = ?`;
+const deckByName = `${selectDeck} WHERE name = ?`;
+const deckByKey = `${selectDeck} WHERE builtin_key = ?`;
 
 /** The `decks` table. */
 export function decksStore(sql: Sql) {
   return {
     byId(id: number): DeckRow | undefined {
-      return sql.get<DeckRow>(`${selectDeck} WHERE id = ?`, id);
+      return sql.get<DeckRow>(deckById, id);
     },
     byName(name: string): DeckRow | undefined {
-      return sql.get<DeckRow>(`${selectDeck} WHERE name = ?`, name);
+      return sql.get<DeckRow>(deckByName, name);
     },
     byBuiltinKey(key: string): DeckRow | undefined {
-      return sql.get<DeckRow>(`${selectDeck} WHERE builtin_key = ?`, key);
+      return sql.get<DeckRow>(deckByKey, key);
     },
     insert(deck: { name: string; description: string; builtinKey?: string | null; builtinVersion?: number | null; now: number }): number {
       return Number(

@@ -119,9 +119,18 @@ export function noteFromRow(row: NoteRow): Note {
   };
 }
 
-/** The content's columns, encoded. */
-function contentColumns(content: NoteContent) {
+/**
+ * A statement's parameters: the content's columns, encoded, and the keys the statement names.
+ * Written out in one literal, not `{ ...columns, id }`: on Node 20 a spread with added keys costs
+ * about 10 µs, more than the insert it binds (an import writes 10,000 notes).
+ */
+function noteParams(content: NoteContent, keys: { id: number | null; guid: string | null; deckId: number | null; sourceHash: string | null; now: number }) {
   return {
+    id: keys.id,
+    guid: keys.guid,
+    deck_id: keys.deckId,
+    source_hash: keys.sourceHash,
+    now: keys.now,
     front: content.front,
     back: content.back,
     context: content.context,
@@ -136,6 +145,15 @@ function contentColumns(content: NoteContent) {
 }
 
 const selectNote = `SELECT ${noteColumns.join(', ')} FROM notes`;
+const noteById = `${selectNote} WHERE id = ?`;
+const noteByGuid = `${selectNote} WHERE guid = ?`;
+const notesOfDeck = `${selectNote} WHERE deck_id = ? ORDER BY id`;
+const insertNote = `INSERT INTO notes (guid, deck_id, front, back, context, language, translations, tags, experiment_id, experiment_params, fields, kind, source_hash, created, modified)
+  VALUES (IFNULL(@guid, lower(hex(randomblob(16)))), @deck_id, @front, @back, @context, @language, @translations, @tags, @experiment_id, @experiment_params, @fields, @kind, @source_hash, @now, @now)`;
+const updateSet = `front = @front, back = @back, context = @context, language = @language, translations = @translations, tags = @tags,
+  experiment_id = @experiment_id, experiment_params = @experiment_params, fields = @fields, kind = @kind`;
+const updateNote = `UPDATE notes SET ${updateSet}, modified = @now WHERE id = @id`;
+const updateImported = `UPDATE notes SET ${updateSet}, source_hash = @source_hash, modified = @now WHERE id = @id`;
 
 /** A few of a deck's notes as the Decks screen previews them. */
 export interface NotePreview {
@@ -149,11 +167,11 @@ export interface NotePreview {
 export function notesStore(sql: Sql) {
   return {
     byId(id: number): Note | undefined {
-      const row = sql.get<NoteRow>(`${selectNote} WHERE id = ?`, id);
+      const row = sql.get<NoteRow>(noteById, id);
       return row && noteFromRow(row);
     },
     byGuid(guid: string): Note | undefined {
-      const row = sql.get<NoteRow>(`${selectNote} WHERE guid = ?`, guid);
+      const row = sql.get<NoteRow>(noteByGuid, guid);
       return row && noteFromRow(row);
     },
     exists(id: number): boolean {
@@ -161,7 +179,7 @@ export function notesStore(sql: Sql) {
     },
     /** A deck's notes in the order they were added. */
     inDeck(deckId: number): Note[] {
-      return sql.all<NoteRow>(`${selectNote} WHERE deck_id = ? ORDER BY id`, deckId).map(noteFromRow);
+      return sql.all<NoteRow>(notesOfDeck, deckId).map(noteFromRow);
     },
     guidsInDeck(deckId: number): string[] {
       return sql.column<string>(`SELECT guid FROM notes WHERE deck_id = ?`, deckId);
@@ -182,26 +200,12 @@ export function notesStore(sql: Sql) {
     },
     /** Inserts a note; a guid of null gets a random one. */
     insert(note: { guid: string | null; deckId: number; content: NoteContent; sourceHash: string | null; now: number }): number {
-      const columns = contentColumns(note.content);
-      return Number(
-        sql.run(
-          `INSERT INTO notes (guid, deck_id, front, back, context, language, translations, tags, experiment_id, experiment_params, fields, kind, source_hash, created, modified)
-           VALUES (IFNULL(@guid, lower(hex(randomblob(16)))), @deck_id, @front, @back, @context, @language, @translations, @tags, @experiment_id, @experiment_params, @fields, @kind, @source_hash, @now, @now)`,
-          { ...columns, guid: note.guid, deck_id: note.deckId, source_hash: note.sourceHash, now: note.now },
-        ).lastInsertRowid,
-      );
+      return Number(sql.run(insertNote, noteParams(note.content, { id: null, guid: note.guid, deckId: note.deckId, sourceHash: note.sourceHash, now: note.now })).lastInsertRowid);
     },
     /** Replaces a note's content (and its source hash, when given). @returns false when the note does not exist. */
     update(id: number, content: NoteContent, now: number, sourceHash?: string | null): boolean {
-      const columns = contentColumns(content);
-      const hash = sourceHash === undefined ? '' : ', source_hash = @source_hash';
-      return (
-        sql.run(
-          `UPDATE notes SET front = @front, back = @back, context = @context, language = @language, translations = @translations, tags = @tags,
-             experiment_id = @experiment_id, experiment_params = @experiment_params, fields = @fields, kind = @kind${hash}, modified = @now WHERE id = @id`,
-          { ...columns, id, now, ...(sourceHash === undefined ? {} : { source_hash: sourceHash }) },
-        ).changes > 0
-      );
+      const params = noteParams(content, { id, guid: null, deckId: null, sourceHash: sourceHash ?? null, now });
+      return sql.run(sourceHash === undefined ? updateNote : updateImported, params).changes > 0;
     },
     setDeck(id: number, deckId: number, now: number): void {
       sql.run(`UPDATE notes SET deck_id = ?, modified = ? WHERE id = ?`, deckId, now, id);

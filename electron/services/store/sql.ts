@@ -40,25 +40,21 @@ export interface Sql {
 }
 
 /**
- * Statements kept prepared. Most are fixed text; the card search's WHERE clause varies with the
- * query, so the cache is bounded (the oldest is dropped) rather than growing with every search.
+ * Statements kept prepared. The stores write their SQL as constants, so a statement is found by
+ * the same string each time; the card search's WHERE clause varies with the query, so the cache
+ * is bounded (the oldest is dropped) rather than growing with every search.
  */
 const cacheSize = 400;
 
 type Mode = 'object' | 'value' | 'raw';
 
 export function createSql(db: Database.Database): Sql {
-  // Keyed by mode and text: a statement is set to return objects, first values or arrays once, when prepared.
-  const cache = new Map<string, Database.Statement>();
+  // One cache per mode: a statement is set to return objects, first values or arrays once, when prepared.
+  const caches: Record<Mode, Map<string, Database.Statement>> = { object: new Map(), value: new Map(), raw: new Map() };
   const statement = (sql: string, mode: Mode): Database.Statement => {
-    const key = `${mode}:${sql}`;
-    let prepared = cache.get(key);
-    if (prepared) {
-      // Most recently used last: a Map keeps insertion order.
-      cache.delete(key);
-      cache.set(key, prepared);
-      return prepared;
-    }
+    const cache = caches[mode];
+    let prepared = cache.get(sql);
+    if (prepared) return prepared;
     try {
       prepared = db.prepare(sql);
       if (mode === 'value') prepared.pluck();
@@ -66,27 +62,71 @@ export function createSql(db: Database.Database): Sql {
     } catch (e) {
       throw new DatabaseError(sql, e);
     }
-    cache.set(key, prepared);
-    if (cache.size > cacheSize) cache.delete(cache.keys().next().value as string);
+    if (cache.size >= cacheSize) cache.delete(cache.keys().next().value as string);
+    cache.set(sql, prepared);
     return prepared;
   };
-  const guarded = <T>(sql: string, mode: Mode, work: (s: Database.Statement) => T): T => {
-    const prepared = statement(sql, mode);
-    try {
-      return work(prepared);
-    } catch (e) {
-      throw e instanceof DatabaseError ? e : new DatabaseError(sql, e);
-    }
+  const fail = (sql: string, e: unknown): never => {
+    throw e instanceof DatabaseError ? e : new DatabaseError(sql, e);
   };
   return {
     db,
-    run: (sql, ...params) => guarded(sql, 'object', (s) => s.run(...params)),
-    get: <T>(sql: string, ...params: Params) => guarded(sql, 'object', (s) => s.get(...params) as T | undefined),
-    all: <T>(sql: string, ...params: Params) => guarded(sql, 'object', (s) => s.all(...params) as T[]),
-    value: <T>(sql: string, ...params: Params) => guarded(sql, 'value', (s) => s.get(...params) as T | undefined),
-    column: <T>(sql: string, ...params: Params) => guarded(sql, 'value', (s) => s.all(...params) as T[]),
-    iterateRaw: <T extends unknown[]>(sql: string, ...params: Params) => guarded(sql, 'raw', (s) => s.iterate(...params) as IterableIterator<T>),
-    allRaw: <T extends unknown[]>(sql: string, ...params: Params) => guarded(sql, 'raw', (s) => s.all(...params) as T[]),
+    run(sql, ...params) {
+      const prepared = statement(sql, 'object');
+      try {
+        return prepared.run(...params);
+      } catch (e) {
+        return fail(sql, e);
+      }
+    },
+    get<T>(sql: string, ...params: Params) {
+      const prepared = statement(sql, 'object');
+      try {
+        return prepared.get(...params) as T | undefined;
+      } catch (e) {
+        return fail(sql, e);
+      }
+    },
+    all<T>(sql: string, ...params: Params) {
+      const prepared = statement(sql, 'object');
+      try {
+        return prepared.all(...params) as T[];
+      } catch (e) {
+        return fail(sql, e);
+      }
+    },
+    value<T>(sql: string, ...params: Params) {
+      const prepared = statement(sql, 'value');
+      try {
+        return prepared.get(...params) as T | undefined;
+      } catch (e) {
+        return fail(sql, e);
+      }
+    },
+    column<T>(sql: string, ...params: Params) {
+      const prepared = statement(sql, 'value');
+      try {
+        return prepared.all(...params) as T[];
+      } catch (e) {
+        return fail(sql, e);
+      }
+    },
+    iterateRaw<T extends unknown[]>(sql: string, ...params: Params) {
+      const prepared = statement(sql, 'raw');
+      try {
+        return prepared.iterate(...params) as IterableIterator<T>;
+      } catch (e) {
+        return fail(sql, e);
+      }
+    },
+    allRaw<T extends unknown[]>(sql: string, ...params: Params) {
+      const prepared = statement(sql, 'raw');
+      try {
+        return prepared.all(...params) as T[];
+      } catch (e) {
+        return fail(sql, e);
+      }
+    },
     exec: (sql) => {
       try {
         db.exec(sql);

@@ -166,7 +166,7 @@ export function undoStore(sql: Sql) {
         swap(entry.id);
         sql.run(`UPDATE undo_log SET undone = 1 WHERE id = ?`, entry.id);
         return { ...entry, undone: true };
-      });
+      }, { immediate: true });
     },
     /** Does the operation undone last again; null when there is none. */
     redo(): UndoEntry | null {
@@ -176,7 +176,7 @@ export function undoStore(sql: Sql) {
         swap(entry.id);
         sql.run(`UPDATE undo_log SET undone = 0 WHERE id = ?`, entry.id);
         return { ...entry, undone: false };
-      });
+      }, { immediate: true });
     },
     /** The ids of `table`'s rows an operation touched (the card an answer was about). */
     rowsOf(id: number, table: Table): number[] {
