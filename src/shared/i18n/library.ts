@@ -3,6 +3,7 @@ import { defineMessages } from './define';
 export const libraryMessages = defineMessages({
   en: {
     'library.browse.title': 'Browse',
+    'library.days': { one: '{count} d', other: '{count} d' },
     'library.browse.search': 'Search cards',
     'library.browse.searchHint': 'deck:  tag:  is:due|new|learn|review|suspended  prop:ivl>=10  prop:lapses>3  prop:r<0.9  text  -negate',
     'library.browse.matches': { one: '{count} card', other: '{count} cards' },
@@ -121,6 +122,7 @@ export const libraryMessages = defineMessages({
   },
   ko: {
     'library.browse.title': '카드 목록',
+    'library.days': { other: '{count}일' },
     'library.browse.search': '카드 검색',
     'library.browse.searchHint': 'deck:  tag:  is:due|new|learn|review|suspended  prop:ivl>=10  prop:lapses>3  prop:r<0.9  텍스트  -제외',
     'library.browse.matches': { other: '{count}장' },
