@@ -161,3 +161,53 @@ test('a hostile card shows its errors inline and runs nothing', async ({ browser
   expect(remote).toEqual([]);
   await page.context().close();
 });
+
+const threeCards = `---
+title: "Learning count"
+deck: learning-count
+version: 1
+language: en
+---
+
+# Three new cards
+
+## Q. First new card? {#first}
+
+A. One.
+
+## Q. Second new card? {#second}
+
+A. Two.
+
+## Q. Third new card? {#third}
+
+A. Three.
+`;
+
+test('the learning count is live: an Again or a Good on a learning step counts at once', async ({ browser }) => {
+  const page = await openPage(browser);
+  await page.goto(host().url);
+  // Three new cards of their own; every other card is put out of the way (suspended) first.
+  const all = (await callApi(page, 'cards.search', { query: '-is:suspended', limit: 1000 })) as { rows: { cardId: number }[] };
+  if (all.rows.length) await callApi(page, 'cards.bulk', { cardIds: all.rows.map((r) => r.cardId), change: { action: 'suspend' } });
+  const bytes = Buffer.from(threeCards, 'utf8');
+  await callApi(page, 'decks.upload', { uploadId: 'ui-spec-learning', offset: 0, total: bytes.length, data: bytes.toString('base64') });
+  await callApi(page, 'decks.importApply', { uploadId: 'ui-spec-learning', fileName: 'learning.md', choices: { default: 'take-theirs' } });
+  await page.reload();
+  await expect(page.getByTestId('start-review')).toBeVisible();
+  await page.keyboard.press('Enter');
+  const learning = page.getByTestId('queue-counts').locator('.kind-learning');
+  await expect(page.getByTestId('card-front')).toBeVisible();
+  await expect(learning).toHaveText('0');
+  // Again: due again in a minute, counted now.
+  await page.keyboard.press('Space');
+  await page.keyboard.press('1');
+  await expect(page.getByTestId('card-back')).toBeHidden();
+  await expect(learning).toHaveText('1');
+  // Good on a new card: its next step is 10 minutes away, counted now too.
+  await page.keyboard.press('Space');
+  await page.keyboard.press('3');
+  await expect(page.getByTestId('card-back')).toBeHidden();
+  await expect(learning).toHaveText('2');
+  await page.context().close();
+});
