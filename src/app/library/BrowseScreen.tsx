@@ -3,6 +3,7 @@ import { useVirtualizer } from '@tanstack/react-virtual';
 import type { BrowseRow, DeckSummary } from '../../shared/contract';
 import type { MessageKey } from '../../shared/i18n';
 import { useApp } from '../AppContext';
+import type { ScreenProps } from '../screen-types';
 import { isEditable, useKeydown } from '../keyboard';
 import { useCardSearch, type SortColumn } from './useCardSearch';
 import { BulkBar } from './BulkBar';
@@ -44,9 +45,10 @@ const template = columns.map((c) => c.width).join(' ');
 const minimumWidth = `${columns.reduce((sum, c) => sum + Number(/([\d.]+)rem/.exec(c.width)?.[1] ?? 0), 0)}rem`;
 
 /** The card browser: search, a sortable virtualised table of every card, bulk actions, and the editor. */
-export function BrowseScreen() {
+export function BrowseScreen({ params }: ScreenProps) {
   const { t, locale, navigate, showError } = useApp();
-  const [query, setQuery] = useState('');
+  // Opened with a search (a deck from the command palette) or empty.
+  const [query, setQuery] = useState(typeof params.query === 'string' ? params.query : '');
   const [sort, setSort] = useState<SortColumn>('due');
   const [descending, setDescending] = useState(false);
   const [selected, setSelected] = useState<Set<number>>(new Set());

@@ -5,6 +5,7 @@ import { AnswerExtras } from '../answer-extras';
 import { Kbd } from '../components/Kbd';
 import { Markdown } from '../components/Markdown';
 import { isActivatable, isEditable, isPlainKey, useKeydown } from '../keyboard';
+import { intervalText } from '../review/interval';
 import { useReviewSession } from '../review/useReviewSession';
 import { SessionSummary } from './SessionSummary';
 
@@ -151,9 +152,9 @@ export function ReviewScreen() {
                 data-testid={`grade-${rating}`}
                 onClick={() => session.grade(rating)}
                 disabled={busy}
-                aria-label={t('review.gradeLabel', { grade: t(gradeNames[rating]), interval: card.intervals[rating], key: rating })}
+                aria-label={t('review.gradeLabel', { grade: t(gradeNames[rating]), interval: intervalText(card.intervals[rating], t), key: rating })}
               >
-                <span className="grade-interval">{card.intervals[rating]}</span>
+                <span className="grade-interval">{intervalText(card.intervals[rating], t)}</span>
                 <span className="grade-name">{t(gradeNames[rating])}</span>
                 <Kbd>{String(rating)}</Kbd>
               </button>

@@ -8,6 +8,7 @@ import { settingsMessages } from './settings';
 import { decksMessages } from './decks';
 import { experimentsMessages } from './experiments';
 import { libraryMessages } from './library';
+import { paletteMessages } from './palette';
 
 export * from './define';
 export * from './translate';
@@ -27,6 +28,7 @@ const bundles = [
   decksMessages,
   experimentsMessages,
   libraryMessages,
+  paletteMessages,
 ] as const;
 
 type KeysOf<B> = B extends MessageBundle<infer K> ? K : never;
