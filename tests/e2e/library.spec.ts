@@ -177,6 +177,18 @@ test('Browse shows a note in the UI language where it has a translation, and a c
     const withHangul = fronts.filter((front) => /[가-힣]/.test(front)).length;
     if (hangul) expect(withHangul).toBe(fronts.length);
     else expect(withHangul).toBe(0);
+    // The editor opens the note as Browse showed it, the other language a click away.
+    await page.getByTestId('browse-row').first().dblclick();
+    const front = page.getByTestId('editor-front');
+    await expect(front).toBeVisible();
+    expect(/[가-힣]/.test(await front.inputValue())).toBe(hangul);
+    if (!hangul) {
+      await expect(page.getByTestId('editor-languages')).toBeVisible();
+      await page.getByTestId('editor-edition-original').check();
+      expect(/[가-힣]/.test(await front.inputValue())).toBe(true);
+    }
+    await page.keyboard.press('Escape');
+    await expect(page.getByTestId('browse-search')).toBeVisible();
     expect(await searchFor(page, 'deck:Cloze::Seeded')).toEqual(['[c1] Scores […] then softmax', '[c2] Scores $S = QK^\\top$ then [a normaliser]']);
     await page.context().close();
   }
@@ -212,6 +224,18 @@ test('an edit in the editor shows in review and keeps the due date', async ({ br
   await page.keyboard.press('Enter');
   await expect(page.getByTestId('card-front')).toContainText('Edited: why does');
   await expect(page.getByTestId('card-front').locator('.katex')).toBeVisible();
+});
+
+test('saving a new card says it was added, not that it keeps a schedule', async ({ browser }) => {
+  const page = await openBrowse(browser);
+  await page.getByTestId('browse-add').click();
+  await page.getByTestId('editor-front').fill('A card made in the editor?');
+  await page.getByTestId('editor-back').fill('Yes.');
+  await page.keyboard.press('Control+s');
+  const notice = page.locator('.notice').last();
+  await expect(notice).toContainText('Card added to');
+  await expect(notice).not.toContainText('keeps its schedule');
+  await page.context().close();
 });
 
 for (const scheme of ['light', 'dark'] as const) {

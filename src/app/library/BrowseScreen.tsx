@@ -194,7 +194,8 @@ export function BrowseScreen({ params }: ScreenProps) {
           {selected.size > 0 && <strong> · {t('library.browse.selected', { count: selected.size })}</strong>}
         </p>
       </div>
-      {selected.size > 0 && (
+      {/* The bar keeps its place when nothing is selected: a click on a row must not move the rows. */}
+      {selected.size > 0 ? (
         <BulkBar
           cardIds={[...selected]}
           decks={decks}
@@ -204,6 +205,10 @@ export function BrowseScreen({ params }: ScreenProps) {
           }}
           onDeleted={() => setSelected(new Set())}
         />
+      ) : (
+        <div className="bulk-bar bulk-bar-empty" data-testid="bulk-bar-empty">
+          {t('library.browse.selectHint')}
+        </div>
       )}
       <div className="browse-table" role="grid" aria-rowcount={search.total + 1} aria-labelledby="browse-title">
         <div ref={scroller} className="browse-body" tabIndex={0} onKeyDown={onTableKey} aria-activedescendant={`browse-row-${cursor}`} data-testid="browse-body">

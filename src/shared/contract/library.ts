@@ -69,7 +69,7 @@ export const NoteInput = z.object({
   /** basic: one card; reversed: front→back and back→front; cloze: one card per {{cN::…}} in the front. Absent: basic for a new note, unchanged for an edit. */
   kind: NoteKindSchema.optional(),
   /** Replaces the note's translations (by language: 'ko', 'en'); absent: kept as they are. */
-  translations: z.record(z.enum(['ko', 'en']), NoteTranslation).optional(),
+  translations: z.partialRecord(z.enum(['ko', 'en']), NoteTranslation).optional(),
 });
 
 export const BulkAction = z.discriminatedUnion('action', [
