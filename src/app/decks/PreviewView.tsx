@@ -91,8 +91,9 @@ export function PreviewView({ preview, mapping, hasHeader, onRemap, onApply, onC
         </fieldset>
       )}
       {mappingRows.length > 0 && (
-        <table className="decks-field-mapping" data-testid="import-field-mapping">
-          <caption>{t('decks.import.fieldMapping')}</caption>
+        <div className="decks-field-mapping" data-testid="import-field-mapping">
+          <p className="decks-field-mapping-title">{t('decks.import.fieldMapping')}</p>
+          <table>
           <tbody>
             {mappingRows.map(([from, to]) => (
               <tr key={`${from}-${to}`}>
@@ -102,7 +103,8 @@ export function PreviewView({ preview, mapping, hasHeader, onRemap, onApply, onC
               </tr>
             ))}
           </tbody>
-        </table>
+          </table>
+        </div>
       )}
       <Samples samples={samples} />
       <dl className="decks-counts">

@@ -39,6 +39,7 @@ export function BackupSettings() {
         <input
           id="backup-folder"
           type="text"
+          translate="no"
           value={folder}
           placeholder={list?.dir ?? t('library.backups.folderHint')}
           onChange={(e) => setFolder(e.target.value)}

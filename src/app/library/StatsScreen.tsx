@@ -97,8 +97,9 @@ export function StatsScreen() {
     return {
       tooltip: { trigger: 'axis' },
       // Room above the tallest bar for its count, and every bin named under it (none hidden).
-      grid: { left: 40, right: 12, top: 28, bottom: 36 },
-      xAxis: { type: 'category', data: labels, ...axisStyle(), axisLabel: { color: c.muted, interval: 0, fontSize: 10, hideOverlap: false } },
+      grid: { left: 40, right: 12, top: 28, bottom: labels.length > 8 ? 52 : 36 },
+      // Many bins (stability's ranges) turn their names so none overlaps another.
+      xAxis: { type: 'category', data: labels, ...axisStyle(), axisLabel: { color: c.muted, interval: 0, fontSize: 10, hideOverlap: false, rotate: labels.length > 8 ? 40 : 0 } },
       yAxis: { type: 'value', minInterval: 1, ...axisStyle() },
       series: [
         {

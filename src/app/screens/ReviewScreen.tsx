@@ -80,8 +80,14 @@ export function ReviewScreen() {
     <section className="screen screen-review" aria-label={t('review.title')} aria-busy={busy}>
       <header className="review-bar">
         <div className="review-deck">
-          <span className="deck-name">{card.deckName}</span>
-          {card.tags.length > 0 && <span className="tags">{card.tags.map((tag) => `#${tag}`).join(' ')}</span>}
+          <span className="deck-name" translate="no">
+            {card.deckName}
+          </span>
+          {card.tags.length > 0 && (
+            <span className="tags" translate="no">
+              {card.tags.map((tag) => `#${tag}`).join(' ')}
+            </span>
+          )}
         </div>
         <div
           className="queue-counts"

@@ -151,7 +151,7 @@ export const libraryMessages = defineMessages({
     'library.col.ivl': '간격',
     'library.col.stability': '안정성',
     'library.col.difficulty': '난이도',
-    'library.col.r': '기억 확률',
+    'library.col.r': '기억률',
     'library.col.lapses': '망각',
     'library.state.0': '새 카드',
     'library.state.1': '학습 중',
