@@ -144,9 +144,10 @@ export function NoteEditor({ params }: ScreenProps) {
   if (!draft) return <section className="screen screen-editor" aria-busy="true" />;
   const set = (patch: Partial<Draft>) => setDraft({ ...draft, ...patch });
   const valueOf = (key: Field): string => (edition === 'original' ? draft[key] : (draft.translations[edition]?.[key] ?? ''));
-  const setField = (key: Field, value: string) => {
-    if (edition === 'original') set({ [key]: value });
-    else set({ translations: { ...draft.translations, [edition]: { ...draft.translations[edition], [key]: value } } });
+  /** Sets a field of the version being edited (with `also`, other draft fields in the same update). */
+  const setField = (key: Field, value: string, also: Partial<Draft> = {}) => {
+    if (edition === 'original') set({ [key]: value, ...also });
+    else set({ translations: { ...draft.translations, [edition]: { ...draft.translations[edition], [key]: value } }, ...also });
   };
   const languages = (['ko', 'en'] as const).filter((l) => l !== saved?.language && draft.translations[l]);
   const onFrontKey = (event: KeyboardEvent<HTMLTextAreaElement>) => {
@@ -155,8 +156,7 @@ export function NoteEditor({ params }: ScreenProps) {
     const area = event.currentTarget;
     const next = wrapInCloze(area.value, area.selectionStart, area.selectionEnd, event.altKey);
     // Deletions only make cards on a cloze note, so the shortcut makes the note one.
-    setField('front', next.text);
-    set({ kind: 'cloze' });
+    setField('front', next.text, { kind: 'cloze' });
     requestAnimationFrame(() => area.setSelectionRange(next.caret, next.caret));
   };
   const clozes = clozeNumbers(draft.front);
