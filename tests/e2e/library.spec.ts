@@ -163,6 +163,13 @@ test('Ctrl+A selects every card the search matches; a new search starts a new se
   await rows.nth(3).click({ modifiers: ['Shift'] });
   await expect(page.locator('.browse-count strong')).toHaveText(' · 4 selected');
   expect(await page.evaluate('String(window.getSelection())')).toBe('');
+  // The notice of a bulk action leaves the table alone (it sits over the navigation's foot).
+  await page.getByTestId('bulk-tag-input').fill('noticed');
+  await page.getByTestId('bulk-tag').click();
+  const notice = page.locator('.notice').last();
+  await expect(notice).toContainText('4 cards');
+  const [noticeBox, tableBox] = [(await notice.boundingBox())!, (await page.locator('.browse-table').boundingBox())!];
+  expect(noticeBox.x + noticeBox.width <= tableBox.x || noticeBox.y >= tableBox.y + tableBox.height).toBe(true);
   await page.context().close();
 });
 

@@ -11,3 +11,13 @@ describe('intervals on the grade buttons', () => {
     expect(intervalText('soon', ko)).toBe('soon');
   });
 });
+
+describe('the session time', () => {
+  it('is written in the UI language', async () => {
+    const { formatDuration } = await import('../screens/SessionSummary');
+    expect(formatDuration(192_000, createTranslator('ko'))).toBe('3분 12초');
+    expect(formatDuration(192_000, createTranslator('en'))).toBe('3m 12s');
+    expect(formatDuration(45_000, createTranslator('ko'))).toBe('45초');
+    expect(formatDuration(3_900_000, createTranslator('en'))).toBe('1h 5m');
+  });
+});
