@@ -247,7 +247,7 @@ test('saving a new card says it was added, not that it keeps a schedule', async 
 
 for (const scheme of ['light', 'dark'] as const) {
   test(`statistics charts render (${scheme})`, async ({ browser }) => {
-    const context = await browser.newContext({ locale: scheme === 'dark' ? 'ko-KR' : 'en-US', colorScheme: scheme, viewport: { width: 1280, height: 1100 } });
+    const context = await browser.newContext({ locale: scheme === 'dark' ? 'ko-KR' : 'en-US', colorScheme: scheme, viewport: { width: 1280, height: 1500 } });
     const page = await context.newPage();
     await page.goto(host.url);
     await expect(page.getByTestId('due-count')).toBeVisible();
