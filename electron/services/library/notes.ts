@@ -17,6 +17,25 @@ interface NoteRow {
   experiment_id: string | null;
   experiment_params: string | null;
   kind: string;
+  language: string | null;
+  translations: string | null;
+}
+
+function parseTranslations(text: string | null): NoteDetail['translations'] {
+  if (!text) return {};
+  try {
+    const parsed = JSON.parse(text) as unknown;
+    if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) return {};
+    const result: NoteDetail['translations'] = {};
+    for (const [locale, fields] of Object.entries(parsed as Record<string, unknown>)) {
+      if (typeof fields !== 'object' || fields === null) continue;
+      const f = fields as Record<string, unknown>;
+      result[locale] = Object.fromEntries((['front', 'back', 'context'] as const).filter((k) => typeof f[k] === 'string').map((k) => [k, f[k] as string]));
+    }
+    return result;
+  } catch {
+    return {};
+  }
 }
 
 /** A cloze note without a deletion would be one card with nothing to recall: refused, as Anki does. */
@@ -27,7 +46,7 @@ function requireCloze(kind: string, front: string): void {
 }
 
 export function getNote(ctx: ServiceContext, noteId: number): NoteDetail {
-  const row = ctx.sql.get<NoteRow>(`SELECT id, guid, deck_id, front, back, context, tags, experiment_id, experiment_params, kind FROM notes WHERE id = ?`, noteId);
+  const row = ctx.sql.get<NoteRow>(`SELECT id, guid, deck_id, front, back, context, tags, experiment_id, experiment_params, kind, language, translations FROM notes WHERE id = ?`, noteId);
   if (!row) throw new AppError('not-found', `note ${noteId} does not exist`, { noteId });
   const cards = ctx.sql.all<{ id: number; ord: number; reps: number }>(`SELECT id, ord, reps FROM cards WHERE note_id = ? ORDER BY ord`, noteId);
   return {
@@ -43,6 +62,8 @@ export function getNote(ctx: ServiceContext, noteId: number): NoteDetail {
     cardIds: cards.map((c) => c.id),
     kind: toNoteKind(row.kind),
     cards: cards.map((c) => ({ cardId: c.id, ord: c.ord, reps: c.reps })),
+    language: row.language,
+    translations: parseTranslations(row.translations),
   };
 }
 
@@ -89,6 +110,7 @@ export function saveNote(
         input.noteId,
       );
       if (result.changes === 0 || !previous) throw new AppError('not-found', `note ${input.noteId} does not exist`, { noteId: input.noteId });
+      if (input.translations) ctx.sql.run(`UPDATE notes SET translations = ? WHERE id = ?`, JSON.stringify(input.translations), input.noteId);
       const sync = syncNoteCards(ctx.sql.db, input.noteId, { kind, front: input.front, previousKind }, now);
       return { noteId: input.noteId, cardIds: getNote(ctx, input.noteId).cardIds, ...sync };
     }

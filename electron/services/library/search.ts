@@ -32,6 +32,19 @@ export interface SearchOptions {
   now: number;
   /** Start of the next study day: `is:due` includes reviews due before it. */
   nextDayStart: number;
+  /** The UI language: the question comes in it where the note has a translation. */
+  locale?: 'ko' | 'en';
+}
+
+/** The note's question in `locale` when it has a translation there, else its own. */
+function localizedFront(front: string, language: string | null, translations: string | null, locale: 'ko' | 'en' | undefined): string {
+  if (!locale || language === locale || !translations) return front;
+  try {
+    const translated = (JSON.parse(translations) as Record<string, { front?: unknown } | undefined>)[locale]?.front;
+    return typeof translated === 'string' && translated.trim() !== '' ? translated.slice(0, 300) : front;
+  } catch {
+    return front;
+  }
 }
 
 export interface BrowseRow {
@@ -158,14 +171,27 @@ export function searchCards(db: Database.Database, options: SearchOptions): { to
               c.state AS state, c.due AS due, c.scheduled_days AS ivl, c.stability AS stability,
               c.difficulty AS difficulty, CASE WHEN c.state = 0 THEN NULL ELSE fsrs_r(c.stability, c.last_review, @now) END AS r,
               c.lapses AS lapses, c.reps AS reps, c.suspended AS suspended, IFNULL(c.buried_until, 0) > @now AS buried,
-              n.kind AS kind, c.ord AS ord
+              n.kind AS kind, c.ord AS ord, n.language AS language, ${options.locale ? 'n.translations' : 'NULL'} AS translations
        FROM page CROSS JOIN cards c ON c.id = page.id CROSS JOIN notes n ON n.id = c.note_id JOIN decks d ON d.id = n.deck_id
        ORDER BY ${order}`,
     )
-    .all({ ...bind, limit: options.limit, offset: options.offset }) as (Omit<BrowseRow, 'suspended' | 'buried' | 'card'> & { suspended: number; buried: number; kind: string; ord: number })[];
+    .all({ ...bind, limit: options.limit, offset: options.offset }) as (Omit<BrowseRow, 'suspended' | 'buried' | 'card'> & {
+    suspended: number;
+    buried: number;
+    kind: string;
+    ord: number;
+    language: string | null;
+    translations: string | null;
+  })[];
   // One row per card: a cloze note's cards say which deletion they ask (c1, c2…), a reversed note's which side.
   return {
     total,
-    rows: rows.map(({ kind, ord, ...r }) => ({ ...r, suspended: r.suspended === 1, buried: r.buried === 1, card: cardLabel(toNoteKind(kind), ord) })),
+    rows: rows.map(({ kind, ord, language, translations, ...r }) => ({
+      ...r,
+      front: localizedFront(r.front, language, translations, options.locale),
+      suspended: r.suspended === 1,
+      buried: r.buried === 1,
+      card: cardLabel(toNoteKind(kind), ord),
+    })),
   };
 }

@@ -64,6 +64,7 @@ export function todaySummary(ctx: ServiceContext): TodaySummary {
     reviewedToday: queue.doneToday.total,
     streak: streak(ctx, queue.day, queue.doneToday.total),
     totalCards: ctx.sql.get<{ n: number }>(`SELECT COUNT(*) AS n FROM cards`)!.n,
+    newLeft: ctx.sql.get<{ n: number }>(`SELECT COUNT(*) AS n FROM cards WHERE state = 0 AND suspended = 0`)!.n,
     dayStart: queue.day.start,
   };
 }

@@ -49,8 +49,9 @@ export function queueCounts({ sql, settings, now, timeZone }: QueueInput): Queue
   const fresh = sql.get<{ n: number }>(`SELECT COUNT(*) AS n FROM (SELECT 1 FROM cards WHERE state = 0 AND ${available} LIMIT @limit)`, { now, limit: newLimit })!.n;
   const learningDue = (until: number) =>
     sql.get<{ n: number }>(`SELECT COUNT(*) AS n FROM cards WHERE state IN (1, 3) AND due <= @until AND ${available}`, { now, until })!.n;
-  let learning = learningDue(now);
-  if (learning + review + fresh === 0) learning = learningDue(now + learnAheadMs);
+  // As Anki counts them: learning cards due within the learn-ahead limit, so an Again (1 minute)
+  // or a Good on a 10-minute step shows in the count at once, not only once it falls due.
+  const learning = learningDue(now + learnAheadMs);
   return { learning, review, new: fresh, day, doneToday: done };
 }
 

@@ -11,6 +11,8 @@ export function DeckList({ decks }: { decks: DeckSummary[] }) {
   const [schedule, setSchedule] = useState(false);
   const [busy, setBusy] = useState(false);
   const [open, setOpen] = useState<string | null>(null);
+  /** The last export, said where the list is (a notice alone is gone in a few seconds). */
+  const [exported, setExported] = useState<{ file: string; count: number; deck: string } | null>(null);
 
   const exportDeck = async (deckName: string, format: ExportFormat) => {
     setBusy(true);
@@ -19,6 +21,7 @@ export function DeckList({ decks }: { decks: DeckSummary[] }) {
       const diagrams = format === 'apkg' ? await renderDiagramsToSvg(await api['decks.diagrams']({ deckName })) : undefined;
       const file = await api['decks.export']({ deckName, format, includeSchedule: schedule, diagrams });
       saveDownload(file.fileName, file.mime, file.data);
+      setExported({ file: file.fileName, count: file.notes, deck: deckName });
       notify({ text: t('decks.exported', { file: file.fileName, count: file.notes }) });
       if (file.mermaidNotes) notify({ text: t('decks.exportedMermaid', { count: file.mermaidNotes }) });
     } catch (error) {
@@ -49,8 +52,8 @@ export function DeckList({ decks }: { decks: DeckSummary[] }) {
           {decks.map((deck) => (
             <tr key={deck.id} data-testid="deck-row" data-deck={deck.name}>
               <td>
-                <button type="button" className="button-ghost decks-name" onClick={() => setOpen(open === deck.name ? null : deck.name)} aria-expanded={open === deck.name} data-testid="deck-show">
-                  {deck.name}
+                <button type="button" className="decks-name" onClick={() => setOpen(open === deck.name ? null : deck.name)} aria-expanded={open === deck.name} data-testid="deck-show">
+                  <span translate="no">{deck.name}</span>
                 </button>
                 {open === deck.name && <DeckNotes deckName={deck.name} />}
               </td>
@@ -68,6 +71,11 @@ export function DeckList({ decks }: { decks: DeckSummary[] }) {
           ))}
         </tbody>
       </table>
+      {exported && (
+        <p className="decks-exported" role="status" data-testid="export-result">
+          ✓ {t('decks.exportedSaved', { deck: exported.deck, file: exported.file, count: exported.count })}
+        </p>
+      )}
     </div>
   );
 }

@@ -5,6 +5,7 @@ import { AnswerExtras } from '../answer-extras';
 import { Kbd } from '../components/Kbd';
 import { Markdown } from '../components/Markdown';
 import { isActivatable, isEditable, isPlainKey, useKeydown } from '../keyboard';
+import { intervalText } from '../review/interval';
 import { useReviewSession } from '../review/useReviewSession';
 import { SessionSummary } from './SessionSummary';
 
@@ -79,8 +80,14 @@ export function ReviewScreen() {
     <section className="screen screen-review" aria-label={t('review.title')} aria-busy={busy}>
       <header className="review-bar">
         <div className="review-deck">
-          <span className="deck-name">{card.deckName}</span>
-          {card.tags.length > 0 && <span className="tags">{card.tags.map((tag) => `#${tag}`).join(' ')}</span>}
+          <span className="deck-name" translate="no">
+            {card.deckName}
+          </span>
+          {card.tags.length > 0 && (
+            <span className="tags" translate="no">
+              {card.tags.map((tag) => `#${tag}`).join(' ')}
+            </span>
+          )}
         </div>
         <div
           className="queue-counts"
@@ -151,9 +158,9 @@ export function ReviewScreen() {
                 data-testid={`grade-${rating}`}
                 onClick={() => session.grade(rating)}
                 disabled={busy}
-                aria-label={t('review.gradeLabel', { grade: t(gradeNames[rating]), interval: card.intervals[rating], key: rating })}
+                aria-label={t('review.gradeLabel', { grade: t(gradeNames[rating]), interval: intervalText(card.intervals[rating], t), key: rating })}
               >
-                <span className="grade-interval">{card.intervals[rating]}</span>
+                <span className="grade-interval">{intervalText(card.intervals[rating], t)}</span>
                 <span className="grade-name">{t(gradeNames[rating])}</span>
                 <Kbd>{String(rating)}</Kbd>
               </button>

@@ -27,6 +27,8 @@ export const TodaySummary = z.object({
   /** Consecutive days (ending today or yesterday) with at least one review. */
   streak: z.number().int().nonnegative(),
   totalCards: z.number().int().nonnegative(),
+  /** New cards not yet studied (not suspended), beyond today's limit too: what later days can introduce. */
+  newLeft: z.number().int().nonnegative().default(0),
   /** Start of the current study day (ms since epoch), given the day-start hour. */
   dayStart: z.number(),
 });

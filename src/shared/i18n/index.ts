@@ -9,6 +9,7 @@ import { decksMessages } from './decks';
 import { importLimitMessages } from './import-limits';
 import { experimentsMessages } from './experiments';
 import { libraryMessages } from './library';
+import { paletteMessages } from './palette';
 
 export * from './define';
 export * from './translate';
@@ -29,6 +30,7 @@ const bundles = [
   importLimitMessages,
   experimentsMessages,
   libraryMessages,
+  paletteMessages,
 ] as const;
 
 type KeysOf<B> = B extends MessageBundle<infer K> ? K : never;
