@@ -22,6 +22,8 @@ const raisedLimits = [
   'maxBufferSize',
   'maxComputeWorkgroupStorageSize',
   'maxComputeInvocationsPerWorkgroup',
+  // The paged KV-cache binds its slabs to the attention kernels: more bindings, finer growth.
+  'maxStorageBuffersPerShaderStage',
 ] as const;
 
 const softwareAdapterNames = /swiftshader|llvmpipe|lavapipe|software|basic render/i;

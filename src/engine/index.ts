@@ -17,7 +17,7 @@ export {
 // Decoder, KV-cache and flash-decoding (decoder engineer).
 export { defaultDecoderConfig, resolveDecoderConfig, kvCacheBytes, qkvWidth, type DecoderConfig } from './transformer/DecoderConfig';
 export { createDecoderWeights, rotaryTables, type DecoderWeights, type DecoderLayerWeights } from './transformer/DecoderWeights';
-export { DecoderModel, type DecodeAttention } from './transformer/DecoderModel';
+export { DecoderModel, type DecodeAttention, type DecoderModelOptions } from './transformer/DecoderModel';
 export {
   decodeBothWays,
   decodeWithCache,
@@ -28,7 +28,19 @@ export {
   type DecodeOptions,
   type DecodeRun,
 } from './decode/decode';
-export { allocateKvCache, measureKvCacheMemory, type KvCacheBuffers, type KvCacheMemory, type KvCacheShape } from './decode/kvCache';
+export { fillKvCache, type KvFillPoint, type KvFillRequest, type KvFillResult } from './decode/kvMemory';
+export { measureParallelSpeedup, type ParallelSpeedup } from './decode/parallelism';
+export {
+  KvCachePool,
+  kvSlabBindings,
+  kvTokenBytes,
+  slabPlan,
+  DEFAULT_BLOCK_TOKENS,
+  type KvCacheLayout,
+  type KvCacheShape,
+  type KvPoolOptions,
+  type KvPoolStats,
+} from './decode/kvPool';
 export { argmax, createSampler, type SamplingOptions } from './decode/sampling';
 export { cachedStepTrafficBytes, fullForwardTrafficBytes } from './decode/traffic';
 export { referenceDecoderForward } from './reference/decoder';

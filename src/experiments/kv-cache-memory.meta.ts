@@ -15,10 +15,11 @@ export const kvCacheMemoryMeta: ExperimentMeta<KvCacheMemoryParams> = {
   id: 'kv-cache-memory',
   title: { ko: 'KV-Cache의 메모리 비용', en: 'The memory cost of a KV-cache' },
   claim: {
-    ko: 'KV-Cache 메모리는 시퀀스 길이에 선형으로 증가한다: 2·레이어·KV헤드·헤드차원·T·바이트. GQA와 MQA는 KV 헤드 수만큼 줄인다.',
-    en: 'KV-cache memory grows linearly with the sequence: 2·layers·kv_heads·head_dim·T·bytes. GQA and MQA cut it by the number of KV heads.',
+    ko: '페이지드 KV-Cache의 메모리는 담은 토큰 수에 따라 늘어나며(토큰당 2·레이어·KV헤드·헤드차원·바이트) 그 3배를 넘지 않는다. GQA와 MQA는 KV 헤드 수만큼 줄인다. 최대 길이를 미리 잡는 연속 캐시는 그렇지 않다.',
+    en: "A paged KV-cache's memory grows with the tokens it holds (2·layers·kv_heads·head_dim·bytes per token) and stays within 3× of that; GQA and MQA cut it by the number of KV heads. A cache reserved at the maximum length does not.",
   },
   params: schema,
   fields,
-  cpuReference: true,
+  // Allocation is what is measured: without a device there is nothing to measure.
+  cpuReference: false,
 };

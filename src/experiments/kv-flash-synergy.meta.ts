@@ -8,6 +8,7 @@ const { schema, fields } = defineParams({
   heads: { kind: 'int', label: labels.heads, min: 1, max: 16, default: 4 },
   headDim: { kind: 'int', label: labels.headDim, min: 8, max: 128, default: 32, step: 8 },
   seed: { kind: 'int', label: labels.seed, min: 0, max: 2 ** 31 - 1, default: 13 },
+  repeats: { kind: 'int', label: labels.repeats, min: 5, max: 20, default: 5 },
 });
 
 export type KvFlashSynergyParams = ReturnType<typeof schema.parse>;
@@ -16,8 +17,8 @@ export const kvFlashSynergyMeta: ExperimentMeta<KvFlashSynergyParams> = {
   id: 'kv-flash-synergy',
   title: { ko: 'KV-Cache와 Flash 디코딩의 조합', en: 'KV-cache and flash-decoding together' },
   claim: {
-    ko: '두 기법은 함께 작동한다: 캐시가 중복 계산을 없애고, flash-decoding이 남은 어텐션을 캐시 조각으로 나누어 병렬로 처리한다.',
-    en: 'The two combine: the cache removes the repeated work, and flash-decoding splits what remains across chunks of the cache processed in parallel.',
+    ko: '두 기법은 함께 작동한다: 캐시가 중복 계산을 없애고, flash-decoding이 남은 어텐션을 캐시 조각으로 나누어 병렬로 처리해 더 빠르게 한다.',
+    en: 'The two combine: the cache removes the repeated work, and flash-decoding speeds up what remains by splitting it across chunks of the cache processed in parallel.',
   },
   params: schema,
   fields,

@@ -63,7 +63,7 @@ describe('experiment run service', () => {
     expect(record.result?.verdict.holds).toBe(true);
     // Defaults filled in and stored with the run.
     expect(record.params).toEqual(quick.params);
-    expect(record.result?.series.map((s) => s.id)).toEqual(['mha', 'gqa', 'mqa']);
+    expect(record.result?.series.map((s) => s.id)).toEqual(['mha', 'gqa', 'mqa', 'contiguous-mha', 'contiguous-gqa', 'contiguous-mqa', 'needed-mha']);
     const history = await client.api['experiments.history']({ experimentId: 'kv-cache-memory' });
     expect(history[0]).toMatchObject({ id: runId, status: 'done', verdict: { holds: true } });
     expect(history[0].result).toBeNull();

@@ -2,6 +2,7 @@ import type { DeviceInfo, EngineContext } from '../device-info';
 import { SeededRandom } from '../reference/random';
 import { kvCacheBytes, resolveDecoderConfig, type DecoderConfig } from '../transformer/DecoderConfig';
 import { DecoderModel, type DecodeAttention } from '../transformer/DecoderModel';
+import type { KvPoolOptions, KvPoolStats } from './kvPool';
 import { createSampler, type SamplingOptions } from './sampling';
 import { cachedStepTrafficBytes, fullForwardTrafficBytes } from './traffic';
 
@@ -11,6 +12,8 @@ export interface DecodeOptions {
   /** Tokens to generate. */
   tokens: number;
   sampling?: SamplingOptions;
+  /** Which of the model's cache sequences to decode into (default 0). */
+  sequence?: number;
   /** Called after each generated token with its index, id and milliseconds. */
   onToken?: (index: number, token: number, ms: number) => void;
   signal?: AbortSignal;
@@ -63,14 +66,15 @@ async function run(model: DecoderModel, options: DecodeOptions, step: (sequence:
  * appended to the cache and whose query attends over it.
  */
 export function decodeWithCache(model: DecoderModel, options: DecodeOptions): Promise<DecodeRun> {
+  const slot = options.sequence ?? 0;
   return run(model, options, (sequence, index) =>
-    index === 0 ? model.forward(sequence, 0) : model.forward([sequence[sequence.length - 1]], sequence.length - 1),
+    index === 0 ? model.forward(sequence, 0, slot) : model.forward([sequence[sequence.length - 1]], sequence.length - 1, slot),
   );
 }
 
 /** Decodes without a cache: every new token runs a full forward over the whole sequence so far. */
 export function decodeWithoutCache(model: DecoderModel, options: DecodeOptions): Promise<DecodeRun> {
-  return run(model, options, (sequence) => model.forward(sequence, 0));
+  return run(model, options, (sequence) => model.forward(sequence, 0, options.sequence ?? 0));
 }
 
 /** `length` prompt tokens drawn from `seed`, uniform over the vocabulary. */
@@ -90,6 +94,8 @@ export interface DecodeBothWaysOptions {
   config?: Partial<DecoderConfig>;
   /** Attention of the cached path: 'naive' single-query or 'flash' flash-decoding (default 'naive'). */
   attention?: DecodeAttention;
+  /** Layout of the KV-cache (default: paged, 16-token blocks). */
+  cache?: KvPoolOptions;
   /** Greedy by default; temperature/topK sample from a stream seeded by `seed`. */
   sampling?: Omit<SamplingOptions, 'seed'>;
   /** Skip the untimed warm-up forwards (which compile pipelines). */
@@ -117,6 +123,8 @@ export interface DecodeBothWaysResult {
   speedup: number;
   /** KV-cache bytes for the sequence decoded: 2·layers·kvHeads·headDim·(prompt + tokens − 1)·4. */
   cacheBytes: number;
+  /** The cache's device bytes and the bytes its tokens used, at the end of the cached decode. */
+  cacheStats: KvPoolStats;
   /** Peak device bytes of the model (weights, activations, scratch, cache at capacity). */
   peakBytes: number;
   /**
@@ -138,7 +146,7 @@ export interface DecodeBothWaysResult {
 export async function decodeBothWays(engine: EngineContext, options: DecodeBothWaysOptions): Promise<DecodeBothWaysResult> {
   const promptLength = options.promptLength ?? 8;
   const config = resolveDecoderConfig({ maxPositions: promptLength + options.tokens, ...options.config });
-  const model = new DecoderModel(engine, config);
+  const model = new DecoderModel(engine, config, { cache: options.cache });
   try {
     model.attention = options.attention ?? 'naive';
     const prompt = seededPrompt(options.seed, promptLength, config.vocab);
@@ -152,6 +160,7 @@ export async function decodeBothWays(engine: EngineContext, options: DecodeBothW
       prompt, tokens: options.tokens, sampling, signal: options.signal,
       onToken: (index, token, ms) => options.onToken?.('cache', index, token, ms),
     });
+    const cacheStats = model.cacheStats();
     const uncached = await decodeWithoutCache(model, {
       prompt, tokens: options.tokens, sampling, signal: options.signal,
       onToken: (index, token, ms) => options.onToken?.('noCache', index, token, ms),
@@ -183,6 +192,7 @@ export async function decodeBothWays(engine: EngineContext, options: DecodeBothW
       noCacheMsPerToken,
       speedup: noCacheMsPerToken / cacheMsPerToken,
       cacheBytes: kvCacheBytes(config, promptLength + options.tokens - 1),
+      cacheStats,
       peakBytes: model.meter.peakBytes,
       trafficBytesCache,
       trafficBytesNoCache,

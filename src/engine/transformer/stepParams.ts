@@ -7,12 +7,16 @@ export const StepParamsLayout = {
   rows: 0,
   /** Position of the first row in the sequence (0 for a full forward, the cache length for a step). */
   start: 1,
+  /** Which sequence's block table the paged KV-cache kernels read. */
+  sequence: 2,
+  /** Keys per flash-decoding split (a multiple of its 64-key tile). */
+  splitKeys: 3,
   words: 4,
 } as const;
 
 /** WGSL declaration of StepParams; field order matches StepParamsLayout. */
 export const stepParamsWgsl = /* wgsl */ `
-struct StepParams { rows: u32, start: u32, unused0: u32, unused1: u32 }
+struct StepParams { rows: u32, start: u32, sequence: u32, splitKeys: u32 }
 @group(0) @binding(0) var<uniform> step: StepParams;
 `;
 
@@ -46,9 +50,11 @@ fn reduceSum64(value: f32, lane: u32) -> f32 {
 `;
 
 /** Host-side words of StepParams. */
-export function stepParamsWords(rows: number, start: number): Uint32Array<ArrayBuffer> {
+export function stepParamsWords(rows: number, start: number, sequence = 0, splitKeys = 64): Uint32Array<ArrayBuffer> {
   const words = new Uint32Array(StepParamsLayout.words);
   words[StepParamsLayout.rows] = rows;
   words[StepParamsLayout.start] = start;
+  words[StepParamsLayout.sequence] = sequence;
+  words[StepParamsLayout.splitKeys] = splitKeys;
   return words;
 }
