@@ -4,6 +4,7 @@ import { flashVsNaiveMeta } from './flash-vs-naive.meta';
 import { kvCacheMemoryMeta } from './kv-cache-memory.meta';
 import { kvCacheSpeedMeta } from './kv-cache-speed.meta';
 import { kvFlashSynergyMeta } from './kv-flash-synergy.meta';
+import { onlineSoftmaxMeta } from './online-softmax.meta';
 import type { ExperimentMeta } from './types';
 
 /**
@@ -17,6 +18,7 @@ export const catalog: readonly ExperimentMeta[] = [
   flashExactMeta,
   flashBackwardMeta,
   kvFlashSynergyMeta,
+  onlineSoftmaxMeta,
 ] as unknown as readonly ExperimentMeta[];
 
 export function findMeta(id: string): ExperimentMeta | undefined {
