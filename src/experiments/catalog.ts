@@ -5,6 +5,7 @@ import { kvCacheMemoryMeta } from './kv-cache-memory.meta';
 import { kvCacheSpeedMeta } from './kv-cache-speed.meta';
 import { kvFlashSynergyMeta } from './kv-flash-synergy.meta';
 import { onlineSoftmaxMeta } from './online-softmax.meta';
+import { ropeRelativeMeta } from './rope-relative.meta';
 import type { ExperimentMeta } from './types';
 
 /**
@@ -19,6 +20,7 @@ export const catalog: readonly ExperimentMeta[] = [
   flashBackwardMeta,
   kvFlashSynergyMeta,
   onlineSoftmaxMeta,
+  ropeRelativeMeta,
 ] as unknown as readonly ExperimentMeta[];
 
 export function findMeta(id: string): ExperimentMeta | undefined {
