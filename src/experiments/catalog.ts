@@ -4,6 +4,7 @@ import { flashVsNaiveMeta } from './flash-vs-naive.meta';
 import { kvCacheMemoryMeta } from './kv-cache-memory.meta';
 import { kvCacheSpeedMeta } from './kv-cache-speed.meta';
 import { kvFlashSynergyMeta } from './kv-flash-synergy.meta';
+import { kvQuantizationMeta } from './kv-quantization.meta';
 import { onlineSoftmaxMeta } from './online-softmax.meta';
 import { ropeRelativeMeta } from './rope-relative.meta';
 import type { ExperimentMeta } from './types';
@@ -21,6 +22,7 @@ export const catalog: readonly ExperimentMeta[] = [
   kvFlashSynergyMeta,
   onlineSoftmaxMeta,
   ropeRelativeMeta,
+  kvQuantizationMeta,
 ] as unknown as readonly ExperimentMeta[];
 
 export function findMeta(id: string): ExperimentMeta | undefined {

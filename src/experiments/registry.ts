@@ -4,11 +4,12 @@ import { flashVsNaive } from './flash-vs-naive';
 import { kvCacheMemory } from './kv-cache-memory';
 import { kvCacheSpeed } from './kv-cache-speed';
 import { kvFlashSynergy } from './kv-flash-synergy';
+import { kvQuantization } from './kv-quantization';
 import { onlineSoftmax } from './online-softmax';
 import { ropeRelative } from './rope-relative';
 import type { Experiment } from './types';
 
 /** Every runnable experiment by id (loads the engine; the UI uses catalog.ts instead). */
 export const registry: ReadonlyMap<string, Experiment> = new Map(
-  ([kvCacheSpeed, kvCacheMemory, flashVsNaive, flashExact, flashBackward, kvFlashSynergy, onlineSoftmax, ropeRelative] as unknown as Experiment[]).map((experiment) => [experiment.id, experiment]),
+  ([kvCacheSpeed, kvCacheMemory, flashVsNaive, flashExact, flashBackward, kvFlashSynergy, onlineSoftmax, ropeRelative, kvQuantization] as unknown as Experiment[]).map((experiment) => [experiment.id, experiment]),
 );
