@@ -6,6 +6,7 @@ import { kvCacheSpeedMeta } from './kv-cache-speed.meta';
 import { kvFlashSynergyMeta } from './kv-flash-synergy.meta';
 import { kvQuantizationMeta } from './kv-quantization.meta';
 import { onlineSoftmaxMeta } from './online-softmax.meta';
+import { pagedAttentionMeta } from './paged-attention.meta';
 import { ropeRelativeMeta } from './rope-relative.meta';
 import type { ExperimentMeta } from './types';
 
@@ -23,6 +24,7 @@ export const catalog: readonly ExperimentMeta[] = [
   onlineSoftmaxMeta,
   ropeRelativeMeta,
   kvQuantizationMeta,
+  pagedAttentionMeta,
 ] as unknown as readonly ExperimentMeta[];
 
 export function findMeta(id: string): ExperimentMeta | undefined {
