@@ -1,6 +1,7 @@
 import { flashBackwardMeta } from './flash-backward.meta';
 import { flashExactMeta } from './flash-exact.meta';
 import { flashVsNaiveMeta } from './flash-vs-naive.meta';
+import { gqaMqaMeta } from './gqa-mqa.meta';
 import { kvCacheMemoryMeta } from './kv-cache-memory.meta';
 import { kvCacheSpeedMeta } from './kv-cache-speed.meta';
 import { kvFlashSynergyMeta } from './kv-flash-synergy.meta';
@@ -25,6 +26,7 @@ export const catalog: readonly ExperimentMeta[] = [
   ropeRelativeMeta,
   kvQuantizationMeta,
   pagedAttentionMeta,
+  gqaMqaMeta,
 ] as unknown as readonly ExperimentMeta[];
 
 export function findMeta(id: string): ExperimentMeta | undefined {

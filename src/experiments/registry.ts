@@ -1,6 +1,7 @@
 import { flashBackward } from './flash-backward';
 import { flashExact } from './flash-exact';
 import { flashVsNaive } from './flash-vs-naive';
+import { gqaMqa } from './gqa-mqa';
 import { kvCacheMemory } from './kv-cache-memory';
 import { kvCacheSpeed } from './kv-cache-speed';
 import { kvFlashSynergy } from './kv-flash-synergy';
@@ -12,5 +13,5 @@ import type { Experiment } from './types';
 
 /** Every runnable experiment by id (loads the engine; the UI uses catalog.ts instead). */
 export const registry: ReadonlyMap<string, Experiment> = new Map(
-  ([kvCacheSpeed, kvCacheMemory, flashVsNaive, flashExact, flashBackward, kvFlashSynergy, onlineSoftmax, ropeRelative, kvQuantization, pagedAttention] as unknown as Experiment[]).map((experiment) => [experiment.id, experiment]),
+  ([kvCacheSpeed, kvCacheMemory, flashVsNaive, flashExact, flashBackward, kvFlashSynergy, onlineSoftmax, ropeRelative, kvQuantization, pagedAttention, gqaMqa] as unknown as Experiment[]).map((experiment) => [experiment.id, experiment]),
 );

@@ -227,6 +227,16 @@ export class DecoderModel {
     return logits;
   }
 
+  /**
+   * Makes `sequence`'s cache hold positions 0 … length − 1 without computing them: their keys and
+   * values are whatever the blocks hold (write them through `cache.slabBuffers()`). For
+   * measurements that depend on the cache's size, not its values (its memory, the time to read
+   * it), where a prefill would cost far more than the measurement.
+   */
+  async reserveCache(sequence: number, length: number): Promise<void> {
+    await this.cache.reserve(sequence, 0, length, () => this.rebindCache());
+  }
+
   /** Binds the cache-reading kernels to the pool's slabs (after each new slab). */
   private rebindCache(): void {
     const a = this.activations;
