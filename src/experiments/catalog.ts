@@ -8,6 +8,7 @@ import { kvFlashSynergyMeta } from './kv-flash-synergy.meta';
 import { kvQuantizationMeta } from './kv-quantization.meta';
 import { onlineSoftmaxMeta } from './online-softmax.meta';
 import { pagedAttentionMeta } from './paged-attention.meta';
+import { prefillDecodeBatchingMeta } from './prefill-decode-batching.meta';
 import { ropeRelativeMeta } from './rope-relative.meta';
 import type { ExperimentMeta } from './types';
 
@@ -27,6 +28,7 @@ export const catalog: readonly ExperimentMeta[] = [
   kvQuantizationMeta,
   pagedAttentionMeta,
   gqaMqaMeta,
+  prefillDecodeBatchingMeta,
 ] as unknown as readonly ExperimentMeta[];
 
 export function findMeta(id: string): ExperimentMeta | undefined {
