@@ -10,6 +10,7 @@ import { onlineSoftmaxMeta } from './online-softmax.meta';
 import { pagedAttentionMeta } from './paged-attention.meta';
 import { prefillDecodeBatchingMeta } from './prefill-decode-batching.meta';
 import { ropeRelativeMeta } from './rope-relative.meta';
+import { speculativeDecodingMeta } from './speculative-decoding.meta';
 import type { ExperimentMeta } from './types';
 
 /**
@@ -29,6 +30,7 @@ export const catalog: readonly ExperimentMeta[] = [
   pagedAttentionMeta,
   gqaMqaMeta,
   prefillDecodeBatchingMeta,
+  speculativeDecodingMeta,
 ] as unknown as readonly ExperimentMeta[];
 
 export function findMeta(id: string): ExperimentMeta | undefined {

@@ -10,9 +10,10 @@ import { onlineSoftmax } from './online-softmax';
 import { pagedAttention } from './paged-attention';
 import { prefillDecodeBatching } from './prefill-decode-batching';
 import { ropeRelative } from './rope-relative';
+import { speculativeDecoding } from './speculative-decoding';
 import type { Experiment } from './types';
 
 /** Every runnable experiment by id (loads the engine; the UI uses catalog.ts instead). */
 export const registry: ReadonlyMap<string, Experiment> = new Map(
-  ([kvCacheSpeed, kvCacheMemory, flashVsNaive, flashExact, flashBackward, kvFlashSynergy, onlineSoftmax, ropeRelative, kvQuantization, pagedAttention, gqaMqa, prefillDecodeBatching] as unknown as Experiment[]).map((experiment) => [experiment.id, experiment]),
+  ([kvCacheSpeed, kvCacheMemory, flashVsNaive, flashExact, flashBackward, kvFlashSynergy, onlineSoftmax, ropeRelative, kvQuantization, pagedAttention, gqaMqa, prefillDecodeBatching, speculativeDecoding] as unknown as Experiment[]).map((experiment) => [experiment.id, experiment]),
 );
