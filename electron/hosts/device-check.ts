@@ -53,7 +53,15 @@ try {
   const ns = values.quick ? [256, 512] : engine.info.isFallback ? [1024, 2048, 4096] : [1024, 2048, 4096, 8192, 16384];
   write('attention.json', await attentionSweep(engine, ns, 5, log));
   // Larger sizes where a GPU makes them quick; the defaults elsewhere.
-  const gpuParams: Record<string, Record<string, unknown>> = values.quick || engine.info.isFallback ? {} : { 'flash-vs-naive': { maxN: 4096, repeats: 10 } };
+  const gpuParams: Record<string, Record<string, unknown>> =
+    values.quick || engine.info.isFallback
+      ? {}
+      : {
+          'flash-vs-naive': { maxN: 4096, repeats: 10 },
+          // Weights and caches past a GPU's last-level cache, so that reading them is what costs.
+          'prefill-decode-batching': { dim: 8192, maxBatch: 256, promptTokens: 512, repeats: 10 },
+          'gqa-mqa': { tokens: 2048, heads: 16, groupedKvHeads: 4, headDim: 128, layers: 4, repeats: 10 },
+        };
   const only = values.only?.split(',');
   for (const [id, experiment] of registry) {
     if (only && !only.includes(id)) continue;
