@@ -48,7 +48,7 @@ function decodeKernel(engine: EngineContext): DecodeAttention {
 }
 
 /** Builds the model, fills its cache (reserved positions and one decode step), and reads the cache's device bytes. */
-async function prepare(engine: EngineContext, params: GqaMqaParams, variant: Variant): Promise<{ model: DecoderModel; cacheBytes: number }> {
+async function prepare(engine: EngineContext, params: GqaMqaParams, variant: Variant, signal: AbortSignal): Promise<{ model: DecoderModel; cacheBytes: number }> {
   const tracker = DeviceMemoryTracker.install(engine.device);
   let model: DecoderModel | null = null;
   try {
@@ -67,8 +67,10 @@ async function prepare(engine: EngineContext, params: GqaMqaParams, variant: Var
     model.attention = decodeKernel(engine);
     // The cache's size, not its values, sets its memory and the time to read it: reserve the
     // prompt's positions without a prefill, fill them with seeded values, then decode one real step.
+    throwIfAborted(signal);
     await model.reserveCache(0, params.tokens);
     fillWithValues(engine, model.cache.slabBuffers(), params.seed);
+    throwIfAborted(signal);
     await model.forward([params.seed % model.config.vocab], params.tokens);
     const report = await tracker.report();
     const cacheBytes = report.allocations.filter((a) => a.label.startsWith('KvCache.slab') && !a.refused).reduce((sum, a) => sum + a.size, 0);
@@ -172,7 +174,7 @@ export const gqaMqa: Experiment<GqaMqaParams> = {
       for (const [index, variant] of variants.entries()) {
         throwIfAborted(signal);
         progress((0.6 * index) / variants.length, `${variant.label.en}: filling ${params.tokens} tokens`);
-        const { model, cacheBytes } = await guarded(signal, () => prepare(engine, params, variant));
+        const { model, cacheBytes } = await guarded(signal, () => prepare(engine, params, variant, signal));
         models.push(model);
         measures.push({ ...variant, cacheBytes, attentionMs: [] });
       }
