@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { kvTokenBytes } from '../../src/engine/decode/kvPool';
+import { RunResult } from '../../src/shared/contract/experiments';
 import { GROWTH_BAR, FLAT_BAR, MEMORY_BOUND_SHARE as BATCH_MEMORY_SHARE } from '../../src/experiments/prefill-decode-batching';
 import { MEMORY_BOUND_SHARE as GQA_MEMORY_SHARE } from '../../src/experiments/gqa-mqa';
 import { ERROR_BARS } from '../../src/experiments/kv-quantization';
@@ -26,6 +27,8 @@ async function run(id: string, params: Record<string, unknown> = {}): Promise<Ex
   const fractions: number[] = [];
   const result = await experiment.run(engine(), experiment.params.parse(params), (f) => fractions.push(f), new AbortController().signal);
   expectWellFormed(result, id);
+  // What the services store and the UI reads: the contract's schema accepts it as it crosses.
+  expect(RunResult.safeParse(JSON.parse(JSON.stringify(result))).success).toBe(true);
   expect(fractions.length).toBeGreaterThan(1);
   console.log(`${id}: ${result.verdict.outcome} — ${result.verdict.summary.en} | control: ${result.control.outcome} (${(result.timings.wallMs / 1000).toFixed(1)} s)`);
   return result;
