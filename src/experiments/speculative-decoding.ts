@@ -237,9 +237,14 @@ export const speculativeDecoding: Experiment<SpeculativeDecodingParams> = {
       },
     });
     const sorted = [...measures].sort((a, b) => a.alpha - b.alpha);
+    // The one-layer drafts cost the same, so their speed-ups lie on one curve; the target drafting
+    // for itself costs a whole step per proposal and is drawn apart.
+    const oneLayer = sorted.filter((m) => m.id !== 'self');
+    const self = byId('self');
     const alphas = Array.from({ length: 21 }, (_, i) => i / 20);
     const series: Series[] = [
-      { id: 'speedup-measured', label: both('측정된 속도 향상 (초안별)', 'Measured speed-up (one point per draft)'), x: sorted.map((m) => m.alpha), y: sorted.map(speedup) },
+      { id: 'speedup-measured', label: both('측정: 1레이어 초안들 (같은 비용)', 'Measured: the one-layer drafts (same cost)'), x: oneLayer.map((m) => m.alpha), y: oneLayer.map(speedup) },
+      { id: 'speedup-self', label: both('측정: 초안 = 목표 자신 (한 단계 비용)', 'Measured: draft = the target itself (a full step each)'), x: [self.alpha], y: [speedup(self)] },
       { id: 'speedup-model', label: both(`공식 (모델, 첫 레이어 초안의 c=${num(good.draftCost, 2)}, v=${num(good.verifyCost, 2)})`, `Formula (model, the first-layer draft's c=${num(good.draftCost, 2)}, v=${num(good.verifyCost, 2)})`), x: alphas, y: alphas.map((a) => predicted(a, good)) },
       { id: 'tokens-measured', label: both('측정: 목표 실행당 토큰', 'Measured: tokens per target run'), x: sorted.map((m) => m.alpha), y: sorted.map((m) => m.tokensPerTargetForward) },
       { id: 'tokens-model', label: both(`공식 E[N] = (1 − α^(γ+1))/(1 − α) (모델)`, 'Formula E[N] = (1 − α^(γ+1))/(1 − α) (model)'), x: alphas, y: alphas.map((a) => expectedTokens(a, gamma)) },
@@ -278,7 +283,7 @@ export const speculativeDecoding: Experiment<SpeculativeDecodingParams> = {
             title: both('수락률에 따른 속도 향상: 측정과 공식', 'Speed-up vs acceptance rate: measured and the formula'),
             xLabel: both('수락률 α', 'Acceptance rate α'),
             yLabel: both('목표 모델만 대비 속도 향상 (배)', 'Speed-up over the target alone (×)'),
-            series: ['speedup-measured', 'speedup-model'],
+            series: ['speedup-measured', 'speedup-self', 'speedup-model'],
           },
           {
             id: 'tokens-per-run',
