@@ -260,7 +260,7 @@ export const gqaMqa: Experiment<GqaMqaParams> = {
         charts: [
           {
             id: 'cache',
-            title: both('KV 헤드 수에 따른 캐시 메모리 (장치가 받아들인 버퍼)', 'Cache memory by KV heads (buffers the device accepted)'),
+            title: both('KV 헤드 수에 따른 캐시 메모리', 'Cache memory by KV heads'),
             xLabel: both('KV 헤드 수 G (로그)', 'KV heads G (log)'),
             yLabel: both('바이트 (로그)', 'Bytes (log)'),
             xLog: true,

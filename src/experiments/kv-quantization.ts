@@ -197,14 +197,14 @@ export const kvQuantization: Experiment<KvQuantizationParams> = {
           {
             id: 'memory',
             kind: 'bar',
-            title: both('장치가 잡은 캐시 메모리 (비트 수별)', 'Cache memory the device holds, by bit width'),
+            title: both('캐시 메모리 (장치, 비트 수별)', 'Cache memory on the device, by bits'),
             xLabel: both('원소당 비트', 'Bits per element'),
             yLabel: both('바이트', 'Bytes'),
             series: ['bytes-channel', 'bytes-tensor'],
           },
           {
             id: 'error',
-            title: both('어텐션 출력의 float64 대비 상대 오차', "The attention output's relative error vs float64"),
+            title: both('어텐션 출력의 오차 (float64 대비)', 'Attention output error vs float64'),
             xLabel: both('원소당 비트 (로그)', 'Bits per element (log)'),
             yLabel: both('상대 L2 오차 (로그)', 'Relative L2 error (log)'),
             xLog: true,
@@ -214,7 +214,7 @@ export const kvQuantization: Experiment<KvQuantizationParams> = {
           {
             id: 'time',
             kind: 'bar',
-            title: both('양자화된 캐시를 읽는 디코드 어텐션 시간 (참고)', 'Decode attention reading the quantised cache (for reference)'),
+            title: both('디코드 어텐션 시간 (참고)', 'Decode attention time (reference)'),
             xLabel: both('원소당 비트', 'Bits per element'),
             yLabel: both('ms (중앙값)', 'ms (median)'),
             series: ['ms-channel', 'ms-tensor'],

@@ -233,7 +233,7 @@ export const onlineSoftmax: Experiment<OnlineSoftmaxParams> = {
         charts: [
           {
             id: 'errors',
-            title: both('행마다 float64 대비 상대 오차 (inf/NaN인 행은 빠짐)', 'Relative error vs float64 per row (rows with inf/NaN left out)'),
+            title: both('행마다 float64 대비 오차 (inf/NaN 행 제외)', 'Error vs float64 per row (inf/NaN left out)'),
             xLabel: both('행의 가장 큰 로짓', "The row's largest logit"),
             yLabel: both('상대 L2 오차 (로그)', 'Relative L2 error (log)'),
             yLog: true,

@@ -238,7 +238,7 @@ export const pagedAttention: Experiment<PagedAttentionParams> = {
         charts: [
           {
             id: 'memory',
-            title: both('토큰이 늘어날 때 캐시 메모리: 장치(추적기)와 요청에 잡힌 블록', 'Cache memory as tokens arrive: the device (tracker) and the blocks requests hold'),
+            title: both('토큰이 늘어날 때 캐시 메모리', 'Cache memory as tokens arrive'),
             xLabel: both('묶음이 담은 토큰 수', 'Tokens held by the batch'),
             yLabel: both('바이트 (로그)', 'Bytes (log)'),
             yLog: true,
@@ -246,7 +246,7 @@ export const pagedAttention: Experiment<PagedAttentionParams> = {
           },
           {
             id: 'empty-slots',
-            title: both('요청마다 빈 슬롯 (길이 순)', 'Empty slots per request (by length)'),
+            title: both('요청마다 빈 슬롯', 'Empty slots per request'),
             xLabel: both('요청의 토큰 수', "The request's tokens"),
             yLabel: both('빈 슬롯 (로그)', 'Empty slots (log)'),
             yLog: true,

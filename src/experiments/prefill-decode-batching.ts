@@ -230,7 +230,7 @@ export const prefillDecodeBatching: Experiment<PrefillDecodeBatchingParams> = {
         charts: [
           {
             id: 'throughput',
-            title: both('묶음 크기에 따른 처리량 (반복의 10–90%)', 'Throughput vs batch size (10–90% of repeats)'),
+            title: both('묶음 크기에 따른 처리량 (10–90%)', 'Throughput vs batch size (10–90%)'),
             xLabel: both('묶은 요청 수 (로그)', 'Requests in the batch (log)'),
             yLabel: both('토큰/초 (로그)', 'Tokens/s (log)'),
             xLog: true,
@@ -240,7 +240,7 @@ export const prefillDecodeBatching: Experiment<PrefillDecodeBatchingParams> = {
           {
             id: 'roofline',
             kind: 'roofline',
-            title: both('이 장치의 루프라인: 디코드(GEMV)와 프리필(GEMM)', "This device's roofline: decode (GEMV) and prefill (GEMM)"),
+            title: both('루프라인: 디코드(GEMV)와 프리필(GEMM)', 'Roofline: decode (GEMV), prefill (GEMM)'),
             xLabel: both('연산 강도 FLOP/바이트 (모델, 로그)', 'Arithmetic intensity FLOP/byte (model, log)'),
             yLabel: both('GFLOP/s (로그)', 'GFLOP/s (log)'),
             xLog: true,

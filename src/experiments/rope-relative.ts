@@ -184,7 +184,7 @@ export const ropeRelative: Experiment<RopeRelativeParams> = {
         charts: [
           {
             id: 'shift-change',
-            title: both(`위치를 ${shift}만큼 옮겼을 때 점수의 최대 변화 (거리 m − n별)`, `Largest change of the scores under a shift of ${shift}, by distance m − n`),
+            title: both(`${shift}만큼 옮겼을 때 점수의 변화`, `Score change under a shift of ${shift}`),
             xLabel: both('거리 m − n', 'Distance m − n'),
             yLabel: both('변화 ÷ 가장 큰 점수 (로그)', 'Change ÷ largest score (log)'),
             yLog: true,
@@ -192,7 +192,7 @@ export const ropeRelative: Experiment<RopeRelativeParams> = {
           },
           {
             id: 'one-query',
-            title: both(`마지막 쿼리(헤드 0)의 점수: 위치 0…과 ${shift}…`, `Scores of the last query (head 0) at positions 0… and ${shift}…`),
+            title: both(`마지막 쿼리의 점수: 0…과 ${shift}…`, `Last query's scores at 0… and ${shift}…`),
             xLabel: both('키까지의 거리 n − m', 'Distance to the key n − m'),
             yLabel: both('점수 q·k', 'Score q·k'),
             series: ['rope-base', 'rope-shifted', 'absolute-base', 'absolute-shifted'],

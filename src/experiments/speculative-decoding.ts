@@ -280,7 +280,7 @@ export const speculativeDecoding: Experiment<SpeculativeDecodingParams> = {
         charts: [
           {
             id: 'speedup',
-            title: both('수락률에 따른 속도 향상: 측정과 공식', 'Speed-up vs acceptance rate: measured and the formula'),
+            title: both('수락률에 따른 속도 향상', 'Speed-up vs acceptance rate'),
             xLabel: both('수락률 α', 'Acceptance rate α'),
             yLabel: both('목표 모델만 대비 속도 향상 (배)', 'Speed-up over the target alone (×)'),
             series: ['speedup-measured', 'speedup-self', 'speedup-model'],
