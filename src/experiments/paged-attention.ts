@@ -18,6 +18,9 @@ const LAYOUTS: Record<KvCacheLayout, Localized> = {
   contiguous: both('연속(요청마다 최대 길이를 미리 할당)', "contiguous (each request's maximum reserved up front)"),
 };
 
+/** Arm names short enough for a chart's legend. */
+const SHORT: Record<KvCacheLayout, Localized> = { paged: both('페이지드', 'Paged'), contiguous: both('연속', 'Contiguous') };
+
 /**
  * Final lengths of the batch: log-uniform between 16 tokens and `maxTokens` (seeded), so most
  * requests are short and a few long, as the outputs a server sees.
@@ -184,19 +187,20 @@ export const pagedAttention: Experiment<PagedAttentionParams> = {
     const series: Series[] = [];
     for (const layout of ['paged', 'contiguous'] as const) {
       const points = fills[layout].points.filter((p) => p.status === 'allocated');
-      series.push({ id: `${layout}-device`, label: both(`${LAYOUTS[layout].ko}: 장치 메모리 (추적기)`, `${LAYOUTS[layout].en}: device memory (tracker)`), x: points.map((p) => p.tokens), y: points.map((p) => p.allocatedBytes!) });
+      const name = SHORT[layout];
+      series.push({ id: `${layout}-device`, label: both(`${name.ko}: 장치 메모리`, `${name.en}: device memory`), x: points.map((p) => p.tokens), y: points.map((p) => p.allocatedBytes!) });
       series.push({
         id: `${layout}-held`,
-        label: both(`${LAYOUTS[layout].ko}: 요청에 잡힌 블록`, `${LAYOUTS[layout].en}: blocks held by requests`),
+        label: both(`${name.ko}: 요청의 블록`, `${name.en}: requests' blocks`),
         x: points.map((p) => p.tokens),
         y: points.map((p) => (p.sequenceBlocks ?? []).reduce((sum, blocks) => sum + blocks, 0) * fills[layout].blockBytes),
       });
     }
-    series.push({ id: 'used', label: both('토큰이 쓰는 바이트', 'Bytes the tokens use'), x: checkpoints, y: checkpoints.map((t) => t * tokenBytes) });
+    series.push({ id: 'used', label: both('토큰이 쓰는 양', 'Tokens use'), x: checkpoints, y: checkpoints.map((t) => t * tokenBytes) });
     const order = lengths.map((length, request) => ({ length, request })).sort((a, b) => a.length - b.length);
     const emptySeries = (a: LayoutMeasures, id: string, label: Localized): Series | null =>
       a.point.status === 'allocated' ? { id, label, x: order.map((o) => o.length), y: order.map((o) => emptySlots(a)[o.request]) } : null;
-    const perRequest = [emptySeries(paged, 'paged-empty', LAYOUTS.paged), emptySeries(contiguous, 'contiguous-empty', LAYOUTS.contiguous)].filter((s): s is Series => s !== null);
+    const perRequest = [emptySeries(paged, 'paged-empty', SHORT.paged), emptySeries(contiguous, 'contiguous-empty', SHORT.contiguous)].filter((s): s is Series => s !== null);
     series.push(...perRequest);
     const rows = order.map(({ length, request }) => [
       request + 1,
