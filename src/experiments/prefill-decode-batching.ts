@@ -11,7 +11,7 @@ import { judge, measured, modelled, type Check, type Outcome } from './verdict';
 /** "Throughput grows with the batch": the largest batch at least this many times batch 1's tokens/s. */
 export const GROWTH_BAR = 2;
 /** At most this ratio counts as "does not grow" (the time grows with the tokens: the device is saturated). */
-export const FLAT_BAR = 1.25;
+export const FLAT_BAR = 1.5;
 /** A projection is memory-bound when it moves its buffers at this share of the measured copy bandwidth or more. */
 export const MEMORY_BOUND_SHARE = 0.5;
 /** "Reaches the compute roof": the largest batch's tokens/s at least this share of the prefill's (compute-bound) rate. */
