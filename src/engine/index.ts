@@ -66,3 +66,23 @@ export { runAttentionBackward, type BackwardResult } from './attention/runBackwa
 export { deviceRoofline, keepRoofline, placeOnRoofline, type DeviceRoofline, type StoredRoofline } from './roofline/Roofline';
 export { probeAttention, type ProbeResult } from './attention/probeAttention';
 export { standardPassCosts, flashForwardFlops, type PassCost } from './attention/costs';
+// LLM-serving experiments: softmax forms, quantised KV-cache, rotary scores, speculative decoding, timed projections.
+export { runSoftmaxForm, type SoftmaxForm, type SoftmaxFormResult } from './softmax/SoftmaxForms';
+export { referenceSoftmax } from './reference/softmax';
+export {
+  quantizeKv,
+  readQuantizedKv,
+  quantizedDecodeAttention,
+  codeWords,
+  metaWords,
+  type KvQuantBits,
+  type KvQuantScaling,
+  type KvQuantScheme,
+  type KvQuantShape,
+  type QuantizedKv,
+} from './quant/KvQuant';
+export { dequantizeKv, referenceDecodeAttention, referenceRanges, referenceCode, unpackMeta } from './reference/kvQuant';
+export { rotaryScores, type RotaryScoresInput, type RotaryScoresResult } from './transformer/rotaryScores';
+export { referenceRotate, referenceRotaryScores } from './reference/rotary';
+export { decodeSpeculative, type SpeculativeOptions, type SpeculativeRun, type SpeculativeIteration } from './decode/speculative';
+export { timeProjection, type ProjectionShape, type ProjectionTiming } from './roofline/projection';

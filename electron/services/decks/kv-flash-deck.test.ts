@@ -95,8 +95,9 @@ describe('the built-in kv-flash deck', () => {
       const parsed = meta!.params.safeParse(note.experiment!.params);
       expect(parsed.success, `${note.id}: ${JSON.stringify(note.experiment!.params)}`).toBe(true);
     }
-    // Every experiment backs at least one card.
-    expect(new Set(deck.notes.map((note) => note.experiment!.id))).toEqual(new Set(known));
+    // Every experiment of the first release backs at least one card (the serving experiments back the llm-serving deck's).
+    const first = ['kv-cache-speed', 'kv-cache-memory', 'flash-vs-naive', 'flash-exact', 'flash-backward', 'kv-flash-synergy'];
+    expect(new Set(deck.notes.map((note) => note.experiment!.id))).toEqual(new Set(first));
   });
 
   it('never says the KV-cache is stored in SRAM, in either language (the seed’s slip)', () => {
