@@ -1,27 +1,26 @@
 import { ankiClozeNumbers, extractClozeForTyping } from '../shared/anki/cloze-parser';
 import { encodeMinimal, fieldIsEmpty, stripHtml } from '../shared/anki/html-text';
+import { isClozeConditional, rendersWithFields, type CompiledTemplate, type ParsedTemplate, type TemplateError, type TemplateNode } from '../shared/anki/template';
 import { createTranslator, type Translate } from '../shared/i18n';
 import { applyFilters, type TypeAnswerRequest } from './anki-template-filters';
-import { isClozeConditional, parseAnkiTemplate, rendersWithFields, type ParsedTemplate, type TemplateError, type TemplateNode } from './anki-template-parse';
 
-export { parseAnkiTemplate, rendersWithFields, referencedFields, type ParsedTemplate, type TemplateNode, type TemplateError } from './anki-template-parse';
+export {
+  ankiCardOrdinals,
+  compileAnkiTemplate,
+  parseAnkiTemplate,
+  referencedFields,
+  rendersWithFields,
+  type CompiledTemplate,
+  type ParsedTemplate,
+  type TemplateError,
+  type TemplateNode,
+} from '../shared/anki/template';
 
 /**
  * Cards of an Anki note type, rendered as Anki renders them (rslib/src/template.rs `render_card`,
  * notetype/render.rs, and the reviewer's type-answer step in qt/aqt/reviewer.py). The output is
  * HTML for the card sanitizer (sanitize.ts `sanitizeAnkiCardHtml`); nothing here runs script.
  */
-
-/** One card template of a note type, parsed once. */
-export interface CompiledTemplate {
-  name: string;
-  question: ParsedTemplate;
-  answer: ParsedTemplate;
-}
-
-export function compileAnkiTemplate(template: { name: string; front: string; back: string }): CompiledTemplate {
-  return { name: template.name, question: parseAnkiTemplate(template.front), answer: parseAnkiTemplate(template.back) };
-}
 
 export interface AnkiCardRequest {
   template: CompiledTemplate;
@@ -214,33 +213,4 @@ export function renderAnkiCard(request: AnkiCardRequest, t: Translate = createTr
     empty: false,
     error: false,
   };
-}
-
-/** notetype/mod.rs `SPECIAL_FIELDS`, less FrontSide: non-empty for card generation unless a note field has the name (Tags only when the note has tags). */
-const SPECIAL_FIELDS = ['Card', 'CardFlag', 'Deck', 'Subdeck', 'Tags', 'Type', 'CardID'];
-
-/**
- * Which cards a note has (notetype/cardgen.rs `new_cards_required`): on a standard note type, one
- * per template whose question renders with the note's non-empty fields; on a cloze note type, one
- * per cloze number in any field (ordinal = number − 1, at most 499). A note that would have none
- * gets card 0, so it never has no card at all. Ordinals, ascending.
- */
-export function ankiCardOrdinals(
-  templates: readonly CompiledTemplate[],
-  fields: ReadonlyMap<string, string> | Readonly<Record<string, string>>,
-  options: { cloze: boolean; hasTags?: boolean },
-): number[] {
-  const entries = fields instanceof Map ? [...fields] : Object.entries(fields);
-  let ords: number[];
-  if (options.cloze) {
-    const set = new Set<number>();
-    for (const [, value] of entries) for (const n of ankiClozeNumbers(value)) set.add(Math.min(499, n - 1));
-    ords = [...set].sort((a, b) => a - b);
-  } else {
-    const names = new Set(entries.map(([name]) => name));
-    const nonEmpty = new Set(entries.filter(([, value]) => !fieldIsEmpty(value)).map(([name]) => name));
-    for (const special of SPECIAL_FIELDS) if (!names.has(special) && (special !== 'Tags' || options.hasTags)) nonEmpty.add(special);
-    ords = templates.flatMap((template, ord) => (template.question.ok && rendersWithFields(template.question.nodes, nonEmpty) ? [ord] : []));
-  }
-  return ords.length ? ords : [0];
 }

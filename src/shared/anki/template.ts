@@ -1,3 +1,6 @@
+import { ankiClozeNumbers } from './cloze-parser';
+import { fieldIsEmpty } from './html-text';
+
 /**
  * Anki's card-template language, parsed as rslib/src/template.rs parses it (ankitects/anki 25.09):
  *
@@ -10,7 +13,8 @@
  * - field names are matched exactly (spaces, case and any script included); a handle is trimmed
  *   as a whole, so `{{ Front }}` is `Front`, and a `{{` without a `}}` is plain text.
  *
- * Parsing happens once per template; rendering reuses the tree.
+ * Parsing happens once per template; rendering (src/render/anki-template.ts) reuses the tree, and
+ * the importer uses it to know which cards a note has (`ankiCardOrdinals`).
  */
 
 export type TemplateNode =
@@ -158,4 +162,44 @@ export function referencedFields(nodes: TemplateNode[], into = new Set<string>()
     }
   }
   return into;
+}
+
+/** One card template of a note type, parsed once. */
+export interface CompiledTemplate {
+  name: string;
+  question: ParsedTemplate;
+  answer: ParsedTemplate;
+}
+
+export function compileAnkiTemplate(template: { name: string; front: string; back: string }): CompiledTemplate {
+  return { name: template.name, question: parseAnkiTemplate(template.front), answer: parseAnkiTemplate(template.back) };
+}
+
+/** notetype/mod.rs `SPECIAL_FIELDS`, less FrontSide: non-empty for card generation unless a note field has the name (Tags only when the note has tags). */
+const SPECIAL_FIELDS = ['Card', 'CardFlag', 'Deck', 'Subdeck', 'Tags', 'Type', 'CardID'];
+
+/**
+ * Which cards a note has (notetype/cardgen.rs `new_cards_required`): on a standard note type, one
+ * per template whose question renders with the note's non-empty fields; on a cloze note type, one
+ * per cloze number in any field (ordinal = number − 1, at most 499). A note that would have none
+ * gets card 0, so it never has no card at all. Ordinals, ascending.
+ */
+export function ankiCardOrdinals(
+  templates: readonly CompiledTemplate[],
+  fields: ReadonlyMap<string, string> | Readonly<Record<string, string>>,
+  options: { cloze: boolean; hasTags?: boolean },
+): number[] {
+  const entries = fields instanceof Map ? [...fields] : Object.entries(fields);
+  let ords: number[];
+  if (options.cloze) {
+    const set = new Set<number>();
+    for (const [, value] of entries) for (const n of ankiClozeNumbers(value)) set.add(Math.min(499, n - 1));
+    ords = [...set].sort((a, b) => a - b);
+  } else {
+    const names = new Set(entries.map(([name]) => name));
+    const nonEmpty = new Set(entries.filter(([, value]) => !fieldIsEmpty(value)).map(([name]) => name));
+    for (const special of SPECIAL_FIELDS) if (!names.has(special) && (special !== 'Tags' || options.hasTags)) nonEmpty.add(special);
+    ords = templates.flatMap((template, ord) => (template.question.ok && rendersWithFields(template.question.nodes, nonEmpty) ? [ord] : []));
+  }
+  return ords.length ? ords : [0];
 }
