@@ -42,7 +42,8 @@ const ALT_SYNTAX = '{{=<% %>=}}';
 /** template.rs `classify_handle`: the leading character of a trimmed handle decides its kind. */
 function classifyHandle(handle: string): Token {
   const start = handle.replace(/^\{+/, '').trim();
-  if (new TextEncoder().encode(start).length < 2) return { kind: 'replacement', text: start };
+  // Rust's `len() < 2` counts bytes: empty, or one ASCII character.
+  if (start.length === 0 || (start.length === 1 && start.charCodeAt(0) < 0x80)) return { kind: 'replacement', text: start };
   if (start[0] === '#') return { kind: 'open', text: start.slice(1).trimStart() };
   if (start[0] === '/') return { kind: 'close', text: start.slice(1).trimStart() };
   if (start[0] === '^') return { kind: 'negated', text: start.slice(1).trimStart() };
