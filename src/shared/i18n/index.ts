@@ -10,6 +10,7 @@ import { importLimitMessages } from './import-limits';
 import { experimentsMessages } from './experiments';
 import { libraryMessages } from './library';
 import { paletteMessages } from './palette';
+import { ankiTemplateMessages } from './anki-template';
 
 export * from './define';
 export * from './translate';
@@ -31,6 +32,7 @@ const bundles = [
   experimentsMessages,
   libraryMessages,
   paletteMessages,
+  ankiTemplateMessages,
 ] as const;
 
 type KeysOf<B> = B extends MessageBundle<infer K> ? K : never;
