@@ -70,3 +70,49 @@ export const softmaxLogSumExp = 'runningMax + log(runningSum)';
 export function softmaxFromLogSumExp(score: string, logSumExp: string): string {
   return `exp(${score} - ${logSumExp})`;
 }
+
+/** How a kernel's accumulator takes a block update, as WGSL statements. */
+export interface BlockAccumulator {
+  /**
+   * acc = acc · `rescale` + Σ_j `probabilities[j]` · value row j; `rescale` null means 1 and an
+   * empty list adds nothing.
+   */
+  update(rescale: string | null, probabilities: readonly string[]): string;
+}
+
+/**
+ * The online softmax over a block of scores at once (the flash kernels' tile walks): the running
+ * max is raised to the block's max once, so there is one rescale per block rather than one
+ * conditional rescale per key, and each score costs exactly one exp. `visible[j]` (a WGSL bool)
+ * masks score j out (causal mask, past n). `rescaleWhen`:
+ * - 'always': rescale every block, branch-free (the factor is exp(0) = 1 where the max stayed).
+ * - 'subgroup': only when some invocation of the subgroup raised its max (`subgroupAny`), a
+ *   subgroup-uniform branch, so no invocation waits on another's divergent path.
+ * Needs `runningMax` and `runningSum` (onlineSoftmaxStart) in scope.
+ */
+export function onlineSoftmaxBlock(scores: readonly string[], visible: readonly string[], accumulator: BlockAccumulator, rescaleWhen: 'always' | 'subgroup'): string {
+  const masked = scores.map((score, j) => `select(${SOFTMAX_EMPTY}, ${score}, ${visible[j]})`);
+  const blockMax = masked.reduce((left, right) => `max(${left}, ${right})`, 'runningMax');
+  // A masked score gets probability 0 even while the running max is still empty (exp(0) would be 1).
+  const probabilities = scores.map((score, j) => `let p${j} = select(0.0, exp(${score} - blockMax), ${visible[j]});`);
+  const names = scores.map((_, j) => `p${j}`);
+  const sum = names.join(' + ');
+  if (rescaleWhen === 'subgroup') {
+    return /* wgsl */ `let blockMax = ${blockMax};
+    if (subgroupAny(blockMax > runningMax)) {
+      let rescale = exp(runningMax - blockMax);
+      runningSum *= rescale;
+      ${accumulator.update('rescale', [])}
+    }
+    ${probabilities.join('\n    ')}
+    runningSum += ${sum};
+    ${accumulator.update(null, names)}
+    runningMax = blockMax;`;
+  }
+  return /* wgsl */ `let blockMax = ${blockMax};
+    let rescale = exp(runningMax - blockMax);
+    ${probabilities.join('\n    ')}
+    runningSum = runningSum * rescale + ${sum};
+    ${accumulator.update('rescale', names)}
+    runningMax = blockMax;`;
+}

@@ -4,8 +4,9 @@ import { readFloat32, submitAndWait } from '../readback';
 import { timeGpu, type TimingOptions } from '../timing';
 import { FlashAttention } from './FlashAttention';
 import { FlashAttentionBackward } from './FlashAttentionBackward';
+import { precisionBytes } from './flashStorage.wgsl';
 import { tensorBytes } from './limits';
-import type { AttentionKernel, KernelReport } from './runAttention';
+import { uploadFlashInput, type AttentionKernel, type FlashRunOptions, type KernelReport } from './runAttention';
 import type { AttentionShape } from './shape';
 import { StandardAttention } from './StandardAttention';
 import { StandardAttentionBackward } from './StandardAttentionBackward';
@@ -27,17 +28,19 @@ export async function runAttentionBackward(
   kernel: AttentionKernel,
   inputs: { q: Float32Array; k: Float32Array; v: Float32Array; dO: Float32Array },
   shape: AttentionShape,
-  options: { timing?: TimingOptions } = {},
+  options: { timing?: TimingOptions } & FlashRunOptions = {},
 ): Promise<BackwardResult> {
   const meter = new MemoryMeter(engine.device);
   const disposers: (() => void)[] = [];
+  const precision = options.precision ?? 'f32';
+  if (kernel === 'standard' && (precision !== 'f32' || options.variant !== undefined)) throw new Error('standard attention runs in float32 only and has no variants');
   try {
     const bytes = tensorBytes(shape);
     const buffers = {
-      q: meter.upload('attention.q', inputs.q),
-      k: meter.upload('attention.k', inputs.k),
-      v: meter.upload('attention.v', inputs.v),
-      dO: meter.upload('attention.dO', inputs.dO),
+      q: uploadFlashInput(meter, 'attention.q', inputs.q, precision),
+      k: uploadFlashInput(meter, 'attention.k', inputs.k, precision),
+      v: uploadFlashInput(meter, 'attention.v', inputs.v, precision),
+      dO: uploadFlashInput(meter, 'attention.dO', inputs.dO, precision),
       o: meter.createBuffer('attention.o', bytes),
       lse: meter.createBuffer('attention.lse', shape.batchHeads * shape.n * 4),
       dQ: meter.createBuffer('attention.dQ', bytes),
@@ -47,15 +50,17 @@ export async function runAttentionBackward(
     let encodeBackward: (encoder: GPUCommandEncoder) => void;
     let extraBytes: number;
     let trafficBytes: number;
+    let flash: KernelReport['flash'];
     if (kernel === 'flash') {
-      const forward = new FlashAttention(engine, shape);
+      const forward = new FlashAttention(engine, shape, { variant: options.variant, precision });
       disposers.push(() => forward.dispose());
       await submitAndWait(engine, (encoder) => forward.encode(encoder, buffers), 'attention.flashForward');
-      const backward = new FlashAttentionBackward(engine, shape, meter);
+      const backward = new FlashAttentionBackward(engine, shape, meter, { variant: options.variant, precision });
       disposers.push(() => backward.dispose());
       encodeBackward = (encoder) => backward.encode(encoder, buffers);
       extraBytes = forward.extraBytes + backward.extraBytes;
-      trafficBytes = flashBackwardTraffic(shape, backward.rows);
+      trafficBytes = flashBackwardTraffic(shape, backward.tiling.rowsPerWorkgroup, precisionBytes(precision));
+      flash = backward.tiling;
     } else {
       const forward = new StandardAttention(engine, shape, meter);
       disposers.push(() => forward.dispose());
@@ -71,7 +76,7 @@ export async function runAttentionBackward(
     if (!timing) await submitAndWait(engine, encodeBackward, `attention.${kernel}Backward`);
     const count = shape.batchHeads * shape.n * shape.d;
     return {
-      kernel: `${kernel}.backward`,
+      kernel: flash ? `flash.${flash.variant}.${flash.precision}.backward` : `${kernel}.backward`,
       dq: await readFloat32(engine, buffers.dQ, 0, count),
       dk: await readFloat32(engine, buffers.dK, 0, count),
       dv: await readFloat32(engine, buffers.dV, 0, count),
@@ -80,6 +85,7 @@ export async function runAttentionBackward(
       trafficBytes,
       timing,
       device: engine.info,
+      ...(flash ? { flash } : {}),
     };
   } finally {
     for (const dispose of disposers.reverse()) dispose();

@@ -1,0 +1,97 @@
+import { onlineSoftmaxBlock, type BlockAccumulator } from './onlineSoftmax.wgsl';
+import type { RowStorage } from './flashStorage.wgsl';
+
+/**
+ * What every one-row-per-invocation flash pass shares (forward, backward dK/dV and dQ): the
+ * constants block, tile staging into workgroup memory, and the walk over a staged tile in blocks
+ * of keys (or queries), unrolled with constant indices for the fallback variant or looped for
+ * the gpu variant.
+ */
+export interface FlashKernelShape {
+  headDim: number;
+  storage: RowStorage;
+  /** Rows (invocations) per workgroup. */
+  rows: number;
+  /** Rows per staged tile. */
+  keys: number;
+  /** Rows per block of the tile walk (scores kept in registers); divides `keys`. */
+  block: number;
+  /** Fully unroll the tile walk, so that workgroup reads have constant indices (software adapters). */
+  unroll: boolean;
+  /** The adapter has 'subgroups': the forward rescales only when a subgroup's max rose. */
+  subgroups: boolean;
+}
+
+/** The module's head: extension, constants (ROWS, KEYS, LANES, SCALE), `Params`, storage helpers. */
+export function flashKernelPrelude(shape: FlashKernelShape): string {
+  // String(Math.fround(x)) is the shortest decimal of that float32, so WGSL parses the same value.
+  const scale = String(Math.fround(1 / Math.sqrt(shape.headDim)));
+  return /* wgsl */ `${shape.subgroups ? 'enable subgroups;\n' : ''}
+const ROWS: u32 = ${shape.rows}u;
+const KEYS: u32 = ${shape.keys}u;
+const LANES: u32 = ${shape.storage.lanes}u;
+const SCALE: f32 = ${scale.includes('.') || scale.includes('e') ? scale : `${scale}.0`};
+
+// Field order is the offset table FlashParamsLayout in FlashAttention.ts.
+struct Params { n: u32, batchHeads: u32, causal: u32, pad0: u32 }
+${shape.storage.helpers}`;
+}
+
+/**
+ * Stages KEYS rows starting at `key0` of each `[tensor, tile]` pair into workgroup memory as
+ * vec4<f32> (f16 storage unpacked once here). Rows past n repeat the last row; the walk masks them.
+ * Needs `lane`, `n`, `headRow` and `key0` in scope.
+ */
+export function stageRowsWgsl(shape: FlashKernelShape, pairs: readonly [tensor: string, tile: string][], first = 'key0'): string {
+  return /* wgsl */ `for (var index = lane; index < KEYS * LANES; index += ROWS) {
+      let stagedRow = headRow + min(${first} + index / LANES, n - 1u);
+      let part = index % LANES;
+      ${pairs.map(([tensor, tile]) => `${tile}[index] = ${shape.storage.loadDynamic(tensor, 'stagedRow', 'part')};`).join('\n      ')}
+    }`;
+}
+
+/** Offset in a tile (in vec4s) of row `j` of the block that starts at tile row `start`. */
+function tileOffset(shape: FlashKernelShape, start: number | string, j: number): string {
+  return typeof start === 'number' ? `${(start + j) * shape.storage.lanes}u` : `(${start} + ${j}u) * LANES`;
+}
+
+/** Tile row of row `j` of a block starting at `start`, as a u32 expression. */
+function tileRow(start: number | string, j: number): string {
+  return typeof start === 'number' ? `${start + j}u` : `${start} + ${j}u`;
+}
+
+/** Visits every block of a staged tile: `body(start)` gets the block's first tile row (a number when unrolled). */
+export function tileWalkWgsl(shape: FlashKernelShape, body: (start: number | string) => string): string {
+  if (shape.keys % shape.block !== 0) throw new Error(`flash kernel: block ${shape.block} does not divide the tile ${shape.keys}`);
+  if (shape.unroll) return Array.from({ length: shape.keys / shape.block }, (_, b) => `{\n    ${body(b * shape.block)}\n    }`).join('\n    ');
+  return /* wgsl */ `for (var j0 = 0u; j0 < KEYS; j0 += ${shape.block}u) {
+      ${body('j0')}
+    }`;
+}
+
+/** Per block of a tile: the row's offsets and whether each row is visible (`row < visible`). */
+export interface TileBlock {
+  /** Offset of row j in the tile, in vec4s. */
+  offset(j: number): string;
+  /** Tile row index of row j (u32). */
+  row(j: number): string;
+  count: number;
+}
+
+/** Walks a staged tile in blocks, giving each block's offsets to `body`. */
+export function tileBlocksWgsl(shape: FlashKernelShape, body: (block: TileBlock) => string): string {
+  return tileWalkWgsl(shape, (start) => body({ offset: (j) => tileOffset(shape, start, j), row: (j) => tileRow(start, j), count: shape.block }));
+}
+
+/**
+ * The forward's walk: per block, the scores `score(offset)` of its keys (masked past `visible`),
+ * then one online-softmax update of the running max, sum and `accumulator`.
+ */
+export function keyBlockWgsl(shape: FlashKernelShape, score: (offset: string) => string, accumulator: (block: TileBlock) => BlockAccumulator): string {
+  return tileBlocksWgsl(shape, (block) => {
+    const js = Array.from({ length: block.count }, (_, j) => j);
+    return `${js.map((j) => `let s${j} = ${score(block.offset(j))};`).join('\n    ')}
+    ${js.map((j) => `let seen${j} = ${block.row(j)} < visible;`).join('\n    ')}
+    ${onlineSoftmaxBlock(js.map((j) => `s${j}`), js.map((j) => `seen${j}`), accumulator(block), shape.subgroups ? 'subgroup' : 'always')}`;
+  });
+}

@@ -1,0 +1,83 @@
+import type { DeviceInfo } from '../device-info';
+import { assertPrecisionSupports, type FlashPrecision } from './flashStorage.wgsl';
+
+/**
+ * 'gpu': the kernel for real GPUs, 64–128 query rows per workgroup and K/V tiles as large as the
+ * adapter's workgroup memory allows, looped in blocks (subgroup-uniform rescale where the adapter
+ * has subgroups). 'fallback': the same algorithm shaped for SwiftShader, smaller tiles walked fully
+ * unrolled. Both are tested against the float64 reference; 'auto' picks by the adapter.
+ */
+export type FlashVariant = 'gpu' | 'fallback';
+export type FlashVariantChoice = FlashVariant | 'auto';
+
+/** Every variant a caller may name. */
+export const FLASH_VARIANT_CHOICES: readonly FlashVariantChoice[] = ['gpu', 'fallback', 'auto'];
+
+/** gpu: query rows per workgroup (fewer only where the adapter allows fewer invocations). */
+export const FLASH_GPU_ROWS = 128;
+/** gpu: most keys per K/V tile, and keys per block of the tile walk (scores held in registers). */
+export const FLASH_GPU_MAX_KEYS = 64;
+export const FLASH_GPU_BLOCK = 8;
+/** fallback: rows per workgroup, keys per tile and per block, measured on SwiftShader (README). */
+export const FLASH_FALLBACK_ROWS = 64;
+export const FLASH_FALLBACK_KEYS = 16;
+export const FLASH_FALLBACK_BLOCK = 8;
+/**
+ * fallback: most vec4 rows of K (forward) in one unrolled tile walk, so that the generated code,
+ * and SwiftShader's compile time with it, stays bounded at large head sizes (the backward walks
+ * half as many: it does twice the work per row).
+ */
+export const FLASH_FALLBACK_UNROLLED_VEC4 = 256;
+
+/** Which pass the tiles are for: the forward (K, V tiles) or the backward (Q, dO tiles with L, D; or K, V). */
+export type FlashPass = 'forward' | 'backward';
+
+/** The configuration a flash pass runs with, as reported by prove and the benchmark. */
+export interface FlashTiling {
+  variant: FlashVariant;
+  precision: FlashPrecision;
+  /** Query rows (invocations) per workgroup, Br. */
+  rowsPerWorkgroup: number;
+  /** Keys per K/V tile staged in workgroup memory, Bc. */
+  keysPerTile: number;
+  /** Keys per block of the tile walk: one max and one rescale per block. */
+  keysPerBlock: number;
+  /** Workgroup memory the K and V tiles take, bytes. */
+  workgroupBytes: number;
+  /** Subgroup operations compiled in. */
+  subgroups: boolean;
+  /** Tile walk fully unrolled (constant workgroup-memory indices). */
+  unrolled: boolean;
+}
+
+/** 'auto' → 'fallback' on a software adapter, 'gpu' otherwise. */
+export function resolveFlashVariant(info: DeviceInfo, choice: FlashVariantChoice): FlashVariant {
+  if (!FLASH_VARIANT_CHOICES.includes(choice)) throw new Error(`unknown flash variant '${String(choice)}' (gpu, fallback or auto)`);
+  if (choice !== 'auto') return choice;
+  return info.isFallback ? 'fallback' : 'gpu';
+}
+
+/**
+ * Tile sizes from the adapter's limits (the engine's device is created with the adapter's
+ * maxComputeWorkgroupStorageSize and invocations, not WebGPU's defaults). Each staged row takes
+ * two vec4<f32> tiles of d (K and V, or Q and dO), plus L and D in the backward.
+ */
+export function flashTiling(info: DeviceInfo, headDim: number, choice: FlashVariantChoice, precision: FlashPrecision, pass: FlashPass = 'forward'): FlashTiling {
+  assertPrecisionSupports(precision, headDim);
+  const variant = resolveFlashVariant(info, choice);
+  const { maxComputeInvocationsPerWorkgroup: invocations, maxComputeWorkgroupStorageSize: storage } = info.limits;
+  const lanes = Math.ceil(headDim / 4);
+  const perRow = 2 * lanes * 16 + (pass === 'backward' ? 8 : 0);
+  const fitting = Math.floor(storage / perRow);
+  const tiles = (rows: number, maxKeys: number, maxBlock: number, unrolled: boolean, subgroups: boolean): FlashTiling => {
+    const block = Math.max(1, Math.min(maxBlock, maxKeys, fitting));
+    const keys = Math.floor(Math.min(maxKeys, fitting) / block) * block;
+    return { variant, precision, rowsPerWorkgroup: rows, keysPerTile: keys, keysPerBlock: block, workgroupBytes: keys * perRow, subgroups, unrolled };
+  };
+  if (variant === 'gpu') {
+    const rows = invocations >= FLASH_GPU_ROWS ? FLASH_GPU_ROWS : invocations >= 64 ? 64 : invocations;
+    return tiles(rows, FLASH_GPU_MAX_KEYS, FLASH_GPU_BLOCK, false, pass === 'forward' && info.subgroups === true);
+  }
+  const unrolledRows = Math.floor(FLASH_FALLBACK_UNROLLED_VEC4 / (pass === 'backward' ? 2 : 1) / lanes);
+  return tiles(Math.min(FLASH_FALLBACK_ROWS, invocations), Math.max(1, Math.min(FLASH_FALLBACK_KEYS, unrolledRows)), FLASH_FALLBACK_BLOCK, true, false);
+}
