@@ -44,7 +44,8 @@ export class FlashAttention {
     const kernel = flashForwardWgsl({
       headDim: shape.d,
       storage: rowStorage(shape.d, precision),
-      rows: this.tiling.rowsPerWorkgroup,
+      invocations: this.tiling.invocations,
+      rowsPerInvocation: this.tiling.rowsPerInvocation,
       keys: this.tiling.keysPerTile,
       block: this.tiling.keysPerBlock,
       unroll: this.tiling.unrolled,

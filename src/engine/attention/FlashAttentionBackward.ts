@@ -52,7 +52,8 @@ export class FlashAttentionBackward {
     const kernel: FlashKernelShape = {
       headDim: d,
       storage: rowStorage(d, precision),
-      rows: this.tiling.rowsPerWorkgroup,
+      invocations: this.tiling.invocations,
+      rowsPerInvocation: this.tiling.rowsPerInvocation,
       keys: this.tiling.keysPerTile,
       block: this.tiling.keysPerBlock,
       unroll: this.tiling.unrolled,

@@ -1,38 +1,51 @@
-import { SOFTMAX_EMPTY, softmaxLogSumExp, softmaxNormaliser } from './onlineSoftmax.wgsl';
-import { flashKernelPrelude, keyBlockWgsl, stageRowsWgsl, type FlashKernelShape } from './flashKernel.wgsl';
+import { onlineSoftmaxBlock, SOFTMAX_EMPTY } from './onlineSoftmax.wgsl';
+import { flashKernelPrelude, range, stageRowsWgsl, tileBlocksWgsl, type FlashKernelShape } from './flashKernel.wgsl';
 
 /**
- * FlashAttention-2 forward, one query row per invocation: the row of Q (times 1/√d) and the output
- * accumulator live in named vec4 registers, K and V are staged KEYS keys at a time in workgroup
- * memory by the whole workgroup, and each tile is consumed in blocks of BLOCK keys whose scores
- * stay in registers: one max and one rescale per block instead of per key (onlineSoftmax.wgsl.ts
- * in block form). O is divided by l once at the end and L = m + log l written for the backward.
+ * FlashAttention-2 forward, query rows held by invocations: each invocation owns
+ * `rowsPerInvocation` query rows (q times 1/√d and the output accumulator in named vec4
+ * registers), K and V are staged KEYS keys at a time in workgroup memory by the whole workgroup,
+ * and each tile is consumed in blocks of BLOCK keys whose scores stay in registers: one max and
+ * one rescale per block and row instead of per key (onlineSoftmaxBlock). Each K and V vec4 read
+ * from the tile serves every row of the invocation. O is divided by l once at the end and
+ * L = m + log l written for the backward.
  *
- * The same generator makes both variants (FlashAttention.ts chooses):
- * - 'gpu': a loop over the blocks of a tile; with subgroups, the rescale runs only when some
- *   invocation of the subgroup raised its max (a subgroup-uniform branch, no divergence).
- * - 'fallback' (SwiftShader): the tile fully unrolled, so every workgroup-memory read has a
- *   constant index. SwiftShader then loads it once for its 4 SIMD lanes instead of gathering per
- *   lane, which is where a software adapter's time goes.
+ * The same generator makes both variants (flashTiling.ts chooses the shape):
+ * - 'gpu': one row per invocation, a loop over the blocks of a tile; with subgroups, the rescale
+ *   runs only when some invocation of the subgroup raised its max (a subgroup-uniform branch).
+ * - 'fallback' (SwiftShader): several rows per invocation, so that each read of workgroup memory
+ *   (a per-lane gather on SwiftShader, whatever the index) feeds several rows' arithmetic, and the
+ *   tile walk fully unrolled.
  *
- * Causal: tiles past the workgroup's last row are never visited; a key past the row (or past n)
- * is masked by a compare and select, so no tile takes a different path.
+ * Causal: tiles past the workgroup's last row are never visited; a key past a row (or past n) is
+ * masked by a compare and select, so every tile runs the same code.
  */
 export function flashForwardWgsl(shape: FlashKernelShape): string {
   const { storage } = shape;
   const { each } = storage;
-  const perBlock = keyBlockWgsl(
-    shape,
-    (offset) => each((i) => `dot(q${i}, kTile[${offset} + ${i}u])`, ' + '),
-    (block) => ({
-      update: (rescale, probabilities) =>
-        each((i) => {
-          const terms = probabilities.map((p, j) => `${p} * vTile[${block.offset(j)} + ${i}u]`);
-          const scaled = rescale === null ? `acc${i}` : `acc${i} * ${rescale}`;
-          return `acc${i} = ${[scaled, ...terms].join(' + ')};`;
-        }, '\n    '),
-    }),
-  );
+  const rows = range(shape.rowsPerInvocation);
+  const perBlock = tileBlocksWgsl(shape, (block) => {
+    const keys = range(block.count);
+    const kLoads = keys.map((j) => each((i) => `let k${j}_${i} = kTile[${block.offset(j)} + ${i}u];`, ' ')).join('\n    ');
+    const scores = rows.flatMap((r) => keys.map((j) => `let s${r}_${j} = ${each((i) => `dot(q${r}_${i}, k${j}_${i})`, ' + ')};`)).join('\n    ');
+    const vLoads = keys.map((j) => each((i) => `let v${j}_${i} = vTile[${block.offset(j)} + ${i}u];`, ' ')).join('\n    ');
+    const updates = rows.map((r) =>
+      onlineSoftmaxBlock(
+        keys.map((j) => `s${r}_${j}`),
+        keys.map((j) => `${block.row(j)} < visible${r}`),
+        {
+          update: (rescale, probabilities) =>
+            each((i) => {
+              const terms = probabilities.map((p, j) => `${p} * v${j}_${i}`);
+              return `acc${r}_${i} = ${[rescale === null ? `acc${r}_${i}` : `acc${r}_${i} * ${rescale}`, ...terms].join(' + ')};`;
+            }, '\n    '),
+        },
+        shape.subgroups ? 'subgroup' : 'always',
+        String(r),
+      ),
+    );
+    return [kLoads, scores, vLoads, ...updates].join('\n    ');
+  });
   return /* wgsl */ `${flashKernelPrelude(shape)}
 @group(0) @binding(0) var<uniform> params: Params;
 @group(0) @binding(1) var<storage, read> q: array<${storage.inputType}>;
@@ -44,38 +57,46 @@ export function flashForwardWgsl(shape: FlashKernelShape): string {
 var<workgroup> kTile: array<vec4<f32>, KEYS * LANES>;
 var<workgroup> vTile: array<vec4<f32>, KEYS * LANES>;
 
-@compute @workgroup_size(ROWS)
+@compute @workgroup_size(INVOCATIONS)
 fn main(@builtin(workgroup_id) group: vec3<u32>, @builtin(local_invocation_index) lane: u32) {
   let n = params.n;
   let headRow = group.y * n;
   let firstRow = group.x * ROWS;
-  let row = firstRow + lane;
-  // Invocations past n work on the last row (valid reads, every barrier reached) and write nothing.
-  let queryRow = headRow + min(row, n - 1u);
-  ${each((i) => `let q${i} = ${storage.load('q', 'queryRow', i)} * SCALE;`)}
-  ${each((i) => `var acc${i} = vec4<f32>(0.0);`)}
-  var runningMax = ${SOFTMAX_EMPTY};
-  var runningSum = 0.0;
-  var keyLimit = n;
+  let causal = params.causal != 0u;
   var keyEnd = n;
-  if (params.causal != 0u) {
-    keyLimit = min(n, row + 1u);
-    keyEnd = min(n, firstRow + ROWS);
-  }
+  if (causal) { keyEnd = min(n, firstRow + ROWS); }
+  ${rows
+    .map(
+      (r) => `// Row ${r} of this invocation. Rows past n work on the last row (valid reads, every barrier reached) and write nothing.
+  let row${r} = firstRow + lane * ${shape.rowsPerInvocation}u + ${r}u;
+  let queryRow${r} = headRow + min(row${r}, n - 1u);
+  ${each((i) => `let q${r}_${i} = ${storage.load('q', `queryRow${r}`, i)} * SCALE;`)}
+  ${each((i) => `var acc${r}_${i} = vec4<f32>(0.0);`)}
+  var runningMax${r} = ${SOFTMAX_EMPTY};
+  var runningSum${r} = 0.0;
+  let keyLimit${r} = select(n, min(n, row${r} + 1u), causal);`,
+    )
+    .join('\n  ')}
   for (var key0 = 0u; key0 < keyEnd; key0 += KEYS) {
+    // Rows of this tile before n or the causal end: uniform, the same for every invocation.
+    let tileRows = min(KEYS, keyEnd - key0);
     workgroupBarrier();
     ${stageRowsWgsl(shape, [['k', 'kTile'], ['v', 'vTile']])}
     workgroupBarrier();
-    // Keys of this tile the row sees: the first 'visible' (none when the tile starts past the row).
-    let visible = select(0u, keyLimit - key0, keyLimit > key0);
+    // Keys of this tile each row sees: the first 'visible' (none when the tile starts past the row).
+    ${rows.map((r) => `let visible${r} = select(0u, keyLimit${r} - key0, keyLimit${r} > key0);`).join('\n    ')}
     ${perBlock}
   }
-  if (row < n) {
-    let inverse = ${softmaxNormaliser};
-    let outRow = headRow + row;
-    ${each((i) => storage.store('o', 'outRow', i, `acc${i} * inverse`))}
-    lse[outRow] = ${softmaxLogSumExp};
-  }
+  ${rows
+    .map(
+      (r) => `if (row${r} < n) {
+    let inverse = 1.0 / runningSum${r};
+    let outRow = headRow + row${r};
+    ${each((i) => storage.store('o', 'outRow', i, `acc${r}_${i} * inverse`))}
+    lse[outRow] = runningMax${r} + log(runningSum${r});
+  }`,
+    )
+    .join('\n  ')}
 }
 `;
 }

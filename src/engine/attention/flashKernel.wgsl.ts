@@ -1,4 +1,3 @@
-import { onlineSoftmaxBlock, type BlockAccumulator } from './onlineSoftmax.wgsl';
 import type { RowStorage } from './flashStorage.wgsl';
 
 /**
@@ -10,8 +9,10 @@ import type { RowStorage } from './flashStorage.wgsl';
 export interface FlashKernelShape {
   headDim: number;
   storage: RowStorage;
-  /** Rows (invocations) per workgroup. */
-  rows: number;
+  /** Invocations per workgroup. */
+  invocations: number;
+  /** Rows (query or key rows) each invocation owns, in registers; rows per workgroup = invocations × this. */
+  rowsPerInvocation: number;
   /** Rows per staged tile. */
   keys: number;
   /** Rows per block of the tile walk (scores kept in registers); divides `keys`. */
@@ -22,12 +23,13 @@ export interface FlashKernelShape {
   subgroups: boolean;
 }
 
-/** The module's head: extension, constants (ROWS, KEYS, LANES, SCALE), `Params`, storage helpers. */
+/** The module's head: extension, constants (INVOCATIONS, ROWS, KEYS, LANES, SCALE), `Params`, storage helpers. */
 export function flashKernelPrelude(shape: FlashKernelShape): string {
   // String(Math.fround(x)) is the shortest decimal of that float32, so WGSL parses the same value.
   const scale = String(Math.fround(1 / Math.sqrt(shape.headDim)));
   return /* wgsl */ `${shape.subgroups ? 'enable subgroups;\n' : ''}
-const ROWS: u32 = ${shape.rows}u;
+const INVOCATIONS: u32 = ${shape.invocations}u;
+const ROWS: u32 = ${shape.invocations * shape.rowsPerInvocation}u;
 const KEYS: u32 = ${shape.keys}u;
 const LANES: u32 = ${shape.storage.lanes}u;
 const SCALE: f32 = ${scale.includes('.') || scale.includes('e') ? scale : `${scale}.0`};
@@ -43,7 +45,7 @@ ${shape.storage.helpers}`;
  * Needs `lane`, `n`, `headRow` and `key0` in scope.
  */
 export function stageRowsWgsl(shape: FlashKernelShape, pairs: readonly [tensor: string, tile: string][], first = 'key0'): string {
-  return /* wgsl */ `for (var index = lane; index < KEYS * LANES; index += ROWS) {
+  return /* wgsl */ `for (var index = lane; index < ${shape.unroll ? "KEYS" : "tileRows"} * LANES; index += INVOCATIONS) {
       let stagedRow = headRow + min(${first} + index / LANES, n - 1u);
       let part = index % LANES;
       ${pairs.map(([tensor, tile]) => `${tile}[index] = ${shape.storage.loadDynamic(tensor, 'stagedRow', 'part')};`).join('\n      ')}
@@ -60,11 +62,17 @@ function tileRow(start: number | string, j: number): string {
   return typeof start === 'number' ? `${start + j}u` : `${start} + ${j}u`;
 }
 
-/** Visits every block of a staged tile: `body(start)` gets the block's first tile row (a number when unrolled). */
+/**
+ * Visits every block of a staged tile: `body(start)` gets the block's first tile row (a number when
+ * unrolled). The loop form stops at `tileRows` (in scope: the tile's rows before n or the causal
+ * end, uniform across the workgroup), a bound the compiler cannot fold, so it keeps the loop
+ * rather than unrolling whole tiles (which made SwiftShader's compile take minutes); rows past it
+ * are all masked.
+ */
 export function tileWalkWgsl(shape: FlashKernelShape, body: (start: number | string) => string): string {
   if (shape.keys % shape.block !== 0) throw new Error(`flash kernel: block ${shape.block} does not divide the tile ${shape.keys}`);
   if (shape.unroll) return Array.from({ length: shape.keys / shape.block }, (_, b) => `{\n    ${body(b * shape.block)}\n    }`).join('\n    ');
-  return /* wgsl */ `for (var j0 = 0u; j0 < KEYS; j0 += ${shape.block}u) {
+  return /* wgsl */ `for (var j0 = 0u; j0 < tileRows; j0 += ${shape.block}u) {
       ${body('j0')}
     }`;
 }
@@ -83,15 +91,7 @@ export function tileBlocksWgsl(shape: FlashKernelShape, body: (block: TileBlock)
   return tileWalkWgsl(shape, (start) => body({ offset: (j) => tileOffset(shape, start, j), row: (j) => tileRow(start, j), count: shape.block }));
 }
 
-/**
- * The forward's walk: per block, the scores `score(offset)` of its keys (masked past `visible`),
- * then one online-softmax update of the running max, sum and `accumulator`.
- */
-export function keyBlockWgsl(shape: FlashKernelShape, score: (offset: string) => string, accumulator: (block: TileBlock) => BlockAccumulator): string {
-  return tileBlocksWgsl(shape, (block) => {
-    const js = Array.from({ length: block.count }, (_, j) => j);
-    return `${js.map((j) => `let s${j} = ${score(block.offset(j))};`).join('\n    ')}
-    ${js.map((j) => `let seen${j} = ${block.row(j)} < visible;`).join('\n    ')}
-    ${onlineSoftmaxBlock(js.map((j) => `s${j}`), js.map((j) => `seen${j}`), accumulator(block), shape.subgroups ? 'subgroup' : 'always')}`;
-  });
+/** 0, 1, …, count − 1. */
+export function range(count: number): number[] {
+  return Array.from({ length: count }, (_, index) => index);
 }

@@ -21,8 +21,9 @@ export function precisionBytes(precision: FlashPrecision): number {
   return precision === 'f16' ? 2 : 4;
 }
 
-/** Throws a clear error for a head size a precision cannot store. */
+/** Throws a clear error for an unknown precision, or a head size the precision cannot store. */
 export function assertPrecisionSupports(precision: FlashPrecision, headDim: number): void {
+  if (!FLASH_PRECISIONS.includes(precision)) throw new Error(`unknown storage precision '${String(precision)}' (f32 or f16)`);
   if (precision === 'f16' && headDim % 2 !== 0) {
     throw new Error(`flash attention: f16 storage packs two halves per 32-bit word, so the head size must be even (got d=${headDim})`);
   }

@@ -17,15 +17,19 @@ export const FLASH_VARIANT_CHOICES: readonly FlashVariantChoice[] = ['gpu', 'fal
 export const FLASH_GPU_ROWS = 128;
 /** gpu: most keys per K/V tile, and keys per block of the tile walk (scores held in registers). */
 export const FLASH_GPU_MAX_KEYS = 64;
-export const FLASH_GPU_BLOCK = 8;
-/** fallback: rows per workgroup, keys per tile and per block, measured on SwiftShader (README). */
-export const FLASH_FALLBACK_ROWS = 64;
-export const FLASH_FALLBACK_KEYS = 16;
-export const FLASH_FALLBACK_BLOCK = 8;
+export const FLASH_GPU_BLOCK = 4;
 /**
- * fallback: most vec4 rows of K (forward) in one unrolled tile walk, so that the generated code,
- * and SwiftShader's compile time with it, stays bounded at large head sizes (the backward walks
- * half as many: it does twice the work per row).
+ * fallback, measured on SwiftShader (README): invocations per workgroup, rows each invocation
+ * owns, and most keys per tile (one block). SwiftShader reads workgroup memory with a per-lane
+ * gather whatever the index, so the kernel does best when each vec4 it reads feeds several rows.
+ */
+export const FLASH_FALLBACK_INVOCATIONS = 16;
+export const FLASH_FALLBACK_ROWS_PER_INVOCATION = 4;
+export const FLASH_FALLBACK_MAX_KEYS = 4;
+/**
+ * fallback: most (rows per invocation × keys per tile × vec4s per row) in one unrolled tile walk,
+ * so that the generated code, and SwiftShader's compile time with it, stays bounded at large head
+ * sizes (the backward takes half: it does twice the work per pair).
  */
 export const FLASH_FALLBACK_UNROLLED_VEC4 = 256;
 
@@ -36,8 +40,12 @@ export type FlashPass = 'forward' | 'backward';
 export interface FlashTiling {
   variant: FlashVariant;
   precision: FlashPrecision;
-  /** Query rows (invocations) per workgroup, Br. */
+  /** Rows per workgroup (queries; keys in the backward's dK/dV pass), Br = invocations × rowsPerInvocation. */
   rowsPerWorkgroup: number;
+  /** Invocations per workgroup. */
+  invocations: number;
+  /** Rows each invocation holds in registers. */
+  rowsPerInvocation: number;
   /** Keys per K/V tile staged in workgroup memory, Bc. */
   keysPerTile: number;
   /** Keys per block of the tile walk: one max and one rescale per block. */
@@ -69,15 +77,28 @@ export function flashTiling(info: DeviceInfo, headDim: number, choice: FlashVari
   const lanes = Math.ceil(headDim / 4);
   const perRow = 2 * lanes * 16 + (pass === 'backward' ? 8 : 0);
   const fitting = Math.floor(storage / perRow);
-  const tiles = (rows: number, maxKeys: number, maxBlock: number, unrolled: boolean, subgroups: boolean): FlashTiling => {
+  const tiles = (invocationCount: number, rowsPerInvocation: number, maxKeys: number, maxBlock: number, unrolled: boolean, subgroups: boolean): FlashTiling => {
     const block = Math.max(1, Math.min(maxBlock, maxKeys, fitting));
     const keys = Math.floor(Math.min(maxKeys, fitting) / block) * block;
-    return { variant, precision, rowsPerWorkgroup: rows, keysPerTile: keys, keysPerBlock: block, workgroupBytes: keys * perRow, subgroups, unrolled };
+    return {
+      variant,
+      precision,
+      rowsPerWorkgroup: invocationCount * rowsPerInvocation,
+      invocations: invocationCount,
+      rowsPerInvocation,
+      keysPerTile: keys,
+      keysPerBlock: block,
+      workgroupBytes: keys * perRow,
+      subgroups,
+      unrolled,
+    };
   };
   if (variant === 'gpu') {
     const rows = invocations >= FLASH_GPU_ROWS ? FLASH_GPU_ROWS : invocations >= 64 ? 64 : invocations;
-    return tiles(rows, FLASH_GPU_MAX_KEYS, FLASH_GPU_BLOCK, false, pass === 'forward' && info.subgroups === true);
+    return tiles(rows, 1, FLASH_GPU_MAX_KEYS, FLASH_GPU_BLOCK, false, pass === 'forward' && info.subgroups === true);
   }
-  const unrolledRows = Math.floor(FLASH_FALLBACK_UNROLLED_VEC4 / (pass === 'backward' ? 2 : 1) / lanes);
-  return tiles(Math.min(FLASH_FALLBACK_ROWS, invocations), Math.max(1, Math.min(FLASH_FALLBACK_KEYS, unrolledRows)), FLASH_FALLBACK_BLOCK, true, false);
+  const perInvocation = FLASH_FALLBACK_ROWS_PER_INVOCATION;
+  const unrolledKeys = Math.floor(FLASH_FALLBACK_UNROLLED_VEC4 / (pass === 'backward' ? 2 : 1) / (perInvocation * lanes));
+  const keys = Math.max(1, Math.min(FLASH_FALLBACK_MAX_KEYS, unrolledKeys));
+  return tiles(Math.min(FLASH_FALLBACK_INVOCATIONS, invocations), perInvocation, keys, keys, true, false);
 }

@@ -88,31 +88,33 @@ export interface BlockAccumulator {
  * - 'always': rescale every block, branch-free (the factor is exp(0) = 1 where the max stayed).
  * - 'subgroup': only when some invocation of the subgroup raised its max (`subgroupAny`), a
  *   subgroup-uniform branch, so no invocation waits on another's divergent path.
- * Needs `runningMax` and `runningSum` (onlineSoftmaxStart) in scope.
+ * Needs `runningMax` and `runningSum` + `suffix` in scope (one pair per query row an invocation
+ * keeps); the block's probabilities are named `p<suffix>_<j>`.
  */
-export function onlineSoftmaxBlock(scores: readonly string[], visible: readonly string[], accumulator: BlockAccumulator, rescaleWhen: 'always' | 'subgroup'): string {
+export function onlineSoftmaxBlock(scores: readonly string[], visible: readonly string[], accumulator: BlockAccumulator, rescaleWhen: 'always' | 'subgroup', suffix = ''): string {
+  const [runningMax, runningSum, blockMax, rescale] = ['runningMax', 'runningSum', 'blockMax', 'rescale'].map((name) => `${name}${suffix}`);
   const masked = scores.map((score, j) => `select(${SOFTMAX_EMPTY}, ${score}, ${visible[j]})`);
-  const blockMax = masked.reduce((left, right) => `max(${left}, ${right})`, 'runningMax');
+  const maximum = masked.reduce((left, right) => `max(${left}, ${right})`, runningMax);
+  const names = scores.map((_, j) => `p${suffix}_${j}`);
   // A masked score gets probability 0 even while the running max is still empty (exp(0) would be 1).
-  const probabilities = scores.map((score, j) => `let p${j} = select(0.0, exp(${score} - blockMax), ${visible[j]});`);
-  const names = scores.map((_, j) => `p${j}`);
+  const probabilities = scores.map((score, j) => `let ${names[j]} = select(0.0, exp(${score} - ${blockMax}), ${visible[j]});`);
   const sum = names.join(' + ');
   if (rescaleWhen === 'subgroup') {
-    return /* wgsl */ `let blockMax = ${blockMax};
-    if (subgroupAny(blockMax > runningMax)) {
-      let rescale = exp(runningMax - blockMax);
-      runningSum *= rescale;
-      ${accumulator.update('rescale', [])}
+    return /* wgsl */ `let ${blockMax} = ${maximum};
+    if (subgroupAny(${blockMax} > ${runningMax})) {
+      let ${rescale} = exp(${runningMax} - ${blockMax});
+      ${runningSum} *= ${rescale};
+      ${accumulator.update(rescale, [])}
     }
     ${probabilities.join('\n    ')}
-    runningSum += ${sum};
+    ${runningSum} += ${sum};
     ${accumulator.update(null, names)}
-    runningMax = blockMax;`;
+    ${runningMax} = ${blockMax};`;
   }
-  return /* wgsl */ `let blockMax = ${blockMax};
-    let rescale = exp(runningMax - blockMax);
+  return /* wgsl */ `let ${blockMax} = ${maximum};
+    let ${rescale} = exp(${runningMax} - ${blockMax});
     ${probabilities.join('\n    ')}
-    runningSum = runningSum * rescale + ${sum};
-    ${accumulator.update('rescale', names)}
-    runningMax = blockMax;`;
+    ${runningSum} = ${runningSum} * ${rescale} + ${sum};
+    ${accumulator.update(rescale, names)}
+    ${runningMax} = ${blockMax};`;
 }

@@ -197,9 +197,13 @@ export class Gemm {
 
 /**
  * Measures the GEMM's throughput on an m×k by k×n product of random data: the figure the
- * benchmark prints next to attention timings (median of `repeats`).
+ * benchmark prints next to attention timings (median of `repeats`, every sample returned).
  */
-export async function measureGemmGflops(engine: EngineContext, size: { m: number; n: number; k: number }, options: TimingOptions = {}): Promise<{ gflops: number; ms: number; method: 'timestamp' | 'wall' }> {
+export async function measureGemmGflops(
+  engine: EngineContext,
+  size: { m: number; n: number; k: number },
+  options: TimingOptions = {},
+): Promise<{ gflops: number; ms: number; samplesMs: number[]; method: 'timestamp' | 'wall'; tiling: GemmTiling }> {
   const meter = new MemoryMeter(engine.device);
   const random = (count: number): Float32Array => Float32Array.from({ length: count }, (_, index) => ((index * 2654435761) % 1000) / 500 - 1);
   const a = meter.upload('measureGemm.a', random(size.m * size.k));
@@ -208,7 +212,7 @@ export async function measureGemmGflops(engine: EngineContext, size: { m: number
   const gemm = new Gemm(engine, size);
   try {
     const timing = await timeGpu(engine, (encoder) => gemm.encode(encoder, { a, b, c }), { warmup: options.warmup ?? 1, repeats: options.repeats ?? 3 });
-    return { gflops: gemm.flops / (timing.medianMs * 1e6), ms: timing.medianMs, method: timing.method };
+    return { gflops: gemm.flops / (timing.medianMs * 1e6), ms: timing.medianMs, samplesMs: timing.samplesMs, method: timing.method, tiling: gemm.tiling };
   } finally {
     gemm.dispose();
     meter.destroyAll();
