@@ -30,6 +30,8 @@ export interface AcquireOptions {
   powerPreference?: GPUPowerPreference;
   /** 'adapter' (default): raise the engine's limits to the adapter's. 'default': WebGPU's defaults (128 MiB bindings), e.g. to test refusals cheaply. */
   limits?: 'adapter' | 'default';
+  /** Request 'subgroups' where the adapter offers it (default true); false tests the kernels' plain path. */
+  subgroups?: boolean;
 }
 
 /**
@@ -50,7 +52,7 @@ export async function acquireEngine(gpu: GPU | undefined, options: AcquireOption
   const requiredLimits: Record<string, number> = {};
   if (options.limits !== 'default') for (const name of raisedLimits) requiredLimits[name] = adapter.limits[name];
   const timestampQuery = adapter.features.has('timestamp-query');
-  const subgroups = adapter.features.has('subgroups');
+  const subgroups = options.subgroups !== false && adapter.features.has('subgroups');
   const requiredFeatures = [...(timestampQuery ? ['timestamp-query'] : []), ...(subgroups ? ['subgroups'] : [])] as GPUFeatureName[];
 
   let device: GPUDevice;

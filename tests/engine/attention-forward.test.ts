@@ -4,6 +4,7 @@ import { roundToHalf } from '../../src/engine/attention/flashStorage.wgsl';
 import { referenceAttentionForward } from '../../src/engine/reference/attention';
 import { relativeL2Error } from '../../src/engine/reference/gemm';
 import { SeededRandom, normalFloat32 } from '../../src/engine/reference/random';
+import { createDawnEngine } from '../../electron/hosts/dawn';
 import { freshSeed, useDawnEngine } from './engine-fixture';
 import { F16_OUTPUT_BAR, rmsError, type FlashRun } from './flash-bars';
 
@@ -80,6 +81,28 @@ describe('attention forward on Dawn + SwiftShader vs float64, each variant and p
     it(`N=1000 d=64 causal=${causal}, 2 heads`, () => expectForward({ batchHeads: 2, n: 1000, d: 64, causal }, ALL), 600_000);
   }
   it('N=1000 d=128 causal, 1 head, f32', () => expectForward({ batchHeads: 1, n: 1000, d: 128, causal: true }, ALL.filter((run) => run.precision === 'f32')), 600_000);
+
+  it('the gpu variant uses subgroups where the device has them, and its plain path is exact on a device without', async () => {
+    expect(engine().info.subgroups).toBe(true);
+    const plain = await createDawnEngine({ subgroups: false });
+    try {
+      expect(plain.info.subgroups).toBe(false);
+      const shape = { batchHeads: 2, n: 150, d: 32, causal: true };
+      const random = new SeededRandom(seed + 5);
+      const [q, k, v] = [0, 1, 2].map(() => normalFloat32(random, 2 * 150 * 32));
+      const reference = referenceAttentionForward(q, k, v, shape);
+      const withSubgroups = await runAttentionForward(engine(), 'flash', { q, k, v }, shape, { variant: 'gpu' });
+      const without = await runAttentionForward(plain, 'flash', { q, k, v }, shape, { variant: 'gpu' });
+      expect(withSubgroups.flash?.subgroups).toBe(true);
+      expect(without.flash?.subgroups).toBe(false);
+      for (const result of [withSubgroups, without]) {
+        expect(relativeL2Error(result.o, reference.o)).toBeLessThan(1e-5);
+        expect(relativeL2Error(result.lse, reference.lse)).toBeLessThan(1e-5);
+      }
+    } finally {
+      plain.close();
+    }
+  }, 600_000);
 
   it("'auto' runs the fallback variant on this software adapter, and an unknown variant or precision is refused", async () => {
     const shape = { batchHeads: 1, n: 5, d: 8, causal: false };
