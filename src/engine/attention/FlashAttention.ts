@@ -49,6 +49,7 @@ export class FlashAttention {
       keys: this.tiling.keysPerTile,
       block: this.tiling.keysPerBlock,
       unroll: this.tiling.unrolled,
+      staged: this.tiling.staged,
       subgroups: this.tiling.subgroups,
     });
     // Causality is a uniform, not a constant, so one compiled pipeline serves both (compiles are slow on SwiftShader).

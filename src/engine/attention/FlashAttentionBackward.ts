@@ -57,6 +57,7 @@ export class FlashAttentionBackward {
       keys: this.tiling.keysPerTile,
       block: this.tiling.keysPerBlock,
       unroll: this.tiling.unrolled,
+      staged: this.tiling.staged,
       subgroups: false,
     };
     const label = `FlashAttentionBackward.${variant}.${precision}`;

@@ -13,7 +13,7 @@
  * from a tile is loaded once into a named value and serves every row of the invocation.
  */
 
-import { flashKernelPrelude, range, stageRowsWgsl, tileBlocksWgsl, type FlashKernelShape, type TileBlock } from './flashKernel.wgsl';
+import { blockRowIndicesWgsl, blockRowsWgsl, blockScalarWgsl, flashKernelPrelude, range, stageRowsWgsl, tileBlocksWgsl, type FlashKernelShape, type TileBlock } from './flashKernel.wgsl';
 import { softmaxFromLogSumExp } from './onlineSoftmax.wgsl';
 import { rowStorage } from './flashStorage.wgsl';
 
@@ -33,13 +33,6 @@ function gradientInputsWgsl(shape: FlashKernelShape): string {
 /** `name` = `name` (· `scale`) + Σ terms, as one statement. */
 function accumulate(name: string, terms: readonly string[]): string {
   return `${name} = ${[name, ...terms].join(' + ')};`;
-}
-
-/** Loads vec4 lane i of each tile row of the block from `tile` into `<prefix><j>_<i>`. */
-function tileLoads(shape: FlashKernelShape, block: TileBlock, tile: string, prefix: string): string {
-  return range(block.count)
-    .map((j) => shape.storage.each((i) => `let ${prefix}${j}_${i} = ${tile}[${block.offset(j)} + ${i}u];`, ' '))
-    .join('\n    ');
 }
 
 /** Row r of this invocation (an invocation's rows are contiguous) and its absolute index, clamped to the last row. */
@@ -76,8 +69,8 @@ export function keyGradientsWgsl(shape: FlashKernelShape): string {
   const keys = range(shape.rowsPerInvocation);
   const perBlock = tileBlocksWgsl(shape, (block: TileBlock) => {
     const queries = range(block.count);
-    const lines = [tileLoads(shape, block, 'qTile', 'q'), tileLoads(shape, block, 'dOTile', 'g')];
-    for (const t of queries) lines.push(`let lse${t} = lseTile[${block.row(t)}]; let rowD${t} = rowDotTile[${block.row(t)}];`);
+    const lines = [blockRowIndicesWgsl(shape, block, 'query0'), blockRowsWgsl(shape, block, [['q', 'qTile', 'q'], ['dO', 'dOTile', 'g']])];
+    for (const t of queries) lines.push(`let lse${t} = ${blockScalarWgsl(shape, block, t, 'lse', 'lseTile')}; let rowD${t} = ${blockScalarWgsl(shape, block, t, 'rowDot', 'rowDotTile')};`);
     for (const r of keys) {
       for (const t of queries) {
         const score = each((i) => `dot(q${t}_${i}, k${r}_${i})`, ' + ');
@@ -93,10 +86,10 @@ export function keyGradientsWgsl(shape: FlashKernelShape): string {
 @group(0) @binding(7) var<storage, read_write> dK: array<${storage.outputType}>;
 @group(0) @binding(8) var<storage, read_write> dV: array<${storage.outputType}>;
 
-var<workgroup> qTile: array<vec4<f32>, KEYS * LANES>;
+${shape.staged ? `var<workgroup> qTile: array<vec4<f32>, KEYS * LANES>;
 var<workgroup> dOTile: array<vec4<f32>, KEYS * LANES>;
 var<workgroup> lseTile: array<f32, KEYS>;
-var<workgroup> rowDotTile: array<f32, KEYS>;
+var<workgroup> rowDotTile: array<f32, KEYS>;` : ''}
 
 @compute @workgroup_size(INVOCATIONS)
 fn main(@builtin(workgroup_id) group: vec3<u32>, @builtin(local_invocation_index) lane: u32) {
@@ -118,14 +111,14 @@ fn main(@builtin(workgroup_id) group: vec3<u32>, @builtin(local_invocation_index
   let queryStart = select(0u, firstKey, causal);
   for (var query0 = queryStart; query0 < n; query0 += KEYS) {
     let tileRows = min(KEYS, n - query0);
-    workgroupBarrier();
+    ${shape.staged ? `workgroupBarrier();
     ${stageRowsWgsl(shape, [['q', 'qTile'], ['dO', 'dOTile']], 'query0')}
     for (var index = lane; index < tileRows; index += INVOCATIONS) {
       let stagedRow = headRow + min(query0 + index, n - 1u);
       lseTile[index] = lse[stagedRow];
       rowDotTile[index] = rowDot[stagedRow];
     }
-    workgroupBarrier();
+    workgroupBarrier();` : ''}
     // Queries of this tile that see each key: tile rows firstSeen ≤ t < lastSeen.
     ${keys.map((r) => `let firstSeen${r} = select(0u, firstQuery${r} - query0, firstQuery${r} > query0);`).join('\n    ')}
     let lastSeen = n - query0;
@@ -149,7 +142,7 @@ export function queryGradientsWgsl(shape: FlashKernelShape): string {
   const queries = range(shape.rowsPerInvocation);
   const perBlock = tileBlocksWgsl(shape, (block: TileBlock) => {
     const keys = range(block.count);
-    const lines = [tileLoads(shape, block, 'kTile', 'k'), tileLoads(shape, block, 'vTile', 'v')];
+    const lines = [blockRowIndicesWgsl(shape, block, 'key0'), blockRowsWgsl(shape, block, [['k', 'kTile', 'k'], ['v', 'vTile', 'v']])];
     for (const r of queries) {
       for (const j of keys) {
         const score = each((i) => `dot(q${r}_${i}, k${j}_${i})`, ' + ');
@@ -163,8 +156,7 @@ export function queryGradientsWgsl(shape: FlashKernelShape): string {
   return /* wgsl */ `${gradientInputsWgsl(shape)}
 @group(0) @binding(7) var<storage, read_write> dQ: array<${storage.outputType}>;
 
-var<workgroup> kTile: array<vec4<f32>, KEYS * LANES>;
-var<workgroup> vTile: array<vec4<f32>, KEYS * LANES>;
+${shape.staged ? 'var<workgroup> kTile: array<vec4<f32>, KEYS * LANES>;\nvar<workgroup> vTile: array<vec4<f32>, KEYS * LANES>;' : ''}
 
 @compute @workgroup_size(INVOCATIONS)
 fn main(@builtin(workgroup_id) group: vec3<u32>, @builtin(local_invocation_index) lane: u32) {
@@ -188,9 +180,7 @@ fn main(@builtin(workgroup_id) group: vec3<u32>, @builtin(local_invocation_index
   for (var key0 = 0u; key0 < keyEnd; key0 += KEYS) {
     // Rows of this tile before n or the causal end: uniform, the same for every invocation.
     let tileRows = min(KEYS, keyEnd - key0);
-    workgroupBarrier();
-    ${stageRowsWgsl(shape, [['k', 'kTile'], ['v', 'vTile']])}
-    workgroupBarrier();
+    ${shape.staged ? `workgroupBarrier();\n    ${stageRowsWgsl(shape, [['k', 'kTile'], ['v', 'vTile']])}\n    workgroupBarrier();` : ''}
     ${queries.map((r) => `let visible${r} = select(0u, keyLimit${r} - key0, keyLimit${r} > key0);`).join('\n    ')}
     ${perBlock}
   }

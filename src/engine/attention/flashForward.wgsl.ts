@@ -1,5 +1,5 @@
 import { onlineSoftmaxBlock, SOFTMAX_EMPTY } from './onlineSoftmax.wgsl';
-import { flashKernelPrelude, range, stageRowsWgsl, tileBlocksWgsl, type FlashKernelShape } from './flashKernel.wgsl';
+import { blockRowIndicesWgsl, blockRowsWgsl, flashKernelPrelude, range, stageRowsWgsl, tileBlocksWgsl, type FlashKernelShape } from './flashKernel.wgsl';
 
 /**
  * FlashAttention-2 forward, query rows held by invocations: each invocation owns
@@ -26,9 +26,9 @@ export function flashForwardWgsl(shape: FlashKernelShape): string {
   const rows = range(shape.rowsPerInvocation);
   const perBlock = tileBlocksWgsl(shape, (block) => {
     const keys = range(block.count);
-    const kLoads = keys.map((j) => each((i) => `let k${j}_${i} = kTile[${block.offset(j)} + ${i}u];`, ' ')).join('\n    ');
+    const kLoads = `${blockRowIndicesWgsl(shape, block, 'key0')}\n    ${blockRowsWgsl(shape, block, [['k', 'kTile', 'k']])}`;
     const scores = rows.flatMap((r) => keys.map((j) => `let s${r}_${j} = ${each((i) => `dot(q${r}_${i}, k${j}_${i})`, ' + ')};`)).join('\n    ');
-    const vLoads = keys.map((j) => each((i) => `let v${j}_${i} = vTile[${block.offset(j)} + ${i}u];`, ' ')).join('\n    ');
+    const vLoads = blockRowsWgsl(shape, block, [['v', 'vTile', 'v']]);
     const updates = rows.map((r) =>
       onlineSoftmaxBlock(
         keys.map((j) => `s${r}_${j}`),
@@ -54,8 +54,7 @@ export function flashForwardWgsl(shape: FlashKernelShape): string {
 @group(0) @binding(4) var<storage, read_write> o: array<${storage.outputType}>;
 @group(0) @binding(5) var<storage, read_write> lse: array<f32>;
 
-var<workgroup> kTile: array<vec4<f32>, KEYS * LANES>;
-var<workgroup> vTile: array<vec4<f32>, KEYS * LANES>;
+${shape.staged ? 'var<workgroup> kTile: array<vec4<f32>, KEYS * LANES>;\nvar<workgroup> vTile: array<vec4<f32>, KEYS * LANES>;' : ''}
 
 @compute @workgroup_size(INVOCATIONS)
 fn main(@builtin(workgroup_id) group: vec3<u32>, @builtin(local_invocation_index) lane: u32) {
@@ -80,9 +79,9 @@ fn main(@builtin(workgroup_id) group: vec3<u32>, @builtin(local_invocation_index
   for (var key0 = 0u; key0 < keyEnd; key0 += KEYS) {
     // Rows of this tile before n or the causal end: uniform, the same for every invocation.
     let tileRows = min(KEYS, keyEnd - key0);
-    workgroupBarrier();
+    ${shape.staged ? `workgroupBarrier();
     ${stageRowsWgsl(shape, [['k', 'kTile'], ['v', 'vTile']])}
-    workgroupBarrier();
+    workgroupBarrier();` : ''}
     // Keys of this tile each row sees: the first 'visible' (none when the tile starts past the row).
     ${rows.map((r) => `let visible${r} = select(0u, keyLimit${r} - key0, keyLimit${r} > key0);`).join('\n    ')}
     ${perBlock}

@@ -21,6 +21,12 @@ export interface FlashKernelShape {
   unroll: boolean;
   /** The adapter has 'subgroups': the forward rescales only when a subgroup's max rose. */
   subgroups: boolean;
+  /**
+   * K/V (Q/dO) tiles staged in workgroup memory by the whole workgroup (GPUs), or each
+   * invocation reading the rows it walks straight from storage (SwiftShader, where both are
+   * per-lane reads and the staging only adds copies and barriers).
+   */
+  staged: boolean;
 }
 
 /** The module's head: extension, constants (INVOCATIONS, ROWS, KEYS, LANES, SCALE), `Params`, storage helpers. */
@@ -94,4 +100,32 @@ export function tileBlocksWgsl(shape: FlashKernelShape, body: (block: TileBlock)
 /** 0, 1, …, count − 1. */
 export function range(count: number): number[] {
   return Array.from({ length: count }, (_, index) => index);
+}
+
+/**
+ * Unstaged walks: `blockRow<j>` = the absolute row of row j of the block, headRow + first + tile
+ * row, clamped to the last row (masked anyway). Nothing when staged. Needs `headRow`, `n` and
+ * `first` (key0 or query0) in scope.
+ */
+export function blockRowIndicesWgsl(shape: FlashKernelShape, block: TileBlock, first: string): string {
+  if (shape.staged) return '';
+  return range(block.count)
+    .map((j) => `let blockRow${j} = headRow + min(${first} + ${block.row(j)}, n - 1u);`)
+    .join('\n    ');
+}
+
+/**
+ * Loads vec4 lane i of each row j of the block into `<prefix><j>_<i>`, for each
+ * `[tensor, tile, prefix]`: from the staged tile, or (unstaged) from storage at `blockRow<j>`.
+ */
+export function blockRowsWgsl(shape: FlashKernelShape, block: TileBlock, sources: readonly [tensor: string, tile: string, prefix: string][]): string {
+  const load = (tensor: string, tile: string, j: number, i: number) => (shape.staged ? `${tile}[${block.offset(j)} + ${i}u]` : shape.storage.load(tensor, `blockRow${j}`, i));
+  return sources
+    .flatMap(([tensor, tile, prefix]) => range(block.count).map((j) => shape.storage.each((i) => `let ${prefix}${j}_${i} = ${load(tensor, tile, j, i)};`, ' ')))
+    .join('\n    ');
+}
+
+/** A scalar of row j of the block (L or D in the dK/dV pass): from its staged tile or from storage. */
+export function blockScalarWgsl(shape: FlashKernelShape, block: TileBlock, j: number, tensor: string, tile: string): string {
+  return shape.staged ? `${tile}[${block.row(j)}]` : `${tensor}[blockRow${j}]`;
 }

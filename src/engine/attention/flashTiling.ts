@@ -20,17 +20,19 @@ export const FLASH_GPU_MAX_KEYS = 64;
 export const FLASH_GPU_BLOCK = 4;
 /**
  * fallback, measured on SwiftShader (README): invocations per workgroup, rows each invocation
- * owns, and most keys per tile (one block). SwiftShader reads workgroup memory with a per-lane
- * gather whatever the index, so the kernel does best when each vec4 it reads feeds several rows.
+ * owns, and most keys per step (one unrolled block). SwiftShader reads memory lane by lane
+ * (workgroup or storage alike), so the kernel does best when each vec4 it reads feeds several
+ * rows, and staging in workgroup memory would only add copies and barriers.
  */
-export const FLASH_FALLBACK_INVOCATIONS = 16;
-export const FLASH_FALLBACK_ROWS_PER_INVOCATION = 4;
+export const FLASH_FALLBACK_INVOCATIONS = 8;
+export const FLASH_FALLBACK_MAX_ROWS_PER_INVOCATION = 8;
 export const FLASH_FALLBACK_MAX_KEYS = 4;
 /**
- * fallback: most (rows per invocation × keys per tile × vec4s per row) in one unrolled tile walk,
- * so that the generated code, and SwiftShader's compile time with it, stays bounded at large head
- * sizes (the backward takes half: it does twice the work per pair).
+ * fallback budgets that keep SwiftShader's compile time bounded (it grows faster than the code):
+ * rows per invocation × vec4s per row held in registers, and rows × keys per step × vec4s per row
+ * in the unrolled step. The backward takes half of each: it holds four registers per row.
  */
+export const FLASH_FALLBACK_REGISTER_VEC4 = 128;
 export const FLASH_FALLBACK_UNROLLED_VEC4 = 256;
 
 /** Which pass the tiles are for: the forward (K, V tiles) or the backward (Q, dO tiles with L, D; or K, V). */
@@ -54,8 +56,10 @@ export interface FlashTiling {
   workgroupBytes: number;
   /** Subgroup operations compiled in. */
   subgroups: boolean;
-  /** Tile walk fully unrolled (constant workgroup-memory indices). */
+  /** Tile walk fully unrolled. */
   unrolled: boolean;
+  /** K/V tiles staged in workgroup memory (gpu); the fallback reads each block's rows from storage. */
+  staged: boolean;
 }
 
 /** 'auto' → 'fallback' on a software adapter, 'gpu' otherwise. */
@@ -77,9 +81,9 @@ export function flashTiling(info: DeviceInfo, headDim: number, choice: FlashVari
   const lanes = Math.ceil(headDim / 4);
   const perRow = 2 * lanes * 16 + (pass === 'backward' ? 8 : 0);
   const fitting = Math.floor(storage / perRow);
-  const tiles = (invocationCount: number, rowsPerInvocation: number, maxKeys: number, maxBlock: number, unrolled: boolean, subgroups: boolean): FlashTiling => {
-    const block = Math.max(1, Math.min(maxBlock, maxKeys, fitting));
-    const keys = Math.floor(Math.min(maxKeys, fitting) / block) * block;
+  const tiles = (invocationCount: number, rowsPerInvocation: number, maxKeys: number, maxBlock: number, staged: boolean, subgroups: boolean): FlashTiling => {
+    const block = Math.max(1, Math.min(maxBlock, maxKeys, staged ? fitting : maxKeys));
+    const keys = staged ? Math.floor(Math.min(maxKeys, fitting) / block) * block : maxKeys;
     return {
       variant,
       precision,
@@ -88,17 +92,18 @@ export function flashTiling(info: DeviceInfo, headDim: number, choice: FlashVari
       rowsPerInvocation,
       keysPerTile: keys,
       keysPerBlock: block,
-      workgroupBytes: keys * perRow,
+      workgroupBytes: staged ? keys * perRow : 0,
       subgroups,
-      unrolled,
+      unrolled: !staged,
+      staged,
     };
   };
   if (variant === 'gpu') {
     const rows = invocations >= FLASH_GPU_ROWS ? FLASH_GPU_ROWS : invocations >= 64 ? 64 : invocations;
-    return tiles(rows, 1, FLASH_GPU_MAX_KEYS, FLASH_GPU_BLOCK, false, pass === 'forward' && info.subgroups === true);
+    return tiles(rows, 1, FLASH_GPU_MAX_KEYS, FLASH_GPU_BLOCK, true, pass === 'forward' && info.subgroups === true);
   }
-  const perInvocation = FLASH_FALLBACK_ROWS_PER_INVOCATION;
-  const unrolledKeys = Math.floor(FLASH_FALLBACK_UNROLLED_VEC4 / (pass === 'backward' ? 2 : 1) / (perInvocation * lanes));
-  const keys = Math.max(1, Math.min(FLASH_FALLBACK_MAX_KEYS, unrolledKeys));
-  return tiles(Math.min(FLASH_FALLBACK_INVOCATIONS, invocations), perInvocation, keys, keys, true, false);
+  const share = pass === 'backward' ? 2 : 1;
+  const perInvocation = Math.max(1, Math.min(FLASH_FALLBACK_MAX_ROWS_PER_INVOCATION, Math.floor(FLASH_FALLBACK_REGISTER_VEC4 / share / lanes)));
+  const keys = Math.max(1, Math.min(FLASH_FALLBACK_MAX_KEYS, Math.floor(FLASH_FALLBACK_UNROLLED_VEC4 / share / (perInvocation * lanes))));
+  return tiles(Math.min(FLASH_FALLBACK_INVOCATIONS, invocations), perInvocation, keys, keys, false, false);
 }
