@@ -37,6 +37,7 @@ export interface GemmKernelShape {
   /** Rows and columns of C each invocation keeps in registers; multiples of 4. */
   rowsPerInvocation: number;
   colsPerInvocation: number;
+  /** Depth of the A and B tiles staged in workgroup memory per step; 0: no staging (`gemmDirectWgsl`). */
   tileK: number;
 }
 
@@ -132,6 +133,53 @@ fn storeRow(base: u32, row: u32, col0: u32, values: vec4<f32>) {
   if (col0 + 1u < params.n) { store(start + col0 + 1u, values.y); }
   if (col0 + 2u < params.n) { store(start + col0 + 2u, values.z); }
   if (col0 + 3u < params.n) { store(start + col0 + 3u, values.w); }
+}
+`;
+}
+
+/**
+ * The same product without workgroup memory, for software adapters: each invocation reads the
+ * rows of A and columns of B of its RM × CN block straight from storage, one depth at a time.
+ * SwiftShader reads workgroup memory lane by lane just as it reads storage, so staging tiles
+ * there only adds copies, barriers and zero-initialisation. Out-of-range rows and columns read a
+ * clamped element and are zeroed by a select (no branch), so every invocation runs the same code.
+ * Each element of C is the same running sum as in `gemmWgsl` and the GEMV.
+ */
+export function gemmDirectWgsl(shape: GemmKernelShape): string {
+  const { workgroupRows: wr, workgroupCols: wc, rowsPerInvocation: rm, colsPerInvocation: cn } = shape;
+  if (cn % 4 !== 0) throw new Error(`gemmDirectWgsl: ${cn} columns per invocation is not made of vec4s`);
+  const rows = Array.from({ length: rm }, (_, r) => r);
+  const colGroups = Array.from({ length: cn / 4 }, (_, c) => c);
+  const cols = Array.from({ length: cn }, (_, c) => c);
+  const components = ['x', 'y', 'z', 'w'];
+  return /* wgsl */ `
+${gemmBindingsWgsl}
+
+@compute @workgroup_size(${wc}, ${wr}, 1)
+fn main(@builtin(workgroup_id) group: vec3<u32>, @builtin(local_invocation_id) local: vec3<u32>) {
+  let m = params.m;
+  let n = params.n;
+  let k = params.k;
+  let row0 = (group.y * ${wr}u + local.y) * ${rm}u;
+  let col0 = (group.x * ${wc}u + local.x) * ${cn}u;
+  let baseA = params.offsetA + group.z * params.strideA;
+  let baseB = params.offsetB + group.z * params.strideB;
+  let baseC = params.offsetC + group.z * params.strideC;
+  // Element (row, depth) of A at rowStart + depth·depthStrideA; (depth, col) of B likewise.
+  let transposeA = params.transposeA != 0u;
+  let transposeB = params.transposeB != 0u;
+  let depthStrideA = select(1u, m, transposeA);
+  let depthStrideB = select(n, 1u, transposeB);
+  ${rows.map((r) => `let rowIn${r} = row0 + ${r}u < m; let rowStart${r} = baseA + select(min(row0 + ${r}u, m - 1u) * k, min(row0 + ${r}u, m - 1u), transposeA);`).join('\n  ')}
+  ${cols.map((c) => `let colIn${c} = col0 + ${c}u < n; let colStart${c} = baseB + select(min(col0 + ${c}u, n - 1u), min(col0 + ${c}u, n - 1u) * k, transposeB);`).join('\n  ')}
+  ${rows.map((r) => colGroups.map((g) => `var acc${r}_${g} = vec4<f32>(0.0);`).join(' ')).join('\n  ')}
+  for (var depth = 0u; depth < k; depth++) {
+    ${rows.map((r) => `let a${r} = select(0.0, a[rowStart${r} + depth * depthStrideA], rowIn${r});`).join('\n    ')}
+    ${colGroups.map((g) => `let b${g} = vec4<f32>(${[0, 1, 2, 3].map((c) => `select(0.0, b[colStart${4 * g + c} + depth * depthStrideB], colIn${4 * g + c})`).join(', ')});`).join('\n    ')}
+    // fma() crashes SwiftShader's compiler (futex abort in Dawn); the plain form is the GEMV's too.
+    ${rows.map((r) => colGroups.map((g) => `acc${r}_${g} = acc${r}_${g} + a${r} * b${g};`).join(' ')).join('\n    ')}
+  }
+  ${rows.map((r) => colGroups.map((g) => `if (rowIn${r}) { ${[0, 1, 2, 3].map((c) => `if (colIn${4 * g + c}) { store(baseC + (row0 + ${r}u) * n + col0 + ${4 * g + c}u, acc${r}_${g}.${components[c]}); }`).join(' ')} }`).join('\n  ')).join('\n  ')}
 }
 `;
 }
