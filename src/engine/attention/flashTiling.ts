@@ -24,7 +24,7 @@ export const FLASH_GPU_BLOCK = 4;
  * (workgroup or storage alike), so the kernel does best when each vec4 it reads feeds several
  * rows, and staging in workgroup memory would only add copies and barriers.
  */
-export const FLASH_FALLBACK_INVOCATIONS = 8;
+export const FLASH_FALLBACK_INVOCATIONS = 4;
 export const FLASH_FALLBACK_MAX_ROWS_PER_INVOCATION = 8;
 export const FLASH_FALLBACK_MAX_KEYS = 4;
 /**
