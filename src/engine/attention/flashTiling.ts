@@ -25,15 +25,19 @@ export const FLASH_GPU_BLOCK = 4;
  * rows, and staging in workgroup memory would only add copies and barriers.
  */
 export const FLASH_FALLBACK_INVOCATIONS = 4;
-export const FLASH_FALLBACK_MAX_ROWS_PER_INVOCATION = 8;
+export const FLASH_FALLBACK_MAX_ROWS_PER_INVOCATION = 16;
 export const FLASH_FALLBACK_MAX_KEYS = 4;
 /**
- * fallback budgets that keep SwiftShader's compile time bounded (it grows faster than the code):
- * rows per invocation × vec4s per row held in registers, and rows × keys per step × vec4s per row
- * in the unrolled step. The backward takes half of each: it holds four registers per row.
+ * fallback budgets that keep SwiftShader's compile time bounded (it grows faster than the code;
+ * measured at load ≈ 5: forward d = 64 about 11 s, backward passes 10–25 s): vec4s held in
+ * registers (rows per invocation × vec4s per row) and vec4s of the unrolled step (rows × keys ×
+ * vec4s per row). The backward holds four registers per row, not two, and does twice the work
+ * per pair, so it gets a quarter.
  */
-export const FLASH_FALLBACK_REGISTER_VEC4 = 128;
-export const FLASH_FALLBACK_UNROLLED_VEC4 = 256;
+export const FLASH_FALLBACK_BUDGETS = {
+  forward: { registerVec4: 256, unrolledVec4: 512 },
+  backward: { registerVec4: 64, unrolledVec4: 128 },
+} as const;
 
 /** Which pass the tiles are for: the forward (K, V tiles) or the backward (Q, dO tiles with L, D; or K, V). */
 export type FlashPass = 'forward' | 'backward';
@@ -102,8 +106,8 @@ export function flashTiling(info: DeviceInfo, headDim: number, choice: FlashVari
     const rows = invocations >= FLASH_GPU_ROWS ? FLASH_GPU_ROWS : invocations >= 64 ? 64 : invocations;
     return tiles(rows, 1, FLASH_GPU_MAX_KEYS, FLASH_GPU_BLOCK, true, pass === 'forward' && info.subgroups === true);
   }
-  const share = pass === 'backward' ? 2 : 1;
-  const perInvocation = Math.max(1, Math.min(FLASH_FALLBACK_MAX_ROWS_PER_INVOCATION, Math.floor(FLASH_FALLBACK_REGISTER_VEC4 / share / lanes)));
-  const keys = Math.max(1, Math.min(FLASH_FALLBACK_MAX_KEYS, Math.floor(FLASH_FALLBACK_UNROLLED_VEC4 / share / (perInvocation * lanes))));
+  const budget = FLASH_FALLBACK_BUDGETS[pass];
+  const perInvocation = Math.max(1, Math.min(FLASH_FALLBACK_MAX_ROWS_PER_INVOCATION, Math.floor(budget.registerVec4 / lanes)));
+  const keys = Math.max(1, Math.min(FLASH_FALLBACK_MAX_KEYS, Math.floor(budget.unrolledVec4 / (perInvocation * lanes))));
   return tiles(Math.min(FLASH_FALLBACK_INVOCATIONS, invocations), perInvocation, keys, keys, false, false);
 }
