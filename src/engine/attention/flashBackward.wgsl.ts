@@ -3,10 +3,11 @@
  * three passes generated per head size, storage precision and variant (flashKernel.wgsl.ts):
  * 1. `rowDotWgsl`: D_i = rowsum(dO_i ∘ O_i).
  * 2. `keyGradientsWgsl`: key rows held by invocations (k, v, dk, dv in named vec4 registers),
- *    query tiles (Q, dO, L, D) staged in workgroup memory; P_ij = exp(q_i·k_j/√d − L_i)
+ *    the queries' Q, dO, L, D staged in workgroup memory (gpu) or read from storage (fallback)
+ *    block by block; P_ij = exp(q_i·k_j/√d − L_i)
  *    recomputed per block of queries, dV_j += P_ij dO_i, dS_ij = P_ij (dO_i·v_j − D_i),
  *    dK_j += dS_ij q_i/√d. Causal: queries before the workgroup's first key are never visited.
- * 3. `queryGradientsWgsl`: query rows held by invocations, K and V tiles staged; the same P and
+ * 3. `queryGradientsWgsl`: query rows held by invocations, K and V staged or read likewise; the same P and
  *    dS recomputed, dQ_i += dS_ij k_j/√d. Causal: keys past the workgroup's last row are skipped.
  * dQ gets its own pass because WGSL has no float atomics to sum it across key blocks. Masked
  * entries (causal, past n) get P = 0 by a select, so every tile runs the same code. Each vec4 read

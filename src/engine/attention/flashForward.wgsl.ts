@@ -4,21 +4,21 @@ import { blockRowIndicesWgsl, blockRowsWgsl, flashKernelPrelude, range, stageRow
 /**
  * FlashAttention-2 forward, query rows held by invocations: each invocation owns
  * `rowsPerInvocation` query rows (q times 1/√d and the output accumulator in named vec4
- * registers), K and V are staged KEYS keys at a time in workgroup memory by the whole workgroup,
- * and each tile is consumed in blocks of BLOCK keys whose scores stay in registers: one max and
- * one rescale per block and row instead of per key (onlineSoftmaxBlock). Each K and V vec4 read
- * from the tile serves every row of the invocation. O is divided by l once at the end and
- * L = m + log l written for the backward.
+ * registers) and walks the keys in blocks of BLOCK whose scores stay in registers: one max and one
+ * rescale per block and row instead of per key (onlineSoftmaxBlock). Each K and V vec4 read serves
+ * every row of the invocation. O is divided by l once at the end and L = m + log l written for the
+ * backward.
  *
  * The same generator makes both variants (flashTiling.ts chooses the shape):
- * - 'gpu': one row per invocation, a loop over the blocks of a tile; with subgroups, the rescale
- *   runs only when some invocation of the subgroup raised its max (a subgroup-uniform branch).
- * - 'fallback' (SwiftShader): several rows per invocation, so that each read of workgroup memory
- *   (a per-lane gather on SwiftShader, whatever the index) feeds several rows' arithmetic, and the
- *   tile walk fully unrolled.
+ * - 'gpu': one row per invocation; K and V staged KEYS keys at a time in workgroup memory by the
+ *   whole workgroup, the tile walked in a loop of blocks; with subgroups, the rescale runs only
+ *   when some invocation of the subgroup raised its max (a subgroup-uniform branch).
+ * - 'fallback' (SwiftShader): up to 16 rows per invocation, each block's K and V rows read
+ *   straight from storage (SwiftShader reads workgroup memory lane by lane too, so staging would
+ *   only add copies and barriers), the step unrolled.
  *
- * Causal: tiles past the workgroup's last row are never visited; a key past a row (or past n) is
- * masked by a compare and select, so every tile runs the same code.
+ * Causal: workgroups stop at their last row; a key past a row (or past n) is masked by a compare
+ * and select, so every block runs the same code.
  */
 export function flashForwardWgsl(shape: FlashKernelShape): string {
   const { storage } = shape;

@@ -1,10 +1,9 @@
 import type { RowStorage } from './flashStorage.wgsl';
 
 /**
- * What every one-row-per-invocation flash pass shares (forward, backward dK/dV and dQ): the
- * constants block, tile staging into workgroup memory, and the walk over a staged tile in blocks
- * of keys (or queries), unrolled with constant indices for the fallback variant or looped for
- * the gpu variant.
+ * What every flash pass shares (forward, backward dK/dV and dQ): the constants block, tile staging
+ * into workgroup memory (gpu) or the rows' indices for reading storage directly (fallback), and
+ * the walk over keys (or queries) in blocks, looped (gpu) or unrolled (fallback).
  */
 export interface FlashKernelShape {
   headDim: number;

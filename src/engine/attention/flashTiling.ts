@@ -2,10 +2,11 @@ import type { DeviceInfo } from '../device-info';
 import { assertPrecisionSupports, type FlashPrecision } from './flashStorage.wgsl';
 
 /**
- * 'gpu': the kernel for real GPUs, 64–128 query rows per workgroup and K/V tiles as large as the
- * adapter's workgroup memory allows, looped in blocks (subgroup-uniform rescale where the adapter
- * has subgroups). 'fallback': the same algorithm shaped for SwiftShader, smaller tiles walked fully
- * unrolled. Both are tested against the float64 reference; 'auto' picks by the adapter.
+ * 'gpu': the kernel for real GPUs, one query row per invocation, 64–128 per workgroup, K/V tiles
+ * in workgroup memory as large as the adapter allows, walked in 4-key blocks (subgroup-uniform
+ * rescale where the device has subgroups). 'fallback': the same algorithm shaped for SwiftShader,
+ * up to 16 rows per invocation reading K/V straight from storage in small unrolled steps. Both are
+ * tested against the float64 reference; 'auto' picks by the adapter.
  */
 export type FlashVariant = 'gpu' | 'fallback';
 export type FlashVariantChoice = FlashVariant | 'auto';
@@ -52,11 +53,11 @@ export interface FlashTiling {
   invocations: number;
   /** Rows each invocation holds in registers. */
   rowsPerInvocation: number;
-  /** Keys per K/V tile staged in workgroup memory, Bc. */
+  /** Keys per K/V tile staged in workgroup memory, Bc (fallback: keys per unrolled step). */
   keysPerTile: number;
   /** Keys per block of the tile walk: one max and one rescale per block. */
   keysPerBlock: number;
-  /** Workgroup memory the K and V tiles take, bytes. */
+  /** Workgroup memory the K and V tiles take, bytes (0 when not staged). */
   workgroupBytes: number;
   /** Subgroup operations compiled in. */
   subgroups: boolean;
