@@ -45,15 +45,18 @@ export { argmax, createSampler, type SamplingOptions } from './decode/sampling';
 export { cachedStepTrafficBytes, fullForwardTrafficBytes } from './decode/traffic';
 export { referenceDecoderForward } from './reference/decoder';
 export { StandardAttention, SOFTMAX_WORKGROUP_SIZE, type AttentionBuffers } from './attention/StandardAttention';
+export { FlashAttention } from './attention/FlashAttention';
 export {
-  FlashAttention,
-  defaultFlashVariant,
   flashTiling,
-  FLASH_WORKGROUP_MEMORY_BUDGET,
+  resolveFlashVariant,
+  FLASH_VARIANT_CHOICES,
+  type FlashPass,
   type FlashTiling,
   type FlashVariant,
-} from './attention/FlashAttention';
-export { runAttentionForward, refusedByDevice, type AttentionKernel, type ForwardResult, type KernelReport } from './attention/runAttention';
+  type FlashVariantChoice,
+} from './attention/flashTiling';
+export { FLASH_PRECISIONS, packHalves, roundToHalf, type FlashPrecision } from './attention/flashStorage.wgsl';
+export { runAttentionForward, refusedByDevice, type AttentionKernel, type FlashRunOptions, type ForwardResult, type KernelReport } from './attention/runAttention';
 export { squareMatrixBytes, tensorBytes } from './attention/limits';
 export { attentionScale, MAX_HEAD_DIM, type AttentionShape } from './attention/shape';
 export * from './attention/traffic';
