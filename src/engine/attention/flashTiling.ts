@@ -32,12 +32,12 @@ export const FLASH_FALLBACK_MAX_KEYS = 4;
  * fallback budgets that keep SwiftShader's compile time bounded (it grows faster than the code;
  * measured at load ≈ 5: forward d = 64 about 11 s, backward passes 10–25 s): vec4s held in
  * registers (rows per invocation × vec4s per row) and vec4s of the unrolled step (rows × keys ×
- * vec4s per row). The backward holds four registers per row, not two, and does twice the work
- * per pair, so it gets a quarter.
+ * vec4s per row), and query–key pairs per unrolled step. The backward holds four registers per
+ * row, not two, and does twice the work per pair, so it gets a quarter.
  */
 export const FLASH_FALLBACK_BUDGETS = {
-  forward: { registerVec4: 256, unrolledVec4: 512 },
-  backward: { registerVec4: 64, unrolledVec4: 128 },
+  forward: { registerVec4: 256, unrolledVec4: 512, pairs: 64 },
+  backward: { registerVec4: 64, unrolledVec4: 128, pairs: 16 },
 } as const;
 
 /** Which pass the tiles are for: the forward (K, V tiles) or the backward (Q, dO tiles with L, D; or K, V). */
@@ -109,6 +109,9 @@ export function flashTiling(info: DeviceInfo, headDim: number, choice: FlashVari
   }
   const budget = FLASH_FALLBACK_BUDGETS[pass];
   const perInvocation = Math.max(1, Math.min(FLASH_FALLBACK_MAX_ROWS_PER_INVOCATION, Math.floor(budget.registerVec4 / lanes)));
-  const keys = Math.max(1, Math.min(FLASH_FALLBACK_MAX_KEYS, Math.floor(budget.unrolledVec4 / (perInvocation * lanes))));
+  // The per-pair work (a score, an exp, the backward's dS) does not shrink with d, so small heads
+  // are bounded by query–key pairs per step too: at d = 6 the backward with 16 rows × 4 keys took
+  // SwiftShader's compiler past 5 GiB and minutes before it was killed; 16 × 1 compiles in seconds.
+  const keys = Math.max(1, Math.min(FLASH_FALLBACK_MAX_KEYS, Math.floor(budget.unrolledVec4 / (perInvocation * lanes)), Math.floor(budget.pairs / perInvocation)));
   return tiles(Math.min(FLASH_FALLBACK_INVOCATIONS, invocations), perInvocation, keys, keys, false, false);
 }
