@@ -43,7 +43,7 @@ for (const [locale, tag] of [
       const verdict = page.getByTestId('experiment-verdict');
       await expect(verdict).toContainText(summaries[id][tag], { timeout: 180_000 });
       await expect(page.getByTestId('experiment-chart').first()).toBeVisible();
-      await expect(page.locator('.experiment-table table tbody tr').first()).toBeAttached();
+      await expect(page.locator('table.measurement-table tbody tr').first()).toBeAttached();
       if (tag === 'en' && ['kv-quantization', 'prefill-decode-batching', 'speculative-decoding'].includes(id)) {
         await page.screenshot({ path: join(screenshots, `lab-${id}-${tag}.png`), fullPage: true });
       }
