@@ -12,8 +12,13 @@ import { checkMediaName, mimeOf } from './media';
 import { NoteGate } from './validate';
 import { parseJsonBounded } from './json-bounded';
 import { PROOFDECK_FIELD, restoreProofdeckNote } from './anki-proofdeck-field';
+import { mergeEditedProofdeckNote } from './anki-proofdeck-merge';
 import { htmlToMarkdown } from './html-markdown';
 import { looksLikeCloze, type NoteKind } from '../../../src/shared/cloze';
+import { readCollectionConfig } from './anki-config';
+import { ankiTimingOf } from '../../../src/shared/anki/collection-config';
+import { ankiDayClock } from '../../../src/shared/anki/day-clock';
+import { minutesWestIn } from './anki-time-zone';
 
 /** Anki's latest package format (meta version 3) zstd-compresses the collection, the media map and every media file. */
 function packageVersion(zip: ZipArchive): number {
@@ -39,15 +44,16 @@ function readMediaMap(zip: ZipArchive, version: number, budget: DecompressionBud
   if (!zip.has('media')) return map;
   const raw = zip.read('media', importLimits.mediaMapBytes, 'media-map-too-large');
   if (version >= 3) {
+    // import_export.proto: MediaEntries { repeated MediaEntry entries = 1 }, MediaEntry { name = 1;
+    // size = 2; sha1 = 3; legacy_zip_filename = 255 }. The zip entry of a file is its index in
+    // the list (package/media.rs `SafeMediaEntry::from_entry`); field 255 is only for legacy maps.
     const entries = readProtobuf(zstdDecompress(raw, 'media', { maxBytes: importLimits.mediaMapBytes, reason: 'media-map-too-large', budget }));
-    let index = 0;
-    for (const entry of entries.filter((e) => e.field === 1 && e.bytes)) {
-      const fields = readProtobuf(entry.bytes!);
-      const name = protoString(fields, 1) ?? '';
-      const zipName = protoVarint(fields, 4) ?? index;
-      map.set(String(zipName), name);
-      index++;
-    }
+    entries
+      .filter((e) => e.field === 1)
+      .forEach((entry, index) => {
+        if (!entry.bytes) throw invalid('apkg-media-map', 'the media list of this Anki file is malformed');
+        map.set(String(index), protoString(readProtobuf(entry.bytes), 1) ?? '');
+      });
     return map;
   }
   let parsed: unknown;
@@ -94,7 +100,8 @@ function noteFromAnki(row: NoteRow, notetype: AnkiNotetype, warnings: ImportWarn
   const tags = String(row.tags).split(/\s+/).filter(Boolean);
   const guid = String(row.guid);
   // A note ProofDeck exported and nobody edited since: its Markdown comes back exactly (checked on the raw fields).
-  const restored = restoreProofdeckNote(names, names.map((_, i) => raw[i] ?? ''), guid, tags);
+  const rawValues = names.map((_, i) => raw[i] ?? '');
+  const restored = restoreProofdeckNote(names, rawValues, guid, tags);
   if (restored) return restored;
   let sanitized = false;
   const values = names.map((_, i) => {
@@ -103,6 +110,9 @@ function noteFromAnki(row: NoteRow, notetype: AnkiNotetype, warnings: ImportWarn
     return result.html;
   });
   if (sanitized) warn(warnings, 'html-sanitized', guid);
+  // Edited in Anki: ProofDeck's own data merges with the edit instead of being lost.
+  const merged = mergeEditedProofdeckNote(names, rawValues, values, guid, tags);
+  if (merged) return merged;
   const visible = names.filter((n) => n !== PROOFDECK_FIELD);
   const template = notetype.templates[0];
   let frontNames = template ? templateFields(template.front, visible) : [];
@@ -162,7 +172,7 @@ function kindOfAnkiNote(note: ExchangeNote, notetype: AnkiNotetype, ords: Set<nu
 }
 
 /** Reads an Anki `.apkg` (any of the three layouts) into the common import shape. */
-export function readApkg(bytes: Uint8Array, now = Date.now(), budget = new DecompressionBudget()): ParsedImport {
+export function readApkg(bytes: Uint8Array, now = Date.now(), budget = new DecompressionBudget(), timeZone?: string): ParsedImport {
   const zip = new ZipArchive(bytes, budget);
   const version = packageVersion(zip);
   if (version > 3) throw invalid('apkg-newer', `this Anki package uses format ${version}, newer than ProofDeck reads`, { version });
@@ -170,7 +180,7 @@ export function readApkg(bytes: Uint8Array, now = Date.now(), budget = new Decom
   const db = openCollection(collection, collection.name);
   let deck: Omit<ParsedImport, 'media'>;
   try {
-    deck = readCollection(db, now);
+    deck = readCollection(db, now, timeZone);
   } catch (e) {
     if (e instanceof AppError) throw e;
     // A damaged page or a column of the wrong type surfaces as an SQLite or type error half-way.
@@ -182,13 +192,25 @@ export function readApkg(bytes: Uint8Array, now = Date.now(), budget = new Decom
   return { ...deck, media: readMedia(zip, version, deck.notes, deck.warnings, budget) };
 }
 
-function readCollection(db: Database.Database, now: number): Omit<ParsedImport, 'media'> {
+/**
+ * The package's day clock, as Anki reads its day numbers: the scheduler version and timing from
+ * its config (`schedVer`, `rollover`, `creationOffset`) and `col.crt`, in the user's time zone
+ * (Anki uses the machine's; ProofDeck's study days use `timeZone`).
+ */
+function collectionClock(db: Database.Database, timeZone: string | undefined) {
+  const created = Number(db.prepare('SELECT crt FROM col').pluck().get() ?? 0);
+  const timing = ankiTimingOf(Number.isFinite(created) ? created : 0, readCollectionConfig(db));
+  const westAt = timeZone ? minutesWestIn(timeZone) : (ms: number) => new Date(ms).getTimezoneOffset();
+  return { schedulerVersion: timing.schedulerVersion, clock: ankiDayClock(timing, westAt) };
+}
+
+function readCollection(db: Database.Database, now: number, timeZone?: string): Omit<ParsedImport, 'media'> {
   const warnings: ImportWarning[] = [];
   const notetypes = readNotetypes(db);
   const deckNames = readDeckNames(db);
-  const created = Number(db.prepare('SELECT crt FROM col').pluck().get() ?? 0);
+  const { clock, schedulerVersion } = collectionClock(db, timeZone);
   const cardsByNote = new Map<number, (AnkiCardRow & { did: number })[]>();
-  for (const card of db.prepare('SELECT id, nid, did, ord, type, queue, due, ivl, factor, reps, lapses, data FROM cards ORDER BY nid, ord').all() as (AnkiCardRow & {
+  for (const card of db.prepare('SELECT id, nid, did, ord, type, queue, due, ivl, factor, reps, lapses, odue, odid, data FROM cards ORDER BY nid, ord').all() as (AnkiCardRow & {
     nid: number;
     did: number;
   })[]) {
@@ -224,8 +246,8 @@ function readCollection(db: Database.Database, now: number): Omit<ParsedImport, 
       deckVotes.set(card.did, (deckVotes.get(card.did) ?? 0) + 1);
       const reviews = reviewsByCard.get(card.id) ?? [];
       const lastReview = reviews.length ? reviews[reviews.length - 1].id : null;
-      note.cards.push(mapAnkiCard(card, created, lastReview, now));
-      note.reviews.push(...mapAnkiReviews(reviews, card.ord));
+      note.cards.push(mapAnkiCard(card, clock, schedulerVersion, lastReview, now));
+      note.reviews.push(...mapAnkiReviews(reviews, card.ord, schedulerVersion));
       if (card.type !== 0 || reviews.length) hasSchedule = true;
     }
     note.kind ??= kindOfAnkiNote(note, notetype, ords, warnings);

@@ -1,10 +1,13 @@
 import { createHash } from 'node:crypto';
 import Database from 'better-sqlite3';
-import type { ExchangeCard, ExchangeNote, ExchangeReview } from './types';
+import type { ExchangeNote } from './types';
 import type { DeckForExport } from './deck-read';
 import { diagramKey, markdownToAnkiHtml, stripHtmlKeepMedia } from './anki-html';
 import { carryProofdeckNote, PROOFDECK_FIELD } from './anki-proofdeck-field';
 import { writeZip } from './zip';
+import { ownNoteFields } from './anki-export-fields';
+import { ankiCardColumns, ankiReviewRow, exportConf, exportTiming } from './anki-export-schedule';
+import { localTimeZone } from '../scheduler/study-day';
 import { cardOrdinals, type NoteKind } from '../../../src/shared/cloze';
 
 /** Anki's legacy (schema 11) tables: the layout every Anki version and AnkiDroid/AnkiMobile import. */
@@ -29,8 +32,6 @@ CREATE INDEX ix_cards_sched on cards (did, queue, due);
 CREATE INDEX ix_revlog_cid on revlog (cid);
 CREATE INDEX ix_notes_csum on notes (csum);
 `;
-
-const DAY_SECONDS = 86_400;
 
 /** A stable positive id from a string: the same deck or note type gets the same id in every export. */
 function stableId(text: string): number {
@@ -103,42 +104,12 @@ function modelJson(notetype: Notetype, deckId: number, now: number): Record<stri
   };
 }
 
-function ankiCardColumns(card: ExchangeCard | undefined, position: number, crt: number, withSchedule: boolean) {
-  if (!card || !withSchedule || card.state === 0) {
-    return { type: 0, queue: card?.suspended && withSchedule ? -1 : 0, due: position, ivl: 0, factor: 0, reps: 0, lapses: 0, data: '{}' };
-  }
-  const learning = card.state === 1 || card.state === 3;
-  const due = learning ? Math.floor(card.due / 1000) : Math.max(0, Math.floor((card.due / 1000 - crt) / DAY_SECONDS));
-  return {
-    type: card.state,
-    queue: card.suspended ? -1 : learning ? 1 : 2,
-    due,
-    ivl: card.scheduledDays,
-    factor: Math.round(Math.min(3500, Math.max(1300, 2500 - (card.difficulty - 5) * 200))),
-    reps: card.reps,
-    lapses: card.lapses,
-    // Anki ≥ 23.10 reads FSRS memory state from here; older versions ignore it.
-    data: JSON.stringify({ s: card.stability, d: card.difficulty }),
-  };
-}
-
-function ankiReview(review: ExchangeReview, cardId: number) {
-  return {
-    id: review.id,
-    cid: cardId,
-    usn: -1,
-    ease: review.rating,
-    ivl: review.scheduledDays > 0 ? review.scheduledDays : -Math.round(Math.max(0, review.due - review.id) / 1000),
-    lastIvl: review.lastElapsedDays,
-    factor: 0,
-    time: review.durationMs,
-    type: review.state === 2 ? 1 : review.state === 3 ? 2 : 0,
-  };
-}
-
 export interface ApkgExportOptions {
   includeSchedule?: boolean;
   now?: number;
+  /** The user's day-start hour and time zone: Anki's day numbers are counted with them. Default 4, the machine's zone. */
+  rolloverHour?: number;
+  timeZone?: string;
   /** Mermaid diagrams rendered to SVG by the UI: exported as images instead of their source. */
   diagrams?: { source: string; svg: string }[];
 }
@@ -154,10 +125,13 @@ export function writeApkg(deck: DeckForExport, options: ApkgExportOptions = {}):
   const now = options.now ?? Date.now();
   const nowSeconds = Math.floor(now / 1000);
   const withSchedule = options.includeSchedule ?? false;
-  // Review due dates are day numbers from the collection's creation day, so it must not be later than any of them.
-  let earliest = nowSeconds;
-  if (withSchedule) for (const note of deck.notes) for (const card of note.cards ?? []) if (card.state === 2) earliest = Math.min(earliest, Math.floor(card.due / 1000));
-  const crt = Math.floor(earliest / DAY_SECONDS) * DAY_SECONDS;
+  // Day numbers count from the collection's creation day, so it is the study day of the earliest due date.
+  const timing = exportTiming(withSchedule ? deck.notes.flatMap((note) => note.cards ?? []) : [], {
+    now,
+    rolloverHour: options.rolloverHour ?? 4,
+    timeZone: options.timeZone ?? localTimeZone(),
+  });
+  const crt = timing.crt;
   const db = new Database(':memory:');
   try {
     db.exec(SCHEMA_11);
@@ -205,7 +179,7 @@ export function writeApkg(deck: DeckForExport, options: ApkgExportOptions = {}):
           return result.html;
         };
         if (note.fields) visible = note.fields.values.map((v) => v);
-        else visible = [render(note.front), render(note.back), note.context ? render(note.context) : ''];
+        else visible = ownNoteFields(note, render);
         if (mermaid) mermaidNotes++;
         const values = [...visible, carryProofdeckNote(note, visible)];
         const noteId = nextId++;
@@ -218,12 +192,12 @@ export function writeApkg(deck: DeckForExport, options: ApkgExportOptions = {}):
           const card = note.cards?.find((c) => c.ord === ord);
           const cardId = nextId++;
           cardIds.set(ord, cardId);
-          insertCard.run({ id: cardId, nid: noteId, did: deckId, ord, mod: nowSeconds, ...ankiCardColumns(card, position++, crt, withSchedule) });
+          insertCard.run({ id: cardId, nid: noteId, did: deckId, ord, mod: nowSeconds, ...ankiCardColumns(card, position++, timing.clock, now, withSchedule) });
         }
         if (withSchedule) {
           for (const review of note.reviews ?? []) {
             const cardId = cardIds.get(review.ord);
-            if (cardId !== undefined) insertReview.run(ankiReview(review, cardId));
+            if (cardId !== undefined) insertReview.run(ankiReviewRow(review, cardId));
           }
         }
       }
@@ -243,7 +217,7 @@ export function writeApkg(deck: DeckForExport, options: ApkgExportOptions = {}):
         lapse: { delays: [10], mult: 0, minInt: 1, leechFails: 8, leechAction: 1 },
       },
     };
-    const conf = { activeDecks: [deckId], curDeck: deckId, newSpread: 0, collapseTime: 1200, timeLim: 0, estTimes: true, dueCounts: true, curModel: null, nextPos: position + 1, sortType: 'noteFld', sortBackwards: false, addToCur: true };
+    const conf = exportConf(timing, deckId, position + 1);
     db.prepare('INSERT INTO col VALUES (1, ?, ?, ?, 11, 0, 0, 0, ?, ?, ?, ?, \'{}\')').run(
       crt, now, now, JSON.stringify(conf), JSON.stringify(models), JSON.stringify(decks), JSON.stringify(dconf),
     );

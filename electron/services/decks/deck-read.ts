@@ -16,8 +16,8 @@ export interface DeckForExport {
 
 type NoteRow = Pick<StoredNoteRow, 'id' | 'guid' | 'front' | 'back' | 'context' | 'language' | 'translations' | 'tags' | 'experiment_id' | 'experiment_params' | 'fields' | 'kind'>;
 
-/** The card columns an export carries (the store's row without burying and new-card order). */
-type CardRow = Omit<StoredCardRow, 'buried_until' | 'new_position'>;
+/** The card columns an export carries (the store's row without the new-card order). */
+type CardRow = Omit<StoredCardRow, 'new_position'>;
 
 interface ReviewRow {
   id: number;
@@ -35,7 +35,8 @@ interface ReviewRow {
 }
 
 /** Reads one deck with its cards (always: exporters need card ords) and, when asked, review history. */
-export function readDeckForExport(db: Database.Database, deckName: string, options: { schedule: boolean }): DeckForExport {
+export function readDeckForExport(db: Database.Database, deckName: string, options: { schedule: boolean; now?: number }): DeckForExport {
+  const now = options.now ?? Date.now();
   const deck = db.prepare('SELECT id, name, description FROM decks WHERE name = ?').get(deckName) as
     | { id: number; name: string; description: string }
     | undefined;
@@ -46,7 +47,7 @@ export function readDeckForExport(db: Database.Database, deckName: string, optio
   const cards = db
     .prepare(
       `SELECT c.id, c.note_id, c.ord, c.due, c.stability, c.difficulty, c.elapsed_days, c.scheduled_days, c.learning_steps, c.reps, c.lapses,
-              c.state, c.last_review, c.suspended
+              c.state, c.last_review, c.suspended, c.buried_until
        FROM cards c JOIN notes n ON n.id = c.note_id WHERE n.deck_id = ? ORDER BY c.note_id, c.ord`,
     )
     .all(deck.id) as CardRow[];
@@ -101,6 +102,7 @@ export function readDeckForExport(db: Database.Database, deckName: string, optio
         state: c.state,
         lastReview: c.last_review,
         suspended: c.suspended !== 0,
+        ...(c.buried_until !== null && c.buried_until > now ? { buried: true } : {}),
       }),
     );
     if (options.schedule) {

@@ -17,6 +17,8 @@ export interface ExchangeCard {
   state: number;
   lastReview: number | null;
   suspended: boolean;
+  /** Buried until the next study day (exports only: an import brings cards in unburied). */
+  buried?: boolean;
 }
 
 /** One review-log row; `ord` names the card of its note. */
