@@ -1,6 +1,6 @@
 import type Database from 'better-sqlite3';
 import { AppError } from '../../../src/shared/errors';
-import type { ExchangeMedia, ExchangeNote, ImportWarning, ParsedImport } from './types';
+import type { ExchangeMedia, ExchangeNote, ExchangeNotetype, ImportWarning, ParsedImport } from './types';
 import { decodeUtf8, warn } from './types';
 import { DecompressionBudget, formatBytes, importLimits, invalid, tooLarge, utf8Bytes } from './limits';
 import { ZipArchive } from './zip';
@@ -13,6 +13,7 @@ import { NoteGate } from './validate';
 import { parseJsonBounded } from './json-bounded';
 import { PROOFDECK_FIELD, restoreProofdeckNote } from './anki-proofdeck-field';
 import { mergeEditedProofdeckNote } from './anki-proofdeck-merge';
+import { keepsNotetype, toExchangeNotetype } from './anki-notetypes';
 import { htmlToMarkdown } from './html-markdown';
 import { looksLikeCloze, type NoteKind } from '../../../src/shared/cloze';
 import { readCollectionConfig } from './anki-config';
@@ -94,7 +95,7 @@ function splitFields(row: NoteRow): string[] {
   return raw;
 }
 
-function noteFromAnki(row: NoteRow, notetype: AnkiNotetype, warnings: ImportWarning[]): ExchangeNote {
+function noteFromAnki(row: NoteRow, notetype: AnkiNotetype, warnings: ImportWarning[], kept: ExchangeNotetype | null): ExchangeNote {
   const raw = splitFields(row);
   const names = notetype.fields.length ? notetype.fields : raw.map((_, i) => `Field ${i + 1}`);
   const tags = String(row.tags).split(/\s+/).filter(Boolean);
@@ -123,7 +124,8 @@ function noteFromAnki(row: NoteRow, notetype: AnkiNotetype, warnings: ImportWarn
   const join = (list: string[]) => list.map((name) => htmlToMarkdown(valueOf(name))).filter((v) => v !== '').join('\n\n');
   // Two fields map onto front/back exactly (Basic, Basic and reversed, Cloze's Text/Back Extra):
   // nothing to keep aside, and an edit in ProofDeck is what an .apkg export writes.
-  const plainBasic = (notetype.kind === 0 || notetype.kind === 1) && visible.length === 2;
+  // (A note type kept for its look keeps its fields whatever their number: its templates draw the cards.)
+  const plainBasic = !kept && (notetype.kind === 0 || notetype.kind === 1) && visible.length === 2;
   return {
     guid,
     front: join(frontNames),
@@ -135,6 +137,7 @@ function noteFromAnki(row: NoteRow, notetype: AnkiNotetype, warnings: ImportWarn
     experimentId: null,
     experimentParams: null,
     fields: plainBasic ? null : { notetype: notetype.name, names: visible, values: visible.map(valueOf) },
+    ...(kept ? { notetypeKey: kept.key } : {}),
   };
 }
 
@@ -167,7 +170,8 @@ function kindOfAnkiNote(note: ExchangeNote, notetype: AnkiNotetype, ords: Set<nu
     return 'cloze';
   }
   if (isReversedNotetype(notetype)) return ords.size === 0 || ords.has(1) ? 'reversed' : 'basic';
-  if (notetype.templates.length > 1) warn(warnings, 'notetype-templates', notetype.name);
+  // A kept note type draws each card with its own template; otherwise every card shows the first one's sides.
+  if (notetype.templates.length > 1 && !note.notetypeKey) warn(warnings, 'notetype-templates', notetype.name);
   return 'basic';
 }
 
@@ -229,13 +233,21 @@ function readCollection(db: Database.Database, now: number, timeZone?: string): 
   const gate = new NoteGate();
   const guids = new Set<string>();
   let hasSchedule = false;
+  const keptNotetypes = new Map<number, ExchangeNotetype | null>();
+  const usedNotetypes = new Map<string, ExchangeNotetype>();
   for (const row of db.prepare('SELECT id, guid, mid, tags, flds FROM notes ORDER BY id').iterate() as IterableIterator<NoteRow>) {
     if (typeof row.flds !== 'string' || typeof row.guid !== 'string' || row.guid === '') throw invalid('not-anki', `note ${row.id} is malformed`);
     if (guids.has(row.guid)) throw invalid('duplicate-guid', `two notes share the id '${row.guid}'`, { guid: row.guid });
     guids.add(row.guid);
     const notetype = notetypes.get(Number(row.mid));
     if (!notetype) throw invalid('not-anki', `note ${row.id} uses a note type the file does not contain`);
-    const note = noteFromAnki(row, notetype, warnings);
+    let kept = keptNotetypes.get(notetype.id);
+    if (kept === undefined) {
+      kept = keepsNotetype(notetype) ? toExchangeNotetype(notetype) : null;
+      keptNotetypes.set(notetype.id, kept);
+    }
+    const note = noteFromAnki(row, notetype, warnings, kept);
+    if (kept && note.notetypeKey === kept.key) usedNotetypes.set(kept.key, kept);
     const cards = cardsByNote.get(row.id) ?? [];
     note.cards = [];
     note.reviews = [];
@@ -257,7 +269,7 @@ function readCollection(db: Database.Database, now: number, timeZone?: string): 
   }
   const topDeck = [...deckVotes.entries()].sort((a, b) => b[1] - a[1])[0]?.[0];
   const deckName = (topDeck !== undefined ? deckNames.get(topDeck) : undefined) ?? 'Anki';
-  return { format: 'apkg', deckName: deckName.slice(0, 200), description: '', notes, warnings, hasSchedule };
+  return { format: 'apkg', deckName: deckName.slice(0, 200), description: '', notes, warnings, hasSchedule, ...(usedNotetypes.size ? { notetypes: [...usedNotetypes.values()] } : {}) };
 }
 
 /**

@@ -1,11 +1,12 @@
 import { createHash } from 'node:crypto';
 import Database from 'better-sqlite3';
-import type { ExchangeNote } from './types';
+import type { ExchangeNote, ExchangeNotetype } from './types';
 import type { DeckForExport } from './deck-read';
 import { diagramKey, markdownToAnkiHtml, stripHtmlKeepMedia } from './anki-html';
 import { carryProofdeckNote, PROOFDECK_FIELD } from './anki-proofdeck-field';
 import { writeZip } from './zip';
 import { ownNoteFields } from './anki-export-fields';
+import { ankiModelJson } from './anki-notetypes';
 import { ankiCardColumns, ankiReviewRow, exportConf, exportTiming } from './anki-export-schedule';
 import { localTimeZone } from '../scheduler/study-day';
 import { cardOrdinals, type NoteKind } from '../../../src/shared/cloze';
@@ -151,6 +152,18 @@ export function writeApkg(deck: DeckForExport, options: ApkgExportOptions = {}):
       }
       return notetype;
     };
+    const kept = new Map((deck.notetypes ?? []).map((notetype) => [notetype.key, notetype]));
+    const keptModels = new Map<string, { id: number; notetype: ExchangeNotetype }>();
+    // The id Anki knows the note type by; a second version of it (another CSS) in the same deck gets one of its own.
+    const keptModelId = (notetype: ExchangeNotetype): number => {
+      let model = keptModels.get(notetype.key);
+      if (!model) {
+        const taken = [...keptModels.values()].some((m) => m.id === notetype.ankiId);
+        model = { id: taken ? stableId(`notetype:${notetype.key}`) : notetype.ankiId, notetype };
+        keptModels.set(notetype.key, model);
+      }
+      return model.id;
+    };
     const insertNote = db.prepare('INSERT INTO notes VALUES (?, ?, ?, ?, -1, ?, ?, ?, ?, 0, \'\')');
     const insertCard = db.prepare(
       'INSERT INTO cards VALUES (@id, @nid, @did, @ord, @mod, -1, @type, @queue, @due, @ivl, @factor, @reps, @lapses, 0, 0, 0, 0, @data)',
@@ -170,25 +183,43 @@ export function writeApkg(deck: DeckForExport, options: ApkgExportOptions = {}):
     let position = 0;
     db.transaction(() => {
       for (const note of deck.notes) {
-        const notetype = notetypeOf(note);
-        let visible: string[];
-        let mermaid = false;
-        const render = (text: string) => {
-          const result = markdownToAnkiHtml(text, diagramNames);
-          mermaid ||= result.mermaid;
-          return result.html;
-        };
-        if (note.fields) visible = note.fields.values.map((v) => v);
-        else visible = ownNoteFields(note, render);
-        if (mermaid) mermaidNotes++;
-        const values = [...visible, carryProofdeckNote(note, visible)];
+        // A note of a kept Anki note type goes back in it, fields as they are; any other as ProofDeck's own, with the hidden field.
+        const keptType = note.notetypeKey !== undefined && note.fields ? kept.get(note.notetypeKey) : undefined;
+        let modelId: number;
+        let values: string[];
+        let sortIndex = 0;
+        let ords: number[];
+        if (keptType) {
+          const fields = note.fields!;
+          modelId = keptModelId(keptType);
+          values = keptType.fields.map((name) => fields.values[fields.names.indexOf(name)] ?? '');
+          const sortf = keptType.extra?.sortf;
+          if (typeof sortf === 'number' && Number.isInteger(sortf) && sortf >= 0 && sortf < values.length) sortIndex = sortf;
+          // The cards the note has here: one per template (or cloze number) Anki made.
+          ords = [...new Set((note.cards ?? []).map((c) => c.ord))].sort((a, b) => a - b);
+          if (!ords.length) ords = [0];
+        } else {
+          const notetype = notetypeOf(note);
+          let visible: string[];
+          let mermaid = false;
+          const render = (text: string) => {
+            const result = markdownToAnkiHtml(text, diagramNames);
+            mermaid ||= result.mermaid;
+            return result.html;
+          };
+          if (note.fields) visible = note.fields.values.map((v) => v);
+          else visible = ownNoteFields(note, render);
+          if (mermaid) mermaidNotes++;
+          modelId = notetype.id;
+          values = [...visible, carryProofdeckNote(note, visible)];
+          // One card per card the note type makes (per cloze number, or both sides). Extra cards of a basic note stay in ProofDeck.
+          ords = cardOrdinals(notetype.kind, note.front);
+        }
         const noteId = nextId++;
-        const sortField = stripHtmlKeepMedia(visible[0] ?? '');
-        insertNote.run(noteId, note.guid, notetype.id, nowSeconds, ` ${note.tags.join(' ')} `.replace(/^ +$/, ''), values.join('\x1f'), sortField, fieldChecksum(visible[0] ?? ''));
-        // One card row per card the note type makes (per cloze number, or both sides), each with its own schedule.
-        // Extra cards of a basic note (an Anki note type with more templates) stay in ProofDeck.
+        const sortField = stripHtmlKeepMedia(values[sortIndex] ?? '');
+        insertNote.run(noteId, note.guid, modelId, nowSeconds, ` ${note.tags.join(' ')} `.replace(/^ +$/, ''), values.join('\x1f'), sortField, fieldChecksum(values[0] ?? ''));
         const cardIds = new Map<number, number>();
-        for (const ord of cardOrdinals(notetype.kind, note.front)) {
+        for (const ord of ords) {
           const card = note.cards?.find((c) => c.ord === ord);
           const cardId = nextId++;
           cardIds.set(ord, cardId);
@@ -204,6 +235,7 @@ export function writeApkg(deck: DeckForExport, options: ApkgExportOptions = {}):
     })();
     const models: Record<string, unknown> = {};
     for (const notetype of notetypes.values()) models[String(notetype.id)] = modelJson(notetype, deckId, nowSeconds);
+    for (const { id, notetype } of keptModels.values()) models[String(id)] = ankiModelJson(notetype, id, deckId, nowSeconds);
     const deckJson = (id: number, name: string) => ({
       id, name, desc: '', mod: nowSeconds, usn: -1, collapsed: false, browserCollapsed: false, dyn: 0, conf: 1, extendNew: 0, extendRev: 0,
       newToday: [0, 0], revToday: [0, 0], lrnToday: [0, 0], timeToday: [0, 0],

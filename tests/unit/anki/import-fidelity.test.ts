@@ -103,7 +103,7 @@ describe('the newest layout’s media list', () => {
     const entry = (name: string, size: number, extra: number[] = []) => new Uint8Array(protoBytes(1, new Uint8Array([...protoBytes(1, text(name)), ...protoVarint(2, size), ...protoBytes(3, new Uint8Array(20).fill(7)), ...extra])));
     const list = concat([entry('a.png', 5, protoVarint(4, 1)), entry('b.png', 6)]);
     const apkg = latestApkg(zstdFrame(bytes), files.map((f) => ({ name: f.name, frame: zstdFrame(f.data) })));
-    const patched = unzipSync(apkg);
+    const patched: Record<string, Uint8Array> = unzipSync(apkg);
     patched.media = zstdFrame(list);
     const media = readImportFile(zipSync(patched), { fileName: 'm.apkg', now }).media;
     expect(media.map((m) => [m.name, new TextDecoder().decode(m.data)])).toEqual([

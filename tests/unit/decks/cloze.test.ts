@@ -231,7 +231,9 @@ describe('round trips keep kind, cards and per-ord schedules', () => {
     const reversed = modelOf('reversed-guid-2');
     expect(reversed.type).toBe(0);
     expect(reversed.tmpls.map((t) => t.qfmt)).toEqual(['{{Front}}', '{{Back}}']);
-    expect(modelOf('optional-guid-3').tmpls).toHaveLength(1);
+    // Anki's optional-reversed note type (three fields) goes back as it came: both templates, no field added.
+    expect(modelOf('optional-guid-3').tmpls.map((t) => t.qfmt)).toEqual(['{{Front}}', '{{#Add Reverse}}{{Back}}{{/Add Reverse}}']);
+    expect(modelOf('optional-guid-3').flds.map((f) => f.name)).toEqual(['Front', 'Back', 'Add Reverse']);
     for (const note of notes) {
       const fields = note.flds.split('\x1f');
       expect(fields).toHaveLength(models[String(note.mid)].flds.length);
