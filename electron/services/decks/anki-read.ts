@@ -14,7 +14,7 @@ import { parseJsonBounded } from './json-bounded';
 import { PROOFDECK_FIELD, restoreProofdeckNote } from './anki-proofdeck-field';
 import { mergeEditedProofdeckNote } from './anki-proofdeck-merge';
 import { keepsNotetype, toExchangeNotetype } from './anki-notetypes';
-import { htmlToMarkdown } from './html-markdown';
+import { markdownSides } from './anki-note-sides';
 import { looksLikeCloze, type NoteKind } from '../../../src/shared/cloze';
 import { readCollectionConfig } from './anki-config';
 import { ankiTimingOf } from '../../../src/shared/anki/collection-config';
@@ -115,21 +115,16 @@ function noteFromAnki(row: NoteRow, notetype: AnkiNotetype, warnings: ImportWarn
   const merged = mergeEditedProofdeckNote(names, rawValues, values, guid, tags);
   if (merged) return merged;
   const visible = names.filter((n) => n !== PROOFDECK_FIELD);
-  const template = notetype.templates[0];
-  let frontNames = template ? templateFields(template.front, visible) : [];
-  if (frontNames.length === 0) frontNames = visible.slice(0, 1);
-  let backNames = template ? templateFields(template.back, visible).filter((n) => !frontNames.includes(n)) : [];
-  if (backNames.length === 0) backNames = visible.filter((n) => !frontNames.includes(n));
   const valueOf = (name: string) => values[names.indexOf(name)] ?? '';
-  const join = (list: string[]) => list.map((name) => htmlToMarkdown(valueOf(name))).filter((v) => v !== '').join('\n\n');
+  const sides = markdownSides(notetype.templates, visible, visible.map(valueOf));
   // Two fields map onto front/back exactly (Basic, Basic and reversed, Cloze's Text/Back Extra):
   // nothing to keep aside, and an edit in ProofDeck is what an .apkg export writes.
   // (A note type kept for its look keeps its fields whatever their number: its templates draw the cards.)
   const plainBasic = !kept && (notetype.kind === 0 || notetype.kind === 1) && visible.length === 2;
   return {
     guid,
-    front: join(frontNames),
-    back: join(backNames),
+    front: sides.front,
+    back: sides.back,
     context: '',
     language: null,
     translations: null,

@@ -4,6 +4,7 @@ import { cardColumns, type CardRow } from '../scheduler/card-row';
 import { nextCardId } from '../scheduler/queue';
 import { countsOf, currentQueue } from './today';
 import { toNoteKind } from '../../../src/shared/cloze';
+import { storedAnkiView } from '../decks/anki-note-view';
 
 interface NoteFields {
   front: string;
@@ -19,6 +20,8 @@ interface CardWithNote extends CardRow, NoteFields {
   experiment_params: string | null;
   kind: string;
   deck_name: string;
+  note_type_id: number | null;
+  fields: string | null;
 }
 
 function parseJson(text: string | null): unknown {
@@ -57,7 +60,7 @@ export function nextReviewCard(ctx: ServiceContext, locale: Locale | undefined):
   if (cardId === null) return null;
   const row = ctx.sql.get<CardWithNote>(
     `SELECT ${cardColumns.map((c) => `c.${c}`).join(', ')}, n.front, n.back, n.context, n.language, n.translations,
-       n.tags, n.experiment_id, n.experiment_params, n.kind, d.name AS deck_name
+       n.tags, n.experiment_id, n.experiment_params, n.kind, n.note_type_id, n.fields, d.name AS deck_name
      FROM cards c JOIN notes n ON n.id = c.note_id JOIN decks d ON d.id = n.deck_id WHERE c.id = ?`,
     cardId,
   )!;
@@ -78,6 +81,8 @@ export function nextReviewCard(ctx: ServiceContext, locale: Locale | undefined):
     experimentId: row.experiment_id,
     experimentParams: isRecord(params) ? params : null,
     state: row.state as ReviewCard['state'],
+    // A note of an Anki note type is drawn by its template for this card.
+    anki: storedAnkiView(ctx.sql.db, row.note_type_id, row.fields),
     intervals: ctx.scheduler().intervals(row, now),
     counts: countsOf(queue),
   };

@@ -32,7 +32,7 @@ function mediaUrl(api: Api, name: string): Promise<string | null> {
 }
 
 /** Cards name their media by bare file name (`<img src="paste-1.png">`); fetch those through the API. */
-async function resolveMedia(root: HTMLElement, api: Api): Promise<void> {
+export async function resolveMedia(root: HTMLElement, api: Api): Promise<void> {
   const elements = root.querySelectorAll<HTMLImageElement | HTMLMediaElement | HTMLSourceElement>('img[src], audio[src], video[src], source[src]');
   await Promise.all(
     [...elements].map(async (element) => {

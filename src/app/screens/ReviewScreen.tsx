@@ -4,6 +4,7 @@ import { useApp } from '../AppContext';
 import { AnswerExtras } from '../answer-extras';
 import { Kbd } from '../components/Kbd';
 import { Markdown } from '../components/Markdown';
+import { AnkiCardSides } from '../review/AnkiCardSides';
 import { isActivatable, isEditable, isPlainKey, useKeydown } from '../keyboard';
 import { intervalText } from '../review/interval';
 import { useReviewSession } from '../review/useReviewSession';
@@ -116,15 +117,16 @@ export function ReviewScreen() {
       </header>
 
       <article className="card" data-card-id={card.cardId}>
-        <Markdown
+        {card.anki && <AnkiCardSides card={card} phase={phase} answerRegion={answerRegion} />}
+        {!card.anki && <Markdown
           key={`front-${card.cardId}`}
           source={card.front}
           className="card-front"
           testId="card-front"
           // A cloze card asks its deletion as […] and shows it highlighted with the answer.
           cloze={card.cloze !== null ? { number: card.cloze, reveal: phase === 'answer' } : undefined}
-        />
-        {phase === 'answer' && (
+        />}
+        {!card.anki && phase === 'answer' && (
           <div ref={answerRegion} className="card-back" data-testid="card-back" tabIndex={-1} aria-label={t('review.answer')}>
             <hr className="card-divider" />
             <Markdown key={`back-${card.cardId}`} source={card.back} className="card-answer" />

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { method } from './define';
+import { AnkiNoteView } from './anki-card';
 
 export const DeckSummary = z.object({
   id: z.number().int(),
@@ -89,7 +90,7 @@ export const ImportPreview = z.object({
   /** CSV only: the first rows, for the column-mapping step. */
   csvSample: z.array(z.array(z.string())).optional(),
   /** The first notes as they will be stored (Markdown), for the preview to render as cards. */
-  samples: z.array(z.object({ front: z.string(), back: z.string(), kind: z.enum(['basic', 'reversed', 'cloze']).optional() })).optional(),
+  samples: z.array(z.object({ front: z.string(), back: z.string(), kind: z.enum(['basic', 'reversed', 'cloze']).optional(), anki: AnkiNoteView.optional() })).optional(),
   /** Which field of the file goes where (Anki's note fields, a Markdown file's sections). */
   fieldMapping: z.array(z.object({ from: z.string(), to: z.enum(['front', 'back', 'context', 'tags', 'guid']) })).optional(),
 });

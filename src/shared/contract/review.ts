@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { method } from './define';
 import { NoteKindSchema } from './library';
+import { AnkiNoteView } from './anki-card';
 
 export const Rating = z.union([z.literal(1), z.literal(2), z.literal(3), z.literal(4)]);
 export type Rating = z.infer<typeof Rating>;
@@ -57,6 +58,8 @@ export const ReviewCard = z.object({
   /** Params for the linked experiment, from the deck's ```prove``` block. */
   experimentParams: z.record(z.string(), z.unknown()).nullable(),
   state: CardState,
+  /** Set when the note is drawn by an Anki note type: the card is its template `ord` (cloze: the first), not front/back. */
+  anki: AnkiNoteView.nullable().optional(),
   /** Next interval for each grade, formatted short ('10m', '4d', '1.2mo'), keys '1'..'4'. */
   intervals: z.object({ 1: z.string(), 2: z.string(), 3: z.string(), 4: z.string() }),
   counts: QueueCounts,
