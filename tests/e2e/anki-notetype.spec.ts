@@ -25,8 +25,9 @@ async function open(page: Page, screen: string): Promise<void> {
   await page.getByTestId(`nav-${screen}`).click();
 }
 
+// Evaluated in the page (the test files are typed without the DOM).
 const style = (page: Page, selector: string, property: string) =>
-  page.locator(selector).first().evaluate((element, name) => getComputedStyle(element).getPropertyValue(name), property);
+  page.evaluate(`getComputedStyle(document.querySelector(${JSON.stringify(selector)})).getPropertyValue(${JSON.stringify(property)})`);
 
 test('the import preview draws the first card with its template and CSS', async ({ page }) => {
   await page.setViewportSize({ width: 1280, height: 900 });
@@ -104,7 +105,7 @@ test('night mode: the deck’s .nightMode rules follow the app’s dark theme', 
   await expect(page.locator(word)).toBeVisible();
   expect(await style(page, word, 'color')).toBe('rgb(255, 255, 255)');
   await page.emulateMedia({ colorScheme: 'dark' });
-  await expect.poll(() => page.evaluate(() => document.documentElement.dataset.theme)).toBe('dark');
+  await expect.poll(() => page.evaluate('document.documentElement.dataset.theme')).toBe('dark');
   expect(await style(page, word, 'color')).toBe('rgb(255, 200, 0)');
   await page.getByTestId('card-front').screenshot({ path: join(screenshots, 'anki-notetype-front-dark.png') });
 });

@@ -24,7 +24,11 @@ function mediaUrl(api: Api, name: string): Promise<string | null> {
   if (!url) {
     url = api['decks.media']({ name }).then(
       ({ mime, data }) => (/^(image|audio|video)\//.test(mime) ? `data:${mime};base64,${data}` : null),
-      () => null,
+      () => {
+        // Not there yet (an import preview draws cards before their media are stored): asked again next time.
+        mediaCache.delete(name);
+        return null;
+      },
     );
     mediaCache.set(name, url);
   }
