@@ -64,7 +64,14 @@ export function ankiCardColumns(card: ExchangeCard | undefined, position: number
     return { type, queue, due, ivl: 0, factor: 0, reps: 0, lapses: 0, data: '{}' };
   }
   const state = card.state === 1 || card.state === 2 || card.state === 3 ? card.state : 0;
-  const { type, queue, due } = dueToAnki({ state, due: card.due, newPosition: null, suspended: card.suspended, buried: card.buried ? 'user' : null }, clock, now);
+  const hidden = card.suspended || !!card.buried;
+  const written = dueToAnki({ state, due: card.due, newPosition: null, suspended: card.suspended, buried: card.buried ? 'user' : null }, clock, now);
+  const { type, queue } = written;
+  // A suspended or buried (re)learning card keeps a timestamp even on a step a day or more away:
+  // Anki's import shifts day numbers onto the target collection only for the review and day-learn
+  // queues and review cards (apkg/import/cards.rs `due_in_days_since_collection_creation`), and
+  // puts a timestamp back in the learning queue when the card comes back (`restore_queue_from_type`).
+  const due = hidden && state !== 2 ? Math.floor(card.due / 1000) : written.due;
   return {
     type,
     queue,
