@@ -68,8 +68,14 @@ export function getNote(ctx: ServiceContext, noteId: number): NoteDetail {
     cards: cards.map((c) => ({ cardId: c.id, ord: c.ord, reps: c.reps })),
     language: row.language,
     translations: parseTranslations(row.translations),
-    anki: storedAnkiView(ctx.sql.db, row.note_type_id, row.fields),
+    // Only on notes of an Anki note type: a ProofDeck note's detail stays what notes.save takes back.
+    ...ankiOf(ctx, row),
   };
+}
+
+function ankiOf(ctx: ServiceContext, row: NoteRow): Pick<NoteDetail, 'anki'> {
+  const anki = storedAnkiView(ctx.sql.db, row.note_type_id, row.fields);
+  return anki ? { anki } : {};
 }
 
 /**

@@ -51,6 +51,11 @@ function localized(row: CardWithNote, locale: Locale | null): NoteFields {
   return { front: pick('front'), back: pick('back'), context: pick('context') };
 }
 
+function ankiOf(ctx: ServiceContext, row: CardWithNote): Pick<ReviewCard, 'anki'> {
+  const anki = storedAnkiView(ctx.sql.db, row.note_type_id, row.fields);
+  return anki ? { anki } : {};
+}
+
 /** The next card of today's queue as the review screen shows it, or null when the day is done. */
 export function nextReviewCard(ctx: ServiceContext, locale: Locale | undefined): ReviewCard | null {
   const now = ctx.now();
@@ -82,7 +87,7 @@ export function nextReviewCard(ctx: ServiceContext, locale: Locale | undefined):
     experimentParams: isRecord(params) ? params : null,
     state: row.state as ReviewCard['state'],
     // A note of an Anki note type is drawn by its template for this card.
-    anki: storedAnkiView(ctx.sql.db, row.note_type_id, row.fields),
+    ...ankiOf(ctx, row),
     intervals: ctx.scheduler().intervals(row, now),
     counts: countsOf(queue),
   };
