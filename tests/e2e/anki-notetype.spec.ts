@@ -78,6 +78,15 @@ test('review shows the front, then the back, as the template lays them out', asy
   await page.keyboard.press('3');
   await expect(page.getByTestId('card-front')).toBeVisible();
   await expect(page.getByTestId('card-front').locator('.word')).not.toHaveText('Africa');
+  // The Decks screen counts the deck as Today counts it (every other card is suspended).
+  await open(page, 'today');
+  const today = { new: await page.getByTestId('due-new').innerText(), learning: await page.getByTestId('due-learning').innerText(), review: await page.getByTestId('due-review').innerText() };
+  expect(today).toEqual({ new: '19', learning: '1', review: '0' });
+  await open(page, 'decks');
+  const row = page.locator(`[data-testid="deck-row"][data-deck="${deck}"]`);
+  await expect(row.getByTestId('deck-new')).toHaveText(today.new);
+  await expect(row.getByTestId('deck-learning')).toHaveText(today.learning);
+  await expect(row.getByTestId('deck-due')).toHaveText(today.review);
 });
 
 /** The fixture with a night-mode rule added to its note type's CSS, as a deck's next version might bring. */

@@ -44,6 +44,8 @@ export function DeckList({ decks }: { decks: DeckSummary[] }) {
             <th>{t('decks.columns.name')}</th>
             <th>{t('decks.columns.notes')}</th>
             <th>{t('decks.columns.cards')}</th>
+            <th>{t('decks.columns.new')}</th>
+            <th>{t('decks.columns.learning')}</th>
             <th>{t('decks.columns.due')}</th>
             <th>{t('decks.export')}</th>
           </tr>
@@ -59,7 +61,10 @@ export function DeckList({ decks }: { decks: DeckSummary[] }) {
               </td>
               <td data-testid="deck-notes-count">{deck.notes}</td>
               <td>{deck.cards}</td>
-              <td>{deck.due}</td>
+              {/* As Today counts them (Anki's New, Learn, Due), for this deck. */}
+              <td className="deck-count kind-new" data-testid="deck-new">{deck.new}</td>
+              <td className="deck-count kind-learning" data-testid="deck-learning">{deck.learning}</td>
+              <td className="deck-count kind-review" data-testid="deck-due">{deck.review}</td>
               <td className="decks-export" aria-label={t('decks.exportAs', { deck: deck.name })}>
                 {(['proofdeck', 'apkg', 'md'] as const).map((format) => (
                   <button key={format} type="button" className="button" disabled={busy} onClick={() => void exportDeck(deck.name, format)} data-testid={`export-${format}`}>

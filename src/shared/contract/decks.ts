@@ -7,7 +7,14 @@ export const DeckSummary = z.object({
   name: z.string(),
   notes: z.number().int().nonnegative(),
   cards: z.number().int().nonnegative(),
+  /** learning + review: the deck's cards due today that are not new. */
   due: z.number().int().nonnegative(),
+  /** As Today counts them, for this deck alone: new cards within today's new-card limit, */
+  new: z.number().int().nonnegative(),
+  /** learning cards due within the learn-ahead limit, */
+  learning: z.number().int().nonnegative(),
+  /** and reviews due today within today's review limit. */
+  review: z.number().int().nonnegative(),
   /** True for decks shipped with the app (updated by stable id on upgrade). */
   builtIn: z.boolean(),
 });
