@@ -44,6 +44,18 @@ test('the import preview draws the first card with its template and CSS', async 
   await expect(page.getByTestId('import-result')).toBeVisible();
 });
 
+test('Study on the deck’s row asks that deck’s cards, though the built-in decks’ come first on Today', async ({ page }) => {
+  await open(page, 'today');
+  await page.getByTestId('start-review').click();
+  await expect(page.getByTestId('card-front')).toBeVisible();
+  await expect(page.getByTestId('card-front').locator('.word')).toHaveCount(0);
+  await open(page, 'decks');
+  await page.locator(`[data-testid="deck-row"][data-deck="${deck}"]`).getByTestId('deck-study').click();
+  await expect(page.getByTestId('card-front').locator('.word')).toHaveText('Africa');
+  await expect(page.getByTestId('queue-counts')).toContainText('20');
+  await page.keyboard.press('Escape');
+});
+
 test('review shows the front, then the back, as the template lays them out', async ({ page }) => {
   await page.setViewportSize({ width: 1100, height: 1000 });
   // Only the vocabulary deck's cards: the built-in decks' new cards come first otherwise.

@@ -57,11 +57,11 @@ function ankiOf(ctx: ServiceContext, row: CardWithNote): Pick<ReviewCard, 'anki'
 }
 
 /** The next card of today's queue as the review screen shows it, or null when the day is done. */
-export function nextReviewCard(ctx: ServiceContext, locale: Locale | undefined): ReviewCard | null {
+export function nextReviewCard(ctx: ServiceContext, locale: Locale | undefined, deckId?: number): ReviewCard | null {
   const now = ctx.now();
   const settings = ctx.settings.get();
-  const queue = currentQueue(ctx);
-  const cardId = nextCardId({ sql: ctx.sql, settings, now, timeZone: ctx.timeZone }, queue);
+  const queue = currentQueue(ctx, deckId);
+  const cardId = nextCardId({ sql: ctx.sql, settings, now, timeZone: ctx.timeZone, ...(deckId !== undefined ? { deckId } : {}) }, queue);
   if (cardId === null) return null;
   const row = ctx.sql.get<CardWithNote>(
     `SELECT ${cardColumns.map((c) => `c.${c}`).join(', ')}, n.front, n.back, n.context, n.language, n.translations,

@@ -219,6 +219,24 @@ describe('decks.list and settings', () => {
     ]);
   });
 
+  it('studies one deck: its cards only, with its own counts, though another deck’s new cards come first', async () => {
+    const now = seoul(2026, 3, 10, 9);
+    t = openTestServices(dir.dir, now);
+    const first = addDeck(t.services.db!, 'First');
+    const vocabulary = addDeck(t.services.db!, 'Vocabulary');
+    const a = addCard(t.services.db!, { deckId: first });
+    addCard(t.services.db!, { deckId: first, state: 2, due: now - DAY });
+    const word = addCard(t.services.db!, { deckId: vocabulary });
+    expect((await t.client.api['review.next']({}))!.deckName).toBe('First');
+    const card = (await t.client.api['review.next']({ deckId: vocabulary }))!;
+    expect(card).toMatchObject({ cardId: word, deckName: 'Vocabulary', counts: { learning: 0, review: 0, new: 1 } });
+    await t.client.api['review.answer']({ cardId: word, rating: 4, durationMs: 100 });
+    // The deck is done; the collection is not.
+    expect(await t.client.api['review.next']({ deckId: vocabulary })).toBeNull();
+    expect((await t.client.api['review.next']({}))!.cardId).not.toBe(a);
+    expect((await t.client.api['review.today']({})).counts).toEqual({ learning: 0, review: 1, new: 1 });
+  });
+
   it('keeps settings across a restart and refuses invalid ones without writing', async () => {
     t = openTestServices(dir.dir, seoul(2026, 3, 10, 9));
     const saved = await t.client.api['settings.set']({ newPerDay: 35, learningSteps: ['2m', '15m'] });

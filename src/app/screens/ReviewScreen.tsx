@@ -9,14 +9,16 @@ import { isActivatable, isEditable, isPlainKey, useKeydown } from '../keyboard';
 import { intervalText } from '../review/interval';
 import { useReviewSession } from '../review/useReviewSession';
 import { SessionSummary } from './SessionSummary';
+import type { ScreenProps } from '../screen-types';
 
 const ratings: Rating[] = [1, 2, 3, 4];
 const gradeNames = { 1: 'review.grade.1', 2: 'review.grade.2', 3: 'review.grade.3', 4: 'review.grade.4' } as const;
 
 /** The review loop: question, Space/Enter for the answer, 1–4 to grade, u to undo; the summary at the end. */
-export function ReviewScreen() {
+export function ReviewScreen({ params }: ScreenProps) {
   const { t, navigate } = useApp();
-  const session = useReviewSession();
+  // Opened from a deck's Study button: that deck's cards only.
+  const session = useReviewSession(typeof params.deckId === 'number' ? params.deckId : undefined);
   const { phase, card, busy } = session;
   const showAnswerButton = useRef<HTMLButtonElement>(null);
   const answerRegion = useRef<HTMLDivElement>(null);

@@ -69,7 +69,10 @@ export type ReviewCard = z.infer<typeof ReviewCard>;
 export const reviewContract = {
   'review.today': method(z.object({}).strict(), TodaySummary),
   /** The next card of today's queue, or null when the session is done. */
-  'review.next': method(z.object({ locale: z.enum(['ko', 'en']).optional() }).strict(), ReviewCard.nullable()),
+  'review.next': method(
+    z.object({ locale: z.enum(['ko', 'en']).optional(), /** Study one deck: only its cards, its counts. */ deckId: z.number().int().positive().optional() }).strict(),
+    ReviewCard.nullable(),
+  ),
   /** Records an answer: card state and review-log row in one transaction. Durable when it resolves. */
   'review.answer': method(
     z.object({ cardId: z.number().int().positive(), rating: Rating, durationMs: z.number().int().min(0).max(3_600_000) }).strict(),
