@@ -1,6 +1,7 @@
 import type Database from 'better-sqlite3';
 import { AppError } from '../../../src/shared/errors';
-import type { ExchangeCard, ExchangeMedia, ExchangeNote, ExchangeReview, NoteFields } from './types';
+import type { ExchangeCard, ExchangeMedia, ExchangeNote, ExchangeNotetype, ExchangeReview, NoteFields } from './types';
+import { getNoteType } from '../store/note-types';
 import { splitTags } from './merge';
 import { referencedMedia } from './sanitize';
 import type { CardRow as StoredCardRow } from '../scheduler/card-row';
@@ -12,12 +13,14 @@ export interface DeckForExport {
   description: string;
   notes: ExchangeNote[];
   media: ExchangeMedia[];
+  /** The Anki note types its notes are drawn with (`ExchangeNote.notetypeKey`). */
+  notetypes?: ExchangeNotetype[];
 }
 
-type NoteRow = Pick<StoredNoteRow, 'id' | 'guid' | 'front' | 'back' | 'context' | 'language' | 'translations' | 'tags' | 'experiment_id' | 'experiment_params' | 'fields' | 'kind'>;
+type NoteRow = Pick<StoredNoteRow, 'id' | 'guid' | 'front' | 'back' | 'context' | 'language' | 'translations' | 'tags' | 'experiment_id' | 'experiment_params' | 'fields' | 'kind' | 'note_type_id'>;
 
-/** The card columns an export carries (the store's row without burying and new-card order). */
-type CardRow = Omit<StoredCardRow, 'buried_until' | 'new_position'>;
+/** The card columns an export carries (the store's row without the new-card order). */
+type CardRow = Omit<StoredCardRow, 'new_position'>;
 
 interface ReviewRow {
   id: number;
@@ -35,18 +38,19 @@ interface ReviewRow {
 }
 
 /** Reads one deck with its cards (always: exporters need card ords) and, when asked, review history. */
-export function readDeckForExport(db: Database.Database, deckName: string, options: { schedule: boolean }): DeckForExport {
+export function readDeckForExport(db: Database.Database, deckName: string, options: { schedule: boolean; now?: number }): DeckForExport {
+  const now = options.now ?? Date.now();
   const deck = db.prepare('SELECT id, name, description FROM decks WHERE name = ?').get(deckName) as
     | { id: number; name: string; description: string }
     | undefined;
   if (!deck) throw new AppError('not-found', `no deck named '${deckName}'`, { deck: deckName });
   const rows = db
-    .prepare('SELECT id, guid, front, back, context, language, translations, tags, experiment_id, experiment_params, fields, kind FROM notes WHERE deck_id = ? ORDER BY id')
+    .prepare('SELECT id, guid, front, back, context, language, translations, tags, experiment_id, experiment_params, fields, kind, note_type_id FROM notes WHERE deck_id = ? ORDER BY id')
     .all(deck.id) as NoteRow[];
   const cards = db
     .prepare(
       `SELECT c.id, c.note_id, c.ord, c.due, c.stability, c.difficulty, c.elapsed_days, c.scheduled_days, c.learning_steps, c.reps, c.lapses,
-              c.state, c.last_review, c.suspended
+              c.state, c.last_review, c.suspended, c.buried_until
        FROM cards c JOIN notes n ON n.id = c.note_id WHERE n.deck_id = ? ORDER BY c.note_id, c.ord`,
     )
     .all(deck.id) as CardRow[];
@@ -72,6 +76,14 @@ export function readDeckForExport(db: Database.Database, deckName: string, optio
     }
   }
   const mediaNames = new Set<string>();
+  const notetypes = new Map<number, ExchangeNotetype | null>();
+  const notetypeOf = (id: number): ExchangeNotetype | null => {
+    if (!notetypes.has(id)) {
+      const stored = getNoteType(db, id);
+      notetypes.set(id, stored ? { key: stored.key, ankiId: stored.ankiId, name: stored.name, kind: stored.ankiKind, fields: stored.fields, templates: stored.templates, css: stored.css, extra: stored.extra } : null);
+    }
+    return notetypes.get(id) ?? null;
+  };
   const notes = rows.map((row): ExchangeNote => {
     const note: ExchangeNote = {
       guid: row.guid,
@@ -86,6 +98,8 @@ export function readDeckForExport(db: Database.Database, deckName: string, optio
       fields: row.fields ? (JSON.parse(row.fields) as NoteFields) : null,
       kind: toNoteKind(row.kind),
     };
+    const notetype = row.note_type_id != null && note.fields ? notetypeOf(row.note_type_id) : null;
+    if (notetype) note.notetypeKey = notetype.key;
     const noteCards = cardsByNote.get(row.id) ?? [];
     note.cards = noteCards.map(
       (c): ExchangeCard => ({
@@ -101,6 +115,7 @@ export function readDeckForExport(db: Database.Database, deckName: string, optio
         state: c.state,
         lastReview: c.last_review,
         suspended: c.suspended !== 0,
+        ...(c.buried_until !== null && c.buried_until > now ? { buried: true } : {}),
       }),
     );
     if (options.schedule) {
@@ -134,7 +149,8 @@ export function readDeckForExport(db: Database.Database, deckName: string, optio
     const row = mediaSelect.get(name) as { name: string; mime: string; data: Buffer } | undefined;
     if (row) media.push({ name: row.name, mime: row.mime, data: new Uint8Array(row.data) });
   }
-  return { name: deck.name, description: deck.description, notes, media };
+  const used = [...notetypes.values()].filter((n): n is ExchangeNotetype => n !== null);
+  return { name: deck.name, description: deck.description, notes, media, ...(used.length ? { notetypes: used } : {}) };
 }
 
 export interface DeckCounts {

@@ -9,8 +9,8 @@ import { UploadStore } from './uploads';
 
 type ImportArgs = ParsedArgs<'decks.importPreview'>;
 
-function readOptions(args: ImportArgs, now: number): ReadOptions {
-  return { fileName: args.fileName, format: args.format, deckName: args.deckName, csv: args.csv, now };
+function readOptions(args: ImportArgs, now: number, timeZone: string): ReadOptions {
+  return { fileName: args.fileName, format: args.format, deckName: args.deckName, csv: args.csv, now, timeZone };
 }
 
 /** The deck-exchange methods of the contract (decks.list lives with the review screens). */
@@ -22,14 +22,21 @@ export function deckExchangeHandlers(
     'decks.upload': (args) => ({ received: uploads.put(args.uploadId, args.offset, args.total, args.data) }),
     // Both read the file in the parser worker (isolated-parse.ts): while a file is read, every
     // other call keeps being answered; the database is written only with what passed validation.
-    'decks.importPreview': (args): Promise<ImportPreview> => previewImportIsolated(ctx.db, uploads.get(args.uploadId), readOptions(args, ctx.now())),
+    'decks.importPreview': (args): Promise<ImportPreview> => previewImportIsolated(ctx.db, uploads.get(args.uploadId), readOptions(args, ctx.now(), ctx.timeZone)),
     'decks.importApply': async (args) => {
-      const { result, parsed } = await importDeckFileIsolated(ctx.db, uploads.get(args.uploadId), readOptions(args, ctx.now()), args.choices);
+      const { result, parsed } = await importDeckFileIsolated(ctx.db, uploads.get(args.uploadId), readOptions(args, ctx.now(), ctx.timeZone), args.choices);
       uploads.delete(args.uploadId);
       return { ...result, warnings: parsed.warnings };
     },
     'decks.export': (args) => {
-      const file = exportDeck(ctx.db, args.deckName, args.format, { includeSchedule: args.includeSchedule, now: ctx.now(), diagrams: args.diagrams });
+      const file = exportDeck(ctx.db, args.deckName, args.format, {
+        includeSchedule: args.includeSchedule,
+        now: ctx.now(),
+        diagrams: args.diagrams,
+        // Anki counts review days as the user's study days do.
+        rolloverHour: ctx.settings.get().dayStartHour,
+        timeZone: ctx.timeZone,
+      });
       return { fileName: file.fileName, mime: file.mime, data: Buffer.from(file.bytes).toString('base64'), notes: file.notes, mermaidNotes: file.mermaidNotes };
     },
     'decks.diagrams': (args) => deckDiagramSources(ctx.db, args.deckName),

@@ -6,6 +6,7 @@ import type { NoteRow } from '../store/note-row';
 import { cardOrdinals, ordsRemovedByEdit, toNoteKind } from '../../../src/shared/cloze';
 import { syncNoteCards } from './note-cards';
 import { cardsOfNote } from './validate';
+import { deleteUnusedNoteTypes, saveNoteType, setNoteNoteType } from '../store/note-types';
 
 /**
  * Hash of what a user sees and edits in a note: the built-in decks' `noteSourceHash` (apply.ts),
@@ -189,6 +190,12 @@ export function applyImport(db: Database.Database, parsed: ParsedImport, choices
        VALUES (@id, @cardId, @rating, @state, @due, @stability, @difficulty, @elapsedDays, @lastElapsedDays, @scheduledDays, @learningSteps, @durationMs)`,
     );
     let newPosition = ((db.prepare('SELECT MAX(new_position) FROM cards').pluck().get() as number | null) ?? 0) + 1;
+    // Note types are stored once by content; a note of the file takes the file's (its look is the deck's, not a user edit).
+    const noteTypeIds = new Map<string, number>();
+    for (const notetype of parsed.notetypes ?? []) {
+      const { kind, ...rest } = notetype;
+      noteTypeIds.set(notetype.key, saveNoteType(db, { ...rest, ankiKind: kind }, now));
+    }
     const takeTheirs = new Set(choices.takeTheirs ?? []);
     const keepMine = new Set(choices.keepMine ?? []);
     const result: ImportResult = {
@@ -221,6 +228,8 @@ export function applyImport(db: Database.Database, parsed: ParsedImport, choices
         hash: item.incomingHash,
         now,
       };
+      const noteTypeId = note.notetypeKey !== undefined ? noteTypeIds.get(note.notetypeKey) : undefined;
+      if (item.local && noteTypeId !== undefined) setNoteNoteType(db, item.local.id, noteTypeId);
       if (item.kind === 'unchanged') {
         result.unchanged++;
         continue;
@@ -243,6 +252,7 @@ export function applyImport(db: Database.Database, parsed: ParsedImport, choices
         continue;
       }
       const noteId = Number(insertNote.run(row).lastInsertRowid);
+      if (noteTypeId !== undefined) setNoteNoteType(db, noteId, noteTypeId);
       result.added++;
       // The file's cards with their schedules, then a new card for each the note's kind makes and the file lacks.
       const wanted = new Set(cardOrdinals(row.kind, note.front));
@@ -270,6 +280,7 @@ export function applyImport(db: Database.Database, parsed: ParsedImport, choices
       'INSERT INTO media (name, mime, sha1, data) VALUES (?, ?, ?, ?) ON CONFLICT(name) DO UPDATE SET mime = excluded.mime, sha1 = excluded.sha1, data = excluded.data',
     );
     for (const file of parsed.media) upsertMedia.run(file.name, file.mime, sha1(file.data), Buffer.from(file.data.buffer, file.data.byteOffset, file.data.byteLength));
+    deleteUnusedNoteTypes(db);
     return result;
   });
   return run.immediate();

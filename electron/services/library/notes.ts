@@ -5,6 +5,8 @@ import { findMeta } from '../../../src/experiments/catalog';
 import type { ServiceContext } from '../context';
 import { clozeNumbers, toNoteKind } from '../../../src/shared/cloze';
 import { syncNoteCards } from '../decks/note-cards';
+import { storedAnkiView } from '../decks/anki-note-view';
+import { ankiEdit } from './anki-note-edit';
 
 interface NoteRow {
   id: number;
@@ -19,6 +21,8 @@ interface NoteRow {
   kind: string;
   language: string | null;
   translations: string | null;
+  note_type_id: number | null;
+  fields: string | null;
 }
 
 function parseTranslations(text: string | null): NoteDetail['translations'] {
@@ -46,7 +50,7 @@ function requireCloze(kind: string, front: string): void {
 }
 
 export function getNote(ctx: ServiceContext, noteId: number): NoteDetail {
-  const row = ctx.sql.get<NoteRow>(`SELECT id, guid, deck_id, front, back, context, tags, experiment_id, experiment_params, kind, language, translations FROM notes WHERE id = ?`, noteId);
+  const row = ctx.sql.get<NoteRow>(`SELECT id, guid, deck_id, front, back, context, tags, experiment_id, experiment_params, kind, language, translations, note_type_id, fields FROM notes WHERE id = ?`, noteId);
   if (!row) throw new AppError('not-found', `note ${noteId} does not exist`, { noteId });
   const cards = ctx.sql.all<{ id: number; ord: number; reps: number }>(`SELECT id, ord, reps FROM cards WHERE note_id = ? ORDER BY ord`, noteId);
   return {
@@ -64,7 +68,14 @@ export function getNote(ctx: ServiceContext, noteId: number): NoteDetail {
     cards: cards.map((c) => ({ cardId: c.id, ord: c.ord, reps: c.reps })),
     language: row.language,
     translations: parseTranslations(row.translations),
+    // Only on notes of an Anki note type: a ProofDeck note's detail stays what notes.save takes back.
+    ...ankiOf(ctx, row),
   };
+}
+
+function ankiOf(ctx: ServiceContext, row: NoteRow): Pick<NoteDetail, 'anki'> {
+  const anki = storedAnkiView(ctx.sql.db, row.note_type_id, row.fields);
+  return anki ? { anki } : {};
 }
 
 /**
@@ -92,15 +103,19 @@ export function saveNote(
   const tags = [...new Set(input.tags)].join(' ');
   return ctx.sql.transaction(() => {
     if (input.noteId !== undefined) {
-      const previous = ctx.sql.get<{ kind: string }>(`SELECT kind FROM notes WHERE id = ?`, input.noteId);
+      const previous = ctx.sql.get<{ kind: string; fields: string | null }>(`SELECT kind, fields FROM notes WHERE id = ?`, input.noteId);
       const previousKind = toNoteKind(previous?.kind);
       const kind = input.kind ?? previousKind;
-      requireCloze(kind, input.front);
+      // A note of an Anki note type is edited through its fields; its front/back follow from them.
+      const anki = input.ankiFields && previous ? ankiEdit(ctx.sql.db, input.noteId, input.ankiFields, previous.fields) : null;
+      if (anki) ctx.sql.run(`UPDATE notes SET fields = ? WHERE id = ?`, anki.fields, input.noteId);
+      const front = anki?.front ?? input.front;
+      requireCloze(kind, front);
       const result = ctx.sql.run(
         `UPDATE notes SET deck_id = ?, front = ?, back = ?, context = ?, tags = ?, experiment_id = ?, experiment_params = ?, kind = ?, modified = ? WHERE id = ?`,
         input.deckId,
-        input.front,
-        input.back,
+        front,
+        anki?.back ?? input.back,
         input.context,
         tags,
         input.experimentId,
@@ -111,7 +126,7 @@ export function saveNote(
       );
       if (result.changes === 0 || !previous) throw new AppError('not-found', `note ${input.noteId} does not exist`, { noteId: input.noteId });
       if (input.translations) ctx.sql.run(`UPDATE notes SET translations = ? WHERE id = ?`, JSON.stringify(input.translations), input.noteId);
-      const sync = syncNoteCards(ctx.sql.db, input.noteId, { kind, front: input.front, previousKind }, now);
+      const sync = syncNoteCards(ctx.sql.db, input.noteId, { kind, front, previousKind }, now);
       return { noteId: input.noteId, cardIds: getNote(ctx, input.noteId).cardIds, ...sync };
     }
     const kind = input.kind ?? 'basic';

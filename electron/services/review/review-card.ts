@@ -4,6 +4,7 @@ import { cardColumns, type CardRow } from '../scheduler/card-row';
 import { nextCardId } from '../scheduler/queue';
 import { countsOf, currentQueue } from './today';
 import { toNoteKind } from '../../../src/shared/cloze';
+import { storedAnkiView } from '../decks/anki-note-view';
 
 interface NoteFields {
   front: string;
@@ -19,6 +20,8 @@ interface CardWithNote extends CardRow, NoteFields {
   experiment_params: string | null;
   kind: string;
   deck_name: string;
+  note_type_id: number | null;
+  fields: string | null;
 }
 
 function parseJson(text: string | null): unknown {
@@ -48,16 +51,21 @@ function localized(row: CardWithNote, locale: Locale | null): NoteFields {
   return { front: pick('front'), back: pick('back'), context: pick('context') };
 }
 
+function ankiOf(ctx: ServiceContext, row: CardWithNote): Pick<ReviewCard, 'anki'> {
+  const anki = storedAnkiView(ctx.sql.db, row.note_type_id, row.fields);
+  return anki ? { anki } : {};
+}
+
 /** The next card of today's queue as the review screen shows it, or null when the day is done. */
-export function nextReviewCard(ctx: ServiceContext, locale: Locale | undefined): ReviewCard | null {
+export function nextReviewCard(ctx: ServiceContext, locale: Locale | undefined, deckId?: number): ReviewCard | null {
   const now = ctx.now();
   const settings = ctx.settings.get();
-  const queue = currentQueue(ctx);
-  const cardId = nextCardId({ sql: ctx.sql, settings, now, timeZone: ctx.timeZone }, queue);
+  const queue = currentQueue(ctx, deckId);
+  const cardId = nextCardId({ sql: ctx.sql, settings, now, timeZone: ctx.timeZone, ...(deckId !== undefined ? { deckId } : {}) }, queue);
   if (cardId === null) return null;
   const row = ctx.sql.get<CardWithNote>(
     `SELECT ${cardColumns.map((c) => `c.${c}`).join(', ')}, n.front, n.back, n.context, n.language, n.translations,
-       n.tags, n.experiment_id, n.experiment_params, n.kind, d.name AS deck_name
+       n.tags, n.experiment_id, n.experiment_params, n.kind, n.note_type_id, n.fields, d.name AS deck_name
      FROM cards c JOIN notes n ON n.id = c.note_id JOIN decks d ON d.id = n.deck_id WHERE c.id = ?`,
     cardId,
   )!;
@@ -78,6 +86,8 @@ export function nextReviewCard(ctx: ServiceContext, locale: Locale | undefined):
     experimentId: row.experiment_id,
     experimentParams: isRecord(params) ? params : null,
     state: row.state as ReviewCard['state'],
+    // A note of an Anki note type is drawn by its template for this card.
+    ...ankiOf(ctx, row),
     intervals: ctx.scheduler().intervals(row, now),
     counts: countsOf(queue),
   };

@@ -10,6 +10,8 @@ export interface QueueInput {
   settings: Settings;
   now: number;
   timeZone: string;
+  /** Studying one deck: only its cards count and come up (the daily limits stay the collection's). */
+  deckId?: number;
 }
 
 export interface Queue extends QueueCounts {
@@ -19,7 +21,13 @@ export interface Queue extends QueueCounts {
 }
 
 // Not suspended, not buried at @now.
-const available = `suspended = 0 AND (buried_until IS NULL OR buried_until <= @now)`;
+const availableAnywhere = `suspended = 0 AND (buried_until IS NULL OR buried_until <= @now)`;
+
+/** `available` for the queue asked for, and the parameters it needs: all decks, or one (@deck). */
+function scope(input: Pick<QueueInput, 'deckId'>): { available: string; deck: { deck?: number } } {
+  if (input.deckId === undefined) return { available: availableAnywhere, deck: {} };
+  return { available: `${availableAnywhere} AND note_id IN (SELECT id FROM notes WHERE deck_id = @deck)`, deck: { deck: input.deckId } };
+}
 
 interface DoneRow {
   state: number;
@@ -37,18 +45,19 @@ function doneToday(sql: Sql, day: StudyDay): Queue['doneToday'] {
  * Today's queue sizes. Each count stops at its limit (`LIMIT` in SQL), so the cost does not grow
  * with the number of overdue cards.
  */
-export function queueCounts({ sql, settings, now, timeZone }: QueueInput): Queue {
+export function queueCounts({ sql, settings, now, timeZone, deckId }: QueueInput): Queue {
+  const { available, deck } = scope({ deckId });
   const day = studyDay(now, settings.dayStartHour, timeZone);
   const done = doneToday(sql, day);
   const reviewLimit = Math.max(0, settings.reviewsPerDay - done.review);
   const newLimit = Math.max(0, settings.newPerDay - done.new);
   const review = sql.get<{ n: number }>(
     `SELECT COUNT(*) AS n FROM (SELECT 1 FROM cards WHERE state = 2 AND due < @end AND ${available} LIMIT @limit)`,
-    { now, end: day.end, limit: reviewLimit },
+    { now, end: day.end, limit: reviewLimit, ...deck },
   )!.n;
-  const fresh = sql.get<{ n: number }>(`SELECT COUNT(*) AS n FROM (SELECT 1 FROM cards WHERE state = 0 AND ${available} LIMIT @limit)`, { now, limit: newLimit })!.n;
+  const fresh = sql.get<{ n: number }>(`SELECT COUNT(*) AS n FROM (SELECT 1 FROM cards WHERE state = 0 AND ${available} LIMIT @limit)`, { now, limit: newLimit, ...deck })!.n;
   const learningDue = (until: number) =>
-    sql.get<{ n: number }>(`SELECT COUNT(*) AS n FROM cards WHERE state IN (1, 3) AND due <= @until AND ${available}`, { now, until })!.n;
+    sql.get<{ n: number }>(`SELECT COUNT(*) AS n FROM cards WHERE state IN (1, 3) AND due <= @until AND ${available}`, { now, until, ...deck })!.n;
   // As Anki counts them: learning cards due within the learn-ahead limit, so an Again (1 minute)
   // or a Good on a 10-minute step shows in the count at once, not only once it falls due.
   const learning = learningDue(now + learnAheadMs);
@@ -58,19 +67,20 @@ export function queueCounts({ sql, settings, now, timeZone }: QueueInput): Queue
 /** The id of the card to show next, in Anki's order: due (re)learning, reviews, new; or null. */
 export function nextCardId(input: QueueInput, queue: Queue = queueCounts(input)): number | null {
   const { sql, now } = input;
+  const { available, deck } = scope(input);
   const learning = () =>
-    sql.get<{ id: number }>(`SELECT id FROM cards WHERE state IN (1, 3) AND due <= @now AND ${available} ORDER BY due, id LIMIT 1`, { now })?.id;
+    sql.get<{ id: number }>(`SELECT id FROM cards WHERE state IN (1, 3) AND due <= @now AND ${available} ORDER BY due, id LIMIT 1`, { now, ...deck })?.id;
   let id = learning();
   if (id === undefined && queue.review > 0) {
-    id = sql.get<{ id: number }>(`SELECT id FROM cards WHERE state = 2 AND due < @end AND ${available} ORDER BY due, id LIMIT 1`, { now, end: queue.day.end })?.id;
+    id = sql.get<{ id: number }>(`SELECT id FROM cards WHERE state = 2 AND due < @end AND ${available} ORDER BY due, id LIMIT 1`, { now, end: queue.day.end, ...deck })?.id;
   }
   if (id === undefined && queue.new > 0) {
-    id = sql.get<{ id: number }>(`SELECT id FROM cards WHERE state = 0 AND ${available} ORDER BY new_position, id LIMIT 1`, { now })?.id;
+    id = sql.get<{ id: number }>(`SELECT id FROM cards WHERE state = 0 AND ${available} ORDER BY new_position, id LIMIT 1`, { now, ...deck })?.id;
   }
   if (id === undefined && queue.learning > 0) {
     id = sql.get<{ id: number }>(
       `SELECT id FROM cards WHERE state IN (1, 3) AND due <= @until AND ${available} ORDER BY due, id LIMIT 1`,
-      { now, until: now + learnAheadMs },
+      { now, until: now + learnAheadMs, ...deck },
     )?.id;
   }
   return id ?? null;

@@ -19,6 +19,8 @@ export interface NoteRow {
   /** 'basic' | 'reversed' | 'cloze' (migration 004): which cards the note has. */
   kind: string;
   source_hash: string | null;
+  /** The Anki note type whose templates draw the note's cards (migration 007); null for ProofDeck's own notes. */
+  note_type_id?: number | null;
   created: number;
   modified: number;
 }

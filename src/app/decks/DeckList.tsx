@@ -7,7 +7,7 @@ import { renderDiagramsToSvg } from './diagrams';
 
 /** Every deck with its counts; export in any format; a peek at its notes. */
 export function DeckList({ decks }: { decks: DeckSummary[] }) {
-  const { api, t, notify, showError } = useApp();
+  const { api, t, notify, showError, navigate } = useApp();
   const [schedule, setSchedule] = useState(false);
   const [busy, setBusy] = useState(false);
   const [open, setOpen] = useState<string | null>(null);
@@ -44,7 +44,10 @@ export function DeckList({ decks }: { decks: DeckSummary[] }) {
             <th>{t('decks.columns.name')}</th>
             <th>{t('decks.columns.notes')}</th>
             <th>{t('decks.columns.cards')}</th>
+            <th>{t('decks.columns.new')}</th>
+            <th>{t('decks.columns.learning')}</th>
             <th>{t('decks.columns.due')}</th>
+            <th>{t('decks.study')}</th>
             <th>{t('decks.export')}</th>
           </tr>
         </thead>
@@ -59,7 +62,22 @@ export function DeckList({ decks }: { decks: DeckSummary[] }) {
               </td>
               <td data-testid="deck-notes-count">{deck.notes}</td>
               <td>{deck.cards}</td>
-              <td>{deck.due}</td>
+              {/* As Today counts them (Anki's New, Learn, Due), for this deck. */}
+              <td className="deck-count kind-new" data-testid="deck-new">{deck.new}</td>
+              <td className="deck-count kind-learning" data-testid="deck-learning">{deck.learning}</td>
+              <td className="deck-count kind-review" data-testid="deck-due">{deck.review}</td>
+              <td>
+                <button
+                  type="button"
+                  className="button"
+                  disabled={deck.new + deck.learning + deck.review === 0}
+                  onClick={() => navigate('review', { deckId: deck.id })}
+                  aria-label={t('decks.studyDeck', { deck: deck.name })}
+                  data-testid="deck-study"
+                >
+                  {t('decks.study')}
+                </button>
+              </td>
               <td className="decks-export" aria-label={t('decks.exportAs', { deck: deck.name })}>
                 {(['proofdeck', 'apkg', 'md'] as const).map((format) => (
                   <button key={format} type="button" className="button" disabled={busy} onClick={() => void exportDeck(deck.name, format)} data-testid={`export-${format}`}>

@@ -1,14 +1,15 @@
 import { useState } from 'react';
-import type { CsvMapping, ImportPreview } from '../../shared/contract';
+import type { AnkiNoteView, CsvMapping, ImportPreview } from '../../shared/contract';
 import { useApp } from '../AppContext';
 import { Markdown } from '../components/Markdown';
+import { AnkiCard } from '../components/AnkiCard';
 import { Warnings } from './ImportPanel';
 
 /** How many notes the preview draws as cards. */
 const sampleCount = 3;
 
 /** The first notes as cards, rendered as review will show them (the same Markdown, math and diagrams). */
-function Samples({ samples }: { samples: { front: string; back: string }[] }) {
+function Samples({ samples }: { samples: { front: string; back: string; anki?: AnkiNoteView }[] }) {
   const { t } = useApp();
   if (samples.length === 0) return null;
   return (
@@ -17,9 +18,20 @@ function Samples({ samples }: { samples: { front: string; back: string }[] }) {
       <div className="decks-sample-list">
         {samples.map((sample, index) => (
           <article key={index} className="decks-sample" data-testid="import-sample">
-            <Markdown source={sample.front} className="decks-sample-front" />
-            <hr />
-            <Markdown source={sample.back} className="decks-sample-back" />
+            {sample.anki ? (
+              // A note that keeps its Anki note type: its first card, front and back, as its template draws it.
+              <>
+                <AnkiCard view={sample.anki} ord={0} side="question" className="decks-sample-front" testId="import-sample-anki-front" />
+                <hr />
+                <AnkiCard view={sample.anki} ord={0} side="answer" className="decks-sample-back" testId="import-sample-anki-back" />
+              </>
+            ) : (
+              <>
+                <Markdown source={sample.front} className="decks-sample-front" />
+                <hr />
+                <Markdown source={sample.back} className="decks-sample-back" />
+              </>
+            )}
           </article>
         ))}
       </div>

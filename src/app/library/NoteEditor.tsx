@@ -1,11 +1,12 @@
 import { useEffect, useState, type KeyboardEvent } from 'react';
-import type { DeckSummary, NoteDetail } from '../../shared/contract';
+import type { AnkiNoteView, DeckSummary, NoteDetail } from '../../shared/contract';
 import { cardLabel, clozeNumbers, nextClozeNumber, noteKinds, ordsRemovedByEdit, type NoteKind } from '../../shared/cloze';
 import { catalog } from '../../experiments/catalog';
 import { useApp } from '../AppContext';
 import type { ScreenProps } from '../screen-types';
 import { Markdown } from '../components/Markdown';
 import { useKeydown } from '../keyboard';
+import { AnkiFieldsEditor } from './AnkiFieldsEditor';
 
 type Field = 'front' | 'back' | 'context';
 type Translations = NonNullable<NoteDetail['translations']>;
@@ -21,6 +22,8 @@ interface Draft {
   experimentId: string;
   params: string;
   kind: NoteKind;
+  /** A note drawn by its Anki note type: its fields, edited in place of front/back/context. */
+  anki?: AnkiNoteView | null;
 }
 
 /**
@@ -53,6 +56,7 @@ function toDraft(note: NoteDetail): Draft {
     experimentId: note.experimentId ?? '',
     params: note.experimentParams ? JSON.stringify(note.experimentParams) : '',
     kind: note.kind,
+    anki: note.anki ?? null,
   };
 }
 
@@ -115,6 +119,7 @@ export function NoteEditor({ params }: ScreenProps) {
         experimentId: draft.experimentId || null,
         experimentParams,
         ...(noteId !== null && Object.keys(draft.translations).length ? { translations: pickLocales(draft.translations) } : {}),
+        ...(noteId !== null && draft.anki ? { ankiFields: draft.anki.fields } : {}),
       });
       const removed = result.removed ?? [];
       const deckName = decks.find((d) => d.id === draft.deckId)?.name ?? '';
@@ -200,7 +205,7 @@ export function NoteEditor({ params }: ScreenProps) {
         </label>
         <label>
           {t('library.editor.kind')}
-          <select value={draft.kind} onChange={(e) => set({ kind: e.target.value as NoteKind })} data-testid="editor-kind">
+          <select value={draft.kind} onChange={(e) => set({ kind: e.target.value as NoteKind })} data-testid="editor-kind" disabled={!!draft.anki}>
             {noteKinds.map((kind) => (
               <option key={kind} value={kind}>
                 {t(`library.editor.kind.${kind}`)}
@@ -251,14 +256,15 @@ export function NoteEditor({ params }: ScreenProps) {
           {clozes.length ? t('library.editor.clozeCards', { list: clozes.map((n) => `c${n}`).join(', ') }) : t('library.editor.clozeNone')}
         </p>
       )}
-      {field('front', draft.kind === 'cloze' ? 'library.editor.clozeText' : 'library.editor.front', 4)}
+      {draft.anki && <AnkiFieldsEditor view={draft.anki} ords={saved?.cards.map((c) => c.ord) ?? [0]} onChange={(anki) => set({ anki })} />}
+      {!draft.anki && field('front', draft.kind === 'cloze' ? 'library.editor.clozeText' : 'library.editor.front', 4)}
       {removedOrds.length > 0 && saved && (
         <p className="field-error" role="alert" data-testid="editor-removes">
           {t('library.editor.removes', { list: labels(saved.kind, removedOrds) })}
         </p>
       )}
-      {field('back', draft.kind === 'cloze' ? 'library.editor.clozeExtra' : 'library.editor.back', 8)}
-      {field('context', 'library.editor.context', 5)}
+      {!draft.anki && field('back', draft.kind === 'cloze' ? 'library.editor.clozeExtra' : 'library.editor.back', 8)}
+      {!draft.anki && field('context', 'library.editor.context', 5)}
       <div className="editor-actions">
         <button type="button" className="button button-primary" onClick={() => void save()} data-testid="editor-save">
           {t('library.editor.save')}

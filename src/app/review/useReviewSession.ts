@@ -32,7 +32,7 @@ export const firstCardFreshMs = 30_000;
  * session's counts. Every action waits for the API: the next card appears only once the answer
  * is durable, and nothing runs while a call is in flight.
  */
-export function useReviewSession() {
+export function useReviewSession(deckId?: number) {
   const { api, locale, notify, showError, t } = useApp();
   const [phase, setPhase] = useState<Phase>('loading');
   const [card, setCard] = useState<ReviewCard | null>(null);
@@ -79,16 +79,17 @@ export function useReviewSession() {
    */
   const loadNext = useCallback(async () => {
     try {
-      show(await api['review.next']({ locale }));
+      show(await api['review.next']({ locale, ...(deckId !== undefined ? { deckId } : {}) }));
     } catch (error) {
       setPhase('failed');
       throw error;
     }
-  }, [api, locale, show]);
+  }, [api, deckId, locale, show]);
 
   const start = useCallback(() => {
     setPhase('loading');
-    const prefetched = takePrefetched<ReviewCard | null>(firstCardKey(locale), firstCardFreshMs);
+    // Today prefetches the whole collection's first card; one deck's session asks for its own.
+    const prefetched = deckId === undefined ? takePrefetched<ReviewCard | null>(firstCardKey(locale), firstCardFreshMs) : undefined;
     void step(
       prefetched
         ? async () => {
@@ -100,7 +101,7 @@ export function useReviewSession() {
           }
         : loadNext,
     );
-  }, [loadNext, locale, show, step]);
+  }, [deckId, loadNext, locale, show, step]);
   // Once per session; a language switch mid-session keeps the card that is showing.
   useEffect(start, []);
 

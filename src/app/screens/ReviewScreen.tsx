@@ -4,18 +4,21 @@ import { useApp } from '../AppContext';
 import { AnswerExtras } from '../answer-extras';
 import { Kbd } from '../components/Kbd';
 import { Markdown } from '../components/Markdown';
+import { AnkiCardSides } from '../review/AnkiCardSides';
 import { isActivatable, isEditable, isPlainKey, useKeydown } from '../keyboard';
 import { intervalText } from '../review/interval';
 import { useReviewSession } from '../review/useReviewSession';
 import { SessionSummary } from './SessionSummary';
+import type { ScreenProps } from '../screen-types';
 
 const ratings: Rating[] = [1, 2, 3, 4];
 const gradeNames = { 1: 'review.grade.1', 2: 'review.grade.2', 3: 'review.grade.3', 4: 'review.grade.4' } as const;
 
 /** The review loop: question, Space/Enter for the answer, 1–4 to grade, u to undo; the summary at the end. */
-export function ReviewScreen() {
+export function ReviewScreen({ params }: ScreenProps) {
   const { t, navigate } = useApp();
-  const session = useReviewSession();
+  // Opened from a deck's Study button: that deck's cards only.
+  const session = useReviewSession(typeof params.deckId === 'number' ? params.deckId : undefined);
   const { phase, card, busy } = session;
   const showAnswerButton = useRef<HTMLButtonElement>(null);
   const answerRegion = useRef<HTMLDivElement>(null);
@@ -116,15 +119,16 @@ export function ReviewScreen() {
       </header>
 
       <article className="card" data-card-id={card.cardId}>
-        <Markdown
+        {card.anki && <AnkiCardSides card={card} phase={phase} answerRegion={answerRegion} />}
+        {!card.anki && <Markdown
           key={`front-${card.cardId}`}
           source={card.front}
           className="card-front"
           testId="card-front"
           // A cloze card asks its deletion as […] and shows it highlighted with the answer.
           cloze={card.cloze !== null ? { number: card.cloze, reveal: phase === 'answer' } : undefined}
-        />
-        {phase === 'answer' && (
+        />}
+        {!card.anki && phase === 'answer' && (
           <div ref={answerRegion} className="card-back" data-testid="card-back" tabIndex={-1} aria-label={t('review.answer')}>
             <hr className="card-divider" />
             <Markdown key={`back-${card.cardId}`} source={card.back} className="card-answer" />

@@ -15,6 +15,7 @@ export * from './decks';
 export * from './experiments';
 export * from './library';
 export * from './open-file';
+export * from './anki-card';
 export * from './events';
 export * from './names';
 

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { method } from './define';
+import { AnkiNoteView } from './anki-card';
 
 export const NoteKindSchema = z.enum(['basic', 'reversed', 'cloze']);
 
@@ -50,6 +51,8 @@ export const NoteDetail = z.object({
   language: z.string().nullable().default(null),
   /** The note in other languages, field by field (a field left out falls back to the original). */
   translations: z.record(z.string(), NoteTranslation).default({}),
+  /** Set when the note is drawn by an Anki note type: its fields are what the editor edits. */
+  anki: AnkiNoteView.nullable().optional(),
 });
 export type NoteDetail = z.infer<typeof NoteDetail>;
 
@@ -70,6 +73,8 @@ export const NoteInput = z.object({
   kind: NoteKindSchema.optional(),
   /** Replaces the note's translations (by language: 'ko', 'en'); absent: kept as they are. */
   translations: z.partialRecord(z.enum(['ko', 'en']), NoteTranslation).optional(),
+  /** A note of an Anki note type: its fields (HTML) by name. The note keeps its note type; front/back follow from the fields. */
+  ankiFields: z.array(z.object({ name: z.string().max(1000), value: Field })).max(100).optional(),
 });
 
 export const BulkAction = z.discriminatedUnion('action', [

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { method } from './define';
 import { NoteKindSchema } from './library';
+import { AnkiNoteView } from './anki-card';
 
 export const Rating = z.union([z.literal(1), z.literal(2), z.literal(3), z.literal(4)]);
 export type Rating = z.infer<typeof Rating>;
@@ -57,6 +58,8 @@ export const ReviewCard = z.object({
   /** Params for the linked experiment, from the deck's ```prove``` block. */
   experimentParams: z.record(z.string(), z.unknown()).nullable(),
   state: CardState,
+  /** Set when the note is drawn by an Anki note type: the card is its template `ord` (cloze: the first), not front/back. */
+  anki: AnkiNoteView.nullable().optional(),
   /** Next interval for each grade, formatted short ('10m', '4d', '1.2mo'), keys '1'..'4'. */
   intervals: z.object({ 1: z.string(), 2: z.string(), 3: z.string(), 4: z.string() }),
   counts: QueueCounts,
@@ -66,7 +69,10 @@ export type ReviewCard = z.infer<typeof ReviewCard>;
 export const reviewContract = {
   'review.today': method(z.object({}).strict(), TodaySummary),
   /** The next card of today's queue, or null when the session is done. */
-  'review.next': method(z.object({ locale: z.enum(['ko', 'en']).optional() }).strict(), ReviewCard.nullable()),
+  'review.next': method(
+    z.object({ locale: z.enum(['ko', 'en']).optional(), /** Study one deck: only its cards, its counts. */ deckId: z.number().int().positive().optional() }).strict(),
+    ReviewCard.nullable(),
+  ),
   /** Records an answer: card state and review-log row in one transaction. Durable when it resolves. */
   'review.answer': method(
     z.object({ cardId: z.number().int().positive(), rating: Rating, durationMs: z.number().int().min(0).max(3_600_000) }).strict(),

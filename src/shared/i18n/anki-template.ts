@@ -13,6 +13,10 @@ export const ankiTemplateMessages = defineMessages({
     'ankiTemplate.missingCloze': 'No cloze {number} found on card. Add a cloze deletion to the note, or delete this card.',
     'ankiTemplate.moreInfo': 'More information',
     'ankiTemplate.typeAnswer': 'Type the answer',
+    'ankiTemplate.editorFields': 'Fields of the note type “{name}” (HTML, as Anki keeps them)',
+    'ankiTemplate.editorCard': 'Card {number} as its template draws it',
+    'ankiTemplate.editorQuestion': 'Front',
+    'ankiTemplate.editorAnswer': 'Back',
   },
   ko: {
     'ankiTemplate.frontProblem': '앞면 템플릿에 문제가 있습니다:',
@@ -25,5 +29,9 @@ export const ankiTemplateMessages = defineMessages({
     'ankiTemplate.missingCloze': '카드에 클로즈 {number}번이 없습니다. 노트에 클로즈를 추가하거나 이 카드를 삭제하세요.',
     'ankiTemplate.moreInfo': '자세히 보기',
     'ankiTemplate.typeAnswer': '답을 입력하세요',
+    'ankiTemplate.editorFields': '노트 유형 “{name}”의 필드 (Anki와 같은 HTML)',
+    'ankiTemplate.editorCard': '템플릿이 그리는 카드 {number}',
+    'ankiTemplate.editorQuestion': '앞면',
+    'ankiTemplate.editorAnswer': '뒷면',
   },
 });
