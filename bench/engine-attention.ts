@@ -1,7 +1,12 @@
 import { AppError } from '../src/shared/errors';
 import type { EngineContext } from '../src/engine/device-info';
-import { runAttentionForward } from '../src/engine/attention/runAttention';
+import type { FlashTiling, FlashVariantChoice } from '../src/engine/attention/flashTiling';
+import { runAttentionForward, type ForwardResult } from '../src/engine/attention/runAttention';
+import { median } from '../src/engine/timing';
 import { SeededRandom, normalFloat32 } from '../src/engine/reference/random';
+
+/** Fewest timed samples per kernel and size; each size also gets a warm-up run first. */
+export const MIN_ATTENTION_SAMPLES = 5;
 
 export interface AttentionRow {
   n: number;
@@ -21,47 +26,76 @@ export interface AttentionRow {
   naiveRefused?: string;
   flashKernel: string;
   method: string;
+  /** Every timed sample in ms, after one warm-up run (standard null where refused). */
+  samples: { naive: number[] | null; flash: number[] };
+  /** naiveMs / flashMs; null where standard was refused. */
+  speedup: number | null;
+  /** The flash configuration that ran. */
+  flashConfig: FlashTiling;
+}
+
+/** "median (min–max, n=…)" of a sample list. */
+export function spread(samples: readonly number[], median: number): string {
+  return `${median.toFixed(1)} ms (${Math.min(...samples).toFixed(1)}–${Math.max(...samples).toFixed(1)}, n=${samples.length})`;
 }
 
 /**
- * Both forward kernels on standard-normal Q, K, V at d = 64, one head, not causal, for each N.
- * Small N: warm-up and `repeats` timed runs; from N = 2048 on, where one run takes seconds on the
- * software adapter, a single run after the smaller sizes have compiled the pipelines.
+ * Both forward kernels on standard-normal Q, K, V at d = 64, one head, not causal, for each N:
+ * at every size one warm-up run of each, then `repeats` (at least MIN_ATTENTION_SAMPLES) timed
+ * runs each, standard and flash interleaved so that a change in the machine's load hits both.
  */
-export async function attentionSweep(engine: EngineContext, ns: number[], repeats: number, log: (line: string) => void): Promise<AttentionRow[]> {
+export async function attentionSweep(engine: EngineContext, ns: number[], repeats: number, log: (line: string) => void, variant: FlashVariantChoice = 'auto'): Promise<AttentionRow[]> {
   const rows: AttentionRow[] = [];
   const d = 64;
+  const rounds = Math.max(MIN_ATTENTION_SAMPLES, repeats);
   for (const n of ns) {
     const shape = { batchHeads: 1, n, d, causal: false };
     const random = new SeededRandom(n);
     const inputs = { q: normalFloat32(random, n * d), k: normalFloat32(random, n * d), v: normalFloat32(random, n * d) };
-    const timing = n >= 2048 ? { warmup: 0, repeats: 1 } : { warmup: 1, repeats };
-    let naive: Awaited<ReturnType<typeof runAttentionForward>> | null = null;
+    let naive: ForwardResult | null = null;
     let naiveRefused: string | undefined;
-    try {
-      naive = await runAttentionForward(engine, 'standard', inputs, shape, { timing });
-    } catch (error) {
-      if (!(error instanceof AppError && error.code === 'gpu-limit')) throw error;
-      naiveRefused = error.message;
+    let flash: ForwardResult | null = null;
+    const naiveSamples: number[] = [];
+    const flashSamples: number[] = [];
+    for (let round = 0; round < rounds; round++) {
+      // The first round warms each kernel up (pipelines compiled, caches filled) before its sample.
+      const timing = { warmup: round === 0 ? 1 : 0, repeats: 1 };
+      if (naiveRefused === undefined) {
+        try {
+          naive = await runAttentionForward(engine, 'standard', inputs, shape, { timing });
+          naiveSamples.push(...(naive.timing?.samplesMs ?? []));
+        } catch (error) {
+          if (!(error instanceof AppError && error.code === 'gpu-limit')) throw error;
+          naiveRefused = error.message;
+        }
+      }
+      flash = await runAttentionForward(engine, 'flash', inputs, shape, { timing, variant });
+      flashSamples.push(...(flash.timing?.samplesMs ?? []));
     }
-    const flash = await runAttentionForward(engine, 'flash', inputs, shape, { timing });
+    if (!flash?.timing || !flash.flash || flashSamples.length < rounds) throw new Error('flash run returned no timing or configuration');
+    const naiveMs = naive && naiveSamples.length > 0 ? median(naiveSamples) : null;
+    const flashMs = median(flashSamples);
     const row: AttentionRow = {
       n,
       d,
       heads: 1,
       causal: false,
-      naiveMs: naive?.timing?.medianMs ?? null,
-      flashMs: flash.timing?.medianMs ?? Number.NaN,
+      naiveMs,
+      flashMs,
       naiveBytes: naive?.peakBytes ?? null,
       flashBytes: flash.peakBytes,
       naiveExtraBytes: naive?.extraBytes ?? null,
       flashExtraBytes: flash.extraBytes,
       ...(naiveRefused ? { naiveRefused } : {}),
       flashKernel: flash.kernel,
-      method: flash.timing?.method ?? 'none',
+      method: flash.timing.method,
+      samples: { naive: naive ? naiveSamples : null, flash: flashSamples },
+      speedup: naiveMs === null ? null : naiveMs / flashMs,
+      flashConfig: flash.flash,
     };
     rows.push(row);
-    log(`attention n=${n}: standard ${row.naiveMs === null ? `refused (${naiveRefused})` : `${row.naiveMs.toFixed(1)} ms`}, flash ${row.flashMs.toFixed(1)} ms`);
+    const standardText = naiveMs === null ? `refused (${naiveRefused})` : spread(naiveSamples, naiveMs);
+    log(`attention n=${n}: standard ${standardText}, flash ${spread(flashSamples, flashMs)}${row.speedup === null ? '' : `, ${row.speedup.toFixed(2)}×`}`);
   }
   return rows;
 }

@@ -61,6 +61,9 @@ try {
           'flash-vs-naive': { maxN: 4096, repeats: 10 },
           'kv-flash-synergy': { promptTokens: 1024, heads: 16 },
           'kv-cache-speed': { tokens: 512 },
+          // Weights and caches past a GPU's last-level cache, so that reading them is what costs.
+          'prefill-decode-batching': { dim: 8192, maxBatch: 256, promptTokens: 512, repeats: 10 },
+          'gqa-mqa': { tokens: 2048, heads: 16, groupedKvHeads: 4, headDim: 128, layers: 4, repeats: 10 },
         };
   const only = values.only?.split(',');
   for (const [id, experiment] of registry) {

@@ -1,11 +1,13 @@
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
-import { referenceAttentionForward } from '../../src/engine/reference/attention';
+import { referenceAttentionBackward, referenceAttentionForward } from '../../src/engine/reference/attention';
+import { relativeL2Error } from '../../src/engine/reference/gemm';
+import { roundToHalf } from '../../src/engine/attention/flashStorage.wgsl';
 import { enginePids, eventually } from '../testing/engine';
 
 // The prove CLI as a user runs it: a real process (tsx), Dawn + SwiftShader, stdout parsed.
@@ -14,7 +16,7 @@ const dir = mkdtempSync(join(tmpdir(), 'proofdeck-prove-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 function prove(...args: string[]) {
-  const result = spawnSync('npx', ['tsx', 'electron/hosts/prove.ts', ...args], { encoding: 'utf8', timeout: 120_000 });
+  const result = spawnSync('npx', ['tsx', 'electron/hosts/prove.ts', ...args], { encoding: 'utf8', timeout: 300_000 });
   return { code: result.status, stdout: result.stdout, stderr: result.stderr };
 }
 
@@ -71,7 +73,10 @@ describe('npm run prove', () => {
     const out = join(dir, 'attention');
     const { code, stderr } = prove('attention', '--n', '37', '--d', '16', '--heads', '2', '--causal', '--seed', '9', '--dump', out);
     expect(code, stderr).toBe(0);
-    expect(JSON.parse(readFileSync(join(out, 'meta.json'), 'utf8'))).toEqual({ n: 37, d: 16, heads: 2, causal: true, seed: 9 });
+    const meta = JSON.parse(readFileSync(join(out, 'meta.json'), 'utf8')) as Record<string, unknown>;
+    // auto on Dawn + SwiftShader (a fallback adapter) picks the fallback variant.
+    expect(meta).toMatchObject({ n: 37, d: 16, heads: 2, causal: true, seed: 9, backward: false, variant: 'fallback', precision: 'f32', isFallbackAdapter: true });
+    expect(meta.adapter).toMatch(/swiftshader/i);
     const [q, k, v, flash, naive, lse] = ['q', 'k', 'v', 'o_flash', 'o_naive', 'lse'].map((name) => float32(join(out, `${name}.f32`)));
     expect(q.length).toBe(2 * 37 * 16);
     expect(lse.length).toBe(2 * 37);
@@ -106,6 +111,44 @@ describe('npm run prove', () => {
         return true;
       }
     }, 5000, 'the engine process to end');
+  });
+
+  it('attention --variant gpu --precision f16 --backward runs that kernel, names it in meta.json, and matches float64 on the dumped inputs', () => {
+    const out = join(dir, 'attention-gpu');
+    const shape = { batchHeads: 2, n: 45, d: 18, causal: false };
+    const { code, stdout, stderr } = prove('attention', '--n', '45', '--d', '18', '--heads', '2', '--seed', '3', '--backward', '--variant', 'gpu', '--precision', 'f16', '--dump', out);
+    expect(code, stderr).toBe(0);
+    const meta = JSON.parse(readFileSync(join(out, 'meta.json'), 'utf8')) as Record<string, unknown>;
+    expect(meta).toMatchObject({ n: 45, d: 18, heads: 2, causal: false, backward: true, variant: 'gpu', precision: 'f16' });
+    // The gpu tiling takes 64–128 query rows per workgroup; 45 rows is not a multiple of the tiles.
+    expect(meta.rowsPerWorkgroup).toBeGreaterThanOrEqual(64);
+    expect(45 % (meta.keysPerTile as number)).not.toBe(0);
+    expect(JSON.parse(stdout.trim()) as Record<string, unknown>).toMatchObject({ variant: 'gpu', precision: 'f16' });
+    const [q, k, v, dO, flash, dq, dk, dv] = ['q', 'k', 'v', 'do', 'o_flash', 'dq_flash', 'dk_flash', 'dv_flash'].map((name) => float32(join(out, `${name}.f32`)));
+    // The dump holds the inputs as the device saw them (rounded to half): every one is a half.
+    expect(roundToHalf(q)).toEqual(q);
+    expect(roundToHalf(dO)).toEqual(dO);
+    const forward = referenceAttentionForward(q, k, v, shape);
+    expect(relativeL2Error(flash, forward.o)).toBeLessThan(1e-5);
+    const gradients = referenceAttentionBackward(q, k, v, dO, shape);
+    expect(relativeL2Error(dq, gradients.dq)).toBeLessThan(1e-4);
+    expect(relativeL2Error(dk, gradients.dk)).toBeLessThan(1e-4);
+    expect(relativeL2Error(dv, gradients.dv)).toBeLessThan(1e-4);
+  });
+
+  it('attention refuses an unknown flag, variant or precision by name, and writes nothing', () => {
+    const out = join(dir, 'attention-refused');
+    for (const [args, message] of [
+      [['--variant', 'tiled'], /--variant must be one of gpu, fallback, auto, got 'tiled'/],
+      [['--precision', 'bf16'], /--precision must be one of f32, f16, got 'bf16'/],
+      [['--varient', 'gpu'], /unknown option --varient/],
+      [['--precision', 'f16', '--d', '7'], /--d must be even/],
+    ] as const) {
+      const result = prove('attention', '--n', '8', '--d', '8', '--seed', '1', '--dump', out, ...args);
+      expect(result.code, result.stdout).toBe(1);
+      expect(result.stderr).toMatch(message);
+    }
+    expect(existsSync(out)).toBe(false);
   });
 
   it('decode --dump writes tokens and logits of both ways, and they agree', () => {

@@ -36,8 +36,11 @@ export function parseCli(argv: readonly string[]): Cli {
 
 const usage = `usage: npm run prove -- <experiment-id> [--param value …] [--json] [--dump DIR] [--cpu-reference]
        npm run prove -- attention --n N --d D --heads H [--causal] --seed S --dump DIR [--backward]
+                          [--variant gpu|fallback|auto] [--precision f32|f16]
        npm run prove -- decode --tokens T --seed S --dump DIR
-experiments: kv-cache-speed, kv-cache-memory, flash-vs-naive, flash-exact, flash-backward, kv-flash-synergy`;
+experiments: kv-cache-speed, kv-cache-memory, flash-vs-naive, flash-exact, flash-backward, kv-flash-synergy,
+             prefill-decode-batching, gqa-mqa, paged-attention, kv-quantization, rope-relative,
+             speculative-decoding, online-softmax`;
 
 async function runExperimentCli(cli: Cli): Promise<number> {
   const meta = findMeta(cli.command);

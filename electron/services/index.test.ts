@@ -57,8 +57,10 @@ describe('createServices', () => {
     const decks = await client.api['decks.list']({});
     const builtIn = decks.find((d) => d.builtIn)!;
     expect(builtIn.cards).toBeGreaterThanOrEqual(15);
+    const builtInCards = decks.filter((d) => d.builtIn).reduce((sum, d) => sum + d.cards, 0);
+    expect(builtInCards).toBeGreaterThanOrEqual(15 + 35);
     const today = await client.api['review.today']({});
-    expect(today.counts.new).toBe(Math.min(20, builtIn.cards));
+    expect(today.counts.new).toBe(Math.min(20, builtInCards));
     const ko = (await client.api['review.next']({ locale: 'ko' }))!;
     const en = (await client.api['review.next']({ locale: 'en' }))!;
     expect(en.cardId).toBe(ko.cardId);

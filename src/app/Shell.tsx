@@ -1,5 +1,6 @@
-import { Suspense, useEffect, useRef, useState } from 'react';
+import { Suspense, useCallback, useEffect, useRef, useState } from 'react';
 import { useApp, type Notice, type ScreenParams } from './AppContext';
+import { CommandPalette } from './components/CommandPalette';
 import { KeyboardHelp } from './components/KeyboardHelp';
 import { Kbd } from './components/Kbd';
 import { Notices } from './components/Notices';
@@ -22,6 +23,7 @@ const chordTimeoutMs = 1500;
 export function Shell({ screen, params, notices, dismiss }: ShellProps) {
   const { t, navigate, client, undo } = useApp();
   const [helpOpen, setHelpOpen] = useState(false);
+  const [paletteOpen, setPaletteOpen] = useState(false);
 
   // Deck files opened from the OS (double-click, dock icon, `--open`): taken from the host once
   // at start (they may have come before this listened) and on every `open-file`; they wait in
@@ -61,6 +63,16 @@ export function Shell({ screen, params, notices, dismiss }: ShellProps) {
   // Capture phase: runs before a screen's own keys, so `g s` opens Settings instead of suspending.
   useKeydown(
     (event) => {
+      // Ctrl/Cmd+K opens the command palette from anywhere, a text field included (as in VS Code).
+      if ((event.ctrlKey || event.metaKey) && !event.altKey && !event.shiftKey && event.key.toLowerCase() === 'k') {
+        event.preventDefault();
+        event.stopImmediatePropagation();
+        setHelpOpen(false);
+        setPaletteOpen((open) => !open);
+        return;
+      }
+      // The palette's own field handles its keys; the screen underneath gets none.
+      if (paletteOpen) return;
       if (helpOpen) {
         if (event.key === 'Escape' || event.key === '?') {
           event.preventDefault();
@@ -105,6 +117,9 @@ export function Shell({ screen, params, notices, dismiss }: ShellProps) {
     }
   });
 
+  const closePalette = useCallback(() => setPaletteOpen(false), []);
+  const openHelp = useCallback(() => setHelpOpen(true), []);
+
   const current = screens.find((candidate) => candidate.id === screen) ?? screens[0];
   const Screen = current.Component;
   return (
@@ -147,6 +162,9 @@ export function Shell({ screen, params, notices, dismiss }: ShellProps) {
               );
             })}
         </ul>
+        <button type="button" className="sidebar-help" onClick={() => setPaletteOpen(true)} data-testid="open-palette">
+          <Kbd>{/Mac|iPhone|iPad/.test(navigator.platform) ? '⌘K' : 'Ctrl+K'}</Kbd> {t('palette.title')}
+        </button>
         <button type="button" className="sidebar-help" onClick={() => setHelpOpen(true)}>
           <Kbd>?</Kbd> {t('app.keyboardHelp')}
         </button>
@@ -164,6 +182,7 @@ export function Shell({ screen, params, notices, dismiss }: ShellProps) {
       )}
       <Notices notices={notices} dismiss={dismiss} dismissLabel={t('app.dismiss')} />
       {helpOpen && <KeyboardHelp close={() => setHelpOpen(false)} />}
+      {paletteOpen && <CommandPalette close={closePalette} showHelp={openHelp} />}
     </div>
   );
 }

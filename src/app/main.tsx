@@ -1,5 +1,7 @@
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
+// Korean never depends on the system's fonts: Pretendard (OFL), split into subsets loaded per glyph range.
+import 'pretendard/dist/web/variable/pretendardvariable-dynamic-subset.css';
 import 'katex/dist/katex.min.css';
 import './styles/base.css';
 import './styles/shell.css';

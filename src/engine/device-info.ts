@@ -9,6 +9,8 @@ export interface DeviceInfo {
   /** 'webgpu' or 'cpu-reference' (the float64 reference run in place of a GPU). */
   backend: 'webgpu' | 'cpu-reference';
   timestampQuery: boolean;
+  /** The device was created with WGSL subgroup operations ('subgroups'); absent means no. */
+  subgroups?: boolean;
   limits: {
     maxStorageBufferBindingSize: number;
     maxBufferSize: number;

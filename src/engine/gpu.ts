@@ -32,6 +32,8 @@ export interface AcquireOptions {
   powerPreference?: GPUPowerPreference;
   /** 'adapter' (default): raise the engine's limits to the adapter's. 'default': WebGPU's defaults (128 MiB bindings), e.g. to test refusals cheaply. */
   limits?: 'adapter' | 'default';
+  /** Request 'subgroups' where the adapter offers it (default true); false tests the kernels' plain path. */
+  subgroups?: boolean;
 }
 
 /**
@@ -52,7 +54,8 @@ export async function acquireEngine(gpu: GPU | undefined, options: AcquireOption
   const requiredLimits: Record<string, number> = {};
   if (options.limits !== 'default') for (const name of raisedLimits) requiredLimits[name] = adapter.limits[name];
   const timestampQuery = adapter.features.has('timestamp-query');
-  const requiredFeatures: GPUFeatureName[] = timestampQuery ? ['timestamp-query'] : [];
+  const subgroups = options.subgroups !== false && adapter.features.has('subgroups');
+  const requiredFeatures = [...(timestampQuery ? ['timestamp-query'] : []), ...(subgroups ? ['subgroups'] : [])] as GPUFeatureName[];
 
   let device: GPUDevice;
   try {
@@ -65,7 +68,7 @@ export async function acquireEngine(gpu: GPU | undefined, options: AcquireOption
   return { device, info: describeDevice(adapter, device, timestampQuery) };
 }
 
-/** The DeviceInfo that goes with every result: adapter name, software fallback or not, limits. */
+/** The DeviceInfo that goes with every result: adapter name, software fallback or not, features, limits. */
 export function describeDevice(adapter: GPUAdapter, device: GPUDevice, timestampQuery: boolean): DeviceInfo {
   const info = adapter.info;
   const name = info.description || info.device || `${info.vendor} ${info.architecture}`.trim() || 'unknown adapter';
@@ -79,6 +82,7 @@ export function describeDevice(adapter: GPUAdapter, device: GPUDevice, timestamp
     isFallback,
     backend: 'webgpu',
     timestampQuery,
+    subgroups: device.features.has('subgroups'),
     limits: {
       maxStorageBufferBindingSize: device.limits.maxStorageBufferBindingSize,
       maxBufferSize: device.limits.maxBufferSize,

@@ -45,15 +45,18 @@ export { argmax, createSampler, type SamplingOptions } from './decode/sampling';
 export { cachedStepTrafficBytes, fullForwardTrafficBytes } from './decode/traffic';
 export { referenceDecoderForward } from './reference/decoder';
 export { StandardAttention, SOFTMAX_WORKGROUP_SIZE, type AttentionBuffers } from './attention/StandardAttention';
+export { FlashAttention } from './attention/FlashAttention';
 export {
-  FlashAttention,
-  defaultFlashVariant,
   flashTiling,
-  FLASH_WORKGROUP_MEMORY_BUDGET,
+  resolveFlashVariant,
+  FLASH_VARIANT_CHOICES,
+  type FlashPass,
   type FlashTiling,
   type FlashVariant,
-} from './attention/FlashAttention';
-export { runAttentionForward, refusedByDevice, type AttentionKernel, type ForwardResult, type KernelReport } from './attention/runAttention';
+  type FlashVariantChoice,
+} from './attention/flashTiling';
+export { FLASH_PRECISIONS, packHalves, roundToHalf, type FlashPrecision } from './attention/flashStorage.wgsl';
+export { runAttentionForward, refusedByDevice, type AttentionKernel, type FlashRunOptions, type ForwardResult, type KernelReport } from './attention/runAttention';
 export { squareMatrixBytes, tensorBytes } from './attention/limits';
 export { attentionScale, MAX_HEAD_DIM, type AttentionShape } from './attention/shape';
 export * from './attention/traffic';
@@ -66,3 +69,23 @@ export { runAttentionBackward, type BackwardResult } from './attention/runBackwa
 export { deviceRoofline, keepRoofline, placeOnRoofline, type DeviceRoofline, type StoredRoofline } from './roofline/Roofline';
 export { probeAttention, type ProbeResult } from './attention/probeAttention';
 export { standardPassCosts, flashForwardFlops, type PassCost } from './attention/costs';
+// LLM-serving experiments: softmax forms, quantised KV-cache, rotary scores, speculative decoding, timed projections.
+export { runSoftmaxForm, type SoftmaxForm, type SoftmaxFormResult } from './softmax/SoftmaxForms';
+export { referenceSoftmax } from './reference/softmax';
+export {
+  quantizeKv,
+  readQuantizedKv,
+  quantizedDecodeAttention,
+  codeWords,
+  metaWords,
+  type KvQuantBits,
+  type KvQuantScaling,
+  type KvQuantScheme,
+  type KvQuantShape,
+  type QuantizedKv,
+} from './quant/KvQuant';
+export { dequantizeKv, referenceDecodeAttention, referenceRanges, referenceCode, unpackMeta } from './reference/kvQuant';
+export { rotaryScores, type RotaryScoresInput, type RotaryScoresResult } from './transformer/rotaryScores';
+export { referenceRotate, referenceRotaryScores } from './reference/rotary';
+export { decodeSpeculative, type SpeculativeOptions, type SpeculativeRun, type SpeculativeIteration } from './decode/speculative';
+export { timeProjection, type ProjectionShape, type ProjectionTiming } from './roofline/projection';

@@ -4,7 +4,7 @@ import type { DeviceInfo } from '../engine/device-info';
 import { referenceAttentionForward } from '../engine/reference/attention';
 import { attentionInputs, compare } from './attention-inputs';
 import { flashExactMeta, type FlashExactParams } from './flash-exact.meta';
-import { onlineSoftmaxAttention } from './online-softmax';
+import { onlineSoftmaxAttention } from './flash-exact-cpu';
 import { both, cpuReferenceDevice, finish, guarded, num, throwIfAborted, yieldToEvents } from './support';
 import type { Experiment, ExperimentResult, Localized, Series } from './types';
 import { judge, measured, type Check } from './verdict';

@@ -1,9 +1,9 @@
-import MarkdownIt from 'markdown-it';
+import type MarkdownIt from 'markdown-it';
 import katex from 'katex';
-import cjkFriendly from 'markdown-it-cjk-friendly';
 import katexPluginModule from '@vscode/markdown-it-katex';
 import { escapeHtml, sanitizeHtml } from './sanitize';
 import { clozePlugin, rewriteBlockClozes, type ClozeEnv, type ClozeView } from './cloze';
+import { createMarkdownParser } from '../shared/markdown-base';
 
 type KatexPlugin = typeof katexPluginModule;
 type Renderer = ReturnType<typeof MarkdownIt>;
@@ -15,10 +15,8 @@ export const diagramClass = 'mermaid-diagram';
 export const diagramSourceClass = 'mermaid-source';
 
 function createRenderer(): Renderer {
-  // html: false — raw HTML in a note shows as text, never as markup.
-  const md = new MarkdownIt({ html: false, linkify: true, typographer: false });
-  // CommonMark does not close `**bold(x)**에` before a Hangul letter; Korean notes do that a lot.
-  md.use(cjkFriendly);
+  // Raw HTML shows as text; Korean emphasis closes before a particle (the parser the exporter uses too).
+  const md = createMarkdownParser();
   md.use(clozePlugin);
   md.use(katexPlugin, {
     // The plugin ships its own older KaTeX; use the one whose CSS the app loads.

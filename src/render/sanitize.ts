@@ -16,6 +16,8 @@ function purifier(): DOMPurify {
     const element = node as Element;
     if (typeof element.getAttribute !== 'function') return;
     const tag = element.tagName.toLowerCase();
+    // Only the Anki card config lets <input> through: `{{type:Field}}`'s answer box, a bare text field.
+    if (tag === 'input') keepTypeAnswerInput(element);
     for (const name of ['src', 'poster']) {
       const value = element.getAttribute(name);
       if (value !== null && !isLocalMediaUrl(value)) element.removeAttribute(name);
@@ -46,6 +48,14 @@ function purifier(): DOMPurify {
   });
   instance = purify;
   return purify;
+}
+
+const typeAnswerAttributes = new Set(['type', 'id', 'class', 'aria-label', 'autocomplete', 'autocapitalize', 'spellcheck']);
+
+/** A text box and nothing else: no name, value, form, list or autofocus. */
+function keepTypeAnswerInput(element: Element): void {
+  for (const name of element.getAttributeNames()) if (!typeAnswerAttributes.has(name)) element.removeAttribute(name);
+  element.setAttribute('type', 'text');
 }
 
 /** Matches `url(...)` that is not a same-document fragment, and `@import`. */
@@ -80,6 +90,20 @@ const cardConfig: Config = {
 /** Sanitises card HTML (Markdown output, or HTML fields from an imported deck). */
 export function sanitizeHtml(html: string): string {
   return purifier().sanitize(html, { ...cardConfig, RETURN_TRUSTED_TYPE: false }) as string;
+}
+
+const ankiCardConfig: Config = {
+  ...cardConfig,
+  FORBID_TAGS: (cardConfig.FORBID_TAGS ?? []).filter((tag) => tag !== 'input'),
+};
+
+/**
+ * Sanitises a card rendered from an Anki note type (src/render/anki-template.ts): the card rules,
+ * plus the plain text box of `{{type:Field}}`. The note type's CSS goes through anki-css.ts
+ * instead, never through HTML.
+ */
+export function sanitizeAnkiCardHtml(html: string): string {
+  return purifier().sanitize(html, { ...ankiCardConfig, RETURN_TRUSTED_TYPE: false }) as string;
 }
 
 const diagramConfig: Config = {

@@ -138,3 +138,26 @@ test('an .apkg export from the deck list carries Mermaid diagrams as SVG images 
   expect(svgs.length).toBeGreaterThan(0);
   for (const [index] of svgs) expect(new TextDecoder().decode(files[index])).toMatch(/^<svg[\s\S]*<\/svg>$/);
 });
+
+test('a CSV import previews its first cards as they will look and which column goes where; an export says where it went', async ({ page }, info) => {
+  await openDecks(page);
+  const file = info.outputPath('samples.csv');
+  writeFileSync(file, 'question,answer,tags\n"What is $O(N^2)$ here?","The **score** matrix",mem\n"Second?","Two",x\n');
+  await page.getByTestId('import-file').setInputFiles(file);
+  const preview = page.getByTestId('import-preview');
+  await expect(preview).toBeVisible();
+  await page.getByLabel('The first row is a header').check();
+  const mapping = page.getByTestId('import-field-mapping');
+  await expect(mapping).toContainText('question');
+  await expect(mapping).toContainText('Front');
+  const samples = page.getByTestId('import-sample');
+  await expect(samples).toHaveCount(2);
+  // Rendered as a card: the math typeset, the Markdown bold, not the raw source.
+  await expect(samples.first().locator('.katex')).toBeVisible();
+  await expect(samples.first().locator('strong')).toHaveText('score');
+  await page.getByRole('button', { name: 'Cancel' }).click();
+
+  const row = page.getByTestId('deck-row').filter({ hasText: 'KV-Cache' });
+  const [download] = await Promise.all([page.waitForEvent('download'), row.getByTestId('export-md').click()]);
+  await expect(page.getByTestId('export-result')).toContainText(download.suggestedFilename());
+});

@@ -41,6 +41,20 @@ function seed(file: string): void {
      VALUES (?, (SELECT id FROM cards LIMIT 1), ?, 2, 0, 5, 5, ?, 0, 1, 0, ?)`,
   );
   for (let i = 0; i < 120; i++) revlog.run(now - (i % 60) * DAY - i * 1000, i % 7 === 0 ? 1 : 3, i % 40, 8000 + (i % 5) * 1000);
+  // More than one page of the browser (200 rows): cards due in a hundred days, out of today's way.
+  const bulkDeck = Number(db.prepare(`INSERT INTO decks (name, created, modified) VALUES ('Bulk::Seeded', ?, ?)`).run(now, now).lastInsertRowid);
+  for (let i = 0; i < 300; i++) {
+    const noteId = note.run(`seed-bulk-${i}`, bulkDeck, `Bulk card ${i}`, 'answer', 'bulk', now, now).lastInsertRowid;
+    card.run(noteId, now + 100 * DAY, 50, 5, 100, 3, 0, 2, now - DAY, 0);
+  }
+  // A cloze note (two cards) in a deck of its own.
+  const clozeDeck = Number(db.prepare(`INSERT INTO decks (name, created, modified) VALUES ('Cloze::Seeded', ?, ?)`).run(now, now).lastInsertRowid);
+  const clozeNote = db
+    .prepare(`INSERT INTO notes (guid, deck_id, front, back, context, tags, kind, created, modified) VALUES ('seed-cloze', ?, ?, '', '', '', 'cloze', ?, ?)`)
+    .run(clozeDeck, 'Scores {{c1::$S = QK^\\top$}} then {{c2::softmax::a normaliser}}', now, now).lastInsertRowid;
+  for (const ord of [0, 1]) {
+    db.prepare(`INSERT INTO cards (note_id, ord, due, stability, difficulty, scheduled_days, reps, lapses, state, suspended, new_position) VALUES (?, ?, ?, 0, 0, 0, 0, 0, 0, 0, 0)`).run(clozeNote, ord, now);
+  }
   db.close();
 }
 
@@ -104,6 +118,89 @@ test('the search language finds the right cards', async ({ browser }) => {
   await page.screenshot({ path: join(screenshots, 'browse-en.png') });
 });
 
+test('at 1280 px every column shows; scrolled sideways, the header stays over its column', async ({ browser }) => {
+  const page = await openBrowse(browser);
+  await searchFor(page, 'deck:Seeded*');
+  const body = page.getByTestId('browse-body');
+  const bodyBox = (await body.boundingBox())!;
+  // What is visible of the rows, without the vertical scroll bar.
+  const visibleRight = bodyBox.x + (await body.evaluate((element) => element.clientWidth));
+  for (const column of ['r', 'lapses']) {
+    const header = (await page.getByTestId(`browse-sort-${column}`).boundingBox())!;
+    expect(header.x + header.width).toBeLessThanOrEqual(visibleRight + 1);
+  }
+  expect(await body.evaluate((element) => element.scrollWidth - element.clientWidth)).toBeLessThanOrEqual(1);
+  // A narrower window: the table scrolls sideways, and the header with it.
+  await page.setViewportSize({ width: 900, height: 820 });
+  await body.evaluate((element) => element.scrollTo({ left: 240 }));
+  await expect.poll(() => body.evaluate((element) => element.scrollLeft)).toBeGreaterThan(100);
+  for (const column of ['stability', 'r', 'lapses']) {
+    const header = (await page.getByTestId(`browse-sort-${column}`).boundingBox())!;
+    const cell = (await page.getByTestId('browse-row').first().locator(`.cell-${column}`).boundingBox())!;
+    expect(Math.abs(header.x - cell.x)).toBeLessThan(1);
+    expect(Math.abs(header.width - cell.width)).toBeLessThan(1);
+  }
+  await page.screenshot({ path: join(screenshots, 'browse-scrolled-sideways.png') });
+  await page.context().close();
+});
+
+test('Ctrl+A selects every card the search matches; a new search starts a new selection; shift-click selects cards, not text', async ({ browser }) => {
+  const page = await openBrowse(browser);
+  await page.getByTestId('browse-search').fill('');
+  await expect(page.getByTestId('browse-total')).toHaveText(/\d+ cards/);
+  await page.waitForTimeout(400);
+  const total = Number(/[\d,]+/.exec((await page.getByTestId('browse-total').textContent()) ?? '')![0].replace(/,/g, ''));
+  // More than one page of 200: select-all must not stop at what is loaded.
+  expect(total).toBeGreaterThan(200);
+  await page.getByTestId('browse-body').focus();
+  await page.keyboard.press('Control+a');
+  await expect(page.locator('.browse-count strong')).toHaveText(` · ${total.toLocaleString('en-US')} selected`);
+  await page.getByTestId('browse-search').fill('deck:Seeded*');
+  await expect(page.getByTestId('browse-row')).toHaveCount(5);
+  await expect(page.locator('.browse-count strong')).toHaveCount(0);
+  const rows = page.getByTestId('browse-row');
+  await rows.nth(0).click();
+  await rows.nth(3).click({ modifiers: ['Shift'] });
+  await expect(page.locator('.browse-count strong')).toHaveText(' · 4 selected');
+  expect(await page.evaluate('String(window.getSelection())')).toBe('');
+  // The notice of a bulk action leaves the table alone (it sits over the navigation's foot).
+  await page.getByTestId('bulk-tag-input').fill('noticed');
+  await page.getByTestId('bulk-tag').click();
+  const notice = page.locator('.notice').last();
+  await expect(notice).toContainText('4 cards');
+  const [noticeBox, tableBox] = [(await notice.boundingBox())!, (await page.locator('.browse-table').boundingBox())!];
+  expect(noticeBox.x + noticeBox.width <= tableBox.x || noticeBox.y >= tableBox.y + tableBox.height).toBe(true);
+  await page.context().close();
+});
+
+test('Browse shows a note in the UI language where it has a translation, and a cloze card as the review asks it', async ({ browser }) => {
+  for (const [locale, hangul] of [
+    ['en-US', false],
+    ['ko-KR', true],
+  ] as const) {
+    const page = await openBrowse(browser, locale);
+    const fronts = await searchFor(page, 'tag:kv-cache');
+    expect(fronts.length).toBeGreaterThan(0);
+    const withHangul = fronts.filter((front) => /[가-힣]/.test(front)).length;
+    if (hangul) expect(withHangul).toBe(fronts.length);
+    else expect(withHangul).toBe(0);
+    // The editor opens the note as Browse showed it, the other language a click away.
+    await page.getByTestId('browse-row').first().dblclick();
+    const front = page.getByTestId('editor-front');
+    await expect(front).toBeVisible();
+    expect(/[가-힣]/.test(await front.inputValue())).toBe(hangul);
+    if (!hangul) {
+      await expect(page.getByTestId('editor-languages')).toBeVisible();
+      await page.getByTestId('editor-edition-original').check();
+      expect(/[가-힣]/.test(await front.inputValue())).toBe(true);
+    }
+    await page.keyboard.press('Escape');
+    await expect(page.getByTestId('browse-search')).toBeVisible();
+    expect(await searchFor(page, 'deck:Cloze::Seeded')).toEqual(['[c1] Scores […] then softmax', '[c2] Scores $S = QK^\\top$ then [a normaliser]']);
+    await page.context().close();
+  }
+});
+
 test('an edit in the editor shows in review and keeps the due date', async ({ browser }) => {
   const page = await openBrowse(browser);
   const file = join(dataDir, 'proofdeck.sqlite');
@@ -136,9 +233,21 @@ test('an edit in the editor shows in review and keeps the due date', async ({ br
   await expect(page.getByTestId('card-front').locator('.katex')).toBeVisible();
 });
 
+test('saving a new card says it was added, not that it keeps a schedule', async ({ browser }) => {
+  const page = await openBrowse(browser);
+  await page.getByTestId('browse-add').click();
+  await page.getByTestId('editor-front').fill('A card made in the editor?');
+  await page.getByTestId('editor-back').fill('Yes.');
+  await page.keyboard.press('Control+s');
+  const notice = page.locator('.notice').last();
+  await expect(notice).toContainText('Card added to');
+  await expect(notice).not.toContainText('keeps its schedule');
+  await page.context().close();
+});
+
 for (const scheme of ['light', 'dark'] as const) {
   test(`statistics charts render (${scheme})`, async ({ browser }) => {
-    const context = await browser.newContext({ locale: scheme === 'dark' ? 'ko-KR' : 'en-US', colorScheme: scheme, viewport: { width: 1280, height: 1100 } });
+    const context = await browser.newContext({ locale: scheme === 'dark' ? 'ko-KR' : 'en-US', colorScheme: scheme, viewport: { width: 1280, height: 1500 } });
     const page = await context.newPage();
     await page.goto(host.url);
     await expect(page.getByTestId('due-count')).toBeVisible();

@@ -99,14 +99,17 @@ test('five cards answered with the keyboard, one undone, progress kept across a 
   expect(revlog().ratings).toEqual(kept);
 
   await page.keyboard.press('Escape');
-  await expect(page.getByTestId('due-count')).toHaveText(String(dueAtStart - kept.length));
+  // Cards on a learning step minutes away (Hard, Good) stay in today's count, as Anki counts
+  // them; only the Easy one, graduated to days away, left it.
+  const stillDue = dueAtStart - kept.filter((grade) => grade === 4).length;
+  await expect(page.getByTestId('due-count')).toHaveText(String(stillDue));
   await page.context().close();
 
   expect(await host.stop('SIGTERM')).toBe(0);
   host = await startHost({ dataDir, port: host.port });
   const after = await openPage(browser, 'en-US');
   await after.goto(host.url);
-  await expect(after.getByTestId('due-count')).toHaveText(String(dueAtStart - kept.length));
+  await expect(after.getByTestId('due-count')).toHaveText(String(stillDue));
   await expect(after.getByTestId('reviewed-today')).toContainText('4');
   expect(revlog()).toEqual({ rows: 4, ratings: kept });
   await after.context().close();

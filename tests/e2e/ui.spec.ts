@@ -132,6 +132,12 @@ test('a hostile card shows its errors inline and runs nothing', async ({ browser
   const bytes = Buffer.from(hostileDeck, 'utf8');
   await callApi(page, 'decks.upload', { uploadId, offset: 0, total: bytes.length, data: bytes.toString('base64') });
   await callApi(page, 'decks.importApply', { uploadId, fileName: 'hostile.md', choices: { default: 'take-theirs' } });
+  // Only the hostile card is left to study: every other card of the shared host is suspended, so
+  // the test does not depend on how many built-in cards come first.
+  const { rows } = (await callApi(page, 'cards.search', { query: '', limit: 1000 })) as { rows: { cardId: number; front: string }[] };
+  const others = rows.filter((row) => !row.front.includes('broken diagram')).map((row) => row.cardId);
+  expect(others.length).toBeLessThan(rows.length);
+  await callApi(page, 'cards.bulk', { cardIds: others, change: { action: 'suspend' } });
   await page.reload();
   await expect(page.getByTestId('start-review')).toBeVisible();
   await page.keyboard.press('Enter');
@@ -159,5 +165,108 @@ test('a hostile card shows its errors inline and runs nothing', async ({ browser
   await expect(back.locator('script')).toHaveCount(0);
   expect(await page.evaluate(() => (globalThis as { __canary?: number }).__canary)).toBeUndefined();
   expect(remote).toEqual([]);
+  await callApi(page, 'cards.bulk', { cardIds: others, change: { action: 'unsuspend' } });
+  await page.context().close();
+});
+
+test('? lists every key, Prove it and editing included', async ({ browser }) => {
+  const page = await openPage(browser);
+  await page.goto(host().url);
+  await expect(page.getByTestId('due-count')).toBeVisible();
+  await page.keyboard.press('?');
+  const help = page.getByRole('dialog');
+  for (const text of ['Ctrl+K', 'Prove it', 'Ctrl+S', 'Ctrl+Shift+C', 'Ctrl+A', 'Select every card the search matches', 'Again / Hard / Good / Easy']) {
+    await expect(help).toContainText(text);
+  }
+  await page.keyboard.press('Escape');
+  await expect(help).toBeHidden();
+  await page.context().close();
+});
+
+test('Ctrl+K finds every screen, action, deck and experiment by a fuzzy name, from the keyboard alone', async ({ browser }) => {
+  const page = await openPage(browser);
+  await page.goto(host().url);
+  await expect(page.getByTestId('due-count')).toBeVisible();
+  const palette = page.getByTestId('command-palette');
+  const choose = async (query: string, expected: RegExp) => {
+    await page.keyboard.press('Control+k');
+    await expect(palette).toBeVisible();
+    await page.keyboard.type(query);
+    await expect(palette.locator('[role="option"][aria-selected="true"]')).toHaveText(expected);
+    await page.keyboard.press('Enter');
+    await expect(palette).toBeHidden();
+  };
+  // Letters in order, not together.
+  await choose('stngs', /Go to Settings/);
+  await expect(page.getByTestId('settings-language')).toBeVisible();
+  // A deck by its name: Browse opens on it.
+  await choose('kv flash', /KV-cache/i);
+  await expect(page.getByTestId('browse-search')).toHaveValue(/^deck:"KV-cache/i);
+  await expect(page.getByTestId('browse-row').first()).toBeVisible();
+  // An experiment: the Lab opens on it.
+  await choose('exact', /Flash-Attention is exact/);
+  await expect(page.locator('[data-experiment="flash-exact"]')).toHaveAttribute('aria-current', 'true');
+  // An action; Escape closes without running anything; the arrows choose.
+  await choose('dark', /dark theme/);
+  await expect(page.locator('html')).toHaveAttribute('data-theme', 'dark');
+  await page.keyboard.press('Control+k');
+  await page.keyboard.press('Escape');
+  await expect(palette).toBeHidden();
+  await page.keyboard.press('Control+k');
+  await page.keyboard.type('go to');
+  await page.keyboard.press('ArrowDown');
+  await expect(palette.locator('[role="option"]').nth(1)).toHaveAttribute('aria-selected', 'true');
+  await page.keyboard.press('Escape');
+  await callApi(page, 'settings.set', { theme: 'system' });
+  await page.context().close();
+});
+
+const threeCards = `---
+title: "Learning count"
+deck: learning-count
+version: 1
+language: en
+---
+
+# Three new cards
+
+## Q. First new card? {#first}
+
+A. One.
+
+## Q. Second new card? {#second}
+
+A. Two.
+
+## Q. Third new card? {#third}
+
+A. Three.
+`;
+
+test('the learning count is live: an Again or a Good on a learning step counts at once', async ({ browser }) => {
+  const page = await openPage(browser);
+  await page.goto(host().url);
+  // Three new cards of their own; every other card is put out of the way (suspended) first.
+  const all = (await callApi(page, 'cards.search', { query: '-is:suspended', limit: 1000 })) as { rows: { cardId: number }[] };
+  if (all.rows.length) await callApi(page, 'cards.bulk', { cardIds: all.rows.map((r) => r.cardId), change: { action: 'suspend' } });
+  const bytes = Buffer.from(threeCards, 'utf8');
+  await callApi(page, 'decks.upload', { uploadId: 'ui-spec-learning', offset: 0, total: bytes.length, data: bytes.toString('base64') });
+  await callApi(page, 'decks.importApply', { uploadId: 'ui-spec-learning', fileName: 'learning.md', choices: { default: 'take-theirs' } });
+  await page.reload();
+  await expect(page.getByTestId('start-review')).toBeVisible();
+  await page.keyboard.press('Enter');
+  const learning = page.getByTestId('queue-counts').locator('.kind-learning');
+  await expect(page.getByTestId('card-front')).toBeVisible();
+  await expect(learning).toHaveText('0');
+  // Again: due again in a minute, counted now.
+  await page.keyboard.press('Space');
+  await page.keyboard.press('1');
+  await expect(page.getByTestId('card-back')).toBeHidden();
+  await expect(learning).toHaveText('1');
+  // Good on a new card: its next step is 10 minutes away, counted now too.
+  await page.keyboard.press('Space');
+  await page.keyboard.press('3');
+  await expect(page.getByTestId('card-back')).toBeHidden();
+  await expect(learning).toHaveText('2');
   await page.context().close();
 });

@@ -122,7 +122,7 @@ describe('editing notes', () => {
   it('keeps the schedule of an edited card and finds it by its new text', async () => {
     const { api } = t.client;
     const noteId = (await api['cards.search']({ query: 'SRAM' })).rows[0].noteId;
-    const { guid: _guid, cardIds: _cards, cards: _cardRows, ...note } = await api['notes.get']({ noteId });
+    const { guid: _guid, cardIds: _cards, cards: _cardRows, language: _language, ...note } = await api['notes.get']({ noteId });
     const card = () => t.services.db!.prepare('SELECT due, stability, difficulty, reps, state FROM cards WHERE id = ?').get(ids.laterReview);
     const schedule = card();
     await api['notes.save']({ ...note, front: 'Tiling: blocks of Q, K, V in on-chip SRAM', tags: ['flash', 'tiling'], experimentId: 'flash-vs-naive', experimentParams: null });

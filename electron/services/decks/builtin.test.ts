@@ -33,21 +33,34 @@ function contents(db: Database.Database): string {
   return JSON.stringify(['decks', 'notes', 'cards', 'revlog'].map((table) => db.prepare(`SELECT * FROM ${table} ORDER BY 1`).all()));
 }
 
-const noteCount = readBuiltinDecks(repoResources)[0].notes.length;
+const shipped = readBuiltinDecks(repoResources);
+const kvFlash = shipped.find((deck) => deck.meta.key === 'kv-flash')!;
+const noteCount = kvFlash.notes.length;
+const kvFlashVersion = kvFlash.meta.version!;
+/** Notes of the kv-flash deck only: the other built-in decks load beside it. */
+const kvFlashNotes = "SELECT COUNT(*) FROM notes WHERE guid LIKE 'kv-flash:%'";
 
 describe('built-in decks on first launch', () => {
-  it('loads the kv-flash deck: one note and one new card per question, due now, in file order', () => {
+  it('loads every built-in deck, kv-flash first: one note and one new card per question, due now, in file order', () => {
     const db = database();
     const now = Date.UTC(2026, 0, 5, 9);
-    const [report] = syncBuiltinDecks(db, repoResources, { now });
-    expect(report).toMatchObject({ key: 'kv-flash', version: 1, previousVersion: null, action: 'created', added: noteCount, updated: 0, conflicts: 0 });
+    const reports = syncBuiltinDecks(db, repoResources, { now });
+    expect(reports.map((report) => report.key)).toEqual(['kv-flash', 'llm-serving']);
+    expect(reports[0]).toMatchObject({ key: 'kv-flash', version: kvFlashVersion, previousVersion: null, action: 'created', added: noteCount, updated: 0, conflicts: 0 });
+    expect(reports[1]).toMatchObject({ key: 'llm-serving', previousVersion: null, action: 'created', added: shipped[1].notes.length, updated: 0, conflicts: 0 });
 
-    const deck = db.prepare('SELECT * FROM decks').get() as { name: string; builtin_key: string; builtin_version: number };
-    expect(deck).toMatchObject({ name: 'KV-cache & Flash-Attention', builtin_key: 'kv-flash', builtin_version: 1 });
+    const decks = db.prepare('SELECT * FROM decks ORDER BY id').all() as { name: string; builtin_key: string; builtin_version: number }[];
+    expect(decks).toMatchObject([
+      { name: 'KV-cache & Flash-Attention', builtin_key: 'kv-flash', builtin_version: kvFlashVersion },
+      { name: 'LLM Inference: Serving & Attention', builtin_key: 'llm-serving', builtin_version: shipped[1].meta.version },
+    ]);
     const cards = db
       .prepare('SELECT n.guid, n.translations, n.experiment_id, c.state, c.due, c.new_position FROM cards c JOIN notes n ON n.id = c.note_id ORDER BY c.new_position')
       .all() as { guid: string; translations: string; experiment_id: string; state: number; due: number }[];
-    expect(cards).toHaveLength(noteCount);
+    expect(cards).toHaveLength(shipped.reduce((sum, deck) => sum + deck.notes.length, 0));
+    expect(cards.filter((card) => card.guid.startsWith('kv-flash:'))).toHaveLength(noteCount);
+    // The first deck's cards come first, so a new user starts where the study note starts.
+    expect(cards.slice(0, noteCount).every((card) => card.guid.startsWith('kv-flash:'))).toBe(true);
     expect(cards.slice(0, 3).map((card) => card.guid)).toEqual(['kv-flash:kv-cache-removes', 'kv-flash:kv-cache-cost-per-step', 'kv-flash:prefill-vs-decode']);
     for (const card of cards) {
       expect(card).toMatchObject({ state: 0, due: now });
@@ -65,7 +78,7 @@ describe('built-in decks on first launch', () => {
     expect(contents(db)).toBe(before);
 
     const [deck] = readBuiltinDecks(repoResources);
-    const deckId = (db.prepare('SELECT id FROM decks').get() as { id: number }).id;
+    const deckId = (db.prepare("SELECT id FROM decks WHERE builtin_key = 'kv-flash'").get() as { id: number }).id;
     const store = storesFor(db);
     const forced = store.transaction(() => mergeIntoDeck(store, deckId, markdownImport(deck), { default: 'keep-mine' }, 3000));
     expect(forced).toMatchObject({ added: 0, updated: 0, conflictsKept: 0, unchanged: noteCount });
@@ -81,7 +94,7 @@ describe('built-in decks on first launch', () => {
 });
 
 describe('a later version of a built-in deck', () => {
-  /** resources/ with the shipped deck, then rewritten as v2 by `edit`. */
+  /** resources/ with the shipped decks, then kv-flash rewritten as its next version by `edit`. */
   function resources(): { dir: string; rewrite(edit: (file: string, text: string) => string): void } {
     const dir = join(scratch(), 'resources');
     cpSync(repoResources, dir, { recursive: true });
@@ -90,7 +103,7 @@ describe('a later version of a built-in deck', () => {
       rewrite(edit) {
         for (const file of ['ko.md', 'en.md']) {
           const path = join(dir, 'decks', 'kv-flash', file);
-          writeFileSync(path, edit(file, readFileSync(path, 'utf8').replace(/^version: 1$/m, 'version: 2')));
+          writeFileSync(path, edit(file, readFileSync(path, 'utf8').replace(/^version: (\d+)$/m, (_line, version: string) => `version: ${Number(version) + 1}`)));
         }
       },
     };
@@ -136,7 +149,7 @@ describe('a later version of a built-in deck', () => {
     const db = app.services.db!;
     expect(guidCard('kv-flash:flash-exact')).toBeUndefined();
     expect(db.prepare("SELECT back FROM notes WHERE guid = 'kv-flash:kv-cache-removes'").pluck().get()).toMatch(/\(v2\) 매 디코딩/);
-    expect(db.prepare('SELECT COUNT(*) FROM notes').pluck().get()).toBe(noteCount - 1);
+    expect(db.prepare(kvFlashNotes).pluck().get()).toBe(noteCount - 1);
 
     // Changing one's mind in the same session: the undo restores the card and forgets the deletion.
     app.services.close();
@@ -184,7 +197,7 @@ describe('a later version of a built-in deck', () => {
     app = app.reopen();
 
     const report = reports.at(-1)![0];
-    expect(report).toMatchObject({ action: 'updated', previousVersion: 1, version: 2, added: 1, updated: 2, conflicts: 1, kept: 1 });
+    expect(report).toMatchObject({ key: 'kv-flash', action: 'updated', previousVersion: kvFlashVersion, version: kvFlashVersion + 1, added: 1, updated: 2, conflicts: 1, kept: 1 });
     expect(report.unchanged).toBe(noteCount - 1 - 3);
 
     const db = app.services.db!;
@@ -207,8 +220,8 @@ describe('a later version of a built-in deck', () => {
     expect(added.new_position).toBe((db.prepare('SELECT MAX(new_position) FROM cards').pluck().get() as number));
     expect(JSON.parse(note('paged-attention')!.translations).en.front).toBe('What does PagedAttention solve?');
     expect(note('when-each-helps')).toBeDefined();
-    expect(db.prepare('SELECT COUNT(*) FROM notes').pluck().get()).toBe(noteCount + 1);
-    expect(db.prepare("SELECT builtin_version FROM decks WHERE builtin_key = 'kv-flash'").pluck().get()).toBe(2);
+    expect(db.prepare(kvFlashNotes).pluck().get()).toBe(noteCount + 1);
+    expect(db.prepare("SELECT builtin_version FROM decks WHERE builtin_key = 'kv-flash'").pluck().get()).toBe(kvFlashVersion + 1);
 
     // Opening again (same v2) changes nothing.
     const settled = contents(db);
@@ -216,6 +229,39 @@ describe('a later version of a built-in deck', () => {
     expect(reports.at(-1)![0].action).toBe('skipped');
     expect(contents(app.services.db!)).toBe(settled);
     app.services.close();
+  });
+
+  it('brings the shipped kv-flash fixes to a copy installed from the version before: new links and sources, same cards', () => {
+    const db = database();
+    const older = resources();
+    // The version before, as users have it: no source lines, prefill and GQA proved by the cache experiments.
+    for (const file of ['ko.md', 'en.md']) {
+      const path = join(older.dir, 'decks', 'kv-flash', file);
+      const text = readFileSync(path, 'utf8')
+        .replace(/^version: \d+$/m, `version: ${kvFlashVersion - 1}`)
+        .replace(/\n\n(?:출처|Source): [^\n]*/g, '')
+        .replace('```prove prefill-decode-batching\n{}', '```prove kv-cache-speed\n{}')
+        .replace('```prove gqa-mqa\n{}', '```prove kv-cache-memory\n{"maxTokens": 1024, "heads": 8, "groupedKvHeads": 2}');
+      writeFileSync(path, text);
+    }
+    syncBuiltinDecks(db, older.dir, { now: 1 });
+    const cardOf = (id: string) =>
+      db.prepare('SELECT c.id, n.experiment_id, n.back FROM cards c JOIN notes n ON n.id = c.note_id WHERE n.guid = ?').get(`kv-flash:${id}`) as {
+        id: number;
+        experiment_id: string;
+        back: string;
+      };
+    const before = cardOf('prefill-vs-decode');
+    expect(before.experiment_id).toBe('kv-cache-speed');
+    expect(before.back).not.toMatch(/출처: /);
+
+    const [report] = syncBuiltinDecks(db, repoResources, { now: 2 });
+    expect(report).toMatchObject({ key: 'kv-flash', action: 'updated', previousVersion: kvFlashVersion - 1, version: kvFlashVersion, added: 0, updated: noteCount, conflicts: 0 });
+    const after = cardOf('prefill-vs-decode');
+    expect(after.id).toBe(before.id);
+    expect(after.experiment_id).toBe('prefill-decode-batching');
+    expect(after.back).toMatch(/\n출처: Williams, Waterman, Patterson \(2009\)/);
+    expect(cardOf('mha-gqa-mqa').experiment_id).toBe('gqa-mqa');
   });
 });
 

@@ -1,6 +1,6 @@
 import type Database from 'better-sqlite3';
 import { AppError } from '../../../src/shared/errors';
-import type { ExchangeCard, ExchangeMedia, ExchangeNote, ExchangeReview } from './types';
+import type { ExchangeCard, ExchangeMedia, ExchangeNote, ExchangeNotetype, ExchangeReview } from './types';
 import { referencedMedia } from './sanitize';
 import { storesFor } from '../store/stores';
 import type { CardRow } from '../store/cards';
@@ -11,10 +11,13 @@ export interface DeckForExport {
   description: string;
   notes: ExchangeNote[];
   media: ExchangeMedia[];
+  /** The Anki note types its notes are drawn with (`ExchangeNote.notetypeKey`). */
+  notetypes?: ExchangeNotetype[];
 }
 
 /** Reads one deck with its cards (always: exporters need card ords) and, when asked, review history. */
-export function readDeckForExport(db: Database.Database, deckName: string, options: { schedule: boolean }): DeckForExport {
+export function readDeckForExport(db: Database.Database, deckName: string, options: { schedule: boolean; now?: number }): DeckForExport {
+  const now = options.now ?? Date.now();
   const store = storesFor(db);
   const deck = store.decks.byName(deckName);
   if (!deck) throw new AppError('not-found', `no deck named '${deckName}'`, { deck: deckName });
@@ -36,6 +39,14 @@ export function readDeckForExport(db: Database.Database, deckName: string, optio
     }
   }
   const mediaNames = new Set<string>();
+  const notetypes = new Map<number, ExchangeNotetype | null>();
+  const notetypeOf = (id: number): ExchangeNotetype | null => {
+    if (!notetypes.has(id)) {
+      const kept = store.noteTypes.byId(id);
+      notetypes.set(id, kept ? { key: kept.key, ankiId: kept.ankiId, name: kept.name, kind: kept.ankiKind, fields: kept.fields, templates: kept.templates, css: kept.css, extra: kept.extra } : null);
+    }
+    return notetypes.get(id) ?? null;
+  };
   const notes = stored.map((row): ExchangeNote => {
     const note: ExchangeNote = {
       guid: row.guid,
@@ -50,6 +61,8 @@ export function readDeckForExport(db: Database.Database, deckName: string, optio
       fields: row.fields,
       kind: row.kind,
     };
+    const notetype = row.noteTypeId !== null && note.fields ? notetypeOf(row.noteTypeId) : null;
+    if (notetype) note.notetypeKey = notetype.key;
     const noteCards = cardsByNote.get(row.id) ?? [];
     note.cards = noteCards.map(
       (c): ExchangeCard => ({
@@ -65,6 +78,7 @@ export function readDeckForExport(db: Database.Database, deckName: string, optio
         state: c.state,
         lastReview: c.last_review,
         suspended: c.suspended !== 0,
+        ...(c.buried_until !== null && c.buried_until > now ? { buried: true } : {}),
       }),
     );
     if (options.schedule) {
@@ -97,7 +111,8 @@ export function readDeckForExport(db: Database.Database, deckName: string, optio
     const file = store.media.byName(name);
     if (file) media.push(file);
   }
-  return { name: deck.name, description: deck.description, notes, media };
+  const used = [...notetypes.values()].filter((n): n is ExchangeNotetype => n !== null);
+  return { name: deck.name, description: deck.description, notes, media, ...(used.length ? { notetypes: used } : {}) };
 }
 
 export interface DeckCounts {

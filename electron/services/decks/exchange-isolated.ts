@@ -4,6 +4,7 @@ import type { ParsedImport } from './types';
 import { planImport, type ConflictChoices, type ImportResult } from './merge';
 import { importParsed, type ReadOptions } from './exchange';
 import { parseIsolated, type ParserBudget } from './isolated-parse';
+import { ankiView } from './anki/note-view';
 
 /**
  * Imports as the hosts run them (the browser host, Electron's main process, the CLI): the file is
@@ -28,7 +29,17 @@ export async function previewImportIsolated(db: Database.Database, bytes: Uint8A
     hasSchedule: parsed.hasSchedule,
     warnings: parsed.warnings,
     ...(csvSample ? { csvSample } : {}),
+    samples: importSamples(parsed),
   };
+}
+
+/** The first notes as the preview draws them: Markdown sides, or the note type's templates for a note that keeps one. */
+function importSamples(parsed: ParsedImport): NonNullable<ImportPreview['samples']> {
+  const notetypes = new Map((parsed.notetypes ?? []).map((notetype) => [notetype.key, notetype]));
+  return parsed.notes.slice(0, 3).map((note) => {
+    const notetype = note.notetypeKey !== undefined ? notetypes.get(note.notetypeKey) : undefined;
+    return { front: note.front, back: note.back, kind: note.kind ?? 'basic', ...(notetype && note.fields ? { anki: ankiView(notetype, note.fields) } : {}) };
+  });
 }
 
 /** Reads a file in the worker and applies it in one transaction; nothing is written on any refusal. */

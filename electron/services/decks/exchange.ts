@@ -27,6 +27,8 @@ export interface ReadOptions {
   deckName?: string;
   csv?: { mapping?: CsvMapping; delimiter?: ',' | '\t' | ';'; hasHeader?: boolean };
   now?: number;
+  /** The user's time zone: Anki day numbers are read as its study days. Default: the machine's. */
+  timeZone?: string;
 }
 
 /** Picks the reader by content first (zip or not), then by extension: a renamed file still imports. */
@@ -65,7 +67,7 @@ export function readImportFileSized(bytes: Uint8Array, options: ReadOptions): { 
   const budget = new DecompressionBudget();
   let parsed: ParsedImport;
   if (format === 'proofdeck') parsed = readProofdeck(bytes, budget);
-  else if (format === 'apkg') parsed = readApkg(bytes, options.now, budget);
+  else if (format === 'apkg') parsed = readApkg(bytes, options.now, budget, options.timeZone);
   else if (format === 'csv') {
     const tsv = options.fileName.toLowerCase().endsWith('.tsv');
     parsed = readCsv(bytes, { ...options.csv, delimiter: options.csv?.delimiter ?? (tsv ? '\t' : undefined), deckName: options.deckName ?? stem });
@@ -152,7 +154,7 @@ export function exportDeck(
   db: Database.Database,
   deckName: string,
   format: ExportFormat,
-  options: { includeSchedule?: boolean; now?: number; diagrams?: { source: string; svg: string }[] } = {},
+  options: { includeSchedule?: boolean; now?: number; diagrams?: { source: string; svg: string }[]; rolloverHour?: number; timeZone?: string } = {},
 ): ExportedFile {
   const stem = safeFileStem(deckName);
   if (format === 'proofdeck') {
@@ -161,7 +163,7 @@ export function exportDeck(
     const notes = deck ? storesFor(db).notes.countInDeck(deck.id) : 0;
     return { fileName: `${stem}.proofdeck`, mime: 'application/zip', bytes, notes, mermaidNotes: 0 };
   }
-  const deck = readDeckForExport(db, deckName, { schedule: options.includeSchedule ?? false });
+  const deck = readDeckForExport(db, deckName, { schedule: options.includeSchedule ?? false, now: options.now });
   if (format === 'apkg') {
     const { bytes, mermaidNotes } = writeApkg(deck, options);
     return { fileName: `${stem}.apkg`, mime: 'application/zip', bytes, notes: deck.notes.length, mermaidNotes };

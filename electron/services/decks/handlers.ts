@@ -2,7 +2,8 @@ import type { Handlers } from '../dispatch';
 import type { ServiceContext } from '../context';
 import type { DeckSummary, ImportPreview, ParsedArgs } from '../../../src/shared/contract';
 import { AppError } from '../../../src/shared/errors';
-import { studyDay } from '../scheduler/study-day';
+import { learnAheadMs } from '../scheduler/queue';
+import { currentQueue } from '../review/today';
 import { deckDiagramSources, exportDeck, type ReadOptions } from './exchange';
 import { importDeckFileIsolated, previewImportIsolated } from './exchange-isolated';
 import { UploadStore } from './uploads';
@@ -10,17 +11,28 @@ import { UploadStore } from './uploads';
 type ImportArgs = ParsedArgs<'decks.importPreview'>;
 type DeckMethods = 'decks.list' | 'decks.upload' | 'decks.importPreview' | 'decks.importApply' | 'decks.export' | 'decks.diagrams' | 'decks.notes' | 'decks.media';
 
-function readOptions(args: ImportArgs, now: number): ReadOptions {
-  return { fileName: args.fileName, format: args.format, deckName: args.deckName, csv: args.csv, now };
+function readOptions(args: ImportArgs, now: number, timeZone: string): ReadOptions {
+  return { fileName: args.fileName, format: args.format, deckName: args.deckName, csv: args.csv, now, timeZone };
 }
 
-/** Every deck with its size and what is due in it today (learning due now, reviews due today; no limits). */
+/**
+ * Every deck with its size and its New / Learn / Due counts, each counted as Today counts the
+ * whole collection (scheduler/queue.ts): learning cards due within the learn-ahead limit, reviews
+ * due before the study day ends, new cards not yet studied; not suspended, not buried. As in
+ * Anki's deck list, each deck's new and review counts stop at what today's limits still allow, so
+ * a collection of one deck shows exactly Today's counts.
+ */
 function listDecks(ctx: ServiceContext): DeckSummary[] {
   const now = ctx.now();
-  const { end } = studyDay(now, ctx.settings.get().dayStartHour, ctx.timeZone);
-  return ctx.store.decks
-    .listWithSizes(now, end)
-    .map((r) => ({ id: r.id, name: r.name, notes: r.notes, cards: r.cards, due: r.due ?? 0, builtIn: r.builtin_key !== null }));
+  const queue = currentQueue(ctx);
+  const settings = ctx.settings.get();
+  const reviewLimit = Math.max(0, settings.reviewsPerDay - queue.doneToday.review);
+  const newLimit = Math.max(0, settings.newPerDay - queue.doneToday.new);
+  return ctx.store.decks.listWithSizes(now, queue.day.end, now + learnAheadMs).map((r) => {
+    const learning = r.learning ?? 0;
+    const review = Math.min(r.review ?? 0, reviewLimit);
+    return { id: r.id, name: r.name, notes: r.notes, cards: r.cards, due: learning + review, new: Math.min(r.new ?? 0, newLimit), learning, review, builtIn: r.builtin_key !== null };
+  });
 }
 
 /** Decks: the list with what is due, import (read in the parser worker), export, a deck's notes and media. */
@@ -30,14 +42,21 @@ export function deckHandlers(ctx: ServiceContext, uploads = new UploadStore(ctx.
     'decks.upload': (args) => ({ received: uploads.put(args.uploadId, args.offset, args.total, args.data) }),
     // Both read the file in the parser worker (isolated-parse.ts): while a file is read, every
     // other call keeps being answered; the database is written only with what passed validation.
-    'decks.importPreview': (args): Promise<ImportPreview> => previewImportIsolated(ctx.db, uploads.get(args.uploadId), readOptions(args, ctx.now())),
+    'decks.importPreview': (args): Promise<ImportPreview> => previewImportIsolated(ctx.db, uploads.get(args.uploadId), readOptions(args, ctx.now(), ctx.timeZone)),
     'decks.importApply': async (args) => {
-      const { result, parsed } = await importDeckFileIsolated(ctx.db, uploads.get(args.uploadId), readOptions(args, ctx.now()), args.choices);
+      const { result, parsed } = await importDeckFileIsolated(ctx.db, uploads.get(args.uploadId), readOptions(args, ctx.now(), ctx.timeZone), args.choices);
       uploads.delete(args.uploadId);
       return { ...result, warnings: parsed.warnings };
     },
     'decks.export': (args) => {
-      const file = exportDeck(ctx.db, args.deckName, args.format, { includeSchedule: args.includeSchedule, now: ctx.now(), diagrams: args.diagrams });
+      const file = exportDeck(ctx.db, args.deckName, args.format, {
+        includeSchedule: args.includeSchedule,
+        now: ctx.now(),
+        diagrams: args.diagrams,
+        // Anki counts review days as the user's study days do.
+        rolloverHour: ctx.settings.get().dayStartHour,
+        timeZone: ctx.timeZone,
+      });
       return { fileName: file.fileName, mime: file.mime, data: Buffer.from(file.bytes).toString('base64'), notes: file.notes, mermaidNotes: file.mermaidNotes };
     },
     'decks.diagrams': (args) => deckDiagramSources(ctx.db, args.deckName),

@@ -192,6 +192,9 @@ export function mergeIntoDeck(store: Stores, deckId: number, parsed: ParsedImpor
   const { notes, cards, revlog } = store;
   let position = cards.lastNewPosition() + 1;
   const nextPosition = () => position++;
+  // Note types are stored once by content; a note of the file takes the file's (its look is the deck's, not a user edit).
+  const noteTypeIds = new Map<string, number>();
+  for (const { kind, ...noteType } of parsed.notetypes ?? []) noteTypeIds.set(noteType.key, store.noteTypes.save({ ...noteType, ankiKind: kind }, now));
   const takeTheirs = new Set(choices.takeTheirs ?? []);
   const keepMine = new Set(choices.keepMine ?? []);
   const result: ImportResult = {
@@ -208,6 +211,8 @@ export function mergeIntoDeck(store: Stores, deckId: number, parsed: ParsedImpor
   };
   for (const item of items) {
     const note = item.note;
+    const noteTypeId = note.notetypeKey !== undefined ? noteTypeIds.get(note.notetypeKey) : undefined;
+    if (item.local && noteTypeId !== undefined) notes.setNoteType(item.local.id, noteTypeId);
     if (item.kind === 'unchanged') {
       result.unchanged++;
       if (item.refreshHash) notes.setSourceHash(item.local!.id, item.incomingHash);
@@ -233,6 +238,7 @@ export function mergeIntoDeck(store: Stores, deckId: number, parsed: ParsedImpor
       continue;
     }
     const noteId = notes.insert({ guid: note.guid, deckId, content: content(note), sourceHash: item.incomingHash, now });
+    if (noteTypeId !== undefined) notes.setNoteType(noteId, noteTypeId);
     result.added++;
     // The file's cards with their schedules, then a new card for each the note's kind makes and the file lacks.
     const wanted = new Set(cardOrdinals(kind, note.front));
@@ -278,6 +284,7 @@ export function mergeIntoDeck(store: Stores, deckId: number, parsed: ParsedImpor
     }
   }
   for (const file of parsed.media) store.media.put(file);
+  store.noteTypes.deleteUnused();
   return result;
 }
 

@@ -18,6 +18,8 @@ export interface ExchangeCard {
   state: number;
   lastReview: number | null;
   suspended: boolean;
+  /** Buried until the next study day (exports only: an import brings cards in unburied). */
+  buried?: boolean;
 }
 
 /** One review-log row; `ord` names the card of its note. */
@@ -55,9 +57,27 @@ export interface ExchangeNote {
   fields: NoteFields | null;
   /** Which cards the note makes; absent means 'basic' (files written before note kinds). */
   kind?: NoteKind;
+  /** The Anki note type that draws its cards (`ParsedImport.notetypes` / `DeckForExport.notetypes`, by key); absent for ProofDeck's own notes. */
+  notetypeKey?: string;
   /** Present only when the file carries scheduling (ProofDeck with schedule, Anki with reviews). */
   cards?: ExchangeCard[];
   reviews?: ExchangeReview[];
+}
+
+/** An Anki note type as it travels: fields, card templates and CSS, kept as Anki has them. */
+export interface ExchangeNotetype {
+  /** Identity of its content (`notetypeKey`): the same note type in two files is the same key. */
+  key: string;
+  /** Its id in Anki, written back on export. */
+  ankiId: number;
+  name: string;
+  /** Anki's model type: 0 standard, 1 cloze. */
+  kind: 0 | 1;
+  fields: string[];
+  templates: { name: string; front: string; back: string }[];
+  css: string;
+  /** The rest of Anki's note type (sort field, LaTeX header…), written back as read. */
+  extra: Record<string, unknown> | null;
 }
 
 export interface ExchangeMedia {
@@ -82,6 +102,8 @@ export interface ParsedImport {
   notes: ExchangeNote[];
   media: ExchangeMedia[];
   warnings: ImportWarning[];
+  /** Anki note types the notes reference (`ExchangeNote.notetypeKey`); absent when none does. */
+  notetypes?: ExchangeNotetype[];
   /** True when the file carries scheduling to apply to newly added cards. */
   hasSchedule: boolean;
 }

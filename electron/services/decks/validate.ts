@@ -2,6 +2,7 @@ import { cardOrdinals, noteKinds } from '../../../src/shared/cloze';
 import type { ExchangeCard, ExchangeNote, ExchangeReview, ParsedImport } from './types';
 import { formatBytes, importLimits, invalid, tooLarge, utf8Bytes, type ImportLimits } from './limits';
 import { checkMediaName } from './media';
+import { checkImportNotetypes } from './validate-notetypes';
 
 /**
  * The last gate before the database writer: every parsed import, whatever its format, is held to
@@ -149,6 +150,7 @@ export function checkParsedImport(parsed: ParsedImport, limits: ImportLimits = i
   if (parsed.notes.length > limits.notes) throw tooLarge(`the file has ${parsed.notes.length} notes`, { count: parsed.notes.length, limit: limits.notes }, 'too-many-notes');
   const gate = new NoteGate(limits);
   for (const note of parsed.notes) gate.add(note);
+  checkImportNotetypes(parsed, limits);
   if (parsed.media.length > limits.entries) throw tooLarge(`the file has ${parsed.media.length} media files`, { count: parsed.media.length, limit: limits.entries }, 'zip-entries');
   let mediaBytes = 0;
   for (const file of parsed.media) {

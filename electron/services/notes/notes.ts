@@ -3,9 +3,22 @@ import type { NoteDetail, NoteInput } from '../../../src/shared/contract/library
 import { AppError } from '../../../src/shared/errors';
 import type { ServiceContext } from '../context';
 import { clozeNumbers, type NoteKind } from '../../../src/shared/cloze';
-import type { Note, NoteContent } from '../store/notes';
+import type { Note, NoteContent, Translations } from '../store/notes';
 import { undoable } from '../undo/undo';
+import { storedAnkiView } from '../decks/anki/note-view';
 import { syncNoteCards } from './note-cards';
+import { ankiEdit } from './anki-note-edit';
+
+/** The note's translations as the editor shows them: per language, the fields that are text. */
+function translationsOf(note: Note): NoteDetail['translations'] {
+  const result: NoteDetail['translations'] = {};
+  for (const [locale, fields] of Object.entries(note.translations ?? {})) {
+    if (typeof fields !== 'object' || fields === null) continue;
+    const f = fields as unknown as Record<string, unknown>;
+    result[locale] = Object.fromEntries((['front', 'back', 'context'] as const).filter((k) => typeof f[k] === 'string').map((k) => [k, f[k] as string]));
+  }
+  return result;
+}
 
 /** A cloze note without a deletion would be one card with nothing to recall: refused, as Anki does. */
 function requireCloze(kind: string, front: string): void {
@@ -18,6 +31,7 @@ export function getNote(ctx: ServiceContext, noteId: number): NoteDetail {
   const note = ctx.store.notes.byId(noteId);
   if (!note) throw new AppError('not-found', `note ${noteId} does not exist`, { noteId });
   const cards = ctx.store.cards.ofNote(noteId);
+  const anki = storedAnkiView(ctx.store, note);
   return {
     noteId: note.id,
     guid: note.guid,
@@ -31,6 +45,10 @@ export function getNote(ctx: ServiceContext, noteId: number): NoteDetail {
     cardIds: cards.map((c) => c.id),
     kind: note.kind,
     cards: cards.map((c) => ({ cardId: c.id, ord: c.ord, reps: c.reps })),
+    language: note.language,
+    translations: translationsOf(note),
+    // Only on notes of an Anki note type: a ProofDeck note's detail stays what notes.save takes back.
+    ...(anki ? { anki } : {}),
   };
 }
 
@@ -48,14 +66,14 @@ export function saveNote(
   if (!ctx.store.decks.byId(input.deckId)) throw new AppError('not-found', `deck ${input.deckId} does not exist`);
   const now = ctx.now();
   const { notes, cards } = ctx.store;
-  const content = (kind: NoteKind, previous: Note | null): NoteContent => ({
-    front: input.front,
-    back: input.back,
+  const content = (kind: NoteKind, previous: Note | null, sides: { front: string; back: string; fields: Note['fields'] }): NoteContent => ({
+    front: sides.front,
+    back: sides.back,
     context: input.context,
-    // What the editor does not show is kept as it was.
+    // What the editor does not show is kept as it was; translations are replaced when it sends them.
     language: previous?.language ?? null,
-    translations: previous?.translations ?? null,
-    fields: previous?.fields ?? null,
+    translations: input.translations ? (input.translations as Translations) : (previous?.translations ?? null),
+    fields: sides.fields,
     tags: [...new Set(input.tags)],
     experimentId: input.experimentId,
     experimentParams: input.experimentId !== null ? input.experimentParams : null,
@@ -70,10 +88,13 @@ export function saveNote(
         const previous = notes.byId(noteId);
         if (!previous) throw new AppError('not-found', `note ${noteId} does not exist`, { noteId });
         const kind = input.kind ?? previous.kind;
-        requireCloze(kind, input.front);
-        notes.update(noteId, content(kind, previous), now);
+        // A note of an Anki note type is edited through its fields; its front/back follow from them.
+        const anki = input.ankiFields ? ankiEdit(ctx.store, previous, input.ankiFields) : null;
+        const sides = anki ?? { front: input.front, back: input.back, fields: previous.fields };
+        requireCloze(kind, sides.front);
+        notes.update(noteId, content(kind, previous, sides), now);
         if (previous.deckId !== input.deckId) notes.setDeck(noteId, input.deckId, now);
-        const sync = syncNoteCards(cards, noteId, { kind, front: input.front, previousKind: previous.kind }, now);
+        const sync = syncNoteCards(cards, noteId, { kind, front: sides.front, previousKind: previous.kind }, now);
         return { noteId, cardIds: getNote(ctx, noteId).cardIds, ...sync };
       },
       (result) => ({ count: result.cardIds.length }),
@@ -85,7 +106,7 @@ export function saveNote(
     ctx,
     'add-note',
     () => {
-      const noteId = notes.insert({ guid: null, deckId: input.deckId, content: content(kind, null), sourceHash: null, now });
+      const noteId = notes.insert({ guid: null, deckId: input.deckId, content: content(kind, null, { front: input.front, back: input.back, fields: null }), sourceHash: null, now });
       const sync = syncNoteCards(cards, noteId, { kind, front: input.front, previousKind: null }, now);
       return { noteId, cardIds: getNote(ctx, noteId).cardIds, ...sync };
     },

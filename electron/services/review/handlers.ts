@@ -16,7 +16,7 @@ function requireChange(changes: number, cardId: number): void {
 export function reviewHandlers(ctx: ServiceContext): Pick<Handlers, ReviewMethods> {
   return {
     'review.today': () => todaySummary(ctx),
-    'review.next': ({ locale, cardId }) => nextReviewCard(ctx, locale, cardId),
+    'review.next': ({ locale, cardId, deckId }) => nextReviewCard(ctx, locale, { cardId, deckId }),
     'review.answer': ({ cardId, rating, durationMs }) => {
       const due = recordAnswer(ctx, cardId, rating, durationMs);
       return { counts: countsOf(currentQueue(ctx)), due };

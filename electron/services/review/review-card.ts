@@ -3,6 +3,7 @@ import type { ServiceContext } from '../context';
 import type { Note, SideTexts } from '../store/notes';
 import { nextCardId } from '../scheduler/queue';
 import { countsOf, currentQueue } from './today';
+import { storedAnkiView } from '../decks/anki/note-view';
 
 /** The note's sides in `locale` when it has a translation there; the primary language otherwise, field by field. */
 function localized(note: Note, locale: Locale | null): SideTexts {
@@ -19,18 +20,20 @@ function localized(note: Note, locale: Locale | null): SideTexts {
 
 /**
  * The next card of today's queue as the review screen shows it, or null when the day is done.
- * With `cardId`, that card (the screen shows it again after its answer was undone).
+ * With `deckId`, of that deck's cards only. With `cardId`, that card (the screen shows it again
+ * after its answer was undone).
  */
-export function nextReviewCard(ctx: ServiceContext, locale: Locale | undefined, cardId?: number): ReviewCard | null {
+export function nextReviewCard(ctx: ServiceContext, locale: Locale | undefined, which: { deckId?: number; cardId?: number } = {}): ReviewCard | null {
   const now = ctx.now();
   const settings = ctx.settings.get();
-  const queue = currentQueue(ctx);
-  const id = cardId ?? nextCardId({ store: ctx.store, settings, now, timeZone: ctx.timeZone }, queue);
+  const queue = currentQueue(ctx, which.deckId);
+  const id = which.cardId ?? nextCardId({ store: ctx.store, settings, now, timeZone: ctx.timeZone, ...(which.deckId !== undefined ? { deckId: which.deckId } : {}) }, queue);
   if (id === null) return null;
   const card = ctx.store.cards.byId(id);
   const note = card && ctx.store.notes.byId(card.note_id);
   if (!card || !note) return null;
   const fields = localized(note, locale ?? settings.locale);
+  const anki = storedAnkiView(ctx.store, note);
   // The card the scheduler picked decides the sides: a reversed note's ord 1 asks the back.
   const sides = note.kind === 'reversed' && card.ord === 1 ? { ...fields, front: fields.back, back: fields.front } : fields;
   return {
@@ -45,6 +48,8 @@ export function nextReviewCard(ctx: ServiceContext, locale: Locale | undefined, 
     experimentId: note.experimentId,
     experimentParams: note.experimentParams,
     state: card.state as ReviewCard['state'],
+    // A note of an Anki note type is drawn by its template for this card.
+    ...(anki ? { anki } : {}),
     intervals: ctx.scheduler().intervals(card, now),
     counts: countsOf(queue),
   };

@@ -192,7 +192,7 @@ describe('review.next', () => {
 });
 
 describe('decks.list and settings', () => {
-  it('lists decks with their sizes and what is due', async () => {
+  it('lists decks with their sizes and their New / Learn / Due counts, as Today counts them', async () => {
     const now = seoul(2026, 3, 10, 9);
     t = openTestServices(dir.dir, now);
     const kv = addDeck(t.services.db!, 'KV', 'kv-flash');
@@ -200,10 +200,40 @@ describe('decks.list and settings', () => {
     addCard(t.services.db!, { deckId: kv, state: 2, due: now - DAY });
     addCard(t.services.db!, { deckId: kv, state: 2, due: now + 3 * DAY });
     addCard(t.services.db!, { deckId: kv });
+    // A learning step due in five minutes: Today counts it already (Anki's learn-ahead).
+    addCard(t.services.db!, { deckId: kv, state: 1, due: now + 5 * 60_000 });
     expect(await t.client.api['decks.list']({})).toEqual([
-      { id: kv, name: 'KV', notes: 3, cards: 3, due: 1, builtIn: true },
-      { id: mine, name: 'Mine', notes: 0, cards: 0, due: 0, builtIn: false },
+      { id: kv, name: 'KV', notes: 4, cards: 4, due: 2, new: 1, learning: 1, review: 1, builtIn: true },
+      { id: mine, name: 'Mine', notes: 0, cards: 0, due: 0, new: 0, learning: 0, review: 0, builtIn: false },
     ]);
+    // One deck holds every card: its counts are Today's.
+    expect((await t.client.api['review.today']({})).counts).toEqual({ learning: 1, review: 1, new: 1 });
+    // Each deck's new cards stop at what today's limit still allows.
+    await t.client.api['settings.set']({ newPerDay: 2 });
+    for (let i = 0; i < 3; i++) addCard(t.services.db!, { deckId: mine });
+    const decks = await t.client.api['decks.list']({});
+    expect(decks.map((d) => [d.name, d.new])).toEqual([
+      ['KV', 1],
+      ['Mine', 2],
+    ]);
+  });
+
+  it('studies one deck: its cards only, with its own counts, though another deck’s new cards come first', async () => {
+    const now = seoul(2026, 3, 10, 9);
+    t = openTestServices(dir.dir, now);
+    const first = addDeck(t.services.db!, 'First');
+    const vocabulary = addDeck(t.services.db!, 'Vocabulary');
+    const a = addCard(t.services.db!, { deckId: first });
+    addCard(t.services.db!, { deckId: first, state: 2, due: now - DAY });
+    const word = addCard(t.services.db!, { deckId: vocabulary });
+    expect((await t.client.api['review.next']({}))!.deckName).toBe('First');
+    const card = (await t.client.api['review.next']({ deckId: vocabulary }))!;
+    expect(card).toMatchObject({ cardId: word, deckName: 'Vocabulary', counts: { learning: 0, review: 0, new: 1 } });
+    await t.client.api['review.answer']({ cardId: word, rating: 4, durationMs: 100 });
+    // The deck is done; the collection is not.
+    expect(await t.client.api['review.next']({ deckId: vocabulary })).toBeNull();
+    expect((await t.client.api['review.next']({}))!.cardId).not.toBe(a);
+    expect((await t.client.api['review.today']({})).counts).toEqual({ learning: 0, review: 1, new: 1 });
   });
 
   it('keeps settings across a restart and refuses invalid ones without writing', async () => {

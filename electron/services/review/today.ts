@@ -3,8 +3,9 @@ import type { ServiceContext } from '../context';
 import { queueCounts, type Queue } from '../scheduler/queue';
 import { studyDaysBefore, type StudyDay } from '../scheduler/study-day';
 
-export function currentQueue(ctx: ServiceContext): Queue {
-  return queueCounts({ store: ctx.store, settings: ctx.settings.get(), now: ctx.now(), timeZone: ctx.timeZone });
+/** Today's queue: the collection's, or one deck's. */
+export function currentQueue(ctx: ServiceContext, deckId?: number): Queue {
+  return queueCounts({ store: ctx.store, settings: ctx.settings.get(), now: ctx.now(), timeZone: ctx.timeZone, ...(deckId !== undefined ? { deckId } : {}) });
 }
 
 export function countsOf(queue: Queue): QueueCounts {
@@ -58,6 +59,7 @@ export function todaySummary(ctx: ServiceContext): TodaySummary {
     reviewedToday: queue.doneToday.total,
     streak: streak(ctx, queue.day, queue.doneToday.total),
     totalCards: ctx.store.cards.count(),
+    newLeft: ctx.store.cards.countNewLeft(),
     dayStart: queue.day.start,
   };
 }

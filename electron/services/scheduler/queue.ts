@@ -10,6 +10,8 @@ export interface QueueInput {
   settings: Settings;
   now: number;
   timeZone: string;
+  /** Studying one deck: only its cards count and come up (the daily limits stay the collection's). */
+  deckId?: number;
 }
 
 export interface Queue extends QueueCounts {
@@ -25,23 +27,26 @@ function doneToday(store: Stores, day: StudyDay): Queue['doneToday'] {
   return { review: count(2), new: count(0), total: rows.reduce((sum, r) => sum + r.n, 0) };
 }
 
-/** Today's queue sizes, each stopping at its daily limit. */
-export function queueCounts({ store, settings, now, timeZone }: QueueInput): Queue {
+/** Today's queue sizes, each stopping at its daily limit: the collection's, or one deck's. */
+export function queueCounts({ store, settings, now, timeZone, deckId }: QueueInput): Queue {
+  const deck = deckId ?? null;
   const day = studyDay(now, settings.dayStartHour, timeZone);
   const done = doneToday(store, day);
-  const review = store.queue.reviewsDue(now, day.end, Math.max(0, settings.reviewsPerDay - done.review));
-  const fresh = store.queue.newWaiting(now, Math.max(0, settings.newPerDay - done.new));
-  let learning = store.queue.learningDue(now, now);
-  if (learning + review + fresh === 0) learning = store.queue.learningDue(now, now + learnAheadMs);
+  const review = store.queue.reviewsDue(deck, now, day.end, Math.max(0, settings.reviewsPerDay - done.review));
+  const fresh = store.queue.newWaiting(deck, now, Math.max(0, settings.newPerDay - done.new));
+  // As Anki counts them: learning cards due within the learn-ahead limit, so an Again (1 minute)
+  // or a Good on a 10-minute step shows in the count at once, not only once it falls due.
+  const learning = store.queue.learningDue(deck, now, now + learnAheadMs);
   return { learning, review, new: fresh, day, doneToday: done };
 }
 
 /** The id of the card to show next, in Anki's order: due (re)learning, reviews, new; or null. */
 export function nextCardId(input: QueueInput, queue: Queue = queueCounts(input)): number | null {
   const { store, now } = input;
-  let id = store.queue.firstLearning(now, now);
-  if (id === null && queue.review > 0) id = store.queue.firstReview(now, queue.day.end);
-  if (id === null && queue.new > 0) id = store.queue.firstNew(now);
-  if (id === null && queue.learning > 0) id = store.queue.firstLearning(now, now + learnAheadMs);
+  const deck = input.deckId ?? null;
+  let id = store.queue.firstLearning(deck, now, now);
+  if (id === null && queue.review > 0) id = store.queue.firstReview(deck, now, queue.day.end);
+  if (id === null && queue.new > 0) id = store.queue.firstNew(deck, now);
+  if (id === null && queue.learning > 0) id = store.queue.firstLearning(deck, now, now + learnAheadMs);
   return id;
 }

@@ -45,6 +45,19 @@ export interface SearchOptions {
   now: number;
   /** Start of the next study day: `is:due` includes reviews due before it. */
   nextDayStart: number;
+  /** The UI language: the question comes in it where the note has a translation. */
+  locale?: 'ko' | 'en';
+}
+
+/** The note's question in `locale` when it has a translation there, else its own. */
+function localizedFront(front: string, language: string | null, translations: string | null, locale: 'ko' | 'en' | undefined): string {
+  if (!locale || language === locale || !translations) return front;
+  try {
+    const translated = (JSON.parse(translations) as Record<string, { front?: unknown } | undefined>)[locale]?.front;
+    return typeof translated === 'string' && translated.trim() !== '' ? translated.slice(0, 300) : front;
+  } catch {
+    return front;
+  }
 }
 
 export interface BrowseRow {
@@ -147,6 +160,9 @@ function joinsFor(terms: SearchTerm[], sort: SortColumn): string {
 }
 
 /** The card browser's search over every card, compiled to SQL and sorted and paged in SQLite. */
+/** A page row as SQL gives it, before the booleans, the card label and the question's language. */
+type StoredRow = Omit<BrowseRow, 'suspended' | 'buried' | 'card'> & { suspended: number; buried: number; kind: string; ord: number; language: string | null; translations: string | null };
+
 export function cardSearchStore(sql: Sql) {
   return {
     /**
@@ -169,14 +185,14 @@ export function cardSearchStore(sql: Sql) {
       const total = sql.value<number>(`SELECT count(*) ${from}`, bind) ?? 0;
       const order = `${sortSql[options.sort]} ${options.descending ? 'DESC' : 'ASC'}, c.id ASC`;
       const orderColumn = options.sort === 'r' ? `, CASE WHEN c.state = 0 THEN NULL ELSE fsrs_r(c.stability, c.last_review, @now) END AS r` : '';
-      const rows = sql.all<Omit<BrowseRow, 'suspended' | 'buried' | 'card'> & { suspended: number; buried: number; kind: string; ord: number }>(
+      const rows = sql.all<StoredRow>(
         // CROSS JOIN pins the page as the outer loop: otherwise SQLite may scan every card to join it.
         `WITH page AS (SELECT c.id AS id${orderColumn} ${from} ORDER BY ${order} LIMIT @limit OFFSET @offset)
          SELECT c.id AS cardId, n.id AS noteId, substr(n.front, 1, 300) AS front, d.name AS deck, n.tags AS tags,
                 c.state AS state, c.due AS due, c.scheduled_days AS ivl, c.stability AS stability,
                 c.difficulty AS difficulty, CASE WHEN c.state = 0 THEN NULL ELSE fsrs_r(c.stability, c.last_review, @now) END AS r,
                 c.lapses AS lapses, c.reps AS reps, c.suspended AS suspended, IFNULL(c.buried_until, 0) > @now AS buried,
-                n.kind AS kind, c.ord AS ord
+                n.kind AS kind, c.ord AS ord, n.language AS language, ${options.locale ? 'n.translations' : 'NULL'} AS translations
          FROM page CROSS JOIN cards c ON c.id = page.id CROSS JOIN notes n ON n.id = c.note_id JOIN decks d ON d.id = n.deck_id
          ORDER BY ${order}`,
         { ...bind, limit: options.limit, offset: options.offset },
@@ -184,7 +200,27 @@ export function cardSearchStore(sql: Sql) {
       // One row per card: a cloze note's cards say which deletion they ask (c1, c2…), a reversed note's which side.
       return {
         total,
-        rows: rows.map(({ kind, ord, ...r }) => ({ ...r, suspended: r.suspended === 1, buried: r.buried === 1, card: cardLabel(toNoteKind(kind), ord) })),
+        // Written out rather than spread: a spread with added keys costs ~10 µs a row on Node 20 (cards.ts).
+        rows: rows.map(
+          (r): BrowseRow => ({
+            cardId: r.cardId,
+            noteId: r.noteId,
+            front: localizedFront(r.front, r.language, r.translations, options.locale),
+            deck: r.deck,
+            tags: r.tags,
+            state: r.state,
+            due: r.due,
+            ivl: r.ivl,
+            stability: r.stability,
+            difficulty: r.difficulty,
+            r: r.r,
+            lapses: r.lapses,
+            reps: r.reps,
+            suspended: r.suspended === 1,
+            buried: r.buried === 1,
+            card: cardLabel(toNoteKind(r.kind), r.ord),
+          }),
+        ),
       };
     },
   };

@@ -107,6 +107,10 @@ export function cardsStore(sql: Sql) {
     count(): number {
       return sql.value<number>(`SELECT COUNT(*) FROM cards`) ?? 0;
     },
+    /** New cards not suspended: what is left to learn, whatever today's limit. */
+    countNewLeft(): number {
+      return sql.value<number>(`SELECT COUNT(*) FROM cards WHERE state = 0 AND suspended = 0`) ?? 0;
+    },
     /** The last place in the order new cards are introduced (0 when there is no card). */
     lastNewPosition(): number {
       return sql.value<number | null>(`SELECT MAX(new_position) FROM cards`) ?? 0;

@@ -76,8 +76,10 @@ function inspect(file: string, latest: number, options: OpenOptions): number {
 
 function migrate(db: Database.Database, migrations: readonly Migration[]): void {
   const current = db.pragma('user_version', { simple: true }) as number;
+  const hasTable = (name: string) => db.prepare(`SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?`).get(name) !== undefined;
   for (const migration of migrations) {
-    if (migration.version <= current) continue;
+    const late = migration.version <= current && migration.creates !== undefined && !hasTable(migration.creates);
+    if (migration.version <= current && !late) continue;
     // user_version lives in the file header, so it commits or rolls back with the schema change.
     db.transaction(() => {
       try {
@@ -85,7 +87,7 @@ function migrate(db: Database.Database, migrations: readonly Migration[]): void 
       } catch (e) {
         throw new DatabaseError(`migration ${migration.version} (${migration.name})`, e);
       }
-      db.pragma(`user_version = ${migration.version}`);
+      if (!late) db.pragma(`user_version = ${migration.version}`);
     })();
   }
 }

@@ -15,14 +15,16 @@ export interface DeckRow {
 /** The columns of `decks`, in table order. */
 export const deckColumns = ['id', 'name', 'description', 'builtin_key', 'builtin_version', 'created', 'modified'] as const satisfies readonly (keyof DeckRow)[];
 
-/** A deck with its size and what is due in it. */
+/** A deck with its size and what waits in it: new cards, learning cards, reviews (null: no cards). */
 export interface DeckSizes {
   id: number;
   name: string;
   builtin_key: string | null;
   notes: number;
   cards: number;
-  due: number | null;
+  new: number | null;
+  learning: number | null;
+  review: number | null;
 }
 
 const selectDeck = `SELECT ${deckColumns.join(', ')} FROM decks`;
@@ -61,17 +63,21 @@ export function decksStore(sql: Sql) {
     setBuiltinVersion(id: number, version: number, description: string, now: number): void {
       sql.run(`UPDATE decks SET builtin_version = ?, description = ?, modified = ? WHERE id = ?`, version, description, now, id);
     },
-    /** Every deck with its note and card counts and what is due today (learning due now, reviews due before `end`; no limits). */
-    listWithSizes(now: number, end: number): DeckSizes[] {
+    /**
+     * Every deck with its note and card counts, and the cards neither suspended nor buried at
+     * `now`: new ones, (re)learning ones due by `learnUntil`, reviews due before `end` (no limits).
+     */
+    listWithSizes(now: number, end: number, learnUntil: number): DeckSizes[] {
       return sql.all<DeckSizes>(
         `SELECT d.id, d.name, d.builtin_key,
            (SELECT COUNT(*) FROM notes WHERE deck_id = d.id) AS notes,
            COUNT(c.id) AS cards,
-           SUM(c.suspended = 0 AND (c.buried_until IS NULL OR c.buried_until <= @now)
-               AND ((c.state IN (1, 3) AND c.due <= @now) OR (c.state = 2 AND c.due < @end))) AS due
+           SUM(c.suspended = 0 AND (c.buried_until IS NULL OR c.buried_until <= @now) AND c.state = 0) AS new,
+           SUM(c.suspended = 0 AND (c.buried_until IS NULL OR c.buried_until <= @now) AND c.state IN (1, 3) AND c.due <= @learnUntil) AS learning,
+           SUM(c.suspended = 0 AND (c.buried_until IS NULL OR c.buried_until <= @now) AND c.state = 2 AND c.due < @end) AS review
          FROM decks d LEFT JOIN notes n ON n.deck_id = d.id LEFT JOIN cards c ON c.note_id = n.id
          GROUP BY d.id ORDER BY d.name`,
-        { now, end },
+        { now, end, learnUntil },
       );
     },
     /** Every deck with its note, card and review-log counts (the CLI's `list`). */

@@ -2,7 +2,7 @@ import { toNoteKind, type NoteKind } from '../../../src/shared/cloze';
 import type { Sql } from './sql';
 import { decodeTags, encodeTags } from './tags';
 
-/** A row of the `notes` table, as stored (migrations 001, 003, 004). Times in ms since the epoch. */
+/** A row of the `notes` table, as stored (migrations 001, 003, 004, 007). Times in ms since the epoch. */
 export interface NoteRow {
   id: number;
   guid: string;
@@ -23,6 +23,8 @@ export interface NoteRow {
   /** 'basic' | 'reversed' | 'cloze' (migration 004): which cards the note has. */
   kind: string;
   source_hash: string | null;
+  /** The Anki note type whose templates draw the note's cards (migration 007); null for ProofDeck's own notes. */
+  note_type_id: number | null;
   created: number;
   modified: number;
 }
@@ -45,6 +47,7 @@ export const noteColumns = [
   'modified',
   'fields',
   'kind',
+  'note_type_id',
 ] as const satisfies readonly (keyof NoteRow)[];
 
 /** The three texts of a card's sides, in one language. */
@@ -82,6 +85,8 @@ export interface Note extends NoteContent {
   deckId: number;
   /** The hash of the content as last imported (tells a local edit from a change in the file). */
   sourceHash: string | null;
+  /** The Anki note type that draws its cards (store/note-types.ts); null for ProofDeck's own notes. */
+  noteTypeId: number | null;
   created: number;
   modified: number;
 }
@@ -114,6 +119,7 @@ export function noteFromRow(row: NoteRow): Note {
     fields: jsonObject<AnkiFields>(row.fields),
     kind: toNoteKind(row.kind),
     sourceHash: row.source_hash,
+    noteTypeId: row.note_type_id ?? null,
     created: row.created,
     modified: row.modified,
   };
@@ -206,6 +212,10 @@ export function notesStore(sql: Sql) {
     update(id: number, content: NoteContent, now: number, sourceHash?: string | null): boolean {
       const params = noteParams(content, { id, guid: null, deckId: null, sourceHash: sourceHash ?? null, now });
       return sql.run(sourceHash === undefined ? updateNote : updateImported, params).changes > 0;
+    },
+    /** Links a note to its Anki note type (null: a ProofDeck note again). */
+    setNoteType(id: number, noteTypeId: number | null): void {
+      sql.run(`UPDATE notes SET note_type_id = ? WHERE id = ? AND note_type_id IS NOT ?`, noteTypeId, id, noteTypeId);
     },
     setDeck(id: number, deckId: number, now: number): void {
       sql.run(`UPDATE notes SET deck_id = ?, modified = ? WHERE id = ?`, deckId, now, id);

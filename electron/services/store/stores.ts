@@ -4,6 +4,7 @@ import { cardsStore } from './cards';
 import { decksStore } from './decks';
 import { mediaStore } from './media';
 import { notesStore } from './notes';
+import { noteTypesStore } from './note-types';
 import { queueStore } from './queue';
 import { revlogStore } from './revlog';
 import { RunStore } from './runs';
@@ -22,6 +23,7 @@ function createStores(db: Database.Database) {
     queue: queueStore(sql),
     search: cardSearchStore(sql),
     notes: notesStore(sql),
+    noteTypes: noteTypesStore(sql),
     revlog: revlogStore(sql),
     decks: decksStore(sql),
     media: mediaStore(sql),

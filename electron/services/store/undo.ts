@@ -2,6 +2,7 @@ import type Database from 'better-sqlite3';
 import { cardColumns } from './cards';
 import { deckColumns } from './decks';
 import { noteColumns } from './notes';
+import { noteTypeColumns } from './note-types';
 import { reviewColumns } from './revlog';
 import type { Sql } from './sql';
 
@@ -23,6 +24,7 @@ import type { Sql } from './sql';
 /** The tables an operation can change, children after parents; each has an INTEGER PRIMARY KEY `id`. */
 const tracked = {
   decks: deckColumns,
+  note_types: noteTypeColumns,
   notes: noteColumns,
   cards: cardColumns,
   revlog: reviewColumns,

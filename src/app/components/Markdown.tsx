@@ -24,7 +24,11 @@ function mediaUrl(api: Api, name: string): Promise<string | null> {
   if (!url) {
     url = api['decks.media']({ name }).then(
       ({ mime, data }) => (/^(image|audio|video)\//.test(mime) ? `data:${mime};base64,${data}` : null),
-      () => null,
+      () => {
+        // Not there yet (an import preview draws cards before their media are stored): asked again next time.
+        mediaCache.delete(name);
+        return null;
+      },
     );
     mediaCache.set(name, url);
   }
@@ -32,7 +36,7 @@ function mediaUrl(api: Api, name: string): Promise<string | null> {
 }
 
 /** Cards name their media by bare file name (`<img src="paste-1.png">`); fetch those through the API. */
-async function resolveMedia(root: HTMLElement, api: Api): Promise<void> {
+export async function resolveMedia(root: HTMLElement, api: Api): Promise<void> {
   const elements = root.querySelectorAll<HTMLImageElement | HTMLMediaElement | HTMLSourceElement>('img[src], audio[src], video[src], source[src]');
   await Promise.all(
     [...elements].map(async (element) => {

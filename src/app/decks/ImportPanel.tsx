@@ -22,7 +22,7 @@ type Earlier = { result: ImportResult } | { message: string };
  * Import by button, drag-and-drop or from the operating system (a deck file double-clicked, see
  * opened-files.ts): upload with progress, preview, choose conflicts, apply, show the result.
  */
-export function ImportPanel({ onImported }: { onImported: () => void }) {
+export function ImportPanel({ onImported, focus = false }: { onImported: () => void; /** Opened to import (the command palette): its button takes the focus. */ focus?: boolean }) {
   const { api, t } = useApp();
   const [step, setStep] = useState<Step>({ kind: 'idle' });
   const [mapping, setMapping] = useState<CsvMapping>({ front: 0, back: 1, tags: null, guid: null });
@@ -30,6 +30,12 @@ export function ImportPanel({ onImported }: { onImported: () => void }) {
   const [dragging, setDragging] = useState(false);
   const input = useRef<HTMLInputElement>(null);
   const panel = useRef<HTMLElement>(null);
+  const chooseButton = useRef<HTMLButtonElement>(null);
+  useEffect(() => {
+    if (!focus) return;
+    panel.current?.scrollIntoView?.({ block: 'nearest' });
+    chooseButton.current?.focus();
+  }, [focus]);
   const fail = (error: unknown) => setStep({ kind: 'failed', message: importErrorText(t, error) });
   const waiting = useOpenedFiles();
   /** What the steps before an opened file said (a result, an error), still worth reading. */
@@ -120,7 +126,7 @@ export function ImportPanel({ onImported }: { onImported: () => void }) {
         onDragLeave={() => setDragging(false)}
         onDrop={onDrop}
       >
-        <button type="button" className="button button-primary" onClick={() => input.current?.click()}>
+        <button ref={chooseButton} type="button" className="button button-primary" onClick={() => input.current?.click()} data-testid="import-choose">
           {t('decks.import.choose')}
         </button>
         <span>{t('decks.import.drop')}</span>

@@ -1,7 +1,43 @@
 import { useState } from 'react';
-import type { CsvMapping, ImportPreview } from '../../shared/contract';
+import type { AnkiNoteView, CsvMapping, ImportPreview } from '../../shared/contract';
 import { useApp } from '../AppContext';
+import { Markdown } from '../components/Markdown';
+import { AnkiCard } from '../components/AnkiCard';
 import { Warnings } from './ImportPanel';
+
+/** How many notes the preview draws as cards. */
+const sampleCount = 3;
+
+/** The first notes as cards, rendered as review will show them (the same Markdown, math and diagrams). */
+function Samples({ samples }: { samples: { front: string; back: string; anki?: AnkiNoteView }[] }) {
+  const { t } = useApp();
+  if (samples.length === 0) return null;
+  return (
+    <section className="decks-samples" data-testid="import-samples">
+      <h4>{t('decks.import.samples', { count: samples.length })}</h4>
+      <div className="decks-sample-list">
+        {samples.map((sample, index) => (
+          <article key={index} className="decks-sample" data-testid="import-sample">
+            {sample.anki ? (
+              // A note that keeps its Anki note type: its first card, front and back, as its template draws it.
+              <>
+                <AnkiCard view={sample.anki} ord={0} side="question" className="decks-sample-front" testId="import-sample-anki-front" />
+                <hr />
+                <AnkiCard view={sample.anki} ord={0} side="answer" className="decks-sample-back" testId="import-sample-anki-back" />
+              </>
+            ) : (
+              <>
+                <Markdown source={sample.front} className="decks-sample-front" />
+                <hr />
+                <Markdown source={sample.back} className="decks-sample-back" />
+              </>
+            )}
+          </article>
+        ))}
+      </div>
+    </section>
+  );
+}
 
 interface Props {
   preview: ImportPreview;
@@ -26,6 +62,15 @@ export function PreviewView({ preview, mapping, hasHeader, onRemap, onApply, onC
     [t('decks.import.conflicts'), preview.conflicts, 'conflicts'],
   ];
   const columns = preview.csvSample?.[0]?.length ?? 0;
+  // A CSV's cards are known here, from its rows and the mapping; other formats' come from the services.
+  const rows = preview.csvSample ? preview.csvSample.slice(hasHeader ? 1 : 0) : [];
+  const samples = preview.csvSample
+    ? rows.slice(0, sampleCount).map((row) => ({ front: row[mapping.front] ?? '', back: row[mapping.back] ?? '' }))
+    : (preview.samples ?? []).slice(0, sampleCount);
+  const headerName = (i: number) => (hasHeader ? preview.csvSample?.[0]?.[i] : undefined) ?? t('decks.csv.column', { number: i + 1 });
+  const mappingRows: [string, string][] = preview.csvSample
+    ? (['front', 'back', 'tags', 'guid'] as const).filter((role) => mapping[role] !== null).map((role) => [headerName(mapping[role] as number), t(`decks.csv.${role}`)])
+    : (preview.fieldMapping ?? []).map((m) => [m.from, t(`decks.field.${m.to}`)]);
   const select = (role: keyof CsvMapping, optional: boolean) => (
     <label>
       {t(`decks.csv.${role}` as 'decks.csv.front')}
@@ -59,6 +104,23 @@ export function PreviewView({ preview, mapping, hasHeader, onRemap, onApply, onC
           </label>
         </fieldset>
       )}
+      {mappingRows.length > 0 && (
+        <div className="decks-field-mapping" data-testid="import-field-mapping">
+          <p className="decks-field-mapping-title">{t('decks.import.fieldMapping')}</p>
+          <table>
+          <tbody>
+            {mappingRows.map(([from, to]) => (
+              <tr key={`${from}-${to}`}>
+                <td translate="no">{from}</td>
+                <td aria-hidden="true">→</td>
+                <td>{to}</td>
+              </tr>
+            ))}
+          </tbody>
+          </table>
+        </div>
+      )}
+      <Samples samples={samples} />
       <dl className="decks-counts">
         {counts.map(([label, value, key]) => (
           <div key={key}>

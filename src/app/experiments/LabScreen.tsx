@@ -4,64 +4,13 @@ import { catalog } from '../../experiments/catalog';
 import type { ExperimentMeta } from '../../experiments/types';
 import { useApp } from '../AppContext';
 import type { ScreenProps } from '../screen-types';
+import { LabCompare } from './LabCompare';
 import { ParamsForm } from './ParamsForm';
 import { RunHistory } from './RunHistory';
 import { RunOutcome } from './ResultView';
 import { RunStatus } from './RunStatus';
 import { useExperimentRun } from './useExperimentRun';
 import './experiments.css';
-
-function value(v: unknown): string {
-  if (v === null || v === undefined) return '—';
-  if (typeof v === 'number') {
-    if (Number.isInteger(v)) return v.toLocaleString();
-    // Errors of 1e-7 must not print as 0.
-    if (v !== 0 && Math.abs(v) < 1e-3) return v.toExponential(2);
-    return Number(v.toPrecision(4)).toLocaleString();
-  }
-  return String(v);
-}
-
-/** Finished runs side by side: one column per run (device, date), one row per metric. */
-function Comparison({ runs }: { runs: RunRecord[] }) {
-  const { t, locale } = useApp();
-  const keys = [...new Set(runs.flatMap((run) => Object.keys(run.result?.metrics ?? {})))];
-  const when = new Intl.DateTimeFormat(locale, { dateStyle: 'short', timeStyle: 'short' });
-  return (
-    <div className="experiment-table-scroll">
-      <table className="experiment-compare" data-testid="experiment-compare">
-        <thead>
-          <tr>
-            <th scope="col">{t('experiments.lab.metric')}</th>
-            {runs.map((run) => (
-              <th key={run.id} scope="col">
-                #{run.id} {run.device?.name ?? ''}
-                <br />
-                <span className="experiment-muted">{when.format(run.startedAt)}</span>
-              </th>
-            ))}
-          </tr>
-        </thead>
-        <tbody>
-          <tr>
-            <th scope="row">{t('experiments.holds')}</th>
-            {runs.map((run) => (
-              <td key={run.id}>{run.result ? (run.result.verdict.holds ? '✓' : '✗') : '—'}</td>
-            ))}
-          </tr>
-          {keys.map((key) => (
-            <tr key={key}>
-              <th scope="row">{key}</th>
-              {runs.map((run) => (
-                <td key={run.id}>{value(run.result?.metrics[key])}</td>
-              ))}
-            </tr>
-          ))}
-        </tbody>
-      </table>
-    </div>
-  );
-}
 
 function ExperimentLab({ meta }: { meta: ExperimentMeta }) {
   const { api, t, locale } = useApp();
@@ -131,7 +80,7 @@ function ExperimentLab({ meta }: { meta: ExperimentMeta }) {
       {compared.length >= 2 ? (
         <>
           <h3>{t('experiments.lab.compare')}</h3>
-          <Comparison runs={compared} />
+          <LabCompare runs={compared} />
         </>
       ) : null}
     </div>

@@ -39,6 +39,7 @@ export function BackupSettings() {
         <input
           id="backup-folder"
           type="text"
+          translate="no"
           value={folder}
           placeholder={list?.dir ?? t('library.backups.folderHint')}
           onChange={(e) => setFolder(e.target.value)}
@@ -55,7 +56,7 @@ export function BackupSettings() {
           <li key={b.name}>
             <span>{new Date(b.createdAt).toLocaleString(locale)}</span>
             <span className="muted">
-              {b.reason} · {(b.bytes / 1024).toFixed(0)} KiB
+              {t.has(`library.backups.reason.${b.reason}`) ? t.dynamic(`library.backups.reason.${b.reason}`) : b.reason} · {(b.bytes / 1024).toFixed(0)} KiB
             </span>
             {confirming === b.name ? (
               <span role="alertdialog" aria-label={t('library.backups.confirm', { name: b.name })}>

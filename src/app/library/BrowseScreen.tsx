@@ -3,9 +3,11 @@ import { useVirtualizer } from '@tanstack/react-virtual';
 import type { BrowseRow, DeckSummary } from '../../shared/contract';
 import type { MessageKey } from '../../shared/i18n';
 import { useApp } from '../AppContext';
+import type { ScreenProps } from '../screen-types';
 import { isEditable, useKeydown } from '../keyboard';
 import { useCardSearch, type SortColumn } from './useCardSearch';
 import { BulkBar } from './BulkBar';
+import { questionText } from './question-text';
 
 const rowHeight = 34;
 
@@ -13,31 +15,40 @@ interface Column {
   key: SortColumn | 'tags';
   title: MessageKey;
   width: string;
+  /** Right-aligned, never broken inside. */
+  numeric?: boolean;
   cell(row: BrowseRow, format: Formatters): string;
 }
+
 interface Formatters {
   date(t: number): string;
   state(row: BrowseRow): string;
+  days(n: number): string;
 }
 
+// Narrow enough that every column fits beside the navigation in a 1280 px window; below that the
+// table scrolls sideways, its header with it.
 const columns: Column[] = [
-  { key: 'front', title: 'library.col.front', width: 'minmax(16rem, 3fr)', cell: (r) => (r.card ? `[${r.card}] ` : '') + r.front.replace(/\s+/g, ' ') },
-  { key: 'deck', title: 'library.col.deck', width: 'minmax(8rem, 1fr)', cell: (r) => r.deck },
-  { key: 'tags', title: 'library.col.tags', width: 'minmax(6rem, 1fr)', cell: (r) => r.tags },
-  { key: 'state', title: 'library.col.state', width: '7rem', cell: (r, f) => f.state(r) },
-  { key: 'due', title: 'library.col.due', width: '7rem', cell: (r, f) => (r.state === 0 ? '—' : f.date(r.due)) },
-  { key: 'ivl', title: 'library.col.ivl', width: '5rem', cell: (r) => (r.state === 0 ? '—' : `${r.ivl}d`) },
-  { key: 'stability', title: 'library.col.stability', width: '6rem', cell: (r) => (r.state === 0 ? '—' : r.stability.toFixed(1)) },
-  { key: 'difficulty', title: 'library.col.difficulty', width: '6rem', cell: (r) => (r.state === 0 ? '—' : r.difficulty.toFixed(1)) },
-  { key: 'r', title: 'library.col.r', width: '6rem', cell: (r) => (r.r === null ? '—' : `${(r.r * 100).toFixed(0)}%`) },
-  { key: 'lapses', title: 'library.col.lapses', width: '5rem', cell: (r) => String(r.lapses) },
+  { key: 'front', title: 'library.col.front', width: 'minmax(11rem, 3fr)', cell: (r) => (r.card ? `[${r.card}] ` : '') + questionText(r.front, r.card) },
+  { key: 'deck', title: 'library.col.deck', width: 'minmax(5.5rem, 1fr)', cell: (r) => r.deck },
+  { key: 'tags', title: 'library.col.tags', width: 'minmax(4.5rem, 1fr)', cell: (r) => r.tags },
+  { key: 'state', title: 'library.col.state', width: '6rem', cell: (r, f) => f.state(r) },
+  { key: 'due', title: 'library.col.due', width: '5.5rem', cell: (r, f) => (r.state === 0 ? '—' : f.date(r.due)) },
+  { key: 'ivl', title: 'library.col.ivl', width: '5rem', numeric: true, cell: (r, f) => (r.state === 0 ? '—' : f.days(r.ivl)) },
+  { key: 'stability', title: 'library.col.stability', width: '5.5rem', numeric: true, cell: (r) => (r.state === 0 ? '—' : r.stability.toFixed(1)) },
+  { key: 'difficulty', title: 'library.col.difficulty', width: '5.5rem', numeric: true, cell: (r) => (r.state === 0 ? '—' : r.difficulty.toFixed(1)) },
+  { key: 'r', title: 'library.col.r', width: '4.5rem', numeric: true, cell: (r) => (r.r === null ? '—' : `${(r.r * 100).toFixed(0)}%`) },
+  { key: 'lapses', title: 'library.col.lapses', width: '4.5rem', numeric: true, cell: (r) => String(r.lapses) },
 ];
 const template = columns.map((c) => c.width).join(' ');
+/** The narrowest the table gets before it scrolls sideways: the columns' minimum widths. */
+const minimumWidth = `${columns.reduce((sum, c) => sum + Number(/([\d.]+)rem/.exec(c.width)?.[1] ?? 0), 0)}rem`;
 
 /** The card browser: search, a sortable virtualised table of every card, bulk actions, and the editor. */
-export function BrowseScreen() {
-  const { t, locale, navigate } = useApp();
-  const [query, setQuery] = useState('');
+export function BrowseScreen({ params }: ScreenProps) {
+  const { t, locale, navigate, showError } = useApp();
+  // Opened with a search (a deck from the command palette) or empty.
+  const [query, setQuery] = useState(typeof params.query === 'string' ? params.query : '');
   const [sort, setSort] = useState<SortColumn>('due');
   const [descending, setDescending] = useState(false);
   const [selected, setSelected] = useState<Set<number>>(new Set());
@@ -52,13 +63,38 @@ export function BrowseScreen() {
   const { refresh } = search;
   useEffect(() => undo.onApplied(() => refresh()), [undo, refresh]);
 
-  const virtualizer = useVirtualizer({ count: search.total, getScrollElement: () => scroller.current, estimateSize: () => rowHeight, overscan: 12 });
+  // The header row sits in the same scroller (sticky) so it moves sideways with the rows; the
+  // list itself starts one row height below the scroller's top.
+  const virtualizer = useVirtualizer({
+    count: search.total,
+    getScrollElement: () => scroller.current,
+    estimateSize: () => rowHeight,
+    overscan: 12,
+    scrollMargin: rowHeight,
+    scrollPaddingStart: rowHeight,
+  });
   const items = virtualizer.getVirtualItems();
   for (const item of items) if (!search.rowAt(item.index)) search.ensure(item.index);
 
   const format: Formatters = {
     date: (time) => new Date(time).toLocaleDateString(locale, { year: '2-digit', month: 'numeric', day: 'numeric' }),
     state: (row) => (row.suspended ? t('library.state.suspended') : row.buried ? t('library.state.buried') : t(`library.state.${row.state}` as MessageKey)),
+    days: (n) => t('library.days', { count: n }),
+  };
+
+  // A new search starts a new selection: the old one may hold cards this search does not show.
+  useEffect(() => {
+    setSelected(new Set());
+    setCursor(0);
+    setAnchor(0);
+  }, [query]);
+
+  const selectAll = async () => {
+    try {
+      setSelected(new Set(await search.allIds()));
+    } catch (error) {
+      showError(error);
+    }
   };
 
   const sortBy = (key: Column['key']) => {
@@ -107,7 +143,7 @@ export function BrowseScreen() {
     else if (event.key === 'End') moveCursor(search.total - 1, event.shiftKey);
     else if (event.key === ' ') toggle(cursor);
     else if (event.key === 'Enter') open(cursor);
-    else if (event.key === 'a' && (event.ctrlKey || event.metaKey)) setSelected(new Set(search.loadedRows().map((r) => r.cardId)));
+    else if (event.key === 'a' && (event.ctrlKey || event.metaKey)) void selectAll();
     else if (event.key === 'Escape') setSelected(new Set());
     else return;
     event.preventDefault();
@@ -161,7 +197,8 @@ export function BrowseScreen() {
           {selected.size > 0 && <strong> · {t('library.browse.selected', { count: selected.size })}</strong>}
         </p>
       </div>
-      {selected.size > 0 && (
+      {/* The bar keeps its place when nothing is selected: a click on a row must not move the rows. */}
+      {selected.size > 0 ? (
         <BulkBar
           cardIds={[...selected]}
           decks={decks}
@@ -171,28 +208,34 @@ export function BrowseScreen() {
           }}
           onDeleted={() => setSelected(new Set())}
         />
+      ) : (
+        <div className="bulk-bar bulk-bar-empty" data-testid="bulk-bar-empty">
+          {t('library.browse.selectHint')}
+        </div>
       )}
       <div className="browse-table" role="grid" aria-rowcount={search.total + 1} aria-labelledby="browse-title">
-        <div className="browse-row browse-head" role="row" style={{ gridTemplateColumns: template }}>
-          {columns.map((c) => (
-            <button
-              key={c.key}
-              type="button"
-              role="columnheader"
-              className="browse-cell"
-              aria-sort={sort === c.key ? (descending ? 'descending' : 'ascending') : 'none'}
-              onClick={() => sortBy(c.key)}
-              disabled={c.key === 'tags'}
-              data-testid={`browse-sort-${c.key}`}
-            >
-              {t(c.title)}
-              {sort === c.key ? (descending ? ' ↓' : ' ↑') : ''}
-            </button>
-          ))}
-        </div>
         <div ref={scroller} className="browse-body" tabIndex={0} onKeyDown={onTableKey} aria-activedescendant={`browse-row-${cursor}`} data-testid="browse-body">
+          <div className="browse-row browse-head" role="row" style={{ gridTemplateColumns: template, minWidth: minimumWidth, height: rowHeight }} data-testid="browse-head">
+            {columns.map((c) => (
+              <button
+                key={c.key}
+                type="button"
+                role="columnheader"
+                className={`browse-cell cell-${c.key}${c.numeric ? ' numeric' : ''}`}
+                aria-sort={sort === c.key ? (descending ? 'descending' : 'ascending') : 'none'}
+                onClick={() => sortBy(c.key)}
+                disabled={c.key === 'tags'}
+                data-testid={`browse-sort-${c.key}`}
+                title={t(c.title)}
+                tabIndex={-1}
+              >
+                {t(c.title)}
+                {sort === c.key ? (descending ? ' ↓' : ' ↑') : ''}
+              </button>
+            ))}
+          </div>
           {search.total === 0 && !search.error && <p className="browse-empty">{t('library.browse.empty')}</p>}
-          <div style={{ height: virtualizer.getTotalSize(), position: 'relative' }}>
+          <div style={{ height: virtualizer.getTotalSize(), position: 'relative', minWidth: minimumWidth }}>
             {items.map((item) => {
               const row = search.rowAt(item.index);
               const isSelected = row ? selected.has(row.cardId) : false;
@@ -204,7 +247,11 @@ export function BrowseScreen() {
                   aria-rowindex={item.index + 2}
                   aria-selected={isSelected}
                   className={['browse-row', isSelected && 'selected', item.index === cursor && 'cursor', row?.suspended && 'suspended'].filter(Boolean).join(' ')}
-                  style={{ gridTemplateColumns: template, transform: `translateY(${item.start}px)`, height: rowHeight }}
+                  style={{ gridTemplateColumns: template, transform: `translateY(${item.start - virtualizer.options.scrollMargin}px)`, height: rowHeight }}
+                  // Shift-click extends the selection of cards, not of the page's text.
+                  onMouseDown={(e) => {
+                    if (e.shiftKey) e.preventDefault();
+                  }}
                   onClick={(e) => {
                     setCursor(item.index);
                     if (e.shiftKey) moveCursor(item.index, true);
@@ -219,7 +266,13 @@ export function BrowseScreen() {
                   data-card-id={row?.cardId}
                 >
                   {columns.map((c) => (
-                    <span key={c.key} role="gridcell" className={`browse-cell cell-${c.key}`} title={row && c.key === 'front' ? row.front : undefined}>
+                    <span
+                      key={c.key}
+                      role="gridcell"
+                      className={`browse-cell cell-${c.key}${c.numeric ? ' numeric' : ''}`}
+                      title={row && c.key === 'front' ? questionText(row.front, row.card) : undefined}
+                      translate={c.key === 'deck' || c.key === 'tags' ? 'no' : undefined}
+                    >
                       {row ? c.cell(row, format) : ''}
                     </span>
                   ))}

@@ -96,10 +96,19 @@ export function StatsScreen() {
     const c = chartColors();
     return {
       tooltip: { trigger: 'axis' },
-      grid: { left: 40, right: 12, top: 16, bottom: 28 },
-      xAxis: { type: 'category', data: labels, ...axisStyle() },
+      // Room above the tallest bar for its count, and every bin named under it (none hidden).
+      grid: { left: 40, right: 12, top: 28, bottom: labels.length > 8 ? 52 : 36 },
+      // Many bins (stability's ranges) turn their names so none overlaps another.
+      xAxis: { type: 'category', data: labels, ...axisStyle(), axisLabel: { color: c.muted, interval: 0, fontSize: 10, hideOverlap: false, rotate: labels.length > 8 ? 40 : 0 } },
       yAxis: { type: 'value', minInterval: 1, ...axisStyle() },
-      series: [{ type: 'bar', data: counts, itemStyle: { color: c[color], borderRadius: [3, 3, 0, 0] } }],
+      series: [
+        {
+          type: 'bar',
+          data: counts,
+          itemStyle: { color: c[color], borderRadius: [3, 3, 0, 0] },
+          label: { show: true, position: 'top', color: c.muted, fontSize: 10, formatter: (p: { value: number }) => (p.value > 0 ? String(p.value) : '') },
+        },
+      ],
     };
   };
   let lower = 0;

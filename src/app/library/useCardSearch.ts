@@ -10,7 +10,7 @@ export type SortColumn = 'front' | 'deck' | 'state' | 'due' | 'ivl' | 'stability
  * on demand as the virtual list scrolls; a new search or sort discards old answers that arrive late.
  */
 export function useCardSearch(query: string, sort: SortColumn, descending: boolean) {
-  const { api, showError } = useApp();
+  const { api, showError, locale } = useApp();
   const [total, setTotal] = useState(0);
   const [ms, setMs] = useState(0);
   const [pages, setPages] = useState<Map<number, BrowseRow[]>>(new Map());
@@ -22,7 +22,7 @@ export function useCardSearch(query: string, sort: SortColumn, descending: boole
     (page: number, gen: number) => {
       if (requested.current.has(page)) return;
       requested.current.add(page);
-      api['cards.search']({ query, sort, descending, offset: page * pageSize, limit: pageSize }).then(
+      api['cards.search']({ query, sort, descending, offset: page * pageSize, limit: pageSize, locale }).then(
         (result) => {
           if (gen !== generation.current) return;
           setError(null);
@@ -39,8 +39,21 @@ export function useCardSearch(query: string, sort: SortColumn, descending: boole
         },
       );
     },
-    [api, query, sort, descending, showError],
+    [api, query, sort, descending, showError, locale],
   );
+
+  /**
+   * The id of every card the search matches, not only the pages loaded (Ctrl+A selects what the
+   * count says), fetched a thousand at a time.
+   */
+  const allIds = useCallback(async (): Promise<number[]> => {
+    const ids: number[] = [];
+    for (let offset = 0; ; offset += 1000) {
+      const page = await api['cards.search']({ query, sort, descending, offset, limit: 1000 });
+      ids.push(...page.rows.map((row) => row.cardId));
+      if (page.rows.length < 1000 || ids.length >= page.total) return ids;
+    }
+  }, [api, query, sort, descending]);
 
   const refresh = useCallback(() => {
     generation.current++;
@@ -56,6 +69,5 @@ export function useCardSearch(query: string, sort: SortColumn, descending: boole
 
   const rowAt = (index: number): BrowseRow | undefined => pages.get(Math.floor(index / pageSize))?.[index % pageSize];
   const ensure = (index: number) => load(Math.floor(index / pageSize), generation.current);
-  const loadedRows = () => [...pages.values()].flat();
-  return { total, ms, rowAt, ensure, refresh, loadedRows, error };
+  return { total, ms, rowAt, ensure, refresh, allIds, error };
 }

@@ -34,7 +34,7 @@ export const firstCardFreshMs = 30_000;
  * is durable, and nothing runs while a call is in flight. Undo is the app's one undo (any key,
  * button or notice): after it takes back an answer, a bury or a suspend, that card shows again.
  */
-export function useReviewSession() {
+export function useReviewSession(deckId?: number) {
   const { api, locale, showError, t, undo: history } = useApp();
   const [phase, setPhase] = useState<Phase>('loading');
   const [card, setCard] = useState<ReviewCard | null>(null);
@@ -86,16 +86,17 @@ export function useReviewSession() {
    */
   const loadNext = useCallback(async () => {
     try {
-      show(await api['review.next']({ locale }));
+      show(await api['review.next']({ locale, ...(deckId !== undefined ? { deckId } : {}) }));
     } catch (error) {
       setPhase('failed');
       throw error;
     }
-  }, [api, locale, show]);
+  }, [api, deckId, locale, show]);
 
   const start = useCallback(() => {
     setPhase('loading');
-    const prefetched = takePrefetched<ReviewCard | null>(firstCardKey(locale), firstCardFreshMs);
+    // Today prefetches the whole collection's first card; one deck's session asks for its own.
+    const prefetched = deckId === undefined ? takePrefetched<ReviewCard | null>(firstCardKey(locale), firstCardFreshMs) : undefined;
     void step(
       prefetched
         ? async () => {
@@ -107,7 +108,7 @@ export function useReviewSession() {
           }
         : loadNext,
     );
-  }, [loadNext, locale, show, step]);
+  }, [deckId, loadNext, locale, show, step]);
   // Once per session; a language switch mid-session keeps the card that is showing.
   useEffect(start, []);
 
@@ -141,13 +142,13 @@ export function useReviewSession() {
           }
           setUndoCount((count) => Math.max(0, count + (direction === 'undo' ? -1 : 1)));
           const again = direction === 'undo' && aboutOneCard.has(done.kind) && done.cardId !== null;
-          const restored = again ? await api['review.next']({ locale, cardId: done.cardId! }) : null;
+          const restored = again ? await api['review.next']({ locale, cardId: done.cardId!, ...(deckId !== undefined ? { deckId } : {}) }) : null;
           if (restored) show(restored);
           else await loadNext();
         };
         void running.current.then(() => step(follow));
       }),
-    [api, history, loadNext, locale, show, step],
+    [api, deckId, history, loadNext, locale, show, step],
   );
 
   const undo = useCallback(() => {

@@ -4,17 +4,21 @@ import { useApp } from '../AppContext';
 import { AnswerExtras } from '../answer-extras';
 import { Kbd } from '../components/Kbd';
 import { Markdown } from '../components/Markdown';
+import { AnkiCardSides } from '../review/AnkiCardSides';
 import { isActivatable, isEditable, isPlainKey, useKeydown } from '../keyboard';
+import { intervalText } from '../review/interval';
 import { useReviewSession } from '../review/useReviewSession';
 import { SessionSummary } from './SessionSummary';
+import type { ScreenProps } from '../screen-types';
 
 const ratings: Rating[] = [1, 2, 3, 4];
 const gradeNames = { 1: 'review.grade.1', 2: 'review.grade.2', 3: 'review.grade.3', 4: 'review.grade.4' } as const;
 
 /** The review loop: question, Space/Enter for the answer, 1–4 to grade (u undoes, as everywhere); the summary at the end. */
-export function ReviewScreen() {
+export function ReviewScreen({ params }: ScreenProps) {
   const { t, navigate } = useApp();
-  const session = useReviewSession();
+  // Opened from a deck's Study button: that deck's cards only.
+  const session = useReviewSession(typeof params.deckId === 'number' ? params.deckId : undefined);
   const { phase, card, busy } = session;
   const showAnswerButton = useRef<HTMLButtonElement>(null);
   const answerRegion = useRef<HTMLDivElement>(null);
@@ -72,8 +76,14 @@ export function ReviewScreen() {
     <section className="screen screen-review" aria-label={t('review.title')} aria-busy={busy}>
       <header className="review-bar">
         <div className="review-deck">
-          <span className="deck-name">{card.deckName}</span>
-          {card.tags.length > 0 && <span className="tags">{card.tags.map((tag) => `#${tag}`).join(' ')}</span>}
+          <span className="deck-name" translate="no">
+            {card.deckName}
+          </span>
+          {card.tags.length > 0 && (
+            <span className="tags" translate="no">
+              {card.tags.map((tag) => `#${tag}`).join(' ')}
+            </span>
+          )}
         </div>
         <div
           className="queue-counts"
@@ -102,15 +112,16 @@ export function ReviewScreen() {
       </header>
 
       <article className="card" data-card-id={card.cardId}>
-        <Markdown
+        {card.anki && <AnkiCardSides card={card} phase={phase} answerRegion={answerRegion} />}
+        {!card.anki && <Markdown
           key={`front-${card.cardId}`}
           source={card.front}
           className="card-front"
           testId="card-front"
           // A cloze card asks its deletion as […] and shows it highlighted with the answer.
           cloze={card.cloze !== null ? { number: card.cloze, reveal: phase === 'answer' } : undefined}
-        />
-        {phase === 'answer' && (
+        />}
+        {!card.anki && phase === 'answer' && (
           <div ref={answerRegion} className="card-back" data-testid="card-back" tabIndex={-1} aria-label={t('review.answer')}>
             <hr className="card-divider" />
             <Markdown key={`back-${card.cardId}`} source={card.back} className="card-answer" />
@@ -144,9 +155,9 @@ export function ReviewScreen() {
                 data-testid={`grade-${rating}`}
                 onClick={() => session.grade(rating)}
                 disabled={busy}
-                aria-label={t('review.gradeLabel', { grade: t(gradeNames[rating]), interval: card.intervals[rating], key: rating })}
+                aria-label={t('review.gradeLabel', { grade: t(gradeNames[rating]), interval: intervalText(card.intervals[rating], t), key: rating })}
               >
-                <span className="grade-interval">{card.intervals[rating]}</span>
+                <span className="grade-interval">{intervalText(card.intervals[rating], t)}</span>
                 <span className="grade-name">{t(gradeNames[rating])}</span>
                 <Kbd>{String(rating)}</Kbd>
               </button>

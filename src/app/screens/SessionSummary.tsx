@@ -1,16 +1,17 @@
 import { useEffect, useRef } from 'react';
+import type { Translate } from '../../shared/i18n';
 import { useApp } from '../AppContext';
 import { Kbd } from '../components/Kbd';
 import type { SessionStats } from '../review/useReviewSession';
 
-/** "3m 12s" / "45s": short, the same in both languages. */
-export function formatDuration(ms: number): string {
+/** "3m 12s" / "45s" in English, "3분 12초" in Korean. */
+export function formatDuration(ms: number, t: Translate): string {
   const seconds = Math.max(0, Math.round(ms / 1000));
   const minutes = Math.floor(seconds / 60);
   const hours = Math.floor(minutes / 60);
-  if (hours > 0) return `${hours}h ${minutes % 60}m`;
-  if (minutes > 0) return `${minutes}m ${seconds % 60}s`;
-  return `${seconds}s`;
+  if (hours > 0) return t('review.duration.hours', { hours, minutes: minutes % 60 });
+  if (minutes > 0) return t('review.duration.minutes', { minutes, seconds: seconds % 60 });
+  return t('review.duration.seconds', { seconds });
 }
 
 interface SessionSummaryProps {
@@ -44,7 +45,7 @@ export function SessionSummary({ stats, canUndo, undo }: SessionSummaryProps) {
             </div>
             <div>
               <dt>{t('review.summary.time')}</dt>
-              <dd data-testid="summary-time">{formatDuration(elapsed)}</dd>
+              <dd data-testid="summary-time">{formatDuration(elapsed, t)}</dd>
             </div>
           </dl>
         )}

@@ -95,7 +95,7 @@ export function TodayScreen() {
           </div>
         ) : (
           <p className="today-done" data-testid="today-done">
-            {summary.totalCards === 0 ? t('today.empty') : t('today.allDone')}
+            {summary.totalCards === 0 ? t('today.empty') : summary.newLeft > 0 ? t('today.allDoneNewLeft', { count: summary.newLeft }) : t('today.allDone')}
           </p>
         )}
       </div>

@@ -1,72 +1,33 @@
-import type { DeviceInfo, EngineContext } from '../device-info';
+import type { EngineContext } from '../device-info';
 import { computePipeline, uniformBuffer } from '../pipelines';
-import { flashRowsWgsl } from './flashRows.wgsl';
-import { flashTiledWgsl } from './flashTiled.wgsl';
-import { assertAttentionShape, attentionScale, type AttentionShape } from './shape';
+import { flashForwardWgsl } from './flashForward.wgsl';
+import { rowStorage, type FlashPrecision } from './flashStorage.wgsl';
+import { flashTiling, type FlashTiling, type FlashVariantChoice } from './flashTiling';
+import { assertAttentionShape, type AttentionShape } from './shape';
 import type { AttentionBuffers } from './StandardAttention';
 
-/**
- * 'tiled': the GPU-shaped FlashAttention-2 kernel (several invocations per query row, Q/K/V tiles
- * in workgroup memory). 'rows': one query row per invocation with named vec4 registers, which suits
- * SwiftShader. Both are tested against the float64 reference.
- */
-export type FlashVariant = 'tiled' | 'rows';
+/** Word offsets of WGSL `struct Params` (flashKernel.wgsl.ts), the same in every flash pass. */
+export const FlashParamsLayout = { n: 0, batchHeads: 1, causal: 2, words: 4 } as const;
 
-/** Workgroup memory the kernels stay within, whatever more the adapter offers (the WebGPU default). */
-export const FLASH_WORKGROUP_MEMORY_BUDGET = 16 * 1024;
-/** Tiled variant on GPUs: 16 rows × 16 invocations per row = 256 invocations. */
-export const FLASH_TILED_ROWS_GPU = 16;
-export const FLASH_TILED_THREADS_PER_ROW_GPU = 16;
-/** Tiled variant on software adapters, where small workgroups run faster: 8 × 8 = 64. */
-export const FLASH_TILED_ROWS_SOFTWARE = 8;
-export const FLASH_TILED_THREADS_PER_ROW_SOFTWARE = 8;
-/** Rows variant: query rows (invocations) per workgroup. */
-export const FLASH_ROWS_PER_WORKGROUP = 64;
-/** Most keys staged per tile. */
-export const FLASH_MAX_KEYS = 64;
-
-/** Output columns one invocation of the tiled variant keeps in registers (WGSL `MAX_COLUMNS`). */
-const FLASH_TILED_MAX_COLUMNS = 16;
-
-/** Word offsets of WGSL `struct Params` (same in both variants). */
-const FlashParamsLayout = { n: 0, batchHeads: 1, causal: 2, words: 4 } as const;
-
-export interface FlashTiling {
-  variant: FlashVariant;
-  /** Query rows per workgroup (Br). */
-  rows: number;
-  /** Invocations per query row (1 for 'rows'). */
-  threadsPerRow: number;
-  /** Keys per K/V tile (Bc). */
-  keys: number;
-  /** Workgroup memory the tiles take, bytes. */
-  workgroupBytes: number;
+/** The uniform every flash pass reads: n, batch × heads, causal. */
+export function flashParamsBuffer(engine: EngineContext, label: string, shape: AttentionShape): GPUBuffer {
+  const words = new Uint32Array(FlashParamsLayout.words);
+  words[FlashParamsLayout.n] = shape.n;
+  words[FlashParamsLayout.batchHeads] = shape.batchHeads;
+  words[FlashParamsLayout.causal] = shape.causal ? 1 : 0;
+  return uniformBuffer(engine.device, label, words.buffer);
 }
 
-/** The variant the engine picks: 'rows' on a software adapter (head size a multiple of 4), else 'tiled'. */
-export function defaultFlashVariant(info: DeviceInfo, headDim: number): FlashVariant {
-  return info.isFallback && headDim % 4 === 0 ? 'rows' : 'tiled';
-}
-
-/** Tile sizes from the adapter's limits, within FLASH_WORKGROUP_MEMORY_BUDGET. */
-export function flashTiling(info: DeviceInfo, headDim: number, variant: FlashVariant): FlashTiling {
-  const budgetFloats = Math.min(FLASH_WORKGROUP_MEMORY_BUDGET, info.limits.maxComputeWorkgroupStorageSize) / 4;
-  if (variant === 'rows') {
-    const rows = Math.min(FLASH_ROWS_PER_WORKGROUP, info.limits.maxComputeInvocationsPerWorkgroup);
-    const keys = Math.max(1, Math.min(FLASH_MAX_KEYS, Math.floor(budgetFloats / (2 * headDim))));
-    return { variant, rows, threadsPerRow: 1, keys, workgroupBytes: 2 * keys * headDim * 4 };
-  }
-  const large = !info.isFallback && info.limits.maxComputeInvocationsPerWorkgroup >= FLASH_TILED_ROWS_GPU * FLASH_TILED_THREADS_PER_ROW_GPU;
-  const rows = large ? FLASH_TILED_ROWS_GPU : FLASH_TILED_ROWS_SOFTWARE;
-  const threadsPerRow = large ? FLASH_TILED_THREADS_PER_ROW_GPU : FLASH_TILED_THREADS_PER_ROW_SOFTWARE;
-  // Q block (rows·d) + K and V tiles (2·keys·d) + score tile (rows·keys) within the budget.
-  const keys = Math.max(1, Math.min(FLASH_MAX_KEYS, Math.floor((budgetFloats - rows * headDim) / (2 * headDim + rows))));
-  return { variant, rows, threadsPerRow, keys, workgroupBytes: (rows * headDim + 2 * keys * headDim + rows * keys) * 4 };
+/** Throws when the dispatch of `rows` rows per workgroup would need more workgroups than the device allows. */
+export function assertFlashDispatch(engine: EngineContext, shape: AttentionShape, rows: number, what: string): void {
+  const maxGroups = engine.device.limits.maxComputeWorkgroupsPerDimension;
+  if (Math.ceil(shape.n / rows) > maxGroups || shape.batchHeads > maxGroups) throw new Error(`${what}: N=${shape.n} × ${shape.batchHeads} heads needs more than ${maxGroups} workgroups`);
 }
 
 /**
  * FlashAttention-2 forward: O and the row logsumexp L in one pass, with no N×N buffer, so its
- * extra device memory is linear in N (L only).
+ * extra device memory is linear in N (L only). Q, K and V are stored in `precision` (f16: packed
+ * halves, see `flashInputs`); O and L are float32 and all arithmetic is float32.
  */
 export class FlashAttention {
   readonly tiling: FlashTiling;
@@ -75,25 +36,32 @@ export class FlashAttention {
 
   /**
    * `approximate: 'no-rescale'` drops the online softmax's rescale when the running max grows: not
-   * exact any more. It exists only as the flash-exact experiment's control arm ('rows' variant).
+   * exact any more. It exists only as the flash-exact experiment's control arm.
    */
-  constructor(private readonly engine: EngineContext, readonly shape: AttentionShape, options: { variant?: FlashVariant; approximate?: 'no-rescale' } = {}) {
+  constructor(
+    private readonly engine: EngineContext,
+    readonly shape: AttentionShape,
+    options: { variant?: FlashVariantChoice; precision?: FlashPrecision; approximate?: 'no-rescale' } = {},
+  ) {
     assertAttentionShape(shape);
-    const variant = options.approximate ? 'rows' : (options.variant ?? defaultFlashVariant(engine.info, shape.d));
-    this.tiling = flashTiling(engine.info, shape.d, variant);
-    if (variant === 'tiled' && Math.ceil(shape.d / this.tiling.threadsPerRow) > FLASH_TILED_MAX_COLUMNS) throw new Error(`FlashAttention: d=${shape.d} needs more than ${FLASH_TILED_MAX_COLUMNS} registers per invocation`);
-    const maxGroups = engine.device.limits.maxComputeWorkgroupsPerDimension;
-    if (Math.ceil(shape.n / this.tiling.rows) > maxGroups || shape.batchHeads > maxGroups) throw new Error(`FlashAttention: N=${shape.n} × ${shape.batchHeads} needs more than ${maxGroups} workgroups`);
-    // Causality is a uniform, not an override, so one compiled pipeline serves both (compiles are slow on SwiftShader).
-    const common = { ROWS: this.tiling.rows, KEYS: this.tiling.keys, SCALE: attentionScale(shape.d) };
-    this.pipeline = variant === 'rows'
-      ? computePipeline(engine.device, options.approximate ? 'FlashAttention.rowsNoRescale' : 'FlashAttention.rows', flashRowsWgsl(shape.d, { rescale: !options.approximate }), common)
-      : computePipeline(engine.device, 'FlashAttention.tiled', flashTiledWgsl, { ...common, THREADS_PER_ROW: this.tiling.threadsPerRow, HEAD_DIM: shape.d });
-    const words = new Uint32Array(FlashParamsLayout.words);
-    words[FlashParamsLayout.n] = shape.n;
-    words[FlashParamsLayout.batchHeads] = shape.batchHeads;
-    words[FlashParamsLayout.causal] = shape.causal ? 1 : 0;
-    this.params = uniformBuffer(engine.device, 'FlashAttention.params', words.buffer);
+    this.tiling = flashTiling(engine.info, shape.d, options.variant ?? 'auto', options.precision ?? 'f32');
+    assertFlashDispatch(engine, shape, this.tiling.rowsPerWorkgroup, 'FlashAttention');
+    const { variant, precision } = this.tiling;
+    const kernel = flashForwardWgsl({
+      headDim: shape.d,
+      storage: rowStorage(shape.d, precision),
+      invocations: this.tiling.invocations,
+      rowsPerInvocation: this.tiling.rowsPerInvocation,
+      keys: this.tiling.keysPerTile,
+      block: this.tiling.keysPerBlock,
+      unroll: this.tiling.unrolled,
+      staged: this.tiling.staged,
+      subgroups: this.tiling.subgroups,
+      rescale: options.approximate !== 'no-rescale',
+    });
+    // Causality is a uniform, not a constant, so one compiled pipeline serves both (compiles are slow on SwiftShader).
+    this.pipeline = computePipeline(engine.device, `FlashAttention.${variant}.${precision}${options.approximate ? `.${options.approximate}` : ''}`, kernel, {});
+    this.params = flashParamsBuffer(engine, 'FlashAttention.params', shape);
   }
 
   /** Device bytes beyond Q, K, V, O: none; L (B·N·4) is an output kept for the backward pass. */
@@ -127,11 +95,12 @@ export class FlashAttention {
   }
 
   /**
-   * Records the kernel. `rowBlocks` limits the dispatch to the first blocks of query rows of every
-   * head (a partial run at a size too slow to run whole on a software GPU); default: all of them.
+   * Records the kernel; `buffers.q/k/v` hold the inputs in this pass's precision (`flashInputs`).
+   * `rowBlocks` limits the dispatch to the first blocks of query rows of every head (a partial run
+   * at a size too slow to run whole on a software GPU); default: all of them.
    */
   encode(encoder: GPUCommandEncoder, buffers: AttentionBuffers, rowBlocks?: number): void {
-    const blocks = Math.ceil(this.shape.n / this.tiling.rows);
+    const blocks = Math.ceil(this.shape.n / this.tiling.rowsPerWorkgroup);
     const pass = encoder.beginComputePass({ label: `FlashAttention.${this.tiling.variant}` });
     pass.setPipeline(this.pipeline);
     pass.setBindGroup(0, this.bindGroup(buffers));
@@ -143,4 +112,3 @@ export class FlashAttention {
     this.params.destroy();
   }
 }
-

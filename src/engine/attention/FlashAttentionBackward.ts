@@ -1,15 +1,16 @@
 import type { EngineContext } from '../device-info';
 import type { MemoryMeter } from '../memory';
-import { computePipeline, uniformBuffer } from '../pipelines';
-import { FLASH_MAX_KEYS, FLASH_ROWS_PER_WORKGROUP, FLASH_WORKGROUP_MEMORY_BUDGET } from './FlashAttention';
+import { computePipeline } from '../pipelines';
+import { assertFlashDispatch, flashParamsBuffer } from './FlashAttention';
 import { keyGradientsWgsl, queryGradientsWgsl, rowDotWgsl } from './flashBackward.wgsl';
-import { assertAttentionShape, attentionScale, type AttentionShape } from './shape';
+import type { FlashKernelShape } from './flashKernel.wgsl';
+import { rowStorage, type FlashPrecision } from './flashStorage.wgsl';
+import { flashTiling, type FlashTiling, type FlashVariantChoice } from './flashTiling';
+import { assertAttentionShape, type AttentionShape } from './shape';
 
-/** Word offsets of WGSL `struct Params` in flashBackward.wgsl.ts. */
-const FlashBackwardParamsLayout = { n: 0, batchHeads: 1, causal: 2, words: 4 } as const;
-
-/** Inputs and outputs of the backward pass, each batchHeads × n × d floats (lse: batchHeads × n). */
+/** Inputs and outputs of the backward pass, each batchHeads × n × d (lse: batchHeads × n). */
 export interface AttentionGradientBuffers {
+  /** Q, K, V and dO in the pass's precision; O, L and the gradients float32. */
   q: GPUBuffer;
   k: GPUBuffer;
   v: GPUBuffer;
@@ -23,37 +24,47 @@ export interface AttentionGradientBuffers {
 
 /**
  * FlashAttention backward with recomputation: P is rebuilt tile by tile from Q, K and the saved
- * logsumexp L, so the only extra device memory is D = rowsum(dO∘O), B·N floats.
+ * logsumexp L, so the only extra device memory is D = rowsum(dO∘O), B·N floats. The dK/dV pass
+ * (one key per invocation, query tiles staged) and the dQ pass (one query per invocation, K/V
+ * tiles staged) use the variant's tiling (`tiling`: the dQ pass's; the dK/dV pass stages Q and dO
+ * tiles of the same size plus L and D).
  */
 export class FlashAttentionBackward {
-  /** Rows (keys or queries) per workgroup. */
-  readonly rows: number;
-  /** Query rows per staged tile in the dK/dV pass, key rows per tile in the dQ pass. */
-  readonly queryTile: number;
-  readonly keyTile: number;
+  readonly tiling: FlashTiling;
   private readonly rowDot: GPUBuffer;
   private readonly params: GPUBuffer;
   private readonly pipelines: { rowDot: GPUComputePipeline; keys: GPUComputePipeline; queries: GPUComputePipeline };
 
-  constructor(private readonly engine: EngineContext, readonly shape: AttentionShape, private readonly meter: MemoryMeter) {
+  constructor(
+    private readonly engine: EngineContext,
+    readonly shape: AttentionShape,
+    private readonly meter: MemoryMeter,
+    options: { variant?: FlashVariantChoice; precision?: FlashPrecision } = {},
+  ) {
     assertAttentionShape(shape);
     const { d } = shape;
-    this.rows = Math.min(FLASH_ROWS_PER_WORKGROUP, engine.info.limits.maxComputeInvocationsPerWorkgroup);
-    const budgetFloats = Math.min(FLASH_WORKGROUP_MEMORY_BUDGET, engine.info.limits.maxComputeWorkgroupStorageSize) / 4;
-    // dK/dV pass stages Q and dO rows plus L and D per query; dQ pass stages K and V rows.
-    this.queryTile = Math.max(1, Math.min(FLASH_MAX_KEYS, Math.floor(budgetFloats / (2 * d + 2))));
-    this.keyTile = Math.max(1, Math.min(FLASH_MAX_KEYS, Math.floor(budgetFloats / (2 * d))));
-    const scale = attentionScale(d);
-    this.pipelines = {
-      rowDot: computePipeline(engine.device, 'FlashAttentionBackward.rowDot', rowDotWgsl(d), { ROWS: this.rows }),
-      keys: computePipeline(engine.device, 'FlashAttentionBackward.keyGradients', keyGradientsWgsl(d), { ROWS: this.rows, QUERIES: this.queryTile, SCALE: scale }),
-      queries: computePipeline(engine.device, 'FlashAttentionBackward.queryGradients', queryGradientsWgsl(d), { ROWS: this.rows, KEYS: this.keyTile, SCALE: scale }),
+    // L and D ride along with each staged query of the dK/dV pass: 8 bytes a row, a quarter vec4.
+    this.tiling = flashTiling(engine.info, d, options.variant ?? 'auto', options.precision ?? 'f32', 'backward');
+    assertFlashDispatch(engine, shape, this.tiling.rowsPerWorkgroup, 'FlashAttentionBackward');
+    const { variant, precision } = this.tiling;
+    const kernel: FlashKernelShape = {
+      headDim: d,
+      storage: rowStorage(d, precision),
+      invocations: this.tiling.invocations,
+      rowsPerInvocation: this.tiling.rowsPerInvocation,
+      keys: this.tiling.keysPerTile,
+      block: this.tiling.keysPerBlock,
+      unroll: this.tiling.unrolled,
+      staged: this.tiling.staged,
+      subgroups: false,
     };
-    const words = new Uint32Array(FlashBackwardParamsLayout.words);
-    words[FlashBackwardParamsLayout.n] = shape.n;
-    words[FlashBackwardParamsLayout.batchHeads] = shape.batchHeads;
-    words[FlashBackwardParamsLayout.causal] = shape.causal ? 1 : 0;
-    this.params = uniformBuffer(engine.device, 'FlashAttentionBackward.params', words.buffer);
+    const label = `FlashAttentionBackward.${variant}.${precision}`;
+    this.pipelines = {
+      rowDot: computePipeline(engine.device, `${label}.rowDot`, rowDotWgsl(kernel), {}),
+      keys: computePipeline(engine.device, `${label}.keyGradients`, keyGradientsWgsl(kernel), {}),
+      queries: computePipeline(engine.device, `${label}.queryGradients`, queryGradientsWgsl(kernel), {}),
+    };
+    this.params = flashParamsBuffer(engine, 'FlashAttentionBackward.params', shape);
     this.rowDot = meter.createBuffer('FlashAttentionBackward.rowDot', shape.batchHeads * shape.n * 4);
   }
 
@@ -64,7 +75,7 @@ export class FlashAttentionBackward {
 
   encode(encoder: GPUCommandEncoder, buffers: AttentionGradientBuffers): void {
     const { device } = this.engine;
-    const groups: [number, number] = [Math.ceil(this.shape.n / this.rows), this.shape.batchHeads];
+    const groups: [number, number] = [Math.ceil(this.shape.n / this.tiling.rowsPerWorkgroup), this.shape.batchHeads];
     const run = (label: string, pipeline: GPUComputePipeline, resources: GPUBuffer[]): void => {
       const bindGroup = device.createBindGroup({
         label: `${label}.bindGroup`,

@@ -1,157 +1,197 @@
 /**
- * FlashAttention backward with recomputation, from Q, K, V, O, dO and L only (no stored P):
+ * FlashAttention backward with recomputation, from Q, K, V, O, dO and L only (no stored P), in
+ * three passes generated per head size, storage precision and variant (flashKernel.wgsl.ts):
  * 1. `rowDotWgsl`: D_i = rowsum(dO_i ∘ O_i).
- * 2. `keyGradientsWgsl(d)`: one key row per invocation, query tiles (Q, dO, L, D) staged in
- *    workgroup memory; P_ij = exp(q_i·k_j/√d − L_i) recomputed per tile, dV_j += P_ij dO_i,
- *    dS_ij = P_ij (dO_i·v_j − D_i), dK_j += dS_ij q_i / √d. Causal: queries before the block's
- *    first key are never visited.
- * 3. `queryGradientsWgsl(d)`: one query row per invocation, K and V tiles staged; the same P and
- *    dS recomputed, dQ_i += dS_ij k_j / √d. Causal: keys past the block's last row are skipped.
- * dQ gets its own pass because WGSL has no float atomics to sum it across key blocks.
- * Registers are named vec4s (generated per head size, a multiple of 4) as in flashRows.wgsl.ts.
+ * 2. `keyGradientsWgsl`: key rows held by invocations (k, v, dk, dv in named vec4 registers),
+ *    the queries' Q, dO, L, D staged in workgroup memory (gpu) or read from storage (fallback)
+ *    block by block; P_ij = exp(q_i·k_j/√d − L_i)
+ *    recomputed per block of queries, dV_j += P_ij dO_i, dS_ij = P_ij (dO_i·v_j − D_i),
+ *    dK_j += dS_ij q_i/√d. Causal: queries before the workgroup's first key are never visited.
+ * 3. `queryGradientsWgsl`: query rows held by invocations, K and V staged or read likewise; the same P and
+ *    dS recomputed, dQ_i += dS_ij k_j/√d. Causal: keys past the workgroup's last row are skipped.
+ * dQ gets its own pass because WGSL has no float atomics to sum it across key blocks. Masked
+ * entries (causal, past n) get P = 0 by a select, so every tile runs the same code. Each vec4 read
+ * from a tile is loaded once into a named value and serves every row of the invocation.
  */
 
-import { keyValueTilesWgsl, queryRowKeyLoopWgsl, queryRowStartWgsl, vec4Lanes } from './flashQueryRows.wgsl';
+import { blockRowIndicesWgsl, blockRowsWgsl, blockScalarWgsl, flashKernelPrelude, range, stageRowsWgsl, tileBlocksWgsl, type FlashKernelShape, type TileBlock } from './flashKernel.wgsl';
 import { softmaxFromLogSumExp } from './onlineSoftmax.wgsl';
+import { rowStorage } from './flashStorage.wgsl';
 
-// Field order of WGSL `struct Params` below: FlashBackwardParamsLayout in FlashAttentionBackward.ts.
-const paramsStruct = 'struct Params { n: u32, batchHeads: u32, causal: u32, pad0: u32 }';
-
-const lanes = (headDim: number) => vec4Lanes(headDim, 'flash backward');
-
-/** What the dK/dV and dQ passes both read: tile size `tile` (QUERIES or KEYS) and inputs bindings 0–6. */
-function gradientInputsWgsl(headDim: number, tile: 'QUERIES' | 'KEYS'): string {
-  return /* wgsl */ `
-override ROWS: u32 = 64u;
-override ${tile}: u32 = 16u;
-override SCALE: f32 = 0.125;
-const VEC_PER_ROW: u32 = ${headDim / 4}u;
-${paramsStruct}
+/** Bindings 0–6, what the dK/dV and dQ passes both read (inputs in the pass's precision, L and D float32). */
+function gradientInputsWgsl(shape: FlashKernelShape): string {
+  const type = shape.storage.inputType;
+  return /* wgsl */ `${flashKernelPrelude(shape)}
 @group(0) @binding(0) var<uniform> params: Params;
-@group(0) @binding(1) var<storage, read> q: array<vec4<f32>>;
-@group(0) @binding(2) var<storage, read> k: array<vec4<f32>>;
-@group(0) @binding(3) var<storage, read> v: array<vec4<f32>>;
-@group(0) @binding(4) var<storage, read> dO: array<vec4<f32>>;
+@group(0) @binding(1) var<storage, read> q: array<${type}>;
+@group(0) @binding(2) var<storage, read> k: array<${type}>;
+@group(0) @binding(3) var<storage, read> v: array<${type}>;
+@group(0) @binding(4) var<storage, read> dO: array<${type}>;
 @group(0) @binding(5) var<storage, read> lse: array<f32>;
 @group(0) @binding(6) var<storage, read> rowDot: array<f32>;`;
 }
 
-export function rowDotWgsl(headDim: number): string {
-  const each = lanes(headDim);
-  return /* wgsl */ `
-override ROWS: u32 = 64u;
-const VEC_PER_ROW: u32 = ${headDim / 4}u;
-${paramsStruct}
+/** `name` = `name` (· `scale`) + Σ terms, as one statement. */
+function accumulate(name: string, terms: readonly string[]): string {
+  return `${name} = ${[name, ...terms].join(' + ')};`;
+}
+
+/** Row r of this invocation (an invocation's rows are contiguous) and its absolute index, clamped to the last row. */
+function ownedRow(shape: FlashKernelShape, r: number, first: string): string {
+  return `let row${r} = ${first} + lane * ${shape.rowsPerInvocation}u + ${r}u;
+  let at${r} = headRow + min(row${r}, n - 1u);`;
+}
+
+export function rowDotWgsl(shape: FlashKernelShape): string {
+  const { storage } = shape;
+  const output = rowStorage(shape.headDim, 'f32');
+  return /* wgsl */ `${flashKernelPrelude(shape)}
 @group(0) @binding(0) var<uniform> params: Params;
-@group(0) @binding(1) var<storage, read> o: array<vec4<f32>>;
-@group(0) @binding(2) var<storage, read> dO: array<vec4<f32>>;
+@group(0) @binding(1) var<storage, read> o: array<${output.inputType}>;
+@group(0) @binding(2) var<storage, read> dO: array<${storage.inputType}>;
 @group(0) @binding(3) var<storage, read_write> rowDot: array<f32>;
 
-@compute @workgroup_size(ROWS)
+@compute @workgroup_size(INVOCATIONS)
 fn main(@builtin(workgroup_id) group: vec3<u32>, @builtin(local_invocation_index) lane: u32) {
-  let row = group.x * ROWS + lane;
-  if (row >= params.n) { return; }
-  let base = (group.y * params.n + row) * VEC_PER_ROW;
-  rowDot[group.y * params.n + row] = ${each((i) => `dot(o[base + ${i}u], dO[base + ${i}u])`, ' + ')};
+  for (var r = 0u; r < ${shape.rowsPerInvocation}u; r++) {
+    let row = group.x * ROWS + lane * ${shape.rowsPerInvocation}u + r;
+    if (row < params.n) {
+      let at = group.y * params.n + row;
+      rowDot[at] = ${storage.each((i) => `dot(${output.load('o', 'at', i)}, ${storage.load('dO', 'at', i)})`, ' + ')};
+    }
+  }
 }
 `;
 }
 
-export function keyGradientsWgsl(headDim: number): string {
-  const each = lanes(headDim);
-  return /* wgsl */ `${gradientInputsWgsl(headDim, 'QUERIES')}
-@group(0) @binding(7) var<storage, read_write> dK: array<vec4<f32>>;
-@group(0) @binding(8) var<storage, read_write> dV: array<vec4<f32>>;
+export function keyGradientsWgsl(shape: FlashKernelShape): string {
+  const { storage } = shape;
+  const { each } = storage;
+  const keys = range(shape.rowsPerInvocation);
+  const perBlock = tileBlocksWgsl(shape, (block: TileBlock) => {
+    const queries = range(block.count);
+    const lines = [blockRowIndicesWgsl(shape, block, 'query0'), blockRowsWgsl(shape, block, [['q', 'qTile', 'q'], ['dO', 'dOTile', 'g']])];
+    for (const t of queries) lines.push(`let lse${t} = ${blockScalarWgsl(shape, block, t, 'lse', 'lseTile')}; let rowD${t} = ${blockScalarWgsl(shape, block, t, 'rowDot', 'rowDotTile')};`);
+    for (const r of keys) {
+      for (const t of queries) {
+        const score = each((i) => `dot(q${t}_${i}, k${r}_${i})`, ' + ');
+        lines.push(`let p${r}_${t} = select(0.0, ${softmaxFromLogSumExp(score, `lse${t}`)}, ${block.row(t)} >= firstSeen${r} && ${block.row(t)} < lastSeen);`);
+        lines.push(`let dS${r}_${t} = p${r}_${t} * ((${each((i) => `dot(g${t}_${i}, v${r}_${i})`, ' + ')}) - rowD${t});`);
+      }
+      lines.push(each((i) => accumulate(`dv${r}_${i}`, queries.map((t) => `p${r}_${t} * g${t}_${i}`)), '\n    '));
+      lines.push(each((i) => accumulate(`dk${r}_${i}`, queries.map((t) => `dS${r}_${t} * q${t}_${i}`)), '\n    '));
+    }
+    return lines.join('\n    ');
+  });
+  return /* wgsl */ `${gradientInputsWgsl(shape)}
+@group(0) @binding(7) var<storage, read_write> dK: array<${storage.outputType}>;
+@group(0) @binding(8) var<storage, read_write> dV: array<${storage.outputType}>;
 
-var<workgroup> qTile: array<vec4<f32>, QUERIES * VEC_PER_ROW>;
-var<workgroup> dOTile: array<vec4<f32>, QUERIES * VEC_PER_ROW>;
-var<workgroup> lseTile: array<f32, QUERIES>;
-var<workgroup> rowDotTile: array<f32, QUERIES>;
+${shape.staged ? `var<workgroup> qTile: array<vec4<f32>, KEYS * LANES>;
+var<workgroup> dOTile: array<vec4<f32>, KEYS * LANES>;
+var<workgroup> lseTile: array<f32, KEYS>;
+var<workgroup> rowDotTile: array<f32, KEYS>;` : ''}
 
-@compute @workgroup_size(ROWS)
+@compute @workgroup_size(INVOCATIONS)
 fn main(@builtin(workgroup_id) group: vec3<u32>, @builtin(local_invocation_index) lane: u32) {
   let n = params.n;
+  let headRow = group.y * n;
   let firstKey = group.x * ROWS;
-  let key = firstKey + lane;
-  let inRange = key < n;
-  let base = group.y * n * VEC_PER_ROW;
-  let keyRow = base + min(key, n - 1u) * VEC_PER_ROW;
-  ${each((i) => `let k${i} = k[keyRow + ${i}u] * SCALE;`)}
-  ${each((i) => `let v${i} = v[keyRow + ${i}u];`)}
-  ${each((i) => `var dk${i} = vec4<f32>(0.0);`)}
-  ${each((i) => `var dv${i} = vec4<f32>(0.0);`)}
-
-  var queryStart = 0u;
-  if (params.causal != 0u) { queryStart = firstKey; }
-  for (var query0 = queryStart; query0 < n; query0 += QUERIES) {
-    workgroupBarrier();
-    for (var index = lane; index < QUERIES * VEC_PER_ROW; index += ROWS) {
-      let query = query0 + index / VEC_PER_ROW;
-      var qValue = vec4<f32>(0.0);
-      var dOValue = vec4<f32>(0.0);
-      if (query < n) {
-        qValue = q[base + query * VEC_PER_ROW + index % VEC_PER_ROW];
-        dOValue = dO[base + query * VEC_PER_ROW + index % VEC_PER_ROW];
-      }
-      qTile[index] = qValue;
-      dOTile[index] = dOValue;
+  let causal = params.causal != 0u;
+  ${keys
+    .map(
+      (r) => `${ownedRow(shape, r, 'firstKey')}
+  ${each((i) => `let k${r}_${i} = ${storage.load('k', `at${r}`, i)} * SCALE;`)}
+  ${each((i) => `let v${r}_${i} = ${storage.load('v', `at${r}`, i)};`)}
+  ${each((i) => `var dk${r}_${i} = vec4<f32>(0.0);`)}
+  ${each((i) => `var dv${r}_${i} = vec4<f32>(0.0);`)}
+  // Causal: only queries at or after the key see it.
+  let firstQuery${r} = select(0u, row${r}, causal);`,
+    )
+    .join('\n  ')}
+  let queryStart = select(0u, firstKey, causal);
+  for (var query0 = queryStart; query0 < n; query0 += KEYS) {
+    let tileRows = min(KEYS, n - query0);
+    ${shape.staged ? `workgroupBarrier();
+    ${stageRowsWgsl(shape, [['q', 'qTile'], ['dO', 'dOTile']], 'query0')}
+    for (var index = lane; index < tileRows; index += INVOCATIONS) {
+      let stagedRow = headRow + min(query0 + index, n - 1u);
+      lseTile[index] = lse[stagedRow];
+      rowDotTile[index] = rowDot[stagedRow];
     }
-    for (var index = lane; index < QUERIES; index += ROWS) {
-      let query = min(query0 + index, n - 1u);
-      lseTile[index] = lse[group.y * n + query];
-      rowDotTile[index] = rowDot[group.y * n + query];
-    }
-    workgroupBarrier();
-    if (inRange) {
-      var first = 0u;
-      // Diagonal tile: queries before this key do not see it.
-      if (params.causal != 0u && key > query0) { first = key - query0; }
-      let last = min(QUERIES, n - query0);
-      for (var t = first; t < last; t++) {
-        let row = t * VEC_PER_ROW;
-        let score = ${each((i) => `dot(qTile[row + ${i}u], k${i})`, ' + ')};
-        let probability = ${softmaxFromLogSumExp('score', 'lseTile[t]')};
-        ${each((i) => `dv${i} += probability * dOTile[row + ${i}u];`, '\n        ')}
-        let gradientDot = ${each((i) => `dot(dOTile[row + ${i}u], v${i})`, ' + ')};
-        let scoreGradient = probability * (gradientDot - rowDotTile[t]);
-        ${each((i) => `dk${i} += scoreGradient * qTile[row + ${i}u];`, '\n        ')}
-      }
-    }
+    workgroupBarrier();` : ''}
+    // Queries of this tile that see each key: tile rows firstSeen ≤ t < lastSeen.
+    ${keys.map((r) => `let firstSeen${r} = select(0u, firstQuery${r} - query0, firstQuery${r} > query0);`).join('\n    ')}
+    let lastSeen = n - query0;
+    ${perBlock}
   }
-  if (inRange) {
-    let out = base + key * VEC_PER_ROW;
-    ${each((i) => `dK[out + ${i}u] = dk${i} * SCALE;`)}
-    ${each((i) => `dV[out + ${i}u] = dv${i};`)}
-  }
+  ${keys
+    .map(
+      (r) => `if (row${r} < n) {
+    ${each((i) => storage.store('dK', `at${r}`, i, `dk${r}_${i} * SCALE`))}
+    ${each((i) => storage.store('dV', `at${r}`, i, `dv${r}_${i}`))}
+  }`,
+    )
+    .join('\n  ')}
 }
 `;
 }
 
-export function queryGradientsWgsl(headDim: number): string {
-  const each = lanes(headDim);
-  return /* wgsl */ `${gradientInputsWgsl(headDim, 'KEYS')}
-@group(0) @binding(7) var<storage, read_write> dQ: array<vec4<f32>>;
+export function queryGradientsWgsl(shape: FlashKernelShape): string {
+  const { storage } = shape;
+  const { each } = storage;
+  const queries = range(shape.rowsPerInvocation);
+  const perBlock = tileBlocksWgsl(shape, (block: TileBlock) => {
+    const keys = range(block.count);
+    const lines = [blockRowIndicesWgsl(shape, block, 'key0'), blockRowsWgsl(shape, block, [['k', 'kTile', 'k'], ['v', 'vTile', 'v']])];
+    for (const r of queries) {
+      for (const j of keys) {
+        const score = each((i) => `dot(q${r}_${i}, k${j}_${i})`, ' + ');
+        lines.push(`let p${r}_${j} = select(0.0, ${softmaxFromLogSumExp(score, `rowLse${r}`)}, ${block.row(j)} < visible${r});`);
+        lines.push(`let dS${r}_${j} = p${r}_${j} * ((${each((i) => `dot(g${r}_${i}, v${j}_${i})`, ' + ')}) - rowD${r});`);
+      }
+      lines.push(each((i) => accumulate(`dq${r}_${i}`, keys.map((j) => `dS${r}_${j} * k${j}_${i}`)), '\n    '));
+    }
+    return lines.join('\n    ');
+  });
+  return /* wgsl */ `${gradientInputsWgsl(shape)}
+@group(0) @binding(7) var<storage, read_write> dQ: array<${storage.outputType}>;
 
-${keyValueTilesWgsl}
+${shape.staged ? 'var<workgroup> kTile: array<vec4<f32>, KEYS * LANES>;\nvar<workgroup> vTile: array<vec4<f32>, KEYS * LANES>;' : ''}
 
-@compute @workgroup_size(ROWS)
+@compute @workgroup_size(INVOCATIONS)
 fn main(@builtin(workgroup_id) group: vec3<u32>, @builtin(local_invocation_index) lane: u32) {
-  ${queryRowStartWgsl(each)}
-  ${each((i) => `let g${i} = dO[queryRow + ${i}u];`)}
-  ${each((i) => `var dq${i} = vec4<f32>(0.0);`)}
-  let rowLse = lse[group.y * n + clamped];
-  let rowD = rowDot[group.y * n + clamped];
-
-  ${queryRowKeyLoopWgsl(
-    each,
-    `let probability = ${softmaxFromLogSumExp('score', 'rowLse')};
-        let gradientDot = ${each((i) => `dot(g${i}, vTile[t + ${i}u])`, ' + ')};
-        let scoreGradient = probability * (gradientDot - rowD);
-        ${each((i) => `dq${i} += scoreGradient * kTile[t + ${i}u];`, '\n        ')}`,
-  )}
-  if (inRange) {
-    ${each((i) => `dQ[queryRow + ${i}u] = dq${i} * SCALE;`)}
+  let n = params.n;
+  let headRow = group.y * n;
+  let firstRow = group.x * ROWS;
+  let causal = params.causal != 0u;
+  var keyEnd = n;
+  if (causal) { keyEnd = min(n, firstRow + ROWS); }
+  ${queries
+    .map(
+      (r) => `${ownedRow(shape, r, 'firstRow')}
+  ${each((i) => `let q${r}_${i} = ${storage.load('q', `at${r}`, i)} * SCALE;`)}
+  ${each((i) => `let g${r}_${i} = ${storage.load('dO', `at${r}`, i)};`)}
+  ${each((i) => `var dq${r}_${i} = vec4<f32>(0.0);`)}
+  let rowLse${r} = lse[at${r}];
+  let rowD${r} = rowDot[at${r}];
+  let keyLimit${r} = select(n, min(n, row${r} + 1u), causal);`,
+    )
+    .join('\n  ')}
+  for (var key0 = 0u; key0 < keyEnd; key0 += KEYS) {
+    // Rows of this tile before n or the causal end: uniform, the same for every invocation.
+    let tileRows = min(KEYS, keyEnd - key0);
+    ${shape.staged ? `workgroupBarrier();\n    ${stageRowsWgsl(shape, [['k', 'kTile'], ['v', 'vTile']])}\n    workgroupBarrier();` : ''}
+    ${queries.map((r) => `let visible${r} = select(0u, keyLimit${r} - key0, keyLimit${r} > key0);`).join('\n    ')}
+    ${perBlock}
   }
+  ${queries
+    .map(
+      (r) => `if (row${r} < n) {
+    ${each((i) => storage.store('dQ', `at${r}`, i, `dq${r}_${i} * SCALE`))}
+  }`,
+    )
+    .join('\n  ')}
 }
 `;
 }

@@ -31,10 +31,7 @@ export const onlineSoftmaxStart = /* wgsl */ `var runningMax = ${SOFTMAX_EMPTY};
  * Skipped when the max stays: the factor would be exp(0) = 1, and the skip saves a multiply per
  * accumulator element on most keys.
  */
-export function onlineSoftmaxRaise(newMax: string, accumulator: SoftmaxAccumulator, rescale = true): string {
-  // Without the rescale (the flash-exact experiment's control arm), terms added under an older,
-  // smaller max keep their too-large weight: an approximation, wrong by exp(m_new − m_old).
-  if (!rescale) return /* wgsl */ `if (${newMax} > runningMax) { runningMax = ${newMax}; }`;
+export function onlineSoftmaxRaise(newMax: string, accumulator: SoftmaxAccumulator): string {
   return /* wgsl */ `if (${newMax} > runningMax) {
     let rescale = exp(runningMax - ${newMax});
     runningSum *= rescale;
@@ -55,8 +52,8 @@ export function onlineSoftmaxAdd(probability: string, accumulator: SoftmaxAccumu
 }
 
 /** One score at a time: raise the max, then add its probability (forward rows, flash-decoding combine). */
-export function onlineSoftmaxStep(score: string, accumulator: SoftmaxAccumulator, rescale = true): string {
-  return /* wgsl */ `${onlineSoftmaxRaise(score, accumulator, rescale)}
+export function onlineSoftmaxStep(score: string, accumulator: SoftmaxAccumulator): string {
+  return /* wgsl */ `${onlineSoftmaxRaise(score, accumulator)}
     {
       let probability = ${softmaxProbability(score)};
       ${onlineSoftmaxAdd('probability', accumulator)}
@@ -72,4 +69,61 @@ export const softmaxLogSumExp = 'runningMax + log(runningSum)';
 /** A probability recomputed from its score and the row's logsumexp (backward pass): exp(score − L). */
 export function softmaxFromLogSumExp(score: string, logSumExp: string): string {
   return `exp(${score} - ${logSumExp})`;
+}
+
+/** How a kernel's accumulator takes a block update, as WGSL statements. */
+export interface BlockAccumulator {
+  /**
+   * acc = acc · `rescale` + Σ_j `probabilities[j]` · value row j; `rescale` null means 1 and an
+   * empty list adds nothing.
+   */
+  update(rescale: string | null, probabilities: readonly string[]): string;
+}
+
+/**
+ * The online softmax over a block of scores at once (the flash kernels' tile walks): the running
+ * max is raised to the block's max once, so there is one rescale per block rather than one
+ * conditional rescale per key, and each score costs exactly one exp. `visible[j]` (a WGSL bool)
+ * masks score j out (causal mask, past n). `rescaleWhen`:
+ * - 'always': rescale every block, branch-free (the factor is exp(0) = 1 where the max stayed).
+ * - 'subgroup': only when some invocation of the subgroup raised its max (`subgroupAny`), a
+ *   subgroup-uniform branch, so no invocation waits on another's divergent path.
+ * Needs `runningMax` and `runningSum` + `suffix` in scope (one pair per query row an invocation
+ * keeps); the block's probabilities are named `p<suffix>_<j>`.
+ */
+export function onlineSoftmaxBlock(scores: readonly string[], visible: readonly string[], accumulator: BlockAccumulator, rescaleWhen: 'always' | 'subgroup' | 'never', suffix = ''): string {
+  const [runningMax, runningSum, blockMax, rescale] = ['runningMax', 'runningSum', 'blockMax', 'rescale'].map((name) => `${name}${suffix}`);
+  const masked = scores.map((score, j) => `select(${SOFTMAX_EMPTY}, ${score}, ${visible[j]})`);
+  const maximum = masked.reduce((left, right) => `max(${left}, ${right})`, runningMax);
+  const names = scores.map((_, j) => `p${suffix}_${j}`);
+  // A masked score gets probability 0 even while the running max is still empty (exp(0) would be 1).
+  const probabilities = scores.map((score, j) => `let ${names[j]} = select(0.0, exp(${score} - ${blockMax}), ${visible[j]});`);
+  const sum = names.join(' + ');
+  if (rescaleWhen === 'never') {
+    // flash-exact's control arm: what was summed under an older, smaller max keeps its too-large
+    // weight exp(m_new − m_old): an approximation.
+    return /* wgsl */ `let ${blockMax} = ${maximum};
+    ${probabilities.join('\n    ')}
+    ${runningSum} += ${sum};
+    ${accumulator.update(null, names)}
+    ${runningMax} = ${blockMax};`;
+  }
+  if (rescaleWhen === 'subgroup') {
+    return /* wgsl */ `let ${blockMax} = ${maximum};
+    if (subgroupAny(${blockMax} > ${runningMax})) {
+      let ${rescale} = exp(${runningMax} - ${blockMax});
+      ${runningSum} *= ${rescale};
+      ${accumulator.update(rescale, [])}
+    }
+    ${probabilities.join('\n    ')}
+    ${runningSum} += ${sum};
+    ${accumulator.update(null, names)}
+    ${runningMax} = ${blockMax};`;
+  }
+  return /* wgsl */ `let ${blockMax} = ${maximum};
+    let ${rescale} = exp(${runningMax} - ${blockMax});
+    ${probabilities.join('\n    ')}
+    ${runningSum} = ${runningSum} * ${rescale} + ${sum};
+    ${accumulator.update(rescale, names)}
+    ${runningMax} = ${blockMax};`;
 }

@@ -57,9 +57,9 @@ export async function probeAttention(
     }
     const flash = attention;
     const buffers = attempt.value;
-    const blocks = Math.min(Math.ceil(shape.n / flash.tiling.rows), options.rowBlocks ?? Number.POSITIVE_INFINITY);
+    const blocks = Math.min(Math.ceil(shape.n / flash.tiling.rowsPerWorkgroup), options.rowBlocks ?? Number.POSITIVE_INFINITY);
     await submitAndWait(engine, (encoder) => flash.encode(encoder, buffers, blocks), 'attention.probe');
-    const rowsRun = Math.min(shape.n, blocks * flash.tiling.rows);
+    const rowsRun = Math.min(shape.n, blocks * flash.tiling.rowsPerWorkgroup);
     const o = new Float32Array(shape.batchHeads * rowsRun * shape.d);
     for (let head = 0; head < shape.batchHeads; head++) {
       const part = await readFloat32(engine, buffers.o, head * shape.n * shape.d * 4, rowsRun * shape.d);

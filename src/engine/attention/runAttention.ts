@@ -3,7 +3,9 @@ import type { DeviceInfo, EngineContext } from '../device-info';
 import { captureDeviceErrors, DeviceMemoryTracker, MemoryMeter, type DeviceRefusal } from '../memory';
 import { readFloat32, submitAndWait } from '../readback';
 import { timeGpu, type GpuTiming, type TimingOptions } from '../timing';
-import { FlashAttention, type FlashVariant } from './FlashAttention';
+import { FlashAttention } from './FlashAttention';
+import { packHalves, precisionBytes, type FlashPrecision } from './flashStorage.wgsl';
+import type { FlashTiling, FlashVariantChoice } from './flashTiling';
 import { squareMatrixBytes, tensorBytes } from './limits';
 import type { AttentionShape } from './shape';
 import { StandardAttention, type StandardPass } from './StandardAttention';
@@ -19,13 +21,26 @@ export interface KernelReport {
    * buffer it accepted (inputs, outputs, intermediates, uniforms), read from a DeviceMemoryTracker.
    */
   peakBytes: number;
-  /** Measured: `peakBytes` minus the inputs and outputs both kernels hold alike (Q, K, V, O; for the backward also dO, dQ, dK, dV). */
+  /** Measured: `peakBytes` minus the inputs and outputs every kernel holds (Q, K, V, O as stored; for the backward also dO, dQ, dK, dV). */
   extraBytes: number;
   /** Model: the global-memory traffic the algorithm implies (traffic.ts). Never decisive. */
   trafficBytes: number;
   /** Present when timing was asked for. */
   timing?: GpuTiming;
   device: DeviceInfo;
+  /** The flash configuration that ran (absent for the standard kernels). */
+  flash?: FlashTiling;
+}
+
+/** Options of a flash run: the variant ('auto' picks by the adapter) and the storage precision of the inputs. */
+export interface FlashRunOptions {
+  variant?: FlashVariantChoice;
+  precision?: FlashPrecision;
+}
+
+/** Uploads an input tensor as a flash pass of `precision` reads it (f16: packed halves). */
+export function uploadFlashInput(meter: MemoryMeter, label: string, data: Float32Array, precision: FlashPrecision): GPUBuffer {
+  return meter.upload(label, precision === 'f16' ? packHalves(data) : data);
 }
 
 export interface ForwardResult extends KernelReport {
@@ -52,21 +67,23 @@ export async function runAttentionForward(
   kernel: AttentionKernel,
   inputs: { q: Float32Array; k: Float32Array; v: Float32Array },
   shape: AttentionShape,
-  options: { timing?: TimingOptions; variant?: FlashVariant; timePasses?: boolean; approximate?: 'no-rescale' } = {},
+  options: { timing?: TimingOptions; timePasses?: boolean; approximate?: 'no-rescale' } & FlashRunOptions = {},
 ): Promise<ForwardResult> {
+  const precision = options.precision ?? 'f32';
+  if (kernel === 'standard' && (precision !== 'f32' || options.variant !== undefined)) throw new Error('standard attention runs in float32 only and has no variants');
   const meter = new MemoryMeter(engine.device);
   const tracker = DeviceMemoryTracker.install(engine.device);
   let attention: StandardAttention | FlashAttention | undefined;
   try {
     const attempt = await captureDeviceErrors(engine.device, `${kernel} attention at N=${shape.n}`, () => {
       const buffers = {
-        q: meter.upload('attention.q', inputs.q),
-        k: meter.upload('attention.k', inputs.k),
-        v: meter.upload('attention.v', inputs.v),
+        q: uploadFlashInput(meter, 'attention.q', inputs.q, precision),
+        k: uploadFlashInput(meter, 'attention.k', inputs.k, precision),
+        v: uploadFlashInput(meter, 'attention.v', inputs.v, precision),
         o: meter.createBuffer('attention.o', tensorBytes(shape)),
         lse: meter.createBuffer('attention.lse', shape.batchHeads * shape.n * 4),
       };
-      attention = kernel === 'standard' ? new StandardAttention(engine, shape, meter) : new FlashAttention(engine, shape, { variant: options.variant, approximate: options.approximate });
+      attention = kernel === 'standard' ? new StandardAttention(engine, shape, meter) : new FlashAttention(engine, shape, { variant: options.variant, precision, approximate: options.approximate });
       attention.prepare(buffers);
       return buffers;
     });
@@ -89,16 +106,18 @@ export async function runAttentionForward(
     const o = await readFloat32(engine, buffers.o, 0, shape.batchHeads * shape.n * shape.d);
     const lse = await readFloat32(engine, buffers.lse, 0, shape.batchHeads * shape.n);
     const isFlash = chosen instanceof FlashAttention;
+    const ioBytes = buffers.q.size + buffers.k.size + buffers.v.size + buffers.o.size;
     return {
-      kernel: isFlash ? `flash.${options.approximate ? options.approximate : chosen.tiling.variant}` : 'standard',
+      kernel: isFlash ? `flash.${chosen.tiling.variant}.${chosen.tiling.precision}${options.approximate ? `.${options.approximate}` : ''}` : 'standard',
       o,
       lse,
       peakBytes: memory.peakBytes,
-      extraBytes: memory.peakBytes - 4 * tensorBytes(shape),
-      trafficBytes: isFlash ? flashForwardTraffic(shape, chosen.tiling.rows) : standardForwardTraffic(shape),
+      extraBytes: memory.peakBytes - ioBytes,
+      trafficBytes: isFlash ? flashForwardTraffic(shape, chosen.tiling.rowsPerWorkgroup, precisionBytes(precision)) : standardForwardTraffic(shape),
       timing,
       passTimings,
       device: engine.info,
+      ...(isFlash ? { flash: chosen.tiling } : {}),
     };
   } finally {
     tracker.stop();

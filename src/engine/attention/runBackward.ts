@@ -5,7 +5,8 @@ import { timeGpu, type TimingOptions } from '../timing';
 import { FlashAttention } from './FlashAttention';
 import { FlashAttentionBackward } from './FlashAttentionBackward';
 import { squareMatrixBytes, tensorBytes } from './limits';
-import { refusedByDevice, type AttentionKernel, type KernelReport } from './runAttention';
+import { precisionBytes } from './flashStorage.wgsl';
+import { refusedByDevice, uploadFlashInput, type AttentionKernel, type FlashRunOptions, type KernelReport } from './runAttention';
 import type { AttentionShape } from './shape';
 import { StandardAttention } from './StandardAttention';
 import { StandardAttentionBackward } from './StandardAttentionBackward';
@@ -28,8 +29,10 @@ export async function runAttentionBackward(
   kernel: AttentionKernel,
   inputs: { q: Float32Array; k: Float32Array; v: Float32Array; dO: Float32Array },
   shape: AttentionShape,
-  options: { timing?: TimingOptions } = {},
+  options: { timing?: TimingOptions } & FlashRunOptions = {},
 ): Promise<BackwardResult> {
+  const precision = options.precision ?? 'f32';
+  if (kernel === 'standard' && (precision !== 'f32' || options.variant !== undefined)) throw new Error('standard attention runs in float32 only and has no variants');
   const meter = new MemoryMeter(engine.device);
   const tracker = DeviceMemoryTracker.install(engine.device);
   const disposers: (() => void)[] = [];
@@ -37,10 +40,10 @@ export async function runAttentionBackward(
     const bytes = tensorBytes(shape);
     const setup = await captureDeviceErrors(engine.device, `${kernel} attention backward at N=${shape.n}`, () => {
       const buffers = {
-        q: meter.upload('attention.q', inputs.q),
-        k: meter.upload('attention.k', inputs.k),
-        v: meter.upload('attention.v', inputs.v),
-        dO: meter.upload('attention.dO', inputs.dO),
+        q: uploadFlashInput(meter, 'attention.q', inputs.q, precision),
+        k: uploadFlashInput(meter, 'attention.k', inputs.k, precision),
+        v: uploadFlashInput(meter, 'attention.v', inputs.v, precision),
+        dO: uploadFlashInput(meter, 'attention.dO', inputs.dO, precision),
         o: meter.createBuffer('attention.o', bytes),
         lse: meter.createBuffer('attention.lse', shape.batchHeads * shape.n * 4),
         dQ: meter.createBuffer('attention.dQ', bytes),
@@ -48,16 +51,17 @@ export async function runAttentionBackward(
         dV: meter.createBuffer('attention.dV', bytes),
       };
       if (kernel === 'flash') {
-        const forward = new FlashAttention(engine, shape);
+        const forward = new FlashAttention(engine, shape, { variant: options.variant, precision });
         disposers.push(() => forward.dispose());
         forward.prepare(buffers);
-        const backward = new FlashAttentionBackward(engine, shape, meter);
+        const backward = new FlashAttentionBackward(engine, shape, meter, { variant: options.variant, precision });
         disposers.push(() => backward.dispose());
         return {
           buffers,
           forward: (encoder: GPUCommandEncoder) => forward.encode(encoder, buffers),
           backward: (encoder: GPUCommandEncoder) => backward.encode(encoder, buffers),
-          trafficBytes: flashBackwardTraffic(shape, backward.rows),
+          trafficBytes: flashBackwardTraffic(shape, backward.tiling.rowsPerWorkgroup, precisionBytes(precision)),
+          flash: backward.tiling,
         };
       }
       const forward = new StandardAttention(engine, shape, meter);
@@ -70,6 +74,7 @@ export async function runAttentionBackward(
         forward: (encoder: GPUCommandEncoder) => forward.encode(encoder, buffers),
         backward: (encoder: GPUCommandEncoder) => backward.encode(encoder, forward.probabilities, buffers),
         trafficBytes: standardBackwardTraffic(shape),
+        flash: undefined,
       };
     });
     if (setup.refusal || !setup.value) {
@@ -88,17 +93,20 @@ export async function runAttentionBackward(
     const timing = options.timing ? await timeGpu(engine, run.backward, options.timing) : undefined;
     const memory = await tracker.report();
     const count = shape.batchHeads * shape.n * shape.d;
+    const flash = run.flash;
+    const ioBytes = [run.buffers.q, run.buffers.k, run.buffers.v, run.buffers.dO, run.buffers.o, run.buffers.dQ, run.buffers.dK, run.buffers.dV].reduce((sum, b) => sum + b.size, 0);
     return {
-      kernel: `${kernel}.backward`,
+      kernel: flash ? `flash.${flash.variant}.${flash.precision}.backward` : `${kernel}.backward`,
       dq: await readFloat32(engine, run.buffers.dQ, 0, count),
       dk: await readFloat32(engine, run.buffers.dK, 0, count),
       dv: await readFloat32(engine, run.buffers.dV, 0, count),
       peakBytes: memory.peakBytes,
-      // Beyond Q, K, V, O, dO, dQ, dK, dV, which both hold alike.
-      extraBytes: memory.peakBytes - 8 * bytes,
+      // Beyond Q, K, V, O, dO, dQ, dK, dV as stored, which every kernel holds.
+      extraBytes: memory.peakBytes - ioBytes,
       trafficBytes: run.trafficBytes,
       timing,
       device: engine.info,
+      ...(flash ? { flash } : {}),
     };
   } finally {
     tracker.stop();

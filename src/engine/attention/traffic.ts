@@ -1,8 +1,11 @@
 import type { AttentionShape } from './shape';
 
 /**
- * Global-memory traffic each algorithm implies, in bytes (float32), counted per pass as written:
- * every pass reads its inputs and writes its outputs once (caches ignored). B = batch × heads.
+ * Global-memory traffic each algorithm implies, in bytes, counted per pass as written: every pass
+ * reads its inputs and writes its outputs once (caches ignored). B = batch × heads. A model, not a
+ * measurement. The standard kernels are float32 throughout; the flash kernels may store their
+ * inputs (Q, K, V, dO) in `elementBytes` per element (2 for f16), while O, L, D and the gradients
+ * stay float32.
  */
 
 /** Keys a block of `rows` query rows starting at `firstRow` visits (causal: up to its last row). */
@@ -22,13 +25,15 @@ export function standardForwardTraffic(shape: AttentionShape): number {
 }
 
 /**
- * Flash forward: Q read and O, L written once (2Nd + N); each block of `rowsPerBlock` query rows
- * reads the K and V rows it visits (2d per key; causal blocks stop at their last row).
- * Total B·(2Nd + N + 2d·Σ_blocks keys)·4 — Θ(N²d/Br) reads of K, V, but no N² intermediate.
+ * Flash forward: Q read (Nd inputs) and O, L written once (Nd + N floats); each workgroup of
+ * `rowsPerBlock` query rows reads the K and V rows it visits (2d inputs per key; causal blocks stop
+ * at their last row). Total B·((Nd + 2d·Σ_blocks keys)·e + (Nd + N)·4) with e = `elementBytes`:
+ * Θ(N²d/Br) reads of K, V, but no N² intermediate, so it moves less than the standard forward's
+ * 4N² floats once Br·4 > 2d·e (d = 64, f32: Br > 32).
  */
-export function flashForwardTraffic(shape: AttentionShape, rowsPerBlock: number): number {
+export function flashForwardTraffic(shape: AttentionShape, rowsPerBlock: number, elementBytes = 4): number {
   const { batchHeads: b, n, d } = shape;
-  return b * (2 * n * d + n + 2 * d * keysVisited(shape, rowsPerBlock)) * 4;
+  return b * ((n * d + 2 * d * keysVisited(shape, rowsPerBlock)) * elementBytes + (n * d + n) * 4);
 }
 
 /**
@@ -42,13 +47,16 @@ export function standardBackwardTraffic(shape: AttentionShape): number {
 }
 
 /**
- * Flash backward (recomputation): D = rowsum(dO∘O) reads dO, O, writes D (2Nd + N); the dK/dV pass
- * reads K, V once, writes dK, dV (4Nd) and per block of `rowsPerBlock` keys reads the Q, dO rows
- * (2d) and L, D (2) of the queries it visits; the dQ pass reads Q, dO, L, D once, writes dQ
- * (3Nd + 2N) and per block of queries reads the K, V rows it visits (2d per key).
+ * Flash backward (recomputation): D = rowsum(dO∘O) reads dO (input) and O (float32), writes D
+ * (N); the dK/dV pass reads K, V once (2Nd inputs), writes dK, dV (2Nd floats) and per block of
+ * `rowsPerBlock` keys reads the Q, dO rows (2d inputs) and L, D (2 floats) of the queries it
+ * visits; the dQ pass reads Q, dO (2Nd inputs) and L, D (2N) once, writes dQ (Nd) and per block of
+ * queries reads the K, V rows it visits (2d inputs per key). e = `elementBytes` for the inputs.
  */
-export function flashBackwardTraffic(shape: AttentionShape, rowsPerBlock: number): number {
+export function flashBackwardTraffic(shape: AttentionShape, rowsPerBlock: number, elementBytes = 4): number {
   const { batchHeads: b, n, d } = shape;
   const visits = keysVisited(shape, rowsPerBlock);
-  return b * (2 * n * d + n + 4 * n * d + (2 * d + 2) * visits + 3 * n * d + 2 * n + 2 * d * visits) * 4;
+  const inputs = n * d + 2 * n * d + 2 * d * visits + 2 * n * d + 2 * d * visits;
+  const floats = n * d + n + 2 * n * d + 2 * visits + 2 * n + n * d;
+  return b * (inputs * elementBytes + floats * 4);
 }

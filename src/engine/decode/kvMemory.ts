@@ -35,6 +35,10 @@ export interface KvFillPoint {
   allocatedBytes: number | null;
   /** tokens · 2 · layers · kvHeads · headDim · 4: what the tokens need by the formula (a model). */
   neededBytes: number;
+  /** Tokens each sequence holds at the checkpoint. */
+  sequenceTokens: number[];
+  /** Blocks each sequence's block table holds at the checkpoint (null when not allocated). */
+  sequenceBlocks: number[] | null;
 }
 
 export interface KvFillResult {
@@ -44,6 +48,7 @@ export interface KvFillResult {
   /** Blocks per slab the pool planned, and the bytes of one block. */
   plan: number[];
   blockBytes: number;
+  blockTokens: number;
   /** Most bytes the cache held at once (tracker), and every buffer it asked for. */
   peakBytes: number;
   allocations: { label: string; size: number; refused: boolean }[];
@@ -101,8 +106,12 @@ export async function fillKvCache(engine: EngineContext, request: KvFillRequest)
           }
         }
         const neededBytes = checkpoint * tokenBytes;
-        if (stopped) points.push({ tokens: checkpoint, status: stopped, allocatedBytes: null, neededBytes });
-        else points.push({ tokens: checkpoint, status: 'allocated', allocatedBytes: (await tracker.report()).liveBytes, neededBytes });
+        const sequenceTokens = [...held];
+        if (stopped) points.push({ tokens: checkpoint, status: stopped, allocatedBytes: null, neededBytes, sequenceTokens, sequenceBlocks: null });
+        else {
+          const sequenceBlocks = held.map((_, sequence) => pool.blockTable(sequence).length);
+          points.push({ tokens: checkpoint, status: 'allocated', allocatedBytes: (await tracker.report()).liveBytes, neededBytes, sequenceTokens, sequenceBlocks });
+        }
       }
     });
     return {
@@ -110,6 +119,7 @@ export async function fillKvCache(engine: EngineContext, request: KvFillRequest)
       refusal,
       plan: pool.plan,
       blockBytes: pool.blockBytes,
+      blockTokens: pool.blockTokens,
       peakBytes: memory.peakBytes,
       allocations: memory.allocations.map((a) => ({ label: a.label, size: a.size, refused: a.refused !== null })),
     };

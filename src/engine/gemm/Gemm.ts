@@ -2,24 +2,26 @@ import type { DeviceInfo, EngineContext } from '../device-info';
 import { computePipeline, uniformBuffer } from '../pipelines';
 import { MemoryMeter } from '../memory';
 import { timeGpu, type TimingOptions } from '../timing';
-import { gemmWgsl } from './gemm.wgsl';
+import { gemmDirectWgsl, gemmWgsl, type GemmKernelShape } from './gemm.wgsl';
 import { gemvWgsl } from './gemv.wgsl';
 
-/** How the GEMM tiles C: invocations per workgroup along rows and columns (each computes 4×4), and depth per step. */
-export interface GemmTiling {
-  workgroupRows: number;
-  workgroupCols: number;
-  /** Depth of the A and B tiles staged in workgroup memory per step. */
-  tileK: number;
-}
-
-/** For GPUs: 256 invocations, 64×64 C tiles; A and B tiles take 2 × 16 × 64 × 4 B = 8 KiB. */
-export const GEMM_TILING_GPU: GemmTiling = { workgroupRows: 16, workgroupCols: 16, tileK: 16 };
 /**
- * For software adapters: 64 invocations, 32×32 C tiles. SwiftShader runs a workgroup's invocations
- * on CPU threads, and smaller workgroups measured faster there (512³: 3.0 s vs 4.2 s for 16×16).
+ * How the GEMM tiles C: invocations per workgroup along rows and columns, the block of C each
+ * keeps in registers (multiples of 4), and the depth staged per step.
  */
-export const GEMM_TILING_SOFTWARE: GemmTiling = { workgroupRows: 8, workgroupCols: 8, tileK: 16 };
+export type GemmTiling = GemmKernelShape;
+
+/** For GPUs: 256 invocations of 4×4, 64×64 C tiles; A and B tiles take 2 × 16 × 64 × 4 B = 8 KiB. */
+export const GEMM_TILING_GPU: GemmTiling = { workgroupRows: 16, workgroupCols: 16, rowsPerInvocation: 4, colsPerInvocation: 4, tileK: 16 };
+/**
+ * For software adapters: 64 invocations of 8×8, 64×64 C tiles, no workgroup memory
+ * (`gemmDirectWgsl`). SwiftShader runs four invocations per SIMD vector and reads memory lane by
+ * lane, workgroup memory as much as storage, so what pays is work per read: an 8×8 block does 64
+ * multiply-adds per 16 reads, and staging tiles in workgroup memory only adds copies and barriers.
+ * Measured at 384³ (interleaved, README): about 1.8× the staged 8×8 kernel, which was about 2× the
+ * staged 4×4 one.
+ */
+export const GEMM_TILING_SOFTWARE: GemmTiling = { workgroupRows: 8, workgroupCols: 8, rowsPerInvocation: 8, colsPerInvocation: 8, tileK: 0 };
 
 /** Invocations per workgroup of the M = 1 kernel (one output column each) and the depth of A it stages per step. */
 export const GEMV_TILING = { workgroup: 64, tileK: 256 } as const;
@@ -101,7 +103,7 @@ export class Gemm {
   private readonly bindGroups = new WeakMap<GPUBuffer, WeakMap<GPUBuffer, WeakMap<GPUBuffer, GPUBindGroup>>>();
   private readonly tileN: number;
 
-  constructor(private readonly engine: EngineContext, shape: GemmShape) {
+  constructor(private readonly engine: EngineContext, shape: GemmShape, options: { tiling?: GemmTiling } = {}) {
     const batch = shape.batch ?? 1;
     this.shape = {
       m: shape.m,
@@ -119,10 +121,10 @@ export class Gemm {
       offsetB: shape.offsetB ?? 0,
       offsetC: shape.offsetC ?? 0,
     };
-    this.tiling = gemmTiling(engine.info);
+    this.tiling = options.tiling ?? gemmTiling(engine.info);
     this.kernel = shape.m === 1 ? 'gemv' : 'tiled';
-    this.tileM = this.kernel === 'gemv' ? 1 : this.tiling.workgroupRows * 4;
-    this.tileN = this.kernel === 'gemv' ? GEMV_TILING.workgroup : this.tiling.workgroupCols * 4;
+    this.tileM = this.kernel === 'gemv' ? 1 : this.tiling.workgroupRows * this.tiling.rowsPerInvocation;
+    this.tileN = this.kernel === 'gemv' ? GEMV_TILING.workgroup : this.tiling.workgroupCols * this.tiling.colsPerInvocation;
     const maxGroups = engine.device.limits.maxComputeWorkgroupsPerDimension;
     if (batch > maxGroups || Math.ceil(shape.m / this.tileM) > maxGroups || Math.ceil(shape.n / this.tileN) > maxGroups) {
       throw new Error(`Gemm: ${shape.m}×${shape.n}×${batch} needs more than ${maxGroups} workgroups in one dimension`);
@@ -130,11 +132,7 @@ export class Gemm {
     this.pipeline =
       this.kernel === 'gemv'
         ? computePipeline(engine.device, 'Gemm.gemv', gemvWgsl, { WORKGROUP: GEMV_TILING.workgroup, TILE_K: GEMV_TILING.tileK })
-        : computePipeline(engine.device, 'Gemm', gemmWgsl, {
-            WORKGROUP_ROWS: this.tiling.workgroupRows,
-            WORKGROUP_COLS: this.tiling.workgroupCols,
-            TILE_K: this.tiling.tileK,
-          });
+        : computePipeline(engine.device, 'Gemm', this.tiling.tileK === 0 ? gemmDirectWgsl(this.tiling) : gemmWgsl(this.tiling), {});
     const words = new ArrayBuffer(GemmParamsLayout.words * 4);
     const asUint = new Uint32Array(words);
     const s = this.shape;
@@ -202,9 +200,13 @@ export class Gemm {
 
 /**
  * Measures the GEMM's throughput on an m×k by k×n product of random data: the figure the
- * benchmark prints next to attention timings (median of `repeats`).
+ * benchmark prints next to attention timings (median of `repeats`, every sample returned).
  */
-export async function measureGemmGflops(engine: EngineContext, size: { m: number; n: number; k: number }, options: TimingOptions = {}): Promise<{ gflops: number; ms: number; samplesMs: number[]; method: 'timestamp' | 'wall' }> {
+export async function measureGemmGflops(
+  engine: EngineContext,
+  size: { m: number; n: number; k: number },
+  options: TimingOptions = {},
+): Promise<{ gflops: number; ms: number; samplesMs: number[]; method: 'timestamp' | 'wall'; tiling: GemmTiling }> {
   const meter = new MemoryMeter(engine.device);
   const random = (count: number): Float32Array => Float32Array.from({ length: count }, (_, index) => ((index * 2654435761) % 1000) / 500 - 1);
   const a = meter.upload('measureGemm.a', random(size.m * size.k));
@@ -213,7 +215,7 @@ export async function measureGemmGflops(engine: EngineContext, size: { m: number
   const gemm = new Gemm(engine, size);
   try {
     const timing = await timeGpu(engine, (encoder) => gemm.encode(encoder, { a, b, c }), { warmup: options.warmup ?? 1, repeats: options.repeats });
-    return { gflops: gemm.flops / (timing.medianMs * 1e6), ms: timing.medianMs, samplesMs: timing.samplesMs, method: timing.method };
+    return { gflops: gemm.flops / (timing.medianMs * 1e6), ms: timing.medianMs, samplesMs: timing.samplesMs, method: timing.method, tiling: gemm.tiling };
   } finally {
     gemm.dispose();
     meter.destroyAll();

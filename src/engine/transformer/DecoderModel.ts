@@ -77,6 +77,8 @@ export class DecoderModel {
   /** Rotated keys and values of the forward's rows, one layer at a time, before they are copied into blocks. */
   private readonly newKv: GPUBuffer;
   private readonly cacheReaders: { scores: GPUBuffer; partialOut: GPUBuffer; partialLse: GPUBuffer };
+  /** Every row's logits (forwardRows), made on first use: its buffer, final norm and GEMM for the last row count. */
+  private rowLogits: { logits: GPUBuffer; norm: ComputeKernel; rows: number; gemm: Gemm | null } | null = null;
 
   constructor(readonly engine: EngineContext, config: Partial<DecoderConfig> = {}, options: DecoderModelOptions = {}) {
     this.config = resolveDecoderConfig(config);
@@ -204,6 +206,50 @@ export class DecoderModel {
    */
   async forward(tokens: ArrayLike<number>, start: number, sequence = 0): Promise<Float32Array> {
     const c = this.config;
+    const rows = await this.prepareForward(tokens, start, sequence);
+    const encoder = this.engine.device.createCommandEncoder({ label: 'Decoder.forward' });
+    this.encode(encoder, rows, start, sequence);
+    encoder.copyBufferToBuffer(this.activations.logits, 0, this.staging, 0, c.vocab * 4);
+    this.engine.device.queue.submit([encoder.finish()]);
+    await this.staging.mapAsync(GPUMapMode.READ);
+    const logits = new Float32Array(this.staging.getMappedRange().slice(0));
+    this.staging.unmap();
+    assertDeviceHealthy(this.engine.device);
+    return logits;
+  }
+
+  /**
+   * As `forward`, but returns the logits of every row, [rows][vocab]: row r predicts the token
+   * after position start + r, as a speculative decoder's verification needs. Each row's logits are
+   * what a one-token step at that position computes (the same kernels; the GEMM and the GEMV sum
+   * in the same order).
+   */
+  async forwardRows(tokens: ArrayLike<number>, start: number, sequence = 0): Promise<Float32Array> {
+    const c = this.config;
+    const rows = await this.prepareForward(tokens, start, sequence);
+    if (!this.rowLogits) {
+      const logits = this.meter.createBuffer('Decoder.rowLogits', c.maxPositions * c.vocab * 4);
+      const norm = new ComputeKernel(this.engine, 'Decoder.finalNorm', rmsNormWgsl, { D_MODEL: c.dModel }, [this.activations.x /* x */, this.weightBuffers.finalNorm /* gain */, this.activations.normed /* y */]);
+      this.rowLogits = { logits, norm, rows: 0, gemm: null };
+    }
+    const state = this.rowLogits;
+    if (state.rows !== rows || !state.gemm) {
+      state.gemm?.dispose();
+      state.gemm = new Gemm(this.engine, { m: rows, n: c.vocab, k: c.dModel });
+      state.rows = rows;
+    }
+    const encoder = this.engine.device.createCommandEncoder({ label: 'Decoder.forwardRows' });
+    this.encode(encoder, rows, start, sequence);
+    // The layers are done with `normed`: it now takes every row's final norm.
+    state.norm.encode(encoder, rows);
+    state.gemm.encode(encoder, { a: this.activations.normed, b: this.weightBuffers.unembedding, c: state.logits });
+    this.engine.device.queue.submit([encoder.finish()]);
+    return readFloat32(this.engine, state.logits, 0, rows * c.vocab);
+  }
+
+  /** Checks a forward's tokens and positions, reserves their cache blocks, and writes the tokens and the step uniform. */
+  private async prepareForward(tokens: ArrayLike<number>, start: number, sequence: number): Promise<number> {
+    const c = this.config;
     const rows = tokens.length;
     if (rows < 1 || start < 0 || start + rows > c.maxPositions) {
       throw new Error(`DecoderModel.forward: positions ${start}..${start + rows - 1} are outside 0..${c.maxPositions - 1}`);
@@ -215,16 +261,17 @@ export class DecoderModel {
     const queue = this.engine.device.queue;
     queue.writeBuffer(this.tokens, start * 4, ids);
     queue.writeBuffer(this.step, 0, stepParamsWords(rows, start, sequence, this.splitKeys));
+    return rows;
+  }
 
-    const encoder = this.engine.device.createCommandEncoder({ label: 'Decoder.forward' });
-    this.encode(encoder, rows, start, sequence);
-    encoder.copyBufferToBuffer(this.activations.logits, 0, this.staging, 0, c.vocab * 4);
-    queue.submit([encoder.finish()]);
-    await this.staging.mapAsync(GPUMapMode.READ);
-    const logits = new Float32Array(this.staging.getMappedRange().slice(0));
-    this.staging.unmap();
-    assertDeviceHealthy(this.engine.device);
-    return logits;
+  /**
+   * Makes `sequence`'s cache hold positions 0 … length − 1 without computing them: their keys and
+   * values are whatever the blocks hold (write them through `cache.slabBuffers()`). For
+   * measurements that depend on the cache's size, not its values (its memory, the time to read
+   * it), where a prefill would cost far more than the measurement.
+   */
+  async reserveCache(sequence: number, length: number): Promise<void> {
+    await this.cache.reserve(sequence, 0, length, () => this.rebindCache());
   }
 
   /** Binds the cache-reading kernels to the pool's slabs (after each new slab). */
@@ -340,6 +387,8 @@ export class DecoderModel {
     if (this.gemms) for (const gemm of Object.values(this.gemms.passes)) gemm.dispose();
     this.gemms = null;
     for (const gemm of Object.values(this.stepGemms)) gemm.dispose();
+    this.rowLogits?.gemm?.dispose();
+    this.rowLogits = null;
     this.unembedding.dispose();
     this.meter.destroyAll();
     this.step.destroy();

@@ -73,7 +73,7 @@ export function createDecoderWeights(config: DecoderConfig): DecoderWeights {
  * GPU and the float64 reference rotate by the same angles: θ_i = pos · base^(−2i/headDim),
  * pairs (i, i + headDim/2) (the GPT-NeoX half-rotation layout).
  */
-export function rotaryTables(config: DecoderConfig): { cos: Float32Array; sin: Float32Array } {
+export function rotaryTables(config: Pick<DecoderConfig, 'headDim' | 'maxPositions' | 'ropeBase'>): { cos: Float32Array; sin: Float32Array } {
   const half = config.headDim / 2;
   const cos = new Float32Array(config.maxPositions * half);
   const sin = new Float32Array(config.maxPositions * half);

@@ -1,12 +1,20 @@
 import { z } from 'zod';
 import { method } from './define';
+import { AnkiNoteView } from './anki-card';
 
 export const DeckSummary = z.object({
   id: z.number().int(),
   name: z.string(),
   notes: z.number().int().nonnegative(),
   cards: z.number().int().nonnegative(),
+  /** learning + review: the deck's cards due today that are not new. */
   due: z.number().int().nonnegative(),
+  /** As Today counts them, for this deck alone: new cards within today's new-card limit, */
+  new: z.number().int().nonnegative(),
+  /** learning cards due within the learn-ahead limit, */
+  learning: z.number().int().nonnegative(),
+  /** and reviews due today within today's review limit. */
+  review: z.number().int().nonnegative(),
   /** True for decks shipped with the app (updated by stable id on upgrade). */
   builtIn: z.boolean(),
 });
@@ -88,6 +96,10 @@ export const ImportPreview = z.object({
   warnings: z.array(ImportWarning),
   /** CSV only: the first rows, for the column-mapping step. */
   csvSample: z.array(z.array(z.string())).optional(),
+  /** The first notes as they will be stored (Markdown), for the preview to render as cards. */
+  samples: z.array(z.object({ front: z.string(), back: z.string(), kind: z.enum(['basic', 'reversed', 'cloze']).optional(), anki: AnkiNoteView.optional() })).optional(),
+  /** Which field of the file goes where (Anki's note fields, a Markdown file's sections). */
+  fieldMapping: z.array(z.object({ from: z.string(), to: z.enum(['front', 'back', 'context', 'tags', 'guid']) })).optional(),
 });
 export type ImportPreview = z.infer<typeof ImportPreview>;
 

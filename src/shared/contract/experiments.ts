@@ -11,6 +11,7 @@ export const RunDevice = z.object({
   isFallback: z.boolean(),
   backend: z.enum(['webgpu', 'cpu-reference']),
   timestampQuery: z.boolean(),
+  subgroups: z.boolean().optional(),
   limits: z.object({
     maxStorageBufferBindingSize: z.number(),
     maxBufferSize: z.number(),

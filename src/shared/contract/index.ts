@@ -18,6 +18,7 @@ export * from './experiments';
 export * from './library';
 export * from './open-file';
 export * from './undo';
+export * from './anki-card';
 export * from './events';
 export * from './names';
 

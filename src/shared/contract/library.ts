@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { method } from './define';
+import { AnkiNoteView } from './anki-card';
 
 export const NoteKindSchema = z.enum(['basic', 'reversed', 'cloze']);
 
@@ -28,6 +29,10 @@ export const BrowseRow = z.object({
 });
 export type BrowseRow = z.infer<typeof BrowseRow>;
 
+/** A note's fields in another language. */
+export const NoteTranslation = z.object({ front: z.string().max(200_000).optional(), back: z.string().max(200_000).optional(), context: z.string().max(200_000).optional() });
+export type NoteTranslation = z.infer<typeof NoteTranslation>;
+
 export const NoteDetail = z.object({
   noteId: z.number().int(),
   guid: z.string(),
@@ -42,6 +47,12 @@ export const NoteDetail = z.object({
   kind: NoteKindSchema,
   /** The note's cards by ord (ordered like cardIds), with how often each was reviewed. */
   cards: z.array(z.object({ cardId: z.number().int(), ord: z.number().int(), reps: z.number().int() })),
+  /** The language of front/back/context ('ko', 'en'), when the deck said. */
+  language: z.string().nullable().default(null),
+  /** The note in other languages, field by field (a field left out falls back to the original). */
+  translations: z.record(z.string(), NoteTranslation).default({}),
+  /** Set when the note is drawn by an Anki note type: its fields are what the editor edits. */
+  anki: AnkiNoteView.nullable().optional(),
 });
 export type NoteDetail = z.infer<typeof NoteDetail>;
 
@@ -60,6 +71,10 @@ export const NoteInput = z.object({
   experimentParams: z.record(z.string(), z.unknown()).nullable().default(null),
   /** basic: one card; reversed: front→back and back→front; cloze: one card per {{cN::…}} in the front. Absent: basic for a new note, unchanged for an edit. */
   kind: NoteKindSchema.optional(),
+  /** Replaces the note's translations (by language: 'ko', 'en'); absent: kept as they are. */
+  translations: z.partialRecord(z.enum(['ko', 'en']), NoteTranslation).optional(),
+  /** A note of an Anki note type: its fields (HTML) by name. The note keeps its note type; front/back follow from the fields. */
+  ankiFields: z.array(z.object({ name: z.string().max(1000), value: Field })).max(100).optional(),
 });
 
 export const BulkAction = z.discriminatedUnion('action', [
@@ -117,6 +132,8 @@ export const libraryContract = {
         descending: z.boolean().default(false),
         offset: z.number().int().min(0).default(0),
         limit: z.number().int().min(1).max(1000).default(200),
+        /** The UI language: a note's question is given in it where the note has a translation. */
+        locale: z.enum(['ko', 'en']).optional(),
       })
       .strict(),
     z.object({ total: z.number().int(), rows: z.array(BrowseRow), ms: z.number() }),

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { method } from './define';
 import { NoteKindSchema } from './library';
+import { AnkiNoteView } from './anki-card';
 
 export const Rating = z.union([z.literal(1), z.literal(2), z.literal(3), z.literal(4)]);
 export type Rating = z.infer<typeof Rating>;
@@ -27,6 +28,8 @@ export const TodaySummary = z.object({
   /** Consecutive days (ending today or yesterday) with at least one review. */
   streak: z.number().int().nonnegative(),
   totalCards: z.number().int().nonnegative(),
+  /** New cards not yet studied (not suspended), beyond today's limit too: what later days can introduce. */
+  newLeft: z.number().int().nonnegative().default(0),
   /** Start of the current study day (ms since epoch), given the day-start hour. */
   dayStart: z.number(),
 });
@@ -55,6 +58,8 @@ export const ReviewCard = z.object({
   /** Params for the linked experiment, from the deck's ```prove``` block. */
   experimentParams: z.record(z.string(), z.unknown()).nullable(),
   state: CardState,
+  /** Set when the note is drawn by an Anki note type: the card is its template `ord` (cloze: the first), not front/back. */
+  anki: AnkiNoteView.nullable().optional(),
   /** Next interval for each grade, formatted short ('10m', '4d', '1.2mo'), keys '1'..'4'. */
   intervals: z.object({ 1: z.string(), 2: z.string(), 3: z.string(), 4: z.string() }),
   counts: QueueCounts,
@@ -64,11 +69,20 @@ export type ReviewCard = z.infer<typeof ReviewCard>;
 export const reviewContract = {
   'review.today': method(z.object({}).strict(), TodaySummary),
   /**
-   * The next card of today's queue, or null when the session is done. With `cardId`: that card,
-   * wherever it is in the queue (the review screen shows an answer's card again after its undo);
-   * null when it no longer exists.
+   * The next card of today's queue, or null when the session is done. With `deckId`: of that
+   * deck's cards only, with its counts. With `cardId`: that card, wherever it is in the queue (the
+   * review screen shows an answer's card again after its undo); null when it no longer exists.
    */
-  'review.next': method(z.object({ locale: z.enum(['ko', 'en']).optional(), cardId: z.number().int().positive().optional() }).strict(), ReviewCard.nullable()),
+  'review.next': method(
+    z
+      .object({
+        locale: z.enum(['ko', 'en']).optional(),
+        deckId: z.number().int().positive().optional(),
+        cardId: z.number().int().positive().optional(),
+      })
+      .strict(),
+    ReviewCard.nullable(),
+  ),
   /** Records an answer: card state and review-log row in one transaction. Durable when it resolves. */
   'review.answer': method(
     z.object({ cardId: z.number().int().positive(), rating: Rating, durationMs: z.number().int().min(0).max(3_600_000) }).strict(),

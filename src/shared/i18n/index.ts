@@ -10,6 +10,8 @@ import { importLimitMessages } from './import-limits';
 import { experimentsMessages } from './experiments';
 import { libraryMessages } from './library';
 import { undoMessages } from './undo';
+import { paletteMessages } from './palette';
+import { ankiTemplateMessages } from './anki-template';
 
 export * from './define';
 export * from './translate';
@@ -31,6 +33,8 @@ const bundles = [
   experimentsMessages,
   libraryMessages,
   undoMessages,
+  paletteMessages,
+  ankiTemplateMessages,
 ] as const;
 
 type KeysOf<B> = B extends MessageBundle<infer K> ? K : never;

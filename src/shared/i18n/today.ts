@@ -13,7 +13,8 @@ export const todayMessages = defineMessages({
     'today.totalCards': { one: '{count} card in your collection', other: '{count} cards in your collection' },
     'today.start': 'Start review',
     'today.startHint': 'Press Enter to start',
-    'today.allDone': 'All done for today. Come back tomorrow — the schedule will have new cards ready.',
+    'today.allDone': 'All done for today. Your cards come back as the schedule brings them due; no new card is left to learn (add or import some for more).',
+    'today.allDoneNewLeft': { one: 'All done for today. Come back tomorrow: {count} new card is still waiting.', other: 'All done for today. Come back tomorrow: {count} new cards are still waiting.' },
     'today.empty': 'Your collection is empty. Import a deck to begin.',
   },
   ko: {
@@ -28,7 +29,8 @@ export const todayMessages = defineMessages({
     'today.totalCards': { other: '전체 {count}장' },
     'today.start': '복습 시작',
     'today.startHint': 'Enter를 눌러 시작',
-    'today.allDone': '오늘 학습을 모두 마쳤습니다. 내일 새 카드가 준비됩니다.',
+    'today.allDone': '오늘 학습을 모두 마쳤습니다. 카드는 일정에 따라 다시 돌아옵니다. 남은 새 카드는 없습니다(더 배우려면 카드를 추가하거나 가져오세요).',
+    'today.allDoneNewLeft': { other: '오늘 학습을 모두 마쳤습니다. 내일 다시 오세요. 새 카드 {count}장이 기다리고 있습니다.' },
     'today.empty': '카드가 없습니다. 덱을 가져와 시작하세요.',
   },
 });

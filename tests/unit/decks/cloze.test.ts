@@ -10,6 +10,7 @@ import { openTestServices, type TestServices } from '../../../electron/testing/s
 import type { ReviewCard } from '../../../src/shared/contract';
 import { c1Due, c2DueSeconds, clozeAnkiPackage, clozeText } from './cloze-anki';
 import { openDatabase } from '../../../electron/services/store/database';
+import { localTimeZone, studyDay } from '../../../electron/services/scheduler/study-day';
 import { join } from 'node:path';
 
 const DAY = 86_400_000;
@@ -230,7 +231,9 @@ describe('round trips keep kind, cards and per-ord schedules', () => {
     const reversed = modelOf('reversed-guid-2');
     expect(reversed.type).toBe(0);
     expect(reversed.tmpls.map((t) => t.qfmt)).toEqual(['{{Front}}', '{{Back}}']);
-    expect(modelOf('optional-guid-3').tmpls).toHaveLength(1);
+    // Anki's optional-reversed note type (three fields) goes back as it came: both templates, no field added.
+    expect(modelOf('optional-guid-3').tmpls.map((t) => t.qfmt)).toEqual(['{{Front}}', '{{#Add Reverse}}{{Back}}{{/Add Reverse}}']);
+    expect(modelOf('optional-guid-3').flds.map((f) => f.name)).toEqual(['Front', 'Back', 'Add Reverse']);
     for (const note of notes) {
       const fields = note.flds.split('\x1f');
       expect(fields).toHaveLength(models[String(note.mid)].flds.length);
@@ -261,8 +264,8 @@ describe('round trips keep kind, cards and per-ord schedules', () => {
     expect(kindsOf(to)).toEqual(kindsOf(from));
     const scheduled = (db: Database.Database) => cardsOf(db).map((c) => ({ guid: c.guid, ord: c.ord, state: c.state, reps: c.reps, lapses: c.lapses, interval: c.scheduled_days }));
     expect(scheduled(to)).toEqual(scheduled(from));
-    // Review due dates travel as Anki day numbers: the day survives.
-    const reviewDays = (db: Database.Database) => cardsOf(db).filter((c) => c.state === 2).map((c) => Math.floor(c.due / DAY));
+    // Review due dates travel as Anki day numbers: the study day survives (days start at 4:00, this machine's zone).
+    const reviewDays = (db: Database.Database) => cardsOf(db).filter((c) => c.state === 2).map((c) => studyDay(c.due, 4, localTimeZone()).start);
     expect(reviewDays(to)).toEqual(reviewDays(from));
     expect(reviewsByOrd(to).map((r) => [(r as { guid: string }).guid, (r as { ord: number }).ord])).toEqual(
       reviewsByOrd(from).map((r) => [(r as { guid: string }).guid, (r as { ord: number }).ord]),

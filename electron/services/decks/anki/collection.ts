@@ -12,6 +12,10 @@ export interface AnkiNotetype {
   kind: number;
   fields: string[];
   templates: { name: string; front: string; back: string }[];
+  /** The note type's CSS, as Anki styles its cards with it. */
+  css: string;
+  /** The rest of the note type as read (legacy JSON minus the above; schema 18's sort field and LaTeX), for an export to write back. */
+  extra: Record<string, unknown> | null;
 }
 
 const SQLITE_HEADER = 'SQLite format 3\0';
@@ -49,6 +53,20 @@ interface LegacyModel {
   type?: number;
   flds?: { name?: string; ord?: number }[];
   tmpls?: { name?: string; ord?: number; qfmt?: string; afmt?: string }[];
+  css?: string;
+}
+
+/** The most of a note type's other settings kept to write back: more is cut to the few that matter. */
+const EXTRA_CHARS = 256 * 1024;
+
+function legacyExtra(model: LegacyModel): Record<string, unknown> | null {
+  const { id: _id, name: _name, type: _type, css: _css, ...rest } = model as LegacyModel & Record<string, unknown>;
+  delete rest.mod;
+  delete rest.usn;
+  if (JSON.stringify(rest).length <= EXTRA_CHARS) return rest;
+  const small: Record<string, unknown> = {};
+  for (const key of ['sortf', 'latexPre', 'latexPost', 'latexsvg']) if (key in rest) small[key] = rest[key];
+  return small;
 }
 
 function parseJsonColumn(text: unknown, what: string): unknown {
@@ -68,8 +86,10 @@ export function readNotetypes(db: AnkiCollection): Map<number, AnkiNotetype> {
     const fields = db.fieldRows();
     const templates = db.templateRows();
     for (const row of db.notetypeRows()) {
+      // NotetypeConfig (proto/anki/notetypes.proto): kind 1, sort_field_idx 2, css 3, latex_pre 5, latex_post 6, latex_svg 7.
       const config = readProtobuf(new Uint8Array(row.config));
-      result.set(row.id, { id: row.id, name: String(row.name), kind: protoVarint(config, 1) ?? 0, fields: [], templates: [] });
+      const extra = { sortf: protoVarint(config, 2) ?? 0, latexPre: protoString(config, 5) ?? '', latexPost: protoString(config, 6) ?? '', latexsvg: (protoVarint(config, 7) ?? 0) === 1 };
+      result.set(row.id, { id: row.id, name: String(row.name), kind: protoVarint(config, 1) === 1 ? 1 : 0, fields: [], templates: [], css: protoString(config, 3) ?? '', extra });
     }
     for (const field of fields) result.get(field.ntid)?.fields.push(String(field.name));
     for (const template of templates) {
@@ -86,7 +106,7 @@ export function readNotetypes(db: AnkiCollection): Map<number, AnkiNotetype> {
     const templates = [...(model.tmpls ?? [])]
       .sort((a, b) => (a.ord ?? 0) - (b.ord ?? 0))
       .map((t) => ({ name: String(t.name ?? ''), front: String(t.qfmt ?? ''), back: String(t.afmt ?? '') }));
-    result.set(id, { id, name: String(model.name ?? 'Anki'), kind: model.type === 1 ? 1 : 0, fields, templates });
+    result.set(id, { id, name: String(model.name ?? 'Anki'), kind: model.type === 1 ? 1 : 0, fields, templates, css: typeof model.css === 'string' ? model.css : '', extra: legacyExtra(model) });
   }
   return result;
 }

@@ -1,8 +1,14 @@
 import { createHash } from 'node:crypto';
-import MarkdownIt from 'markdown-it';
 import { looksActive, sanitizeImportedHtml } from '../sanitize';
+import { createMarkdownParser } from '../../../../src/shared/markdown-base';
 
-const markdown = new MarkdownIt({ html: true, linkify: false, breaks: false });
+/** The parser the card renderer uses (Korean emphasis, raw HTML as text), so Anki shows what review shows. */
+const markdown = createMarkdownParser();
+// Anki's editor writes bold and italics as <b> and <i>; the same tags here, so its B and I buttons know them.
+markdown.renderer.rules.strong_open = () => '<b>';
+markdown.renderer.rules.strong_close = () => '</b>';
+markdown.renderer.rules.em_open = () => '<i>';
+markdown.renderer.rules.em_close = () => '</i>';
 
 const escapeHtml = (text: string): string => text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 

@@ -11,9 +11,11 @@ import { toNoteKind } from '../../../../src/shared/cloze';
  */
 export const PROOFDECK_FIELD = 'ProofDeck';
 
-interface Carried {
+export interface Carried {
   v: 1;
   html: string;
+  /** A fingerprint per visible field, so a note edited in Anki keeps the Markdown of the fields it did not touch (absent before). */
+  fieldHtml?: string[];
   front: string;
   back: string;
   context: string;
@@ -30,11 +32,17 @@ export function htmlFingerprint(values: string[]): string {
   return createHash('sha1').update(values.join('\x1f')).digest('hex');
 }
 
+/** One field's fingerprint (short: it only tells an edited field from an untouched one). */
+export function fieldFingerprint(value: string): string {
+  return createHash('sha1').update(value).digest('hex').slice(0, 16);
+}
+
 /** The hidden field's value: base64 JSON, so Anki's HTML editor has nothing to rewrite. */
 export function carryProofdeckNote(note: ExchangeNote, visibleValues: string[]): string {
   const carried: Carried = {
     v: 1,
     html: htmlFingerprint(visibleValues),
+    fieldHtml: visibleValues.map(fieldFingerprint),
     front: note.front,
     back: note.back,
     context: note.context,
@@ -48,16 +56,27 @@ export function carryProofdeckNote(note: ExchangeNote, visibleValues: string[]):
   return Buffer.from(JSON.stringify(carried), 'utf8').toString('base64');
 }
 
-/** The ProofDeck note an Anki note carries, when it has the field and was not edited in Anki since. */
-export function restoreProofdeckNote(names: string[], values: string[], guid: string, tags: string[]): ExchangeNote | null {
+/** What the hidden field carries, when a note has it and it reads as ProofDeck wrote it; null otherwise. */
+export function readCarried(names: string[], values: string[]): Carried | null {
   const index = names.indexOf(PROOFDECK_FIELD);
-  if (index < 0) return null;
-  const visible = values.filter((_, i) => i !== index);
+  if (index < 0 || typeof values[index] !== 'string') return null;
   try {
     const text = Buffer.from(values[index].trim(), 'base64').toString('utf8');
     const carried = parseJsonBounded(text, 'the ProofDeck field', 100_000) as Carried;
-    if (carried?.v !== 1 || carried.html !== htmlFingerprint(visible)) return null;
+    if (carried?.v !== 1 || typeof carried.html !== 'string') return null;
     if (typeof carried.front !== 'string' || typeof carried.back !== 'string' || typeof carried.context !== 'string') return null;
+    return carried;
+  } catch {
+    return null;
+  }
+}
+
+/** The ProofDeck note an Anki note carries, when it has the field and was not edited in Anki since. */
+export function restoreProofdeckNote(names: string[], values: string[], guid: string, tags: string[]): ExchangeNote | null {
+  const index = names.indexOf(PROOFDECK_FIELD);
+  const carried = readCarried(names, values);
+  if (!carried || carried.html !== htmlFingerprint(values.filter((_, i) => i !== index))) return null;
+  try {
     return {
       guid,
       front: carried.front,

@@ -1,6 +1,6 @@
 import type { AnkiCollection } from '../../store/anki/collection';
 import { AppError } from '../../../../src/shared/errors';
-import type { ExchangeMedia, ExchangeNote, ImportWarning, ParsedImport } from '../types';
+import type { ExchangeMedia, ExchangeNote, ExchangeNotetype, ImportWarning, ParsedImport } from '../types';
 import { decodeUtf8, warn } from '../types';
 import { DecompressionBudget, formatBytes, importLimits, invalid, tooLarge, utf8Bytes } from '../limits';
 import { ZipArchive } from '../zip';
@@ -12,8 +12,14 @@ import { checkMediaName, mimeOf } from '../media';
 import { NoteGate } from '../validate';
 import { parseJsonBounded } from '../json-bounded';
 import { PROOFDECK_FIELD, restoreProofdeckNote } from './proofdeck-field';
-import { htmlToMarkdown } from '../html-markdown';
+import { mergeEditedProofdeckNote } from './proofdeck-merge';
+import { keepsNotetype, toExchangeNotetype } from './notetypes';
+import { markdownSides } from './note-sides';
 import { looksLikeCloze, type NoteKind } from '../../../../src/shared/cloze';
+import { readCollectionConfig } from './config';
+import { ankiTimingOf } from '../../../../src/shared/anki/collection-config';
+import { ankiDayClock } from '../../../../src/shared/anki/day-clock';
+import { minutesWestIn } from './time-zone';
 
 /** Anki's latest package format (meta version 3) zstd-compresses the collection, the media map and every media file. */
 function packageVersion(zip: ZipArchive): number {
@@ -39,15 +45,16 @@ function readMediaMap(zip: ZipArchive, version: number, budget: DecompressionBud
   if (!zip.has('media')) return map;
   const raw = zip.read('media', importLimits.mediaMapBytes, 'media-map-too-large');
   if (version >= 3) {
+    // import_export.proto: MediaEntries { repeated MediaEntry entries = 1 }, MediaEntry { name = 1;
+    // size = 2; sha1 = 3; legacy_zip_filename = 255 }. The zip entry of a file is its index in
+    // the list (package/media.rs `SafeMediaEntry::from_entry`); field 255 is only for legacy maps.
     const entries = readProtobuf(zstdDecompress(raw, 'media', { maxBytes: importLimits.mediaMapBytes, reason: 'media-map-too-large', budget }));
-    let index = 0;
-    for (const entry of entries.filter((e) => e.field === 1 && e.bytes)) {
-      const fields = readProtobuf(entry.bytes!);
-      const name = protoString(fields, 1) ?? '';
-      const zipName = protoVarint(fields, 4) ?? index;
-      map.set(String(zipName), name);
-      index++;
-    }
+    entries
+      .filter((e) => e.field === 1)
+      .forEach((entry, index) => {
+        if (!entry.bytes) throw invalid('apkg-media-map', 'the media list of this Anki file is malformed');
+        map.set(String(index), protoString(readProtobuf(entry.bytes), 1) ?? '');
+      });
     return map;
   }
   let parsed: unknown;
@@ -88,13 +95,14 @@ function splitFields(row: NoteRow): string[] {
   return raw;
 }
 
-function noteFromAnki(row: NoteRow, notetype: AnkiNotetype, warnings: ImportWarning[]): ExchangeNote {
+function noteFromAnki(row: NoteRow, notetype: AnkiNotetype, warnings: ImportWarning[], kept: ExchangeNotetype | null): ExchangeNote {
   const raw = splitFields(row);
   const names = notetype.fields.length ? notetype.fields : raw.map((_, i) => `Field ${i + 1}`);
   const tags = String(row.tags).split(/\s+/).filter(Boolean);
   const guid = String(row.guid);
   // A note ProofDeck exported and nobody edited since: its Markdown comes back exactly (checked on the raw fields).
-  const restored = restoreProofdeckNote(names, names.map((_, i) => raw[i] ?? ''), guid, tags);
+  const rawValues = names.map((_, i) => raw[i] ?? '');
+  const restored = restoreProofdeckNote(names, rawValues, guid, tags);
   if (restored) return restored;
   let sanitized = false;
   const values = names.map((_, i) => {
@@ -103,21 +111,20 @@ function noteFromAnki(row: NoteRow, notetype: AnkiNotetype, warnings: ImportWarn
     return result.html;
   });
   if (sanitized) warn(warnings, 'html-sanitized', guid);
+  // Edited in Anki: ProofDeck's own data merges with the edit instead of being lost.
+  const merged = mergeEditedProofdeckNote(names, rawValues, values, guid, tags);
+  if (merged) return merged;
   const visible = names.filter((n) => n !== PROOFDECK_FIELD);
-  const template = notetype.templates[0];
-  let frontNames = template ? templateFields(template.front, visible) : [];
-  if (frontNames.length === 0) frontNames = visible.slice(0, 1);
-  let backNames = template ? templateFields(template.back, visible).filter((n) => !frontNames.includes(n)) : [];
-  if (backNames.length === 0) backNames = visible.filter((n) => !frontNames.includes(n));
   const valueOf = (name: string) => values[names.indexOf(name)] ?? '';
-  const join = (list: string[]) => list.map((name) => htmlToMarkdown(valueOf(name))).filter((v) => v !== '').join('\n\n');
+  const sides = markdownSides(notetype.templates, visible, visible.map(valueOf));
   // Two fields map onto front/back exactly (Basic, Basic and reversed, Cloze's Text/Back Extra):
   // nothing to keep aside, and an edit in ProofDeck is what an .apkg export writes.
-  const plainBasic = (notetype.kind === 0 || notetype.kind === 1) && visible.length === 2;
+  // (A note type kept for its look keeps its fields whatever their number: its templates draw the cards.)
+  const plainBasic = !kept && (notetype.kind === 0 || notetype.kind === 1) && visible.length === 2;
   return {
     guid,
-    front: join(frontNames),
-    back: join(backNames),
+    front: sides.front,
+    back: sides.back,
     context: '',
     language: null,
     translations: null,
@@ -125,6 +132,7 @@ function noteFromAnki(row: NoteRow, notetype: AnkiNotetype, warnings: ImportWarn
     experimentId: null,
     experimentParams: null,
     fields: plainBasic ? null : { notetype: notetype.name, names: visible, values: visible.map(valueOf) },
+    ...(kept ? { notetypeKey: kept.key } : {}),
   };
 }
 
@@ -157,12 +165,13 @@ function kindOfAnkiNote(note: ExchangeNote, notetype: AnkiNotetype, ords: Set<nu
     return 'cloze';
   }
   if (isReversedNotetype(notetype)) return ords.size === 0 || ords.has(1) ? 'reversed' : 'basic';
-  if (notetype.templates.length > 1) warn(warnings, 'notetype-templates', notetype.name);
+  // A kept note type draws each card with its own template; otherwise every card shows the first one's sides.
+  if (notetype.templates.length > 1 && !note.notetypeKey) warn(warnings, 'notetype-templates', notetype.name);
   return 'basic';
 }
 
 /** Reads an Anki `.apkg` (any of the three layouts) into the common import shape. */
-export function readApkg(bytes: Uint8Array, now = Date.now(), budget = new DecompressionBudget()): ParsedImport {
+export function readApkg(bytes: Uint8Array, now = Date.now(), budget = new DecompressionBudget(), timeZone?: string): ParsedImport {
   const zip = new ZipArchive(bytes, budget);
   const version = packageVersion(zip);
   if (version > 3) throw invalid('apkg-newer', `this Anki package uses format ${version}, newer than ProofDeck reads`, { version });
@@ -170,7 +179,7 @@ export function readApkg(bytes: Uint8Array, now = Date.now(), budget = new Decom
   const db = openCollection(collection, collection.name);
   let deck: Omit<ParsedImport, 'media'>;
   try {
-    deck = readCollection(db, now);
+    deck = readCollection(db, now, timeZone);
   } catch (e) {
     if (e instanceof AppError) throw e;
     // A damaged page or a column of the wrong type surfaces as an SQLite or type error half-way.
@@ -182,11 +191,23 @@ export function readApkg(bytes: Uint8Array, now = Date.now(), budget = new Decom
   return { ...deck, media: readMedia(zip, version, deck.notes, deck.warnings, budget) };
 }
 
-function readCollection(db: AnkiCollection, now: number): Omit<ParsedImport, 'media'> {
+/**
+ * The package's day clock, as Anki reads its day numbers: the scheduler version and timing from
+ * its config (`schedVer`, `rollover`, `creationOffset`) and `col.crt`, in the user's time zone
+ * (Anki uses the machine's; ProofDeck's study days use `timeZone`).
+ */
+function collectionClock(db: AnkiCollection, timeZone: string | undefined) {
+  const created = Number(db.col('crt') ?? 0);
+  const timing = ankiTimingOf(Number.isFinite(created) ? created : 0, readCollectionConfig(db));
+  const westAt = timeZone ? minutesWestIn(timeZone) : (ms: number) => new Date(ms).getTimezoneOffset();
+  return { schedulerVersion: timing.schedulerVersion, clock: ankiDayClock(timing, westAt) };
+}
+
+function readCollection(db: AnkiCollection, now: number, timeZone?: string): Omit<ParsedImport, 'media'> {
   const warnings: ImportWarning[] = [];
   const notetypes = readNotetypes(db);
   const deckNames = readDeckNames(db);
-  const created = Number(db.col('crt') ?? 0);
+  const { clock, schedulerVersion } = collectionClock(db, timeZone);
   const cardsByNote = new Map<number, (AnkiCardRow & { did: number })[]>();
   for (const card of db.cards() as (AnkiCardRow & { nid: number; did: number })[]) {
     const list = cardsByNote.get(card.nid) ?? [];
@@ -204,13 +225,21 @@ function readCollection(db: AnkiCollection, now: number): Omit<ParsedImport, 'me
   const gate = new NoteGate();
   const guids = new Set<string>();
   let hasSchedule = false;
+  const keptNotetypes = new Map<number, ExchangeNotetype | null>();
+  const usedNotetypes = new Map<string, ExchangeNotetype>();
   for (const row of db.notes() as IterableIterator<NoteRow>) {
     if (typeof row.flds !== 'string' || typeof row.guid !== 'string' || row.guid === '') throw invalid('not-anki', `note ${row.id} is malformed`);
     if (guids.has(row.guid)) throw invalid('duplicate-guid', `two notes share the id '${row.guid}'`, { guid: row.guid });
     guids.add(row.guid);
     const notetype = notetypes.get(Number(row.mid));
     if (!notetype) throw invalid('not-anki', `note ${row.id} uses a note type the file does not contain`);
-    const note = noteFromAnki(row, notetype, warnings);
+    let kept = keptNotetypes.get(notetype.id);
+    if (kept === undefined) {
+      kept = keepsNotetype(notetype) ? toExchangeNotetype(notetype) : null;
+      keptNotetypes.set(notetype.id, kept);
+    }
+    const note = noteFromAnki(row, notetype, warnings, kept);
+    if (kept && note.notetypeKey === kept.key) usedNotetypes.set(kept.key, kept);
     const cards = cardsByNote.get(row.id) ?? [];
     note.cards = [];
     note.reviews = [];
@@ -221,8 +250,8 @@ function readCollection(db: AnkiCollection, now: number): Omit<ParsedImport, 'me
       deckVotes.set(card.did, (deckVotes.get(card.did) ?? 0) + 1);
       const reviews = reviewsByCard.get(card.id) ?? [];
       const lastReview = reviews.length ? reviews[reviews.length - 1].id : null;
-      note.cards.push(mapAnkiCard(card, created, lastReview, now));
-      note.reviews.push(...mapAnkiReviews(reviews, card.ord));
+      note.cards.push(mapAnkiCard(card, clock, schedulerVersion, lastReview, now));
+      note.reviews.push(...mapAnkiReviews(reviews, card.ord, schedulerVersion));
       if (card.type !== 0 || reviews.length) hasSchedule = true;
     }
     note.kind ??= kindOfAnkiNote(note, notetype, ords, warnings);
@@ -232,7 +261,7 @@ function readCollection(db: AnkiCollection, now: number): Omit<ParsedImport, 'me
   }
   const topDeck = [...deckVotes.entries()].sort((a, b) => b[1] - a[1])[0]?.[0];
   const deckName = (topDeck !== undefined ? deckNames.get(topDeck) : undefined) ?? 'Anki';
-  return { format: 'apkg', deckName: deckName.slice(0, 200), description: '', notes, warnings, hasSchedule };
+  return { format: 'apkg', deckName: deckName.slice(0, 200), description: '', notes, warnings, hasSchedule, ...(usedNotetypes.size ? { notetypes: [...usedNotetypes.values()] } : {}) };
 }
 
 /**

@@ -1,4 +1,7 @@
 import type { ExchangeCard, ExchangeReview } from '../types';
+import type { AnkiDayClock } from '../../../../src/shared/anki/day-clock';
+import { dueFromAnki } from '../../../../src/shared/anki/card-due';
+import { ratingFromAnkiReview } from '../../../../src/shared/anki/collection-config';
 
 const DAY_MS = 86_400_000;
 
@@ -14,6 +17,9 @@ export interface AnkiCardRow {
   reps: number;
   lapses: number;
   data: string;
+  /** Set while the card sits in a filtered deck: its home deck and its due there. */
+  odue?: number;
+  odid?: number;
 }
 
 export interface AnkiReviewRow {
@@ -36,16 +42,18 @@ export function difficultyFromEase(factor: number): number {
 
 /**
  * Maps an Anki card onto ProofDeck's FSRS columns.
- * - state: Anki's card type is ts-fsrs's State (0 new, 1 learning, 2 review, 3 relearning).
- * - due: new cards are due now (their Anki position becomes the order of introduction);
- *   learning cards (queue 1/4) carry a Unix time in seconds; review and day-learning cards carry
- *   a day number counted from the collection's creation day (`col.crt`).
+ * - state and due: `dueFromAnki` (src/shared/anki/card-due.ts) with the package's day clock:
+ *   Anki's card type is ts-fsrs's State; a learning card's `due` is a Unix time, a review or
+ *   day-learn card's a day number, and a suspended or buried (re)learning card's a timestamp when
+ *   it is over 1,000,000,000, as Anki decides. On a v1 package a review card in a learning queue
+ *   is relearning, as Anki's upgrade makes it. New cards are due now (their Anki position becomes
+ *   the order of introduction).
  * - stability/difficulty: Anki ≥ 23.10 with FSRS keeps them in `cards.data` (`s`, `d`); otherwise
  *   stability is the SM-2 interval in days (both are "days until recall falls to ~90%") and
  *   difficulty comes from the ease factor.
  * - suspended: queue -1. Buried cards (queue -2/-3) come in unburied.
  */
-export function mapAnkiCard(card: AnkiCardRow, collectionCreatedSeconds: number, lastReviewMs: number | null, now: number): ExchangeCard {
+export function mapAnkiCard(card: AnkiCardRow, clock: AnkiDayClock, schedulerVersion: 1 | 2, lastReviewMs: number | null, now: number): ExchangeCard {
   let memory: { s?: number; d?: number } = {};
   try {
     const parsed: unknown = card.data ? JSON.parse(card.data) : {};
@@ -53,11 +61,9 @@ export function mapAnkiCard(card: AnkiCardRow, collectionCreatedSeconds: number,
   } catch {
     // cards.data is free-form in old collections; nothing to recover from it
   }
-  const state = card.type >= 0 && card.type <= 3 ? card.type : 0;
-  let due: number;
-  if (state === 0) due = now;
-  else if (card.queue === 1 || card.queue === 4) due = card.due * 1000;
-  else due = (collectionCreatedSeconds + card.due * 86_400) * 1000;
+  const read = dueFromAnki({ type: card.type, queue: card.queue, due: card.due, odue: card.odue, odid: card.odid }, clock, schedulerVersion);
+  const state = read.state;
+  let due = read.due ?? now;
   if (!Number.isFinite(due) || due < 0) due = now;
   const intervalDays = card.ivl > 0 ? card.ivl : 0;
   const stability = typeof memory.s === 'number' && memory.s > 0 ? memory.s : state === 0 ? 0 : Math.max(intervalDays, 0.1);
@@ -75,18 +81,19 @@ export function mapAnkiCard(card: AnkiCardRow, collectionCreatedSeconds: number,
     lapses: Math.max(0, card.lapses),
     state,
     lastReview,
-    suspended: card.queue === -1,
+    suspended: read.suspended,
   };
 }
 
 /**
  * Maps one card's Anki review log (sorted by time) onto ProofDeck's revlog rows. The rating is
- * Anki's ease (1..4; 0 = a manual reschedule, as in ts-fsrs); the state before the answer follows
+ * Anki's ease (1..4; 0 = a manual reschedule, as in ts-fsrs), read from a v1 package as Anki's own
+ * upgrade rewrites it (`ratingFromAnkiReview`: a learning Good was v1's 2); the state before the answer follows
  * Anki's revlog type (0 learn → new for the first answer, else learning; 1 review; 2 relearn);
  * Anki's `ivl` (days, or negative seconds) gives the due time the answer produced. Stability and
  * difficulty are unknown for SM-2 history (0): the FSRS optimizer needs only ratings and times.
  */
-export function mapAnkiReviews(rows: AnkiReviewRow[], ord: number): ExchangeReview[] {
+export function mapAnkiReviews(rows: AnkiReviewRow[], ord: number, schedulerVersion: 1 | 2 = 2): ExchangeReview[] {
   const reviews: ExchangeReview[] = [];
   let previous: number | null = null;
   let previousElapsed = 0;
@@ -97,7 +104,7 @@ export function mapAnkiReviews(rows: AnkiReviewRow[], ord: number): ExchangeRevi
     reviews.push({
       ord,
       id: row.id,
-      rating: row.ease >= 0 && row.ease <= 4 ? row.ease : 0,
+      rating: ratingFromAnkiReview(row.ease, row.type, schedulerVersion),
       state,
       due: row.id + intervalMs,
       stability: 0,

@@ -24,7 +24,7 @@ const legacyTables: Record<string, TableRule> = {
   col: { columns: { crt: number, models: importLimits.manifestBytes, decks: importLimits.manifestBytes }, rows: 16 },
   notes: { columns: { id: number, guid: 200, mid: number, tags: 64 * KiB, flds: importLimits.noteBytes }, rows: importLimits.notes },
   cards: {
-    columns: { id: number, nid: number, did: number, ord: number, type: number, queue: number, due: number, ivl: number, factor: number, reps: number, lapses: number, data: 64 * KiB },
+    columns: { id: number, nid: number, did: number, ord: number, type: number, queue: number, due: number, ivl: number, factor: number, reps: number, lapses: number, odue: number, odid: number, data: 64 * KiB },
     rows: importLimits.cards,
   },
   revlog: { columns: { id: number, cid: number, ease: number, ivl: number, time: number, type: number }, rows: importLimits.reviews },

@@ -1,13 +1,15 @@
 import { createHash } from 'node:crypto';
 import { createAnkiCollection } from '../../store/anki/writer';
-import type { ExchangeCard, ExchangeNote, ExchangeReview } from '../types';
+import type { ExchangeNote, ExchangeNotetype } from '../types';
 import type { DeckForExport } from '../deck-read';
 import { diagramKey, markdownToAnkiHtml, stripHtmlKeepMedia } from './html';
 import { carryProofdeckNote, PROOFDECK_FIELD } from './proofdeck-field';
 import { writeZip } from '../zip';
+import { ownNoteFields } from './export-fields';
+import { ankiModelJson } from './notetypes';
+import { ankiCardColumns, ankiReviewRow, exportConf, exportTiming } from './export-schedule';
+import { localTimeZone } from '../../scheduler/study-day';
 import { cardOrdinals, type NoteKind } from '../../../../src/shared/cloze';
-
-const DAY_SECONDS = 86_400;
 
 /** A stable positive id from a string: the same deck or note type gets the same id in every export. */
 function stableId(text: string): number {
@@ -80,42 +82,12 @@ function modelJson(notetype: Notetype, deckId: number, now: number): Record<stri
   };
 }
 
-function ankiCardColumns(card: ExchangeCard | undefined, position: number, crt: number, withSchedule: boolean) {
-  if (!card || !withSchedule || card.state === 0) {
-    return { type: 0, queue: card?.suspended && withSchedule ? -1 : 0, due: position, ivl: 0, factor: 0, reps: 0, lapses: 0, data: '{}' };
-  }
-  const learning = card.state === 1 || card.state === 3;
-  const due = learning ? Math.floor(card.due / 1000) : Math.max(0, Math.floor((card.due / 1000 - crt) / DAY_SECONDS));
-  return {
-    type: card.state,
-    queue: card.suspended ? -1 : learning ? 1 : 2,
-    due,
-    ivl: card.scheduledDays,
-    factor: Math.round(Math.min(3500, Math.max(1300, 2500 - (card.difficulty - 5) * 200))),
-    reps: card.reps,
-    lapses: card.lapses,
-    // Anki ≥ 23.10 reads FSRS memory state from here; older versions ignore it.
-    data: JSON.stringify({ s: card.stability, d: card.difficulty }),
-  };
-}
-
-function ankiReview(review: ExchangeReview, cardId: number) {
-  return {
-    id: review.id,
-    cid: cardId,
-    usn: -1,
-    ease: review.rating,
-    ivl: review.scheduledDays > 0 ? review.scheduledDays : -Math.round(Math.max(0, review.due - review.id) / 1000),
-    lastIvl: review.lastElapsedDays,
-    factor: 0,
-    time: review.durationMs,
-    type: review.state === 2 ? 1 : review.state === 3 ? 2 : 0,
-  };
-}
-
 export interface ApkgExportOptions {
   includeSchedule?: boolean;
   now?: number;
+  /** The user's day-start hour and time zone: Anki's day numbers are counted with them. Default 4, the machine's zone. */
+  rolloverHour?: number;
+  timeZone?: string;
   /** Mermaid diagrams rendered to SVG by the UI: exported as images instead of their source. */
   diagrams?: { source: string; svg: string }[];
 }
@@ -131,10 +103,13 @@ export function writeApkg(deck: DeckForExport, options: ApkgExportOptions = {}):
   const now = options.now ?? Date.now();
   const nowSeconds = Math.floor(now / 1000);
   const withSchedule = options.includeSchedule ?? false;
-  // Review due dates are day numbers from the collection's creation day, so it must not be later than any of them.
-  let earliest = nowSeconds;
-  if (withSchedule) for (const note of deck.notes) for (const card of note.cards ?? []) if (card.state === 2) earliest = Math.min(earliest, Math.floor(card.due / 1000));
-  const crt = Math.floor(earliest / DAY_SECONDS) * DAY_SECONDS;
+  // Day numbers count from the collection's creation day, so it is the study day of the earliest due date.
+  const timing = exportTiming(withSchedule ? deck.notes.flatMap((note) => note.cards ?? []) : [], {
+    now,
+    rolloverHour: options.rolloverHour ?? 4,
+    timeZone: options.timeZone ?? localTimeZone(),
+  });
+  const crt = timing.crt;
   const db = createAnkiCollection();
   try {
     const deckId = stableId(`deck:${deck.name}`);
@@ -153,6 +128,18 @@ export function writeApkg(deck: DeckForExport, options: ApkgExportOptions = {}):
       }
       return notetype;
     };
+    const kept = new Map((deck.notetypes ?? []).map((notetype) => [notetype.key, notetype]));
+    const keptModels = new Map<string, { id: number; notetype: ExchangeNotetype }>();
+    // The id Anki knows the note type by; a second version of it (another CSS) in the same deck gets one of its own.
+    const keptModelId = (notetype: ExchangeNotetype): number => {
+      let model = keptModels.get(notetype.key);
+      if (!model) {
+        const taken = [...keptModels.values()].some((m) => m.id === notetype.ankiId);
+        model = { id: taken ? stableId(`notetype:${notetype.key}`) : notetype.ankiId, notetype };
+        keptModels.set(notetype.key, model);
+      }
+      return model.id;
+    };
     let mermaidNotes = 0;
     const diagramNames = new Map<string, string>();
     const diagramFiles = new Map<string, Uint8Array>();
@@ -167,49 +154,68 @@ export function writeApkg(deck: DeckForExport, options: ApkgExportOptions = {}):
     let position = 0;
     db.transaction(() => {
       for (const note of deck.notes) {
-        const notetype = notetypeOf(note);
-        let visible: string[];
-        let mermaid = false;
-        const render = (text: string) => {
-          const result = markdownToAnkiHtml(text, diagramNames);
-          mermaid ||= result.mermaid;
-          return result.html;
-        };
-        if (note.fields) visible = note.fields.values.map((v) => v);
-        else visible = [render(note.front), render(note.back), note.context ? render(note.context) : ''];
-        if (mermaid) mermaidNotes++;
-        const values = [...visible, carryProofdeckNote(note, visible)];
+        // A note of a kept Anki note type goes back in it, fields as they are; any other as ProofDeck's own, with the hidden field.
+        const keptType = note.notetypeKey !== undefined && note.fields ? kept.get(note.notetypeKey) : undefined;
+        let modelId: number;
+        let values: string[];
+        let sortIndex = 0;
+        let ords: number[];
+        if (keptType) {
+          const fields = note.fields!;
+          modelId = keptModelId(keptType);
+          values = keptType.fields.map((name) => fields.values[fields.names.indexOf(name)] ?? '');
+          const sortf = keptType.extra?.sortf;
+          if (typeof sortf === 'number' && Number.isInteger(sortf) && sortf >= 0 && sortf < values.length) sortIndex = sortf;
+          // The cards the note has here: one per template (or cloze number) Anki made.
+          ords = [...new Set((note.cards ?? []).map((c) => c.ord))].sort((a, b) => a - b);
+          if (!ords.length) ords = [0];
+        } else {
+          const notetype = notetypeOf(note);
+          let visible: string[];
+          let mermaid = false;
+          const render = (text: string) => {
+            const result = markdownToAnkiHtml(text, diagramNames);
+            mermaid ||= result.mermaid;
+            return result.html;
+          };
+          if (note.fields) visible = note.fields.values.map((v) => v);
+          else visible = ownNoteFields(note, render);
+          if (mermaid) mermaidNotes++;
+          modelId = notetype.id;
+          values = [...visible, carryProofdeckNote(note, visible)];
+          // One card per card the note type makes (per cloze number, or both sides). Extra cards of a basic note stay in ProofDeck.
+          ords = cardOrdinals(notetype.kind, note.front);
+        }
         const noteId = nextId++;
-        const sortField = stripHtmlKeepMedia(visible[0] ?? '');
+        const sortField = stripHtmlKeepMedia(values[sortIndex] ?? '');
         db.addNote({
           id: noteId,
           guid: note.guid,
-          mid: notetype.id,
+          mid: modelId,
           mod: nowSeconds,
           tags: ` ${note.tags.join(' ')} `.replace(/^ +$/, ''),
           flds: values.join('\x1f'),
           sfld: sortField,
-          csum: fieldChecksum(visible[0] ?? ''),
+          csum: fieldChecksum(values[0] ?? ''),
         });
-        // One card row per card the note type makes (per cloze number, or both sides), each with its own schedule.
-        // Extra cards of a basic note (an Anki note type with more templates) stay in ProofDeck.
         const cardIds = new Map<number, number>();
-        for (const ord of cardOrdinals(notetype.kind, note.front)) {
+        for (const ord of ords) {
           const card = note.cards?.find((c) => c.ord === ord);
           const cardId = nextId++;
           cardIds.set(ord, cardId);
-          db.addCard({ id: cardId, nid: noteId, did: deckId, ord, mod: nowSeconds, ...ankiCardColumns(card, position++, crt, withSchedule) });
+          db.addCard({ id: cardId, nid: noteId, did: deckId, ord, mod: nowSeconds, ...ankiCardColumns(card, position++, timing.clock, now, withSchedule) });
         }
         if (withSchedule) {
           for (const review of note.reviews ?? []) {
             const cardId = cardIds.get(review.ord);
-            if (cardId !== undefined) db.addReview(ankiReview(review, cardId));
+            if (cardId !== undefined) db.addReview(ankiReviewRow(review, cardId));
           }
         }
       }
     });
     const models: Record<string, unknown> = {};
     for (const notetype of notetypes.values()) models[String(notetype.id)] = modelJson(notetype, deckId, nowSeconds);
+    for (const { id, notetype } of keptModels.values()) models[String(id)] = ankiModelJson(notetype, id, deckId, nowSeconds);
     const deckJson = (id: number, name: string) => ({
       id, name, desc: '', mod: nowSeconds, usn: -1, collapsed: false, browserCollapsed: false, dyn: 0, conf: 1, extendNew: 0, extendRev: 0,
       newToday: [0, 0], revToday: [0, 0], lrnToday: [0, 0], timeToday: [0, 0],
@@ -223,7 +229,7 @@ export function writeApkg(deck: DeckForExport, options: ApkgExportOptions = {}):
         lapse: { delays: [10], mult: 0, minInt: 1, leechFails: 8, leechAction: 1 },
       },
     };
-    const conf = { activeDecks: [deckId], curDeck: deckId, newSpread: 0, collapseTime: 1200, timeLim: 0, estTimes: true, dueCounts: true, curModel: null, nextPos: position + 1, sortType: 'noteFld', sortBackwards: false, addToCur: true };
+    const conf = exportConf(timing, deckId, position + 1);
     db.setCol({ crt, mod: now, scm: now, conf: JSON.stringify(conf), models: JSON.stringify(models), decks: JSON.stringify(decks), dconf: JSON.stringify(dconf) });
     const files = new Map<string, Uint8Array>();
     files.set('collection.anki2', db.serialize());

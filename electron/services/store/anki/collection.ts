@@ -31,6 +31,9 @@ export interface AnkiCardRecord {
   factor: number;
   reps: number;
   lapses: number;
+  /** The due and deck a card had before a filtered deck took it (0: none). */
+  odue: number;
+  odid: number;
   data: string;
 }
 
@@ -119,6 +122,16 @@ function ankiCollection(db: Database.Database) {
     firstOver(table: string, key: string, column: string, limit: number): unknown {
       return db.prepare(`SELECT ${quote(key)} FROM ${quote(table)} WHERE octet_length(${quote(column)}) > ? LIMIT 1`).pluck().get(limit);
     },
+    /** Schema 14+'s `config` table: the values of `keys` as text, those of at most `maxBytes` only. */
+    configValues(keys: readonly string[], maxBytes: number): { key: string; value: string }[] {
+      return db
+        .prepare(`SELECT KEY AS key, CAST(val AS TEXT) AS value FROM config WHERE KEY IN (${keys.map(() => '?').join(', ')}) AND octet_length(val) <= ?`)
+        .all(...keys, maxBytes) as { key: string; value: string }[];
+    },
+    /** Schema 11's config, JSON in `col.conf`, when it holds at most `maxBytes`. */
+    colConf(maxBytes: number): unknown {
+      return db.prepare('SELECT conf FROM col WHERE octet_length(conf) <= ? LIMIT 1').pluck().get(maxBytes);
+    },
     /** A column of the `col` row (legacy note types and decks are JSON there). */
     col(column: 'crt' | 'models' | 'decks'): unknown {
       return db.prepare(`SELECT ${column} FROM col`).pluck().get();
@@ -137,7 +150,7 @@ function ankiCollection(db: Database.Database) {
       return db.prepare('SELECT id, name FROM decks').all() as { id: number; name: string }[];
     },
     cards(): AnkiCardRecord[] {
-      return db.prepare('SELECT id, nid, did, ord, type, queue, due, ivl, factor, reps, lapses, data FROM cards ORDER BY nid, ord').all() as AnkiCardRecord[];
+      return db.prepare('SELECT id, nid, did, ord, type, queue, due, ivl, factor, reps, lapses, odue, odid, data FROM cards ORDER BY nid, ord').all() as AnkiCardRecord[];
     },
     reviews(): AnkiReviewRecord[] {
       return db.prepare('SELECT id, cid, ease, ivl, time, type FROM revlog ORDER BY id').all() as AnkiReviewRecord[];

@@ -10,6 +10,7 @@ import type { Migration } from './types';
 export const migration006: Migration = {
   version: 6,
   name: 'undo',
+  creates: 'undo_log',
   sql: `
 CREATE TABLE undo_log (
   id INTEGER PRIMARY KEY,
