@@ -71,6 +71,23 @@ describe('openDatabase', () => {
     });
   }
 
+  it('gives a database main took to version 7 before the undo history existed (6) its tables, keeping its version and rows', () => {
+    const file = tempFile();
+    const old = openDatabase(file, { migrations: migrations.filter((m) => m.version !== 6) });
+    expect(old.pragma('user_version', { simple: true })).toBe(7);
+    old.prepare(`INSERT INTO decks (name, created, modified) VALUES ('kept', 1, 1)`).run();
+    old.close();
+    const db = openDatabase(file);
+    expect(db.pragma('user_version', { simple: true })).toBe(latestVersion());
+    expect(schemaOf(db).sort()).toEqual([...fresh].sort());
+    expect(db.prepare(`SELECT name FROM decks`).pluck().all()).toEqual(['kept']);
+    db.close();
+    // Opened again: nothing left to run.
+    const again = openDatabase(file);
+    expect(schemaOf(again).sort()).toEqual([...fresh].sort());
+    again.close();
+  });
+
   it('gives notes from before migration 004 the basic kind, keeping their cards, and refuses unknown kinds', () => {
     const file = tempFile();
     const old = openDatabase(file, { migrations: migrations.filter((m) => m.version < 4) });

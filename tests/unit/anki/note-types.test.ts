@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { unzipSync, zipSync } from 'fflate';
 import { describe, expect, it } from 'vitest';
 import { exportDeck, importDeckFile } from '../../../electron/services/decks/exchange';
+import { storesFor } from '../../../electron/services/store/stores';
 import { freshDatabase } from '../decks/support';
 import { fixtures, readPackage } from './package';
 import { decodeEntities } from '../../../src/shared/anki/html-text';
@@ -91,6 +92,37 @@ describe('an imported note type', () => {
     expect(after[0].id).not.toBe(before.id);
     expect(after[0].css).toContain('rebeccapurple');
     expect(db.prepare('SELECT COUNT(*) FROM notes WHERE note_type_id = ?').pluck().get(after[0].id)).toBe(459);
+  });
+});
+
+describe('an import with a note type, undone', () => {
+  it('takes the note type back with its notes, brings back the one a restyled deck replaced, and redoes both', () => {
+    const db = freshDatabase();
+    const { undo } = storesFor(db);
+    const linked = () => db.prepare('SELECT note_type_id, COUNT(*) AS n FROM notes GROUP BY note_type_id').all();
+    importDeckFile(db, file('mujing-basic_word.apkg'), { fileName: 'basic_word.apkg', now });
+    const first = { types: noteTypes(db), notes: linked() };
+    const deck = db.prepare('SELECT name FROM decks').pluck().get() as string;
+    const files = unzipSync(exportDeck(db, deck, 'apkg', { now }).bytes);
+    const anki = new Database(Buffer.from(files['collection.anki2']));
+    const models = JSON.parse(anki.prepare('SELECT models FROM col').pluck().get() as string) as Record<string, LegacyModel>;
+    for (const model of Object.values(models)) model.css += '\n.word { color: rebeccapurple; }';
+    anki.prepare('UPDATE col SET models = ?').run(JSON.stringify(models));
+    files['collection.anki2'] = new Uint8Array(anki.serialize());
+    anki.close();
+    importDeckFile(db, zipSync(files), { fileName: 'restyled.apkg', now: now + 1 });
+    const second = { types: noteTypes(db), notes: linked() };
+    expect(second.types[0].id).not.toBe(first.types[0].id);
+
+    expect(undo.undo()).toMatchObject({ kind: 'import' });
+    expect({ types: noteTypes(db), notes: linked() }).toEqual(first);
+    expect(undo.undo()).toMatchObject({ kind: 'import' });
+    expect(noteTypes(db)).toEqual([]);
+    expect(db.prepare('SELECT COUNT(*) FROM notes').pluck().get()).toBe(0);
+    undo.redo();
+    expect({ types: noteTypes(db), notes: linked() }).toEqual(first);
+    undo.redo();
+    expect({ types: noteTypes(db), notes: linked() }).toEqual(second);
   });
 });
 
