@@ -1,3 +1,6 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { expect, test, type Browser, type Page } from '@playwright/test';
 import { ensureRenderer, removeDataDir, startHost, type RunningHost } from './support/host';
 
@@ -5,7 +8,9 @@ import { ensureRenderer, removeDataDir, startHost, type RunningHost } from './su
 // bury, a suspend and an answer are taken back three levels deep (each card shows again) and
 // done again (Ctrl+Shift+Z, Ctrl+Y); in Browse a bulk delete is undone from its notice and redone,
 // an edit made in the editor; then the host is restarted and the history is still there: the
-// edit, the delete, the suspend and the bury are undone after the restart, and redone.
+// edit, the delete, the suspend and the bury are undone after the restart, and redone. Deck
+// operations too: an import into a new deck and a move of a card into it, undone after a restart
+// on the Decks screen (the deck goes, then comes back) and redone.
 
 let host: RunningHost;
 
@@ -158,5 +163,55 @@ test('a bulk delete undone from its notice and redone, an edit; then undone afte
   await expect(after.locator('.notice').last()).toContainText('Redone: suspend 1 card');
   expect((await search(after, 'is:suspended')).total).toBe(1);
   expect((await search(after, 'is:buried')).total).toBe(1);
+  await after.context().close();
+});
+
+test('an import into a new deck and a move into it, undone from the keyboard after a restart, and redone', async ({ browser }) => {
+  const page = await openPage(browser);
+  await page.goto(`${host.url}#/decks`);
+  await expect(page.getByTestId('decks-screen')).toBeVisible();
+  const file = join(mkdtempSync(join(tmpdir(), 'proofdeck-undo-e2e-')), 'undo-deck.md');
+  writeFileSync(file, '---\ntitle: Undo deck\n---\n\n## Q. First undo question? {#one}\n\nA. One.\n\n## Q. Second undo question? {#two}\n\nA. Two.\n');
+  await page.getByTestId('import-file').setInputFiles(file);
+  await expect(page.getByTestId('import-preview')).toBeVisible();
+  await page.getByTestId('import-apply').click();
+  await expect(page.getByTestId('import-result')).toBeVisible();
+  const deckRow = page.locator('[data-testid="deck-row"][data-deck="Undo deck"]');
+  await expect(deckRow).toBeVisible();
+  expect((await undoState(page)).undo).toMatchObject({ kind: 'import', count: 2 });
+
+  // A card of another deck moved into it from Browse.
+  await page.goto(`${host.url}#/browse`);
+  await page.getByTestId('browse-search').fill('KV');
+  await expect(page.getByTestId('browse-row').first()).toBeVisible();
+  await page.getByTestId('browse-row').first().click();
+  const move = page.getByTestId('bulk-move');
+  await move.focus();
+  await expect(move.locator('option', { hasText: 'Undo deck' })).toHaveCount(1);
+  await move.selectOption({ label: 'Undo deck' });
+  await expect.poll(async () => (await search(page, 'deck:"Undo deck"')).total).toBe(3);
+  await page.context().close();
+
+  expect(await host.stop('SIGTERM')).toBe(0);
+  host = await startHost({ dataDir: host.dataDir, port: host.port });
+  const after = await openPage(browser);
+  await after.goto(`${host.url}#/decks`);
+  const row = after.locator('[data-testid="deck-row"][data-deck="Undo deck"]');
+  await expect(row).toBeVisible();
+  await after.locator('body').click({ position: { x: 5, y: 5 } });
+  await after.keyboard.press('u');
+  await expect(after.locator('.notice').last()).toContainText('Undone: move 1 card to Undo deck');
+  await expect.poll(async () => (await search(after, 'deck:"Undo deck"')).total).toBe(2);
+  await after.keyboard.press('Control+z');
+  await expect(after.locator('.notice').last()).toContainText('Undone: import 2 notes into Undo deck');
+  await expect(row).toHaveCount(0);
+  expect((await search(after, 'deck:"Undo deck"')).total).toBe(0);
+
+  await after.keyboard.press('Control+Shift+z');
+  await expect(after.locator('.notice').last()).toContainText('Redone: import 2 notes into Undo deck');
+  await expect(row).toBeVisible();
+  await after.keyboard.press('Control+y');
+  await expect(after.locator('.notice').last()).toContainText('Redone: move 1 card to Undo deck');
+  await expect.poll(async () => (await search(after, 'deck:"Undo deck"')).total).toBe(3);
   await after.context().close();
 });
