@@ -7,7 +7,7 @@ import { Notices } from './components/Notices';
 import { isEditable, isPlainKey, useKeydown } from './keyboard';
 import { screens } from './screens';
 import { collectOpenedFiles } from './decks/opened-files';
-import { useUndoKeys } from './undo/use-undo-keys';
+import { useUndoKeys } from './undo/useUndoKeys';
 
 interface ShellProps {
   screen: string;
