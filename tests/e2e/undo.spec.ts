@@ -43,7 +43,9 @@ async function callApi<T>(page: Page, method: string, args: object = {}): Promis
 
 type Step = { kind: string; count: number } | null;
 const undoState = (page: Page) => callApi<{ undo: Step; redo: Step }>(page, 'undo.state');
-const search = (page: Page, query: string) => callApi<{ total: number; rows: { cardId: number; front: string; suspended: boolean; buried: boolean }[] }>(page, 'cards.search', { query, limit: 1000 });
+// In English, as Browse shows it: the editor edits a note's English translation where it has one.
+const search = (page: Page, query: string) =>
+  callApi<{ total: number; rows: { cardId: number; front: string; suspended: boolean; buried: boolean }[] }>(page, 'cards.search', { query, limit: 1000, locale: 'en' });
 
 test('bury, suspend and an answer undone three levels deep and redone, from the keyboard in Review', async ({ browser }) => {
   const page = await openPage(browser);
@@ -181,7 +183,7 @@ test('an import into a new deck and a move into it, undone from the keyboard aft
   expect((await undoState(page)).undo).toMatchObject({ kind: 'import', count: 2 });
 
   // A card of another deck moved into it from Browse.
-  await page.goto(`${host.url}#/browse`);
+  await page.getByRole('link', { name: 'Browse' }).click();
   await page.getByTestId('browse-search').fill('KV');
   await expect(page.getByTestId('browse-row').first()).toBeVisible();
   await page.getByTestId('browse-row').first().click();
