@@ -55,6 +55,6 @@ export function recordAnswer(ctx: ServiceContext, cardId: number, rating: Rating
       );
       return card.due;
     },
-    () => ({ count: 1, rating, cardId }),
+    { count: 1, rating, cardId },
   );
 }

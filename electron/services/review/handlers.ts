@@ -26,13 +26,13 @@ export function reviewHandlers(ctx: ServiceContext): Pick<Handlers, ReviewMethod
         ctx,
         suspended ? 'suspend' : 'unsuspend',
         () => requireChange(ctx.store.cards.suspend([cardId], suspended), cardId),
-        () => ({ count: 1, cardId }),
+        { count: 1, cardId },
       );
       return { counts: countsOf(currentQueue(ctx)) };
     },
     'review.bury': ({ cardId }) => {
       const until = endOfStudyDay(ctx, ctx.now());
-      undoable(ctx, 'bury', () => requireChange(ctx.store.cards.bury([cardId], until), cardId), () => ({ count: 1, cardId }));
+      undoable(ctx, 'bury', () => requireChange(ctx.store.cards.bury([cardId], until), cardId), { count: 1, cardId });
       return { counts: countsOf(currentQueue(ctx)) };
     },
   };

@@ -133,13 +133,15 @@ export function undoStore(sql: Sql) {
   return {
     /**
      * Runs `work` as one operation of the history, in one transaction: what it changes can be
-     * undone. `describe` names it from its result; an operation that changed nothing is not kept.
-     * Called while another operation records, `work` becomes part of that one.
+     * undone. `describe` names it: from its result, or, when already known, as it is (written with
+     * the operation's row, one statement fewer on an answer). An operation that changed nothing is
+     * not kept. Called while another operation records, `work` becomes part of that one.
      */
-    record<T>(kind: string, now: number, work: () => T, describe: (result: T) => UndoEntry['params'] = () => ({})): T {
+    record<T>(kind: string, now: number, work: () => T, describe: UndoEntry['params'] | ((result: T) => UndoEntry['params']) = {}): T {
       if (mode.current !== idle) return work();
       return sql.transaction(() => {
-        const id = Number(sql.run(`INSERT INTO undo_log (kind, params, created, undone) VALUES (?, '{}', ?, 0)`, kind, now).lastInsertRowid);
+        const known = typeof describe === 'function' ? null : JSON.stringify(describe);
+        const id = Number(sql.run(`INSERT INTO undo_log (kind, params, created, undone) VALUES (?, ?, ?, 0)`, kind, known ?? '{}', now).lastInsertRowid);
         mode.current = id;
         let result: T;
         try {
@@ -151,10 +153,12 @@ export function undoStore(sql: Sql) {
           sql.run(`DELETE FROM undo_log WHERE id = ?`, id);
           return result;
         }
-        sql.run(`UPDATE undo_log SET params = ? WHERE id = ?`, JSON.stringify(describe(result)), id);
+        if (typeof describe === 'function') sql.run(`UPDATE undo_log SET params = ? WHERE id = ?`, JSON.stringify(describe(result)), id);
         // A new operation replaces what was undone, and the oldest beyond the depth are dropped.
         sql.run(`DELETE FROM undo_log WHERE undone = 1`);
-        sql.run(`DELETE FROM undo_log WHERE id <= (SELECT id FROM undo_log ORDER BY id DESC LIMIT 1 OFFSET ?)`, undoDepth);
+        if (id - (sql.value<number>(`SELECT MIN(id) FROM undo_log`) ?? id) >= undoDepth) {
+          sql.run(`DELETE FROM undo_log WHERE id <= (SELECT id FROM undo_log ORDER BY id DESC LIMIT 1 OFFSET ?)`, undoDepth);
+        }
         return result;
       });
     },

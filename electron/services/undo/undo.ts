@@ -13,10 +13,11 @@ export interface UndoName {
 /**
  * Runs `work` as one operation of the undo history (store/undo.ts): in one transaction, with
  * every row it changes recorded so that `undo.undo` takes it all back and `undo.redo` does it
- * again. `name` says what it was from its result ("delete 12 cards").
+ * again. `name` says what it was ("delete 12 cards"): from its result, or as known beforehand.
  */
-export function undoable<T>(ctx: ServiceContext, kind: UndoKind, work: () => T, name: (result: T) => UndoName): T {
-  return ctx.store.undo.record(kind, ctx.now(), work, (result) => ({ ...name(result) }));
+export function undoable<T>(ctx: ServiceContext, kind: UndoKind, work: () => T, name: UndoName | ((result: T) => UndoName)): T {
+  const params = (value: UndoName): UndoEntry['params'] => ({ ...value });
+  return ctx.store.undo.record(kind, ctx.now(), work, typeof name === 'function' ? (result: T) => params(name(result)) : params(name));
 }
 
 function toStep(entry: UndoEntry): UndoStep {
