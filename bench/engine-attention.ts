@@ -1,7 +1,7 @@
 import { AppError } from '../src/shared/errors';
 import type { EngineContext } from '../src/engine/device-info';
-import type { FlashTiling, FlashVariantChoice } from '../src/engine/attention/flashTiling';
-import { runAttentionForward, type ForwardResult } from '../src/engine/attention/runAttention';
+import type { FlashTiling, FlashVariantChoice } from '../src/engine/attention/flash-tiling';
+import { runAttentionForward, type ForwardResult } from '../src/engine/attention/run-attention';
 import { median } from '../src/engine/timing';
 import { SeededRandom, normalFloat32 } from '../src/engine/reference/random';
 

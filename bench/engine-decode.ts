@@ -1,6 +1,6 @@
 import type { EngineContext } from '../src/engine/device-info';
 import { decodeWithCache, decodeWithoutCache, seededPrompt, type DecodeRun } from '../src/engine/decode/decode';
-import type { KvPoolStats } from '../src/engine/decode/kvPool';
+import type { KvPoolStats } from '../src/engine/decode/kv-pool';
 import { median } from '../src/engine/timing';
 import { DecoderModel } from '../src/engine/transformer/DecoderModel';
 

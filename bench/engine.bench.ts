@@ -15,8 +15,8 @@ import { decodeSweep } from './engine-decode';
 import { attentionSweep } from './engine-attention';
 import { defaultDecoderConfig } from '../src/engine/transformer/DecoderConfig';
 import { measureGemmGflops } from '../src/engine/gemm/Gemm';
-import { deviceRoofline } from '../src/engine/roofline/Roofline';
-import { FLASH_VARIANT_CHOICES, type FlashVariantChoice } from '../src/engine/attention/flashTiling';
+import { deviceRoofline } from '../src/engine/roofline/roofline';
+import { FLASH_VARIANT_CHOICES, type FlashVariantChoice } from '../src/engine/attention/flash-tiling';
 import { MIN_ATTENTION_SAMPLES, spread } from './engine-attention';
 
 const { values } = parseArgs({

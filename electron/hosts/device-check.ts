@@ -27,7 +27,7 @@ mkdirSync(out, { recursive: true });
 if (!process.env.VK_DRIVER_FILES && !process.env.VK_ICD_FILENAMES && existsSync(nvidiaIcd)) process.env.VK_DRIVER_FILES = nvidiaIcd;
 
 const { createDawnEngine } = await import('./dawn');
-const { deviceRoofline } = await import('../../src/engine/roofline/Roofline');
+const { deviceRoofline } = await import('../../src/engine/roofline/roofline');
 const { attentionSweep } = await import('../../bench/engine-attention');
 const { registry } = await import('../../src/experiments/registry');
 const { jsonResult } = await import('./prove-format');

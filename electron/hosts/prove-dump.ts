@@ -6,11 +6,11 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { AppError } from '../../src/shared/errors';
 import { decodeBothWays } from '../../src/engine/decode/decode';
-import { runAttentionForward } from '../../src/engine/attention/runAttention';
-import { runAttentionBackward } from '../../src/engine/attention/runBackward';
+import { runAttentionForward } from '../../src/engine/attention/run-attention';
+import { runAttentionBackward } from '../../src/engine/attention/run-backward';
 import { MAX_HEAD_DIM, type AttentionShape } from '../../src/engine/attention/shape';
-import { FLASH_PRECISIONS, roundToHalf, type FlashPrecision } from '../../src/engine/attention/flashStorage.wgsl';
-import { FLASH_VARIANT_CHOICES, type FlashVariantChoice } from '../../src/engine/attention/flashTiling';
+import { FLASH_PRECISIONS, roundToHalf, type FlashPrecision } from '../../src/engine/attention/flash-storage.wgsl';
+import { FLASH_VARIANT_CHOICES, type FlashVariantChoice } from '../../src/engine/attention/flash-tiling';
 import { attentionInputs } from '../../src/experiments/attention-inputs';
 import { createDawnEngine } from './dawn';
 

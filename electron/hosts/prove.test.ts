@@ -7,7 +7,7 @@ import { pathToFileURL } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { referenceAttentionBackward, referenceAttentionForward } from '../../src/engine/reference/attention';
 import { relativeL2Error } from '../../src/engine/reference/gemm';
-import { roundToHalf } from '../../src/engine/attention/flashStorage.wgsl';
+import { roundToHalf } from '../../src/engine/attention/flash-storage.wgsl';
 import { enginePids, eventually } from '../testing/engine';
 
 // The prove CLI as a user runs it: a real process (tsx), Dawn + SwiftShader, stdout parsed.

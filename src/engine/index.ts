@@ -28,7 +28,7 @@ export {
   type DecodeOptions,
   type DecodeRun,
 } from './decode/decode';
-export { fillKvCache, type KvFillPoint, type KvFillRequest, type KvFillResult } from './decode/kvMemory';
+export { fillKvCache, type KvFillPoint, type KvFillRequest, type KvFillResult } from './decode/kv-memory';
 export { measureParallelSpeedup, type ParallelSpeedup } from './decode/parallelism';
 export {
   KvCachePool,
@@ -40,7 +40,7 @@ export {
   type KvCacheShape,
   type KvPoolOptions,
   type KvPoolStats,
-} from './decode/kvPool';
+} from './decode/kv-pool';
 export { argmax, createSampler, type SamplingOptions } from './decode/sampling';
 export { cachedStepTrafficBytes, fullForwardTrafficBytes } from './decode/traffic';
 export { referenceDecoderForward } from './reference/decoder';
@@ -54,9 +54,9 @@ export {
   type FlashTiling,
   type FlashVariant,
   type FlashVariantChoice,
-} from './attention/flashTiling';
-export { FLASH_PRECISIONS, packHalves, roundToHalf, type FlashPrecision } from './attention/flashStorage.wgsl';
-export { runAttentionForward, refusedByDevice, type AttentionKernel, type FlashRunOptions, type ForwardResult, type KernelReport } from './attention/runAttention';
+} from './attention/flash-tiling';
+export { FLASH_PRECISIONS, packHalves, roundToHalf, type FlashPrecision } from './attention/flash-storage.wgsl';
+export { runAttentionForward, refusedByDevice, type AttentionKernel, type FlashRunOptions, type ForwardResult, type KernelReport } from './attention/run-attention';
 export { squareMatrixBytes, tensorBytes } from './attention/limits';
 export { attentionScale, MAX_HEAD_DIM, type AttentionShape } from './attention/shape';
 export * from './attention/traffic';
@@ -65,12 +65,12 @@ export { referenceGemm, relativeL2Error } from './reference/gemm';
 export { referenceAttentionForward, referenceAttentionBackward } from './reference/attention';
 export { FlashAttentionBackward, type AttentionGradientBuffers } from './attention/FlashAttentionBackward';
 export { StandardAttentionBackward } from './attention/StandardAttentionBackward';
-export { runAttentionBackward, type BackwardResult } from './attention/runBackward';
-export { deviceRoofline, keepRoofline, placeOnRoofline, type DeviceRoofline, type StoredRoofline } from './roofline/Roofline';
-export { probeAttention, type ProbeResult } from './attention/probeAttention';
+export { runAttentionBackward, type BackwardResult } from './attention/run-backward';
+export { deviceRoofline, keepRoofline, placeOnRoofline, type DeviceRoofline, type StoredRoofline } from './roofline/roofline';
+export { probeAttention, type ProbeResult } from './attention/probe-attention';
 export { standardPassCosts, flashForwardFlops, type PassCost } from './attention/costs';
 // LLM-serving experiments: softmax forms, quantised KV-cache, rotary scores, speculative decoding, timed projections.
-export { runSoftmaxForm, type SoftmaxForm, type SoftmaxFormResult } from './softmax/SoftmaxForms';
+export { runSoftmaxForm, type SoftmaxForm, type SoftmaxFormResult } from './softmax/softmax-forms';
 export { referenceSoftmax } from './reference/softmax';
 export {
   quantizeKv,
@@ -83,9 +83,9 @@ export {
   type KvQuantScheme,
   type KvQuantShape,
   type QuantizedKv,
-} from './quant/KvQuant';
-export { dequantizeKv, referenceDecodeAttention, referenceRanges, referenceCode, unpackMeta } from './reference/kvQuant';
-export { rotaryScores, type RotaryScoresInput, type RotaryScoresResult } from './transformer/rotaryScores';
+} from './quant/kv-quant';
+export { dequantizeKv, referenceDecodeAttention, referenceRanges, referenceCode, unpackMeta } from './reference/kv-quant';
+export { rotaryScores, type RotaryScoresInput, type RotaryScoresResult } from './transformer/rotary-scores';
 export { referenceRotate, referenceRotaryScores } from './reference/rotary';
 export { decodeSpeculative, type SpeculativeOptions, type SpeculativeRun, type SpeculativeIteration } from './decode/speculative';
 export { timeProjection, type ProjectionShape, type ProjectionTiming } from './roofline/projection';

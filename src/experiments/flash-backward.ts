@@ -1,4 +1,4 @@
-import { runAttentionBackward, type BackwardResult } from '../engine/attention/runBackward';
+import { runAttentionBackward, type BackwardResult } from '../engine/attention/run-backward';
 import type { AttentionShape } from '../engine/attention/shape';
 import { referenceAttentionBackward } from '../engine/reference/attention';
 import { attentionInputs, compare } from './attention-inputs';

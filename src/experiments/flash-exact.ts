@@ -1,4 +1,4 @@
-import { runAttentionForward } from '../engine/attention/runAttention';
+import { runAttentionForward } from '../engine/attention/run-attention';
 import type { AttentionShape } from '../engine/attention/shape';
 import type { DeviceInfo } from '../engine/device-info';
 import { referenceAttentionForward } from '../engine/reference/attention';

@@ -1,11 +1,11 @@
 import { AppError } from '../shared/errors';
 import { flashForwardFlops, standardPassCosts } from '../engine/attention/costs';
-import { probeAttention, type ProbeResult } from '../engine/attention/probeAttention';
-import { runAttentionForward, type ForwardResult } from '../engine/attention/runAttention';
+import { probeAttention, type ProbeResult } from '../engine/attention/probe-attention';
+import { runAttentionForward, type ForwardResult } from '../engine/attention/run-attention';
 import type { AttentionShape } from '../engine/attention/shape';
 import type { EngineContext } from '../engine/device-info';
 import { referenceAttentionForward } from '../engine/reference/attention';
-import { deviceRoofline, placeOnRoofline } from '../engine/roofline/Roofline';
+import { deviceRoofline, placeOnRoofline } from '../engine/roofline/roofline';
 import { attentionInputs, compare } from './attention-inputs';
 import { fasterCheck, linearMemoryCheck } from './checks';
 import { flashVsNaiveMeta, type FlashVsNaiveParams } from './flash-vs-naive.meta';

@@ -1,8 +1,8 @@
 import { AppError } from '../shared/errors';
-import { kvTokenBytes } from '../engine/decode/kvPool';
+import { kvTokenBytes } from '../engine/decode/kv-pool';
 import type { EngineContext } from '../engine/device-info';
 import { DeviceMemoryTracker } from '../engine/memory';
-import { deviceRoofline, type DeviceRoofline } from '../engine/roofline/Roofline';
+import { deviceRoofline, type DeviceRoofline } from '../engine/roofline/roofline';
 import { DecoderModel, type DecodeAttention } from '../engine/transformer/DecoderModel';
 import { pValue } from './checks';
 import { gqaMqaMeta, type GqaMqaParams } from './gqa-mqa.meta';

@@ -1,6 +1,6 @@
 import { AppError } from '../shared/errors';
-import { fillKvCache, type KvFillPoint, type KvFillResult } from '../engine/decode/kvMemory';
-import { kvTokenBytes, type KvCacheLayout } from '../engine/decode/kvPool';
+import { fillKvCache, type KvFillPoint, type KvFillResult } from '../engine/decode/kv-memory';
+import { kvTokenBytes, type KvCacheLayout } from '../engine/decode/kv-pool';
 import { kvCacheMemoryMeta, type KvCacheMemoryParams } from './kv-cache-memory.meta';
 import { memoryClaimTest, WASTE_FACTOR, type MemoryArm, type Variant } from './kv-memory-checks';
 import { both, bytes, finish, guarded, joinContext, softwareGpuContext } from './support';

@@ -1,5 +1,5 @@
 import { decodeWithCache, decodeWithoutCache, seededPrompt, type DecodeRun } from '../engine/decode/decode';
-import { FLASH_DECODING_CHUNK } from '../engine/decode/flashDecoding.wgsl';
+import { FLASH_DECODING_CHUNK } from '../engine/decode/flash-decoding.wgsl';
 import { measureParallelSpeedup, type ParallelSpeedup } from '../engine/decode/parallelism';
 import { median } from '../engine/timing';
 import { DecoderModel } from '../engine/transformer/DecoderModel';

@@ -1,4 +1,4 @@
-import type { KvFillPoint } from '../engine/decode/kvMemory';
+import type { KvFillPoint } from '../engine/decode/kv-memory';
 import { pValue } from './checks';
 import { ALPHA, kendallTrend } from './statistics';
 import { both, bytes, num } from './support';

@@ -1,5 +1,5 @@
-import { codeWords, metaWords, quantizedDecodeAttention, quantizeKv, type KvQuantBits, type KvQuantScaling, type KvQuantShape } from '../engine/quant/KvQuant';
-import { referenceDecodeAttention } from '../engine/reference/kvQuant';
+import { codeWords, metaWords, quantizedDecodeAttention, quantizeKv, type KvQuantBits, type KvQuantScaling, type KvQuantShape } from '../engine/quant/kv-quant';
+import { referenceDecodeAttention } from '../engine/reference/kv-quant';
 import { SeededRandom } from '../engine/reference/random';
 import { compare } from './attention-inputs';
 import { kvQuantizationMeta, type KvQuantizationParams } from './kv-quantization.meta';

@@ -1,6 +1,6 @@
 import { referenceSoftmax } from '../engine/reference/softmax';
 import { SeededRandom } from '../engine/reference/random';
-import { runSoftmaxForm, type SoftmaxForm, type SoftmaxFormResult } from '../engine/softmax/SoftmaxForms';
+import { runSoftmaxForm, type SoftmaxForm, type SoftmaxFormResult } from '../engine/softmax/softmax-forms';
 import { compare } from './attention-inputs';
 import { onlineSoftmaxMeta, type OnlineSoftmaxParams } from './online-softmax.meta';
 import { both, finish, guarded, joinContext, num, softwareGpuContext, throwIfAborted } from './support';

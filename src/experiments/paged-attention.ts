@@ -1,6 +1,6 @@
 import { AppError } from '../shared/errors';
-import { fillKvCache, type KvFillPoint, type KvFillResult } from '../engine/decode/kvMemory';
-import { kvTokenBytes, type KvCacheLayout } from '../engine/decode/kvPool';
+import { fillKvCache, type KvFillPoint, type KvFillResult } from '../engine/decode/kv-memory';
+import { kvTokenBytes, type KvCacheLayout } from '../engine/decode/kv-pool';
 import { SeededRandom } from '../engine/reference/random';
 import { WASTE_FACTOR } from './kv-memory-checks';
 import { pagedAttentionMeta, type PagedAttentionParams } from './paged-attention.meta';

@@ -1,5 +1,5 @@
 import type { EngineContext } from '../engine/device-info';
-import { deviceRoofline, placeOnRoofline, type DeviceRoofline } from '../engine/roofline/Roofline';
+import { deviceRoofline, placeOnRoofline, type DeviceRoofline } from '../engine/roofline/roofline';
 import { timeProjection, type ProjectionTiming } from '../engine/roofline/projection';
 import { pValue } from './checks';
 import { prefillDecodeBatchingMeta, type PrefillDecodeBatchingParams } from './prefill-decode-batching.meta';

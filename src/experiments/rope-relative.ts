@@ -1,7 +1,7 @@
 import { referenceRotaryScores } from '../engine/reference/rotary';
 import { SeededRandom } from '../engine/reference/random';
 import { rotaryTables } from '../engine/transformer/DecoderWeights';
-import { rotaryScores, type RotaryScoresResult } from '../engine/transformer/rotaryScores';
+import { rotaryScores, type RotaryScoresResult } from '../engine/transformer/rotary-scores';
 import { ropeRelativeMeta, type RopeRelativeParams } from './rope-relative.meta';
 import { both, finish, guarded, joinContext, num, softwareGpuContext, throwIfAborted } from './support';
 import type { Experiment, Localized, Series } from './types';

@@ -1,6 +1,6 @@
 import { AppError } from '../shared/errors';
 import type { EngineContext } from '../engine/device-info';
-import { keepRoofline, type StoredRoofline } from '../engine/roofline/Roofline';
+import { keepRoofline, type StoredRoofline } from '../engine/roofline/roofline';
 import { registry } from './registry';
 import type { ExperimentResult, ProgressFn } from './types';
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { runAttentionForward, type AttentionShape, type FlashPrecision, type FlashVariant } from '../../src/engine';
-import { roundToHalf } from '../../src/engine/attention/flashStorage.wgsl';
+import { roundToHalf } from '../../src/engine/attention/flash-storage.wgsl';
 import { referenceAttentionForward } from '../../src/engine/reference/attention';
 import { relativeL2Error } from '../../src/engine/reference/gemm';
 import { SeededRandom, normalFloat32 } from '../../src/engine/reference/random';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { DeviceInfo } from '../../src/engine';
-import { flashTiling } from '../../src/engine/attention/flashTiling';
+import { flashTiling } from '../../src/engine/attention/flash-tiling';
 import { flashBackwardTraffic, flashForwardTraffic, standardBackwardTraffic, standardForwardTraffic } from '../../src/engine/attention/traffic';
 
 // The tiling the engine picks from an adapter's limits, and what the traffic model says of it.

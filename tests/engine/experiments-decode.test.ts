@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { AppError } from '../../src/shared/errors';
-import { slabPlan, kvSlabBindings } from '../../src/engine/decode/kvPool';
+import { slabPlan, kvSlabBindings } from '../../src/engine/decode/kv-pool';
 import { FLAT_GROWTH } from '../../src/experiments/decode-checks';
 import { WASTE_FACTOR } from '../../src/experiments/kv-memory-checks';
 import { registry } from '../../src/experiments/registry';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { kvTokenBytes } from '../../src/engine/decode/kvPool';
+import { kvTokenBytes } from '../../src/engine/decode/kv-pool';
 import { RunResult } from '../../src/shared/contract/experiments';
 import { GROWTH_BAR, FLAT_BAR, MEMORY_BOUND_SHARE as BATCH_MEMORY_SHARE } from '../../src/experiments/prefill-decode-batching';
 import { MEMORY_BOUND_SHARE as GQA_MEMORY_SHARE } from '../../src/experiments/gqa-mqa';

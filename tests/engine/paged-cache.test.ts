@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { AppError } from '../../src/shared/errors';
 import { decodeWithCache, seededPrompt, type DecodeRun } from '../../src/engine/decode/decode';
-import { fillKvCache } from '../../src/engine/decode/kvMemory';
-import { KvCachePool, kvTokenBytes, slabPlan, type KvPoolOptions } from '../../src/engine/decode/kvPool';
+import { fillKvCache } from '../../src/engine/decode/kv-memory';
+import { KvCachePool, kvTokenBytes, slabPlan, type KvPoolOptions } from '../../src/engine/decode/kv-pool';
 import { createSampler } from '../../src/engine/decode/sampling';
 import { DeviceMemoryTracker, MemoryMeter } from '../../src/engine/memory';
 import { referenceDecoderForward } from '../../src/engine/reference/decoder';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { deviceRoofline, placeOnRoofline } from '../../src/engine/roofline/Roofline';
+import { deviceRoofline, placeOnRoofline } from '../../src/engine/roofline/roofline';
 import { useDawnEngine } from './engine-fixture';
 
 const engine = useDawnEngine();

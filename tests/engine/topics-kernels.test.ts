@@ -1,19 +1,19 @@
 import { describe, expect, it } from 'vitest';
 import { decodeWithCache, seededPrompt } from '../../src/engine/decode/decode';
-import { fillKvCache } from '../../src/engine/decode/kvMemory';
+import { fillKvCache } from '../../src/engine/decode/kv-memory';
 import { decodeSpeculative } from '../../src/engine/decode/speculative';
-import { codeWords, metaWords, quantizedDecodeAttention, quantizeKv, readQuantizedKv, type KvQuantBits, type KvQuantScaling, type KvQuantShape } from '../../src/engine/quant/KvQuant';
+import { codeWords, metaWords, quantizedDecodeAttention, quantizeKv, readQuantizedKv, type KvQuantBits, type KvQuantScaling, type KvQuantShape } from '../../src/engine/quant/kv-quant';
 import { referenceDecoderForward } from '../../src/engine/reference/decoder';
-import { dequantizeKv, referenceCode, referenceDecodeAttention, referenceRanges, unpackMeta } from '../../src/engine/reference/kvQuant';
+import { dequantizeKv, referenceCode, referenceDecodeAttention, referenceRanges, unpackMeta } from '../../src/engine/reference/kv-quant';
 import { normalFloat32, SeededRandom } from '../../src/engine/reference/random';
 import { referenceRotaryScores } from '../../src/engine/reference/rotary';
 import { referenceSoftmax } from '../../src/engine/reference/softmax';
 import { timeProjection } from '../../src/engine/roofline/projection';
-import { runSoftmaxForm } from '../../src/engine/softmax/SoftmaxForms';
+import { runSoftmaxForm } from '../../src/engine/softmax/softmax-forms';
 import { resolveDecoderConfig } from '../../src/engine/transformer/DecoderConfig';
 import { DecoderModel } from '../../src/engine/transformer/DecoderModel';
 import { createDecoderWeights, rotaryTables } from '../../src/engine/transformer/DecoderWeights';
-import { rotaryScores } from '../../src/engine/transformer/rotaryScores';
+import { rotaryScores } from '../../src/engine/transformer/rotary-scores';
 import { freshSeed, useDawnEngine } from './engine-fixture';
 
 // The kernels behind the LLM-serving experiments, on Dawn + SwiftShader, each against a float64

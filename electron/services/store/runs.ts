@@ -1,7 +1,7 @@
 import type { Outcome, RunRecord, RunResult, RunStatus } from '../../../src/shared/contract';
 import type { DeviceInfo } from '../../../src/engine/device-info';
 import type { Sql } from './sql';
-import type { StoredRoofline } from '../../../src/engine/roofline/Roofline';
+import type { StoredRoofline } from '../../../src/engine/roofline/roofline';
 
 interface Row {
   id: number;

@@ -2,7 +2,7 @@ import type { Evidence, RunResult } from '../../shared/contract';
 import { useApp } from '../AppContext';
 import { evidenceGroups, isJargon, type EvidenceGroup } from './evidence';
 import { withUnit } from './format';
-import { OutcomeIcon } from './Outcome';
+import { OutcomeIcon } from './OutcomeBadge';
 
 /** A number of the evidence with its unit; yes/no for a boolean; a device's own message quoted as it came. */
 export function EvidenceValue({ evidence }: { evidence: Evidence }) {

@@ -5,7 +5,7 @@ import { EvidenceSource, EvidenceValue } from './EvidenceTable';
 import type { SeriesStyle } from './chart-options';
 import { ExperimentChart } from './ExperimentChart';
 import { decimal } from './format';
-import { OutcomeBadge } from './Outcome';
+import { OutcomeBadge } from './OutcomeBadge';
 
 type Finished = RunRecord & { result: RunResult };
 

@@ -1,6 +1,6 @@
 import type { RunRecord } from '../../shared/contract';
 import { useApp } from '../AppContext';
-import { outcomeIcon } from './Outcome';
+import { outcomeIcon } from './OutcomeBadge';
 
 /** Past runs, newest first: when, status, verdict, device; click to open one. */
 export function RunHistory({

@@ -1,7 +1,7 @@
 import type { RunResult } from '../../shared/contract';
 import { findMeta } from '../../experiments/catalog';
 import { useApp } from '../AppContext';
-import { OutcomeBadge, OutcomeIcon } from './Outcome';
+import { OutcomeBadge, OutcomeIcon } from './OutcomeBadge';
 
 type Check = RunResult['verdict']['checks'][number];
 

@@ -1,12 +1,12 @@
 import type { EngineContext } from '../device-info';
 import { computePipeline, uniformBuffer } from '../pipelines';
-import { flashForwardWgsl } from './flashForward.wgsl';
-import { rowStorage, type FlashPrecision } from './flashStorage.wgsl';
-import { flashTiling, type FlashTiling, type FlashVariantChoice } from './flashTiling';
+import { flashForwardWgsl } from './flash-forward.wgsl';
+import { rowStorage, type FlashPrecision } from './flash-storage.wgsl';
+import { flashTiling, type FlashTiling, type FlashVariantChoice } from './flash-tiling';
 import { assertAttentionShape, type AttentionShape } from './shape';
 import type { AttentionBuffers } from './StandardAttention';
 
-/** Word offsets of WGSL `struct Params` (flashKernel.wgsl.ts), the same in every flash pass. */
+/** Word offsets of WGSL `struct Params` (flash-kernel.wgsl.ts), the same in every flash pass. */
 export const FlashParamsLayout = { n: 0, batchHeads: 1, causal: 2, words: 4 } as const;
 
 /** The uniform every flash pass reads: n, batch × heads, causal. */

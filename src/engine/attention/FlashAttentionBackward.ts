@@ -2,10 +2,10 @@ import type { EngineContext } from '../device-info';
 import type { MemoryMeter } from '../memory';
 import { computePipeline } from '../pipelines';
 import { assertFlashDispatch, flashParamsBuffer } from './FlashAttention';
-import { keyGradientsWgsl, queryGradientsWgsl, rowDotWgsl } from './flashBackward.wgsl';
-import type { FlashKernelShape } from './flashKernel.wgsl';
-import { rowStorage, type FlashPrecision } from './flashStorage.wgsl';
-import { flashTiling, type FlashTiling, type FlashVariantChoice } from './flashTiling';
+import { keyGradientsWgsl, queryGradientsWgsl, rowDotWgsl } from './flash-backward.wgsl';
+import type { FlashKernelShape } from './flash-kernel.wgsl';
+import { rowStorage, type FlashPrecision } from './flash-storage.wgsl';
+import { flashTiling, type FlashTiling, type FlashVariantChoice } from './flash-tiling';
 import { assertAttentionShape, type AttentionShape } from './shape';
 
 /** Inputs and outputs of the backward pass, each batchHeads × n × d (lse: batchHeads × n). */

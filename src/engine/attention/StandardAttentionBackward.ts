@@ -5,10 +5,10 @@ import { computePipeline, uniformBuffer } from '../pipelines';
 import type { AttentionGradientBuffers } from './FlashAttentionBackward';
 import { squareMatrixBytes } from './limits';
 import { assertAttentionShape, attentionScale, type AttentionShape } from './shape';
-import { softmaxBackwardWgsl } from './softmaxBackward.wgsl';
+import { softmaxBackwardWgsl } from './softmax-backward.wgsl';
 import { SOFTMAX_WORKGROUP_SIZE } from './StandardAttention';
 
-/** Word offsets of WGSL `struct Params` in softmaxBackward.wgsl.ts. */
+/** Word offsets of WGSL `struct Params` in softmax-backward.wgsl.ts. */
 const SoftmaxBackwardParamsLayout = { n: 0, rows: 1, groupsX: 2, words: 4 } as const;
 
 /**

@@ -2,7 +2,7 @@ import type { DeviceInfo, EngineContext } from '../device-info';
 import { SeededRandom } from '../reference/random';
 import { kvCacheBytes, resolveDecoderConfig, type DecoderConfig } from '../transformer/DecoderConfig';
 import { DecoderModel, type DecodeAttention } from '../transformer/DecoderModel';
-import type { KvPoolOptions, KvPoolStats } from './kvPool';
+import type { KvPoolOptions, KvPoolStats } from './kv-pool';
 import { createSampler, type SamplingOptions } from './sampling';
 import { cachedStepTrafficBytes, fullForwardTrafficBytes } from './traffic';
 

@@ -8,7 +8,7 @@
 export const streamCopyWgsl = /* wgsl */ `
 override WORKGROUP: u32 = 256u;
 
-// Field order is the offset table RooflineParamsLayout in Roofline.ts.
+// Field order is the offset table RooflineParamsLayout in roofline.ts.
 struct Params { count: u32, stride: u32, iterations: u32, pad0: u32 }
 
 @group(0) @binding(0) var<uniform> params: Params;
@@ -26,7 +26,7 @@ fn main(@builtin(global_invocation_id) id: vec3<u32>) {
 export const fmaChainWgsl = /* wgsl */ `
 override WORKGROUP: u32 = 256u;
 
-// Field order is the offset table RooflineParamsLayout in Roofline.ts.
+// Field order is the offset table RooflineParamsLayout in roofline.ts.
 struct Params { count: u32, stride: u32, iterations: u32, pad0: u32 }
 
 @group(0) @binding(0) var<uniform> params: Params;

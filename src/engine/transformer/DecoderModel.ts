@@ -4,17 +4,17 @@ import { assertDeviceHealthy } from '../gpu';
 import { MemoryMeter } from '../memory';
 import { readFloat32 } from '../readback';
 import { timeGpu, type GpuTiming, type TimingOptions } from '../timing';
-import { cacheAttentionWgsl } from '../decode/cacheAttention.wgsl';
-import { FLASH_DECODING_CHUNK, flashDecodingWgsl } from '../decode/flashDecoding.wgsl';
-import { KvCachePool, kvSlabBindings, type KvPoolOptions, type KvPoolStats } from '../decode/kvPool';
+import { cacheAttentionWgsl } from '../decode/cache-attention.wgsl';
+import { FLASH_DECODING_CHUNK, flashDecodingWgsl } from '../decode/flash-decoding.wgsl';
+import { KvCachePool, kvSlabBindings, type KvPoolOptions, type KvPoolStats } from '../decode/kv-pool';
 import { ComputeKernel } from './ComputeKernel';
 import { qkvWidth, resolveDecoderConfig, type DecoderConfig } from './DecoderConfig';
 import { createDecoderWeights, rotaryTables, type DecoderWeights } from './DecoderWeights';
 import { embeddingWgsl } from './embedding.wgsl';
 import { swigluWgsl } from './elementwise.wgsl';
-import { rmsNormWgsl } from './rmsNorm.wgsl';
+import { rmsNormWgsl } from './rms-norm.wgsl';
 import { rotaryWgsl } from './rotary.wgsl';
-import { stepParamsWords } from './stepParams';
+import { stepParamsWords } from './step-params';
 
 /** How one query attends over the cache: scores in a global buffer, or flash-decoding chunks. */
 export type DecodeAttention = 'naive' | 'flash';
@@ -48,7 +48,7 @@ interface LayerBuffers {
  * fused q|k|v → RoPE → causal attention over the layer's KV-cache → output projection → residual;
  * RMSNorm → SwiGLU MLP → residual), final RMSNorm and logits of the last row. Every buffer,
  * pipeline and bind group is created once here and labelled, except the KV-cache, which grows in
- * blocks as tokens arrive (kvPool.ts); `forward` writes the step's tokens and uniform and appends
+ * blocks as tokens arrive (kv-pool.ts); `forward` writes the step's tokens and uniform and appends
  * the new keys and values to the sequence's blocks. Every projection, the logits included, is the engine's `Gemm` (which
  * runs its GEMV kernel for a one-token decode step), and prefill and decode steps run the same
  * passes: a cached step computes its row exactly as an uncached forward computes that row.

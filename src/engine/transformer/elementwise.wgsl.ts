@@ -1,4 +1,4 @@
-import { stepParamsWgsl } from './stepParams';
+import { stepParamsWgsl } from './step-params';
 
 /** SwiGLU: act[row][i] = silu(gateUp[row][i]) · gateUp[row][HIDDEN + i], over step.rows rows. */
 export const swigluWgsl = /* wgsl */ `

@@ -1,4 +1,4 @@
-import { stepParamsWgsl } from './stepParams';
+import { stepParamsWgsl } from './step-params';
 
 /** x[row] = embedding[tokens[start + row]]: one workgroup per row. */
 export const embeddingWgsl = /* wgsl */ `

@@ -1,9 +1,9 @@
-import { stepParamsWgsl } from './stepParams';
+import { stepParamsWgsl } from './step-params';
 
 /**
  * Splits a fused q|k|v row and rotates q and k by their position (half-rotation RoPE). The rotated
  * keys and the values go to \`newKv\` as one row per token, [rows][K | V][KV_HEADS][HEAD_DIM]: the
- * paged cache's row layout, which the pool then copies into the token's block (kvPool.ts). One
+ * paged cache's row layout, which the pool then copies into the token's block (kv-pool.ts). One
  * workgroup per row; the row's position is step.start + row.
  */
 export const rotaryWgsl = /* wgsl */ `

@@ -17,7 +17,7 @@ override GROUP: u32;
 override PER_WORD: u32 = 32u / BITS;
 override WORDS: u32 = (HEAD_DIM + PER_WORD - 1u) / PER_WORD;
 
-// Field order is KvQuantParamsLayout in KvQuant.ts.
+// Field order is KvQuantParamsLayout in kv-quant.ts.
 struct Params { heads: u32, tokens: u32, metaWords: u32, pad0: u32 }
 
 @group(0) @binding(0) var<uniform> params: Params;

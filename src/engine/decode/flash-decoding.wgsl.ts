@@ -1,6 +1,6 @@
-import { onlineSoftmaxRaise, onlineSoftmaxStart, onlineSoftmaxStep, softmaxNormaliser, SOFTMAX_EMPTY, type SoftmaxAccumulator } from '../attention/onlineSoftmax.wgsl';
-import { reduce64Wgsl, stepParamsWgsl } from '../transformer/stepParams';
-import { blockTableWgsl, keyDotWgsl, perSlabWgsl, slabBindingsWgsl } from './pagedRead.wgsl';
+import { onlineSoftmaxRaise, onlineSoftmaxStart, onlineSoftmaxStep, softmaxNormaliser, SOFTMAX_EMPTY, type SoftmaxAccumulator } from '../attention/online-softmax.wgsl';
+import { reduce64Wgsl, stepParamsWgsl } from '../transformer/step-params';
+import { blockTableWgsl, keyDotWgsl, perSlabWgsl, slabBindingsWgsl } from './paged-read.wgsl';
 
 /**
  * Keys per tile of a flash-decoding split: the workgroup size (one key per invocation, the 64-wide

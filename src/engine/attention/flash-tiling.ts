@@ -1,5 +1,5 @@
 import type { DeviceInfo } from '../device-info';
-import { assertPrecisionSupports, type FlashPrecision } from './flashStorage.wgsl';
+import { assertPrecisionSupports, type FlashPrecision } from './flash-storage.wgsl';
 
 /**
  * 'gpu': the kernel for real GPUs, one query row per invocation, 64–128 per workgroup, K/V tiles

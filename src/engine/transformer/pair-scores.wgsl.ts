@@ -7,7 +7,7 @@ export const pairScoresWgsl = /* wgsl */ `
 override HEADS: u32;
 override HEAD_DIM: u32;
 
-// Field order is PairScoresParamsLayout in rotaryScores.ts.
+// Field order is PairScoresParamsLayout in rotary-scores.ts.
 struct Params { rows: u32, pad0: u32, pad1: u32, pad2: u32 }
 
 @group(0) @binding(0) var<uniform> params: Params;

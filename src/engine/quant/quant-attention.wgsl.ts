@@ -1,7 +1,7 @@
-import { reduce64Wgsl } from '../transformer/stepParams';
+import { reduce64Wgsl } from '../transformer/step-params';
 
 /**
- * One decode step's attention over a quantised KV-cache (kvQuant.wgsl.ts): one query per head,
+ * One decode step's attention over a quantised KV-cache (kv-quant.wgsl.ts): one query per head,
  * one workgroup of 64 per head, keys and values dequantised as they are read (code · s + z, with
  * (s, z) unpacked from float16), never written back at full precision. Scores go to a global
  * scratch row; their max and sum are taken by workgroup reductions; each invocation then sums
@@ -15,7 +15,7 @@ override SCALE: f32;
 override PER_WORD: u32 = 32u / BITS;
 override WORDS: u32 = (HEAD_DIM + PER_WORD - 1u) / PER_WORD;
 
-// Field order is QuantAttentionParamsLayout in KvQuant.ts.
+// Field order is QuantAttentionParamsLayout in kv-quant.ts.
 struct Params { heads: u32, tokens: u32, pad0: u32, pad1: u32 }
 
 @group(0) @binding(0) var<uniform> params: Params;

@@ -3,11 +3,11 @@ import { MemoryMeter } from '../memory';
 import { computePipeline, uniformBuffer } from '../pipelines';
 import { readFloat32 } from '../readback';
 import { ComputeKernel } from './ComputeKernel';
-import { pairScoresWgsl } from './pairScores.wgsl';
+import { pairScoresWgsl } from './pair-scores.wgsl';
 import { rotaryWgsl } from './rotary.wgsl';
-import { stepParamsWords } from './stepParams';
+import { stepParamsWords } from './step-params';
 
-/** Word offsets of WGSL `struct Params` in pairScores.wgsl.ts. */
+/** Word offsets of WGSL `struct Params` in pair-scores.wgsl.ts. */
 const PairScoresParamsLayout = { rows: 0, words: 4 } as const;
 
 export interface RotaryScoresInput {
@@ -34,7 +34,7 @@ export interface RotaryScoresResult {
 /**
  * Rotates a block of q|k|v rows at positions start … start + rows − 1 with the decoder's own
  * rotary kernel (rotary.wgsl.ts, one key/value head per query head) and scores every query row
- * against every key row of the block on the device (pairScores.wgsl.ts).
+ * against every key row of the block on the device (pair-scores.wgsl.ts).
  */
 export async function rotaryScores(engine: EngineContext, input: RotaryScoresInput): Promise<RotaryScoresResult> {
   const { heads, headDim, rows, start } = input;

@@ -1,6 +1,6 @@
 /**
  * FlashAttention backward with recomputation, from Q, K, V, O, dO and L only (no stored P), in
- * three passes generated per head size, storage precision and variant (flashKernel.wgsl.ts):
+ * three passes generated per head size, storage precision and variant (flash-kernel.wgsl.ts):
  * 1. `rowDotWgsl`: D_i = rowsum(dO_i ∘ O_i).
  * 2. `keyGradientsWgsl`: key rows held by invocations (k, v, dk, dv in named vec4 registers),
  *    the queries' Q, dO, L, D staged in workgroup memory (gpu) or read from storage (fallback)
@@ -14,9 +14,9 @@
  * from a tile is loaded once into a named value and serves every row of the invocation.
  */
 
-import { blockRowIndicesWgsl, blockRowsWgsl, blockScalarWgsl, flashKernelPrelude, range, stageRowsWgsl, tileBlocksWgsl, type FlashKernelShape, type TileBlock } from './flashKernel.wgsl';
-import { softmaxFromLogSumExp } from './onlineSoftmax.wgsl';
-import { rowStorage } from './flashStorage.wgsl';
+import { blockRowIndicesWgsl, blockRowsWgsl, blockScalarWgsl, flashKernelPrelude, range, stageRowsWgsl, tileBlocksWgsl, type FlashKernelShape, type TileBlock } from './flash-kernel.wgsl';
+import { softmaxFromLogSumExp } from './online-softmax.wgsl';
+import { rowStorage } from './flash-storage.wgsl';
 
 /** Bindings 0–6, what the dK/dV and dQ passes both read (inputs in the pass's precision, L and D float32). */
 function gradientInputsWgsl(shape: FlashKernelShape): string {

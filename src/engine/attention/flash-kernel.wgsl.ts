@@ -1,4 +1,4 @@
-import type { RowStorage } from './flashStorage.wgsl';
+import type { RowStorage } from './flash-storage.wgsl';
 
 /**
  * What every flash pass shares (forward, backward dK/dV and dQ): the constants block, tile staging

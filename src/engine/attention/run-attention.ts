@@ -4,8 +4,8 @@ import { captureDeviceErrors, DeviceMemoryTracker, MemoryMeter, type DeviceRefus
 import { readFloat32, submitAndWait } from '../readback';
 import { timeGpu, type GpuTiming, type TimingOptions } from '../timing';
 import { FlashAttention } from './FlashAttention';
-import { packHalves, precisionBytes, type FlashPrecision } from './flashStorage.wgsl';
-import type { FlashTiling, FlashVariantChoice } from './flashTiling';
+import { packHalves, precisionBytes, type FlashPrecision } from './flash-storage.wgsl';
+import type { FlashTiling, FlashVariantChoice } from './flash-tiling';
 import { squareMatrixBytes, tensorBytes } from './limits';
 import type { AttentionShape } from './shape';
 import { StandardAttention, type StandardPass } from './StandardAttention';

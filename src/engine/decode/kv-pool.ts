@@ -1,7 +1,7 @@
 import { AppError } from '../../shared/errors';
 import { captureDeviceErrors, type MemoryMeter } from '../memory';
 import type { DecoderConfig } from '../transformer/DecoderConfig';
-import { MAX_BLOCKS_PER_SLAB, packBlockEntry, SLAB_SHIFT } from './pagedRead.wgsl';
+import { MAX_BLOCKS_PER_SLAB, packBlockEntry, SLAB_SHIFT } from './paged-read.wgsl';
 
 export type KvCacheShape = Pick<DecoderConfig, 'layers' | 'kvHeads' | 'headDim'>;
 
@@ -93,7 +93,7 @@ export function slabPlan(layout: KvCacheLayout, totalBlocks: number, slabs: numb
  * memory without reserving their maximum.
  *
  * A block holds every layer's keys and values for `blockTokens` tokens, laid out as
- * [layer][token][K | V][kvHead][headDim] (pagedRead.wgsl.ts), so one block table serves all layers.
+ * [layer][token][K | V][kvHead][headDim] (paged-read.wgsl.ts), so one block table serves all layers.
  */
 export class KvCachePool {
   readonly layout: KvCacheLayout;

@@ -1,5 +1,5 @@
-import { reduce64Wgsl, stepParamsWgsl } from '../transformer/stepParams';
-import { blockTableWgsl, keyDotWgsl, perSlabWgsl, slabBindingsWgsl } from './pagedRead.wgsl';
+import { reduce64Wgsl, stepParamsWgsl } from '../transformer/step-params';
+import { blockTableWgsl, keyDotWgsl, perSlabWgsl, slabBindingsWgsl } from './paged-read.wgsl';
 
 /** Bindings of the single-query cache attention before its slabs (slab s is binding FIRST + s). */
 export const CACHE_ATTENTION_FIRST_SLAB_BINDING = 5;

@@ -1,7 +1,7 @@
-import type { KvQuantBits, KvQuantScaling, KvQuantShape } from '../quant/KvQuant';
+import type { KvQuantBits, KvQuantScaling, KvQuantShape } from '../quant/kv-quant';
 
 /**
- * Float64 references for the quantised KV-cache (quant/kvQuant.wgsl.ts, quantAttention.wgsl.ts):
+ * Float64 references for the quantised KV-cache (quant/kv-quant.wgsl.ts, quant-attention.wgsl.ts):
  * the exact ranges each group is scaled by, the codes a given (scale, zero) gives, the cache the
  * device's codes stand for, and one decode step's attention.
  */

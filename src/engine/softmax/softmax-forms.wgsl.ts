@@ -16,7 +16,7 @@
 export const softmaxFormsWgsl = /* wgsl */ `
 override WORKGROUP: u32 = 64u;
 
-// Field order is SoftmaxFormsParamsLayout in SoftmaxForms.ts.
+// Field order is SoftmaxFormsParamsLayout in softmax-forms.ts.
 struct Params { rows: u32, length: u32, pad0: u32, pad1: u32 }
 
 @group(0) @binding(0) var<uniform> params: Params;

@@ -1,7 +1,7 @@
 import { AppError } from '../../shared/errors';
 import type { EngineContext } from '../device-info';
 import { DeviceMemoryTracker, MemoryMeter } from '../memory';
-import { KvCachePool, kvSlabBindings, kvTokenBytes, type KvCacheLayout, type KvCacheShape } from './kvPool';
+import { KvCachePool, kvSlabBindings, kvTokenBytes, type KvCacheLayout, type KvCacheShape } from './kv-pool';
 
 export interface KvFillRequest {
   shape: KvCacheShape;

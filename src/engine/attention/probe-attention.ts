@@ -5,7 +5,7 @@ import { FlashAttention } from './FlashAttention';
 import { tensorBytes } from './limits';
 import type { AttentionShape } from './shape';
 import { StandardAttention } from './StandardAttention';
-import type { AttentionKernel } from './runAttention';
+import type { AttentionKernel } from './run-attention';
 
 /** What the device did when asked for a kernel at one size. */
 export interface ProbeResult {

@@ -3,12 +3,12 @@ import { captureDeviceErrors, MemoryMeter } from '../memory';
 import { computePipeline, uniformBuffer } from '../pipelines';
 import { readFloat32 } from '../readback';
 import { timeGpu, type GpuTiming, type TimingOptions } from '../timing';
-import { softmaxFormsWgsl } from './softmaxForms.wgsl';
+import { softmaxFormsWgsl } from './softmax-forms.wgsl';
 
-/** The three forms of softmaxForms.wgsl.ts (their entry points). */
+/** The three forms of softmax-forms.wgsl.ts (their entry points). */
 export type SoftmaxForm = 'naive' | 'safe' | 'online';
 
-/** Word offsets of WGSL `struct Params` in softmaxForms.wgsl.ts. */
+/** Word offsets of WGSL `struct Params` in softmax-forms.wgsl.ts. */
 const SoftmaxFormsParamsLayout = { rows: 0, length: 1, words: 4 } as const;
 
 const WORKGROUP = 64;

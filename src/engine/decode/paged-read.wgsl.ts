@@ -1,5 +1,5 @@
 /**
- * WGSL pieces shared by the kernels that read the paged KV-cache (kvPool.ts).
+ * WGSL pieces shared by the kernels that read the paged KV-cache (kv-pool.ts).
  *
  * A block-table entry packs the physical block as (slab << 24) | block-in-slab. Inside a block
  * the layout is [layer][token][K | V][kvHead][headDim], so one token's keys and values of one

@@ -1,5 +1,5 @@
-import { onlineSoftmaxBlock, SOFTMAX_EMPTY } from './onlineSoftmax.wgsl';
-import { blockRowIndicesWgsl, blockRowsWgsl, flashKernelPrelude, range, stageRowsWgsl, tileBlocksWgsl, type FlashKernelShape } from './flashKernel.wgsl';
+import { onlineSoftmaxBlock, SOFTMAX_EMPTY } from './online-softmax.wgsl';
+import { blockRowIndicesWgsl, blockRowsWgsl, flashKernelPrelude, range, stageRowsWgsl, tileBlocksWgsl, type FlashKernelShape } from './flash-kernel.wgsl';
 
 /**
  * FlashAttention-2 forward, query rows held by invocations: each invocation owns
@@ -9,7 +9,7 @@ import { blockRowIndicesWgsl, blockRowsWgsl, flashKernelPrelude, range, stageRow
  * every row of the invocation. O is divided by l once at the end and L = m + log l written for the
  * backward.
  *
- * The same generator makes both variants (flashTiling.ts chooses the shape):
+ * The same generator makes both variants (flash-tiling.ts chooses the shape):
  * - 'gpu': one row per invocation; K and V staged KEYS keys at a time in workgroup memory by the
  *   whole workgroup, the tile walked in a loop of blocks; with subgroups, the rescale runs only
  *   when some invocation of the subgroup raised its max (a subgroup-uniform branch).

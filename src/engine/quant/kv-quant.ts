@@ -3,8 +3,8 @@ import { DeviceMemoryTracker, MemoryMeter } from '../memory';
 import { computePipeline, uniformBuffer } from '../pipelines';
 import { readFloat32 } from '../readback';
 import { timeGpu, type GpuTiming, type TimingOptions } from '../timing';
-import { kvQuantWgsl } from './kvQuant.wgsl';
-import { quantAttentionWgsl } from './quantAttention.wgsl';
+import { kvQuantWgsl } from './kv-quant.wgsl';
+import { quantAttentionWgsl } from './quant-attention.wgsl';
 
 /** Bits per stored element: 32 keeps float32 as it is; 8 and 4 are integer codes. */
 export type KvQuantBits = 32 | 8 | 4;
@@ -29,7 +29,7 @@ export interface KvQuantScheme {
   scaling: KvQuantScaling;
 }
 
-/** Word offsets of WGSL `struct Params` in kvQuant.wgsl.ts and quantAttention.wgsl.ts. */
+/** Word offsets of WGSL `struct Params` in kv-quant.wgsl.ts and quant-attention.wgsl.ts. */
 const KvQuantParamsLayout = { heads: 0, tokens: 1, metaWords: 2, words: 4 } as const;
 
 /** u32 words of one token's packed channels. */
@@ -158,7 +158,7 @@ export async function readQuantizedKv(engine: EngineContext, kv: QuantizedKv): P
 
 /**
  * One decode step's attention — a query per head ([heads][headDim]) over the whole cache — read
- * straight from the quantised cache (quantAttention.wgsl.ts). Returns [heads][headDim]; with
+ * straight from the quantised cache (quant-attention.wgsl.ts). Returns [heads][headDim]; with
  * `timing`, also the kernel's time (warm-up, ≥ 5 repeats).
  */
 export async function quantizedDecodeAttention(engine: EngineContext, kv: QuantizedKv, query: Float32Array, options: { timing?: TimingOptions } = {}): Promise<{ out: Float32Array; timing: GpuTiming | null }> {

@@ -1,4 +1,4 @@
-import { reduce64Wgsl } from './stepParams';
+import { reduce64Wgsl } from './step-params';
 
 /** y[row] = x[row] / sqrt(mean(x[row]²) + ε) · gain: one workgroup of 64 per row. */
 export const rmsNormWgsl = /* wgsl */ `
