@@ -9,7 +9,7 @@ import { deviceRoofline, placeOnRoofline } from '../engine/roofline/roofline';
 import { attentionInputs, compare } from './attention-inputs';
 import { fasterCheck, linearMemoryCheck } from './checks';
 import { flashVsNaiveMeta, type FlashVsNaiveParams } from './flash-vs-naive.meta';
-import { both, bytes, finish, guarded, joinContext, num, softwareGpuContext, throwIfAborted } from './support';
+import { both, bytes, finish, guarded, joinContext, num, rooflineChart, softwareGpuContext, throwIfAborted } from './support';
 import { spread } from './statistics';
 import type { Experiment, Localized, RooflineResult } from './types';
 import { judge, measured, modelled, type Check } from './verdict';
@@ -308,20 +308,7 @@ export const flashVsNaive: Experiment<FlashVsNaiveParams> = {
             yLog: true,
             series: ['standard-extra', 'flash-extra', 'standard-traffic', 'flash-traffic'],
           },
-          ...(placed
-            ? [
-                {
-                  id: 'roofline',
-                  kind: 'roofline' as const,
-                  title: both(`이 장치의 루프라인과 N=${largest.n}의 각 패스`, `This device's roofline and each pass at N=${largest.n}`),
-                  xLabel: both('연산 강도 FLOP/바이트 (모델, 로그)', 'Arithmetic intensity FLOP/byte (model, log)'),
-                  yLabel: both('GFLOP/s (로그)', 'GFLOP/s (log)'),
-                  xLog: true,
-                  yLog: true,
-                  series: [],
-                },
-              ]
-            : []),
+          ...(placed ? [rooflineChart(both(`이 장치의 루프라인과 N=${largest.n}의 각 패스`, `This device's roofline and each pass at N=${largest.n}`))] : []),
         ],
         verdict,
         control,

@@ -4,7 +4,7 @@ import { timeProjection, type ProjectionTiming } from '../engine/roofline/projec
 import { pValue } from './checks';
 import { prefillDecodeBatchingMeta, type PrefillDecodeBatchingParams } from './prefill-decode-batching.meta';
 import { ALPHA, compareSamples, spread } from './statistics';
-import { both, bytes, finish, guarded, joinContext, num, softwareGpuContext, throwIfAborted } from './support';
+import { both, bytes, finish, guarded, joinContext, num, rooflineChart, softwareGpuContext, throwIfAborted } from './support';
 import type { Experiment, Localized, RooflinePoint, Series } from './types';
 import { judge, measured, modelled, type Check, type Outcome } from './verdict';
 
@@ -237,16 +237,7 @@ export const prefillDecodeBatching: Experiment<PrefillDecodeBatchingParams> = {
             yLog: true,
             series: ['decode-throughput', 'prefill-throughput'],
           },
-          {
-            id: 'roofline',
-            kind: 'roofline',
-            title: both('루프라인: 디코드(GEMV)와 프리필(GEMM)', 'Roofline: decode (GEMV), prefill (GEMM)'),
-            xLabel: both('연산 강도 FLOP/바이트 (모델, 로그)', 'Arithmetic intensity FLOP/byte (model, log)'),
-            yLabel: both('GFLOP/s (로그)', 'GFLOP/s (log)'),
-            xLog: true,
-            yLog: true,
-            series: [],
-          },
+          rooflineChart(both('루프라인: 디코드(GEMV)와 프리필(GEMM)', 'Roofline: decode (GEMV), prefill (GEMM)')),
         ],
         verdict,
         control,

@@ -1,6 +1,6 @@
 import { AppError } from '../shared/errors';
 import type { DeviceInfo } from '../engine/device-info';
-import type { ExperimentResult, Localized } from './types';
+import type { ChartSpec, ExperimentResult, Localized } from './types';
 
 /** Experiments call this between GPU submissions so that a cancel stops them within a second. */
 export function throwIfAborted(signal: AbortSignal): void {
@@ -86,6 +86,20 @@ export const softwareGpuContext = both(
   '이 장치는 소프트웨어 GPU(SwiftShader, 실제로는 CPU)입니다. 계산량이 병목이므로 시간 차이는 실제 GPU와 다르게 나타날 수 있고, 메모리와 이동 바이트 수가 더 믿을 만한 지표입니다.',
   'This device is a software GPU (SwiftShader, really a CPU). It is compute-bound, so timings can differ from a real GPU; allocated memory and bytes moved are the more reliable evidence here.',
 );
+
+/** The roofline chart: the device's measured roofs with the result's placed passes (FLOPs and bytes modelled, times measured). */
+export function rooflineChart(title: Localized): ChartSpec {
+  return {
+    id: 'roofline',
+    kind: 'roofline',
+    title,
+    xLabel: both('연산 강도 FLOP/바이트 (모델, 로그)', 'Arithmetic intensity FLOP/byte (model, log)'),
+    yLabel: both('GFLOP/s (로그)', 'GFLOP/s (log)'),
+    xLog: true,
+    yLog: true,
+    series: [],
+  };
+}
 
 export function joinContext(...parts: (Localized | undefined)[]): Localized | undefined {
   const present = parts.filter((p): p is Localized => p !== undefined);
