@@ -13,35 +13,6 @@ export async function yieldToEvents(signal: AbortSignal): Promise<void> {
   throwIfAborted(signal);
 }
 
-export interface Spread {
-  median: number;
-  low: number;
-  high: number;
-}
-
-/** Median and range of repeated measurements (the chart draws the range as an error bar). */
-export function spread(samples: readonly number[]): Spread {
-  const sorted = [...samples].sort((a, b) => a - b);
-  const middle = Math.floor(sorted.length / 2);
-  const median = sorted.length % 2 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
-  return { median, low: sorted[0], high: sorted[sorted.length - 1] };
-}
-
-/** Least-squares slope of log(y) against log(x): 1 for linear growth, 2 for quadratic. */
-export function logLogSlope(x: readonly number[], y: readonly number[]): number {
-  const lx = x.map(Math.log);
-  const ly = y.map(Math.log);
-  const mx = lx.reduce((a, b) => a + b, 0) / lx.length;
-  const my = ly.reduce((a, b) => a + b, 0) / ly.length;
-  let num = 0;
-  let den = 0;
-  for (let i = 0; i < lx.length; i++) {
-    num += (lx[i] - mx) * (ly[i] - my);
-    den += (lx[i] - mx) ** 2;
-  }
-  return den === 0 ? 0 : num / den;
-}
-
 /** Short human numbers for verdict sentences: 3 significant digits. */
 export function num(value: number, digits = 3): string {
   if (!Number.isFinite(value)) return String(value);
@@ -130,13 +101,6 @@ export async function guarded<T>(signal: AbortSignal, work: () => Promise<T>): P
   }
 }
 
-/** Median of the values whose index falls in [from, to) of the list (fractions of its length). */
-export function sliceMedian(values: readonly number[], from: number, to: number): number {
-  const start = Math.floor(values.length * from);
-  const end = Math.max(start + 1, Math.ceil(values.length * to));
-  return spread(values.slice(start, end)).median;
-}
-
 /** About `count` evenly spaced indices of a list of `length` (always the first and the last). */
 export function sampleIndices(length: number, count: number): number[] {
   if (length <= count) return Array.from({ length }, (_, i) => i);
@@ -145,27 +109,3 @@ export function sampleIndices(length: number, count: number): number[] {
   return [...picked];
 }
 
-/**
- * Theil–Sen slope: the median of the slopes between every pair of points. Robust to the timing
- * spikes a busy machine produces (up to about 29% of the points), unlike a least-squares fit.
- */
-export function robustSlope(x: readonly number[], y: readonly number[]): number {
-  const slopes: number[] = [];
-  for (let i = 0; i < x.length; i++) for (let j = i + 1; j < x.length; j++) if (x[j] !== x[i]) slopes.push((y[j] - y[i]) / (x[j] - x[i]));
-  return slopes.length ? spread(slopes).median : 0;
-}
-
-/** Kendall's τ between x and y: +1 when y always rises with x, 0 with no monotone trend. */
-export function kendallTau(x: readonly number[], y: readonly number[]): number {
-  let concordant = 0;
-  let discordant = 0;
-  for (let i = 0; i < x.length; i++) {
-    for (let j = i + 1; j < x.length; j++) {
-      const sign = Math.sign(x[j] - x[i]) * Math.sign(y[j] - y[i]);
-      if (sign > 0) concordant++;
-      else if (sign < 0) discordant++;
-    }
-  }
-  const pairs = concordant + discordant;
-  return pairs === 0 ? 0 : (concordant - discordant) / pairs;
-}
