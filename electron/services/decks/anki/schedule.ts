@@ -1,3 +1,4 @@
+import type { AnkiCardRecord } from '../../store/anki/collection';
 import type { ExchangeCard, ExchangeReview } from '../types';
 import type { AnkiDayClock } from '../../../../src/shared/anki/day-clock';
 import { dueFromAnki } from '../../../../src/shared/anki/card-due';
@@ -5,22 +6,8 @@ import { ratingFromAnkiReview } from '../../../../src/shared/anki/collection-con
 
 const DAY_MS = 86_400_000;
 
-/** The columns of an Anki `cards` row that scheduling needs. */
-export interface AnkiCardRow {
-  id: number;
-  ord: number;
-  type: number;
-  queue: number;
-  due: number;
-  ivl: number;
-  factor: number;
-  reps: number;
-  lapses: number;
-  data: string;
-  /** Set while the card sits in a filtered deck: its home deck and its due there. */
-  odue?: number;
-  odid?: number;
-}
+/** The columns of an Anki `cards` row that scheduling needs; a filtered deck's home due and deck may be absent. */
+export type AnkiCardRow = Pick<AnkiCardRecord, 'id' | 'ord' | 'type' | 'queue' | 'due' | 'ivl' | 'factor' | 'reps' | 'lapses' | 'data'> & Partial<Pick<AnkiCardRecord, 'odue' | 'odid'>>;
 
 export interface AnkiReviewRow {
   id: number;
