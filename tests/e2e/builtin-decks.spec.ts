@@ -1,30 +1,17 @@
 import Database from 'better-sqlite3';
-import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect, test, type Browser } from '@playwright/test';
 import { syncBuiltinDecks } from '../../electron/services/decks/builtin';
 import { openDatabase } from '../../electron/services/store/database';
-import { ensureRenderer, freshDataDir, removeDataDir, repoRoot, startHost, type RunningHost } from './support/host';
+import { freshDataDir, repoRoot, startHost, type RunningHost } from './support/host';
+import { hostsForFile } from './support/shared-host';
 
 // The second built-in deck in review, in Chromium, in each language: every card of it is walked
 // with the answer shown; every formula renders (no KaTeX error, no stray $), every diagram is
 // drawn by Mermaid as SVG (Korean labels included), and every answer shows its source line.
 // A screenshot of the block-table card in each language under test-results/screenshots.
 
-const screenshots = join(repoRoot, 'test-results', 'screenshots');
-const hosts: RunningHost[] = [];
-
-test.describe.configure({ mode: 'serial' });
-test.beforeAll(() => {
-  ensureRenderer();
-  mkdirSync(screenshots, { recursive: true });
-});
-test.afterAll(async () => {
-  for (const host of hosts) {
-    await host.stop('SIGTERM');
-    removeDataDir(host.dataDir);
-  }
-});
+const { hosts, screenshots } = hostsForFile();
 
 /** A host whose review queue holds only the llm-serving deck, every card of it new today. */
 async function servingDeckHost(): Promise<{ host: RunningHost; cards: number }> {

@@ -1,42 +1,14 @@
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { fileURLToPath } from 'node:url';
-import { build } from 'esbuild';
 import { expect, test } from '@playwright/test';
+import { bundleServerForFile } from './support/bundle-server';
 import type { AttentionShape } from '../../src/engine';
 
 // The engine's forward kernels inside Chromium's own WebGPU (--enable-unsafe-webgpu, SwiftShader
 // here): the same modules the app's engine page loads, bundled with esbuild and served locally.
-let server: Server;
-let origin = '';
-
-test.beforeAll(async () => {
-  const bundle = await build({
-    entryPoints: [fileURLToPath(new URL('./engine/chromium-entry.ts', import.meta.url))],
-    bundle: true,
-    format: 'esm',
-    platform: 'browser',
-    target: 'es2022',
-    write: false,
-  });
-  const script = bundle.outputFiles[0].text;
-  const page = '<!doctype html><meta charset="utf-8"><title>engine check</title><script type="module" src="/engine.js"></script>';
-  server = createServer((request, response) => {
-    if (request.url === '/engine.js') response.writeHead(200, { 'content-type': 'text/javascript' }).end(script);
-    else if (request.url === '/') response.writeHead(200, { 'content-type': 'text/html' }).end(page);
-    else response.writeHead(404).end();
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-});
-
-test.afterAll(async () => {
-  await new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve()));
-});
+const origin = bundleServerForFile(new URL('./engine/chromium-entry.ts', import.meta.url), 'engine check');
 
 test('standard and flash attention run in Chromium WebGPU and match the float64 reference', async ({ page }) => {
   test.setTimeout(300_000);
-  await page.goto(`${origin}/`);
+  await page.goto(`${origin()}/`);
   await page.waitForFunction(() => 'runEngineCheck' in globalThis);
   const seed = Math.floor(Math.random() * 2 ** 31);
   const shapes: AttentionShape[] = [

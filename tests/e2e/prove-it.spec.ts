@@ -1,8 +1,8 @@
 import Database from 'better-sqlite3';
-import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect, test, type Browser, type Page } from '@playwright/test';
-import { ensureRenderer, removeDataDir, repoRoot, startHost, type RunningHost } from './support/host';
+import { startHost } from './support/host';
+import { hostsForFile } from './support/shared-host';
 
 // Prove it on the browser host (experiments on Dawn + SwiftShader in the host's worker thread):
 // every question card of the built-in deck is revealed, its experiment run from the answer, with
@@ -10,20 +10,7 @@ import { ensureRenderer, removeDataDir, repoRoot, startHost, type RunningHost } 
 // reload the runs are in the history, the card's as in the Lab. Then screenshots of an answer
 // with its evidence in Korean and English, light and dark.
 
-const screenshots = join(repoRoot, 'test-results', 'screenshots');
-const hosts: RunningHost[] = [];
-
-test.describe.configure({ mode: 'serial' });
-test.beforeAll(() => {
-  ensureRenderer();
-  mkdirSync(screenshots, { recursive: true });
-});
-test.afterAll(async () => {
-  for (const host of hosts) {
-    await host.stop('SIGTERM');
-    removeDataDir(host.dataDir);
-  }
-});
+const { hosts, screenshots } = hostsForFile();
 
 async function openPage(browser: Browser, locale: 'en-US' | 'ko-KR', colorScheme: 'light' | 'dark' = 'light', height = 900): Promise<Page> {
   // The review screen scrolls inside its own pane, so a screenshot shows the whole answer and its
