@@ -18,10 +18,10 @@ import { checkNotetype } from './validate-notetypes';
 
 export const NOTETYPES_ENTRY = 'notetypes.json';
 
-const Template = z.object({ name: z.string().max(1000), front: z.string().max(256 * 1024), back: z.string().max(256 * 1024) }).strict();
+// Unknown keys are dropped, not refused: later versions may add optional ones (docs/proofdeck-format.md).
+const Template = z.object({ name: z.string().max(1000), front: z.string().max(256 * 1024), back: z.string().max(256 * 1024) });
 
-const Notetype = z
-  .object({
+const Notetype = z.object({
     key: z.string().regex(/^[0-9a-f]{64}$/),
     ankiId: z.number().int().min(Number.MIN_SAFE_INTEGER).max(Number.MAX_SAFE_INTEGER),
     name: z.string().max(1000),
@@ -30,8 +30,7 @@ const Notetype = z
     templates: z.array(Template).min(1).max(100),
     css: z.string().max(512 * 1024),
     extra: z.record(z.string(), z.unknown()).nullable(),
-  })
-  .strict();
+  });
 
 /** At most this many note types in one file (as validate-notetypes.ts allows an import). */
 export const NotetypeList = z.array(Notetype).max(1000);

@@ -116,7 +116,8 @@ describe('a .proofdeck with Anki note types', () => {
       reason: 'notetype',
     },
     { name: '101 templates', change: ({ notetypes }) => (notetypes![0].templates = Array.from({ length: 101 }, (_, i) => ({ name: `T${i}`, front: '{{english}}', back: '' }))), reason: 'notetype' },
-    { name: 'an unknown key in a note type', change: ({ notetypes }) => (notetypes![0].script = 'alert(1)'), reason: 'notetype' },
+    { name: 'a template that is not text', change: ({ notetypes }) => ((notetypes![0].templates as Json[])[0].front = { html: '<script>' }), reason: 'notetype' },
+    { name: 'a kind Anki does not have', change: ({ notetypes }) => (notetypes![0].kind = 2), reason: 'notetype' },
     { name: 'settings past the bound', change: ({ notetypes }) => (notetypes![0].extra = { blob: 'x'.repeat(600 * 1024) }), reason: 'notetype' },
     { name: 'a note naming a note type the file lacks', change: ({ notes }) => (notes[0].notetype = 'f'.repeat(64)), reason: 'notetype' },
     { name: 'note types missing altogether', change: ({ files }) => delete files['notetypes.json'], reason: 'notetype' },
@@ -144,6 +145,14 @@ describe('a .proofdeck with Anki note types', () => {
       expect(noteTypes(db)).toEqual(before.types);
     });
   }
+
+  it('ignores keys it does not know, as for notes (a later version may add some)', () => {
+    const { bytes } = exported();
+    const db = freshDatabase();
+    importDeckFile(db, edited(bytes, ({ notetypes }) => (notetypes![0].future = { x: 1 })), { fileName: 'later.proofdeck', now });
+    expect(noteTypes(db)).toHaveLength(1);
+    expect(noteTypes(db)[0].extra).not.toContain('future');
+  });
 
   it('names the note type in the message', () => {
     const { bytes } = exported();
