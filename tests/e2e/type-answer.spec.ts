@@ -78,7 +78,18 @@ test('import the deck, study it: type, Enter, and the answer marks what was righ
   expect(await style(page, '[data-testid="anki-answer"] .meaning', 'font-family')).toMatch(/--Hand/);
   await page.getByTestId('card-back').screenshot({ path: join(screenshots, 'type-answer-back.png') });
 
-  // Graded with the keyboard; the next card's box starts empty and focused.
+  // Graded with the keyboard, then undone with the button (u would type into the next card's box):
+  // the question is back with an empty box, and Enter with nothing typed shows the expected answer alone.
+  await page.keyboard.press('3');
+  await expect(front.locator('.prompt')).not.toHaveText(typingWords[0].english);
+  if ((await box.count()) > 0) await expect.poll(() => focusedId(page)).toBe('typeans');
+  await page.getByTestId('undo').click();
+  await expect(front.locator('.prompt')).toHaveText(typingWords[0].english);
+  await expect(box).toHaveValue('');
+  await expect.poll(() => focusedId(page)).toBe('typeans');
+  await page.keyboard.press('Enter');
+  await expect(comparison).toHaveText(typingWords[0].korean);
+  await expect(comparison.locator('span')).toHaveCount(0);
   await page.keyboard.press('3');
   await expect(front.locator('.prompt')).not.toHaveText(typingWords[0].english);
   // The next card that asks the answer typed (the Reverse template's cards have no box): typed exactly, shown with the button.

@@ -22,15 +22,15 @@ export const NOTETYPES_ENTRY = 'notetypes.json';
 const Template = z.object({ name: z.string().max(1000), front: z.string().max(256 * 1024), back: z.string().max(256 * 1024) });
 
 const Notetype = z.object({
-    key: z.string().regex(/^[0-9a-f]{64}$/),
-    ankiId: z.number().int().min(Number.MIN_SAFE_INTEGER).max(Number.MAX_SAFE_INTEGER),
-    name: z.string().max(1000),
-    kind: z.union([z.literal(0), z.literal(1)]),
-    fields: z.array(z.string().max(1000)).max(importLimits.fieldsPerNote),
-    templates: z.array(Template).min(1).max(100),
-    css: z.string().max(512 * 1024),
-    extra: z.record(z.string(), z.unknown()).nullable(),
-  });
+  key: z.string().regex(/^[0-9a-f]{64}$/),
+  ankiId: z.number().int().min(Number.MIN_SAFE_INTEGER).max(Number.MAX_SAFE_INTEGER),
+  name: z.string().max(1000),
+  kind: z.union([z.literal(0), z.literal(1)]),
+  fields: z.array(z.string().max(1000)).max(importLimits.fieldsPerNote),
+  templates: z.array(Template).min(1).max(100),
+  css: z.string().max(512 * 1024),
+  extra: z.record(z.string(), z.unknown()).nullable(),
+});
 
 /** At most this many note types in one file (as validate-notetypes.ts allows an import). */
 export const NotetypeList = z.array(Notetype).max(1000);

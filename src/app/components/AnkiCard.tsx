@@ -59,15 +59,17 @@ function RenderedAnkiCard({ view, ord, side, deck, tags, testId, className, type
   // Safe: the sanitizer's output (src/render/sanitize.ts), with only the type-answer box allowed beyond a Markdown card's.
   const html = useMemo(() => render.sanitizeAnkiCardHtml(render.renderAnkiMath(raw)), [render, raw]);
   const mediaNames = useMemo(() => render.ankiCssMediaNames(view.css), [render, view.css]);
-  const [media, setMedia] = useState(() => resolvedCssMedia(mediaNames));
+  // Files fetched before (another card of the deck) are used at once, so a flipped card keeps its font.
+  const [loaded, setLoaded] = useState<{ names: readonly string[]; files: Map<string, string> } | null>(null);
+  const media = useMemo(() => (loaded?.names === mediaNames ? loaded.files : resolvedCssMedia(mediaNames)), [loaded, mediaNames]);
   useEffect(() => {
     if (mediaNames.length === 0 || allResolved(mediaNames)) return;
-    let live = true;
+    let current = true;
     void Promise.all(mediaNames.map((name) => cssMediaUrl(api, name))).then(() => {
-      if (live) setMedia(resolvedCssMedia(mediaNames));
+      if (current) setLoaded({ names: mediaNames, files: resolvedCssMedia(mediaNames) });
     });
     return () => {
-      live = false;
+      current = false;
     };
   }, [mediaNames, api]);
   const css = useMemo(() => render.scopeAnkiCss(view.css, { scope: view.scope, media: (name) => media.get(name) ?? null }).css, [render, view.css, view.scope, media]);
@@ -81,9 +83,13 @@ function RenderedAnkiCard({ view, ord, side, deck, tags, testId, className, type
     if (content.current) void resolveMedia(content.current, api);
   }, [html, api]);
   const live = side === 'question' ? typeAnswer : undefined;
-  // As in Anki, the box has the focus when the question shows, so typing starts at once.
+  // As in Anki, the box has the focus when the question shows, so typing starts at once; what it
+  // holds is what counts (empty again after an undo brought the question back).
   useEffect(() => {
-    if (live) content.current?.querySelector<HTMLInputElement>('input#typeans')?.focus({ preventScroll: true });
+    const box = content.current?.querySelector<HTMLInputElement>('input#typeans');
+    if (!live || !box) return;
+    box.focus({ preventScroll: true });
+    live.onChange(box.value);
   }, [html, live]);
   const onInput = (event: FormEvent<HTMLDivElement>) => {
     const box = typeBox(event.target);
