@@ -1,8 +1,9 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect, test, type Page } from '@playwright/test';
 import { sharedHostForFile } from './support/shared-host';
-import { repoRoot } from './support/host';
+import { removeDataDir, repoRoot, startHost } from './support/host';
+import { unzipSync } from 'fflate';
 import { typingDeck, typingPackage, typingWords } from '../unit/anki/typing-package';
 
 // An Anki deck whose template asks the answer typed ({{type:chinese}}, Korean answers) and whose
@@ -109,4 +110,37 @@ test('import the deck, study it: type, Enter, and the answer marks what was righ
   await expect(comparison.locator('#typearrow')).toHaveCount(0);
   // Nothing left the app: the deck's font and background came from its own media.
   expect(requests.filter((url) => !url.startsWith(host().url) && !url.startsWith('data:'))).toEqual([]);
+});
+
+test('the deck travels as a .proofdeck: a fresh ProofDeck draws it with its template, font and background', async ({ page }, info) => {
+  await page.goto(host().url);
+  await page.getByTestId('nav-decks').click();
+  const row = page.locator(`[data-testid="deck-row"][data-deck="${typingDeck}"]`);
+  const [download] = await Promise.all([page.waitForEvent('download'), row.getByTestId('export-proofdeck').click()]);
+  const file = info.outputPath(download.suggestedFilename());
+  await download.saveAs(file);
+  const entries = Object.keys(unzipSync(new Uint8Array(readFileSync(file))));
+  expect(entries).toEqual(expect.arrayContaining(['notetypes.json', 'media/_hand.woff2', 'media/bg.svg']));
+
+  const other = await startHost();
+  try {
+    await page.goto(other.url);
+    await page.getByTestId('nav-decks').click();
+    await page.getByTestId('import-file').setInputFiles(file);
+    await expect(page.getByTestId('import-preview')).toBeVisible();
+    await page.getByTestId('import-apply').click();
+    await expect(page.getByTestId('import-result')).toBeVisible();
+    await page.locator(`[data-testid="deck-row"][data-deck="${typingDeck}"]`).getByTestId('deck-study').click();
+    const front = page.getByTestId('card-front');
+    await expect(front.locator('.prompt')).toHaveText(typingWords[0].english);
+    await expect(front.locator('input#typeans')).toBeVisible();
+    expect(await style(page, '[data-testid="card-front"] .prompt', 'font-family')).toMatch(/--Hand/);
+    expect(await style(page, '[data-testid="card-front"]', 'background-image')).toMatch(/^url\("data:image\/svg\+xml;base64,/);
+    await front.locator('input#typeans').pressSequentially('메모리');
+    await page.keyboard.press('Enter');
+    await expect(page.getByTestId('anki-answer').locator('code#typeans .typeMissed')).toHaveText(['----', ' 대역폭']);
+  } finally {
+    await other.stop('SIGTERM');
+    removeDataDir(other.dataDir);
+  }
 });
