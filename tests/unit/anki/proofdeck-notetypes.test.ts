@@ -5,7 +5,7 @@ import type Database from 'better-sqlite3';
 import { strFromU8, strToU8, unzipSync, zipSync } from 'fflate';
 import { describe, expect, it } from 'vitest';
 import { exportDeck, importDeckFile } from '../../../electron/services/decks/exchange';
-import { notetypeKey } from '../../../electron/services/decks/anki/notetypes';
+import { notetypeKey, notetypeMediaNames } from '../../../electron/services/decks/anki/notetypes';
 import { AppError } from '../../../src/shared/errors';
 import { createTranslator, importErrorText } from '../../../src/shared/i18n';
 import { freshDatabase, snapshot } from '../decks/support';
@@ -163,5 +163,32 @@ describe('a .proofdeck with Anki note types', () => {
       expect(importErrorText(ko, e)).toContain(`노트 유형 “${typingNotetype}”`);
       expect(importErrorText(createTranslator('en'), e)).toContain(`its note type “${typingNotetype}” cannot be used (its key does not match its content)`);
     }
+  });
+});
+
+describe('the media a note type uses', () => {
+  // rslib/src/text.rs `extracting`: underscored files of the CSS and of the templates.
+  it('are Anki’s underscored files, plus every bare url() name of the CSS', () => {
+    const css = [
+      "@IMPORT '_foo.css'",
+      '@import "_bar.css"',
+      "@import 'nope.css'",
+      'url(_foo.css)',
+      'URL("_bar.css")',
+      "url('nope.png')",
+      "url(_foo.woff2) format('woff2')",
+      'url(my%20bg.png) url(../up.png) url(https://x.example/a.png) url(#frag) url(data:image/png;base64,AAAA)',
+    ].join('\n');
+    const front = '<img src="_foo.jpg"><object data="_bar">"_baz.js""nope.js"<img src=_foo.jpg><object data=_bar>\'_baz.js\'[sound:_s.mp3]';
+    expect([...notetypeMediaNames({ css, templates: [{ name: 'T', front, back: '' }] })].sort()).toEqual(
+      ['_bar', '_bar.css', '_baz.js', '_foo.css', '_foo.jpg', '_foo.woff2', '_s.mp3', 'my bg.png', 'nope.png'].sort(),
+    );
+  });
+
+  it('go to Anki with the note type in an .apkg export', () => {
+    const db = freshDatabase();
+    importDeckFile(db, typingPackage(), { fileName: 'typing.apkg', now });
+    const files = unzipSync(exportDeck(db, typingDeck, 'apkg', { now }).bytes);
+    expect(Object.values(JSON.parse(strFromU8(files.media)) as Record<string, string>).sort()).toEqual(['_hand.woff2', 'bg.svg']);
   });
 });
