@@ -3,8 +3,8 @@ import { describe, expect, it } from 'vitest';
 import { compileAnkiTemplate, renderAnkiCard } from './anki-template';
 import { sanitizeAnkiCardHtml, sanitizeHtml } from './sanitize';
 
-function shown(front: string, back: string, fields: Record<string, string>, options: { ord?: number; cloze?: boolean } = {}) {
-  const card = renderAnkiCard({ template: compileAnkiTemplate({ name: 'Card 1', front, back }), fields, ord: options.ord ?? 0, cloze: options.cloze ?? false });
+function shown(front: string, back: string, fields: Record<string, string>, options: { ord?: number; cloze?: boolean; typed?: string } = {}) {
+  const card = renderAnkiCard({ template: compileAnkiTemplate({ name: 'Card 1', front, back }), fields, ord: options.ord ?? 0, cloze: options.cloze ?? false, typed: options.typed });
   const parse = (html: string) => {
     const root = document.createElement('div');
     root.innerHTML = sanitizeAnkiCardHtml(html);
@@ -26,6 +26,22 @@ describe('an Anki card through the card sanitizer', () => {
     for (const name of ['name', 'value', 'form', 'autofocus', 'formaction', 'onfocus', 'list']) expect(inputs[0].hasAttribute(name)).toBe(false);
     // The Markdown card sanitizer still refuses inputs altogether.
     expect(sanitizeHtml('<input type="text">')).toBe('');
+  });
+
+  it('keeps the comparison of a typed answer, and what was typed stays text', () => {
+    const { answer } = shown('{{type:Back}}', '{{type:Back}}', { Back: 'the dog' }, { typed: 'the <b>do</b>' });
+    expect([...answer.querySelectorAll('code#typeans span')].map((span) => [span.className || span.id, span.textContent])).toEqual([
+      ['typeGood', 'the '],
+      ['typeBad', '<b>'],
+      ['typeGood', 'do'],
+      // "</b>" stands where "g" was expected: bad above, missed below.
+      ['typeBad', '</b>'],
+      ['typearrow', '↓'],
+      ['typeGood', 'the '],
+      ['typeGood', 'do'],
+      ['typeMissed', 'g'],
+    ]);
+    expect(answer.querySelector('b')).toBeNull();
   });
 
   it('hides the cloze answer on the question: no data-cloze attribute survives', () => {

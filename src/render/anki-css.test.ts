@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ankiCardClasses, scopeAnkiCss } from './anki-css';
+import { ankiCardClasses, ankiCssMediaNames, cssMediaName, scopeAnkiCss } from './anki-css';
 
 const scope = 'nt-42';
 const scoped = (css: string, media?: (name: string) => string | null) => scopeAnkiCss(css, { scope, media });
@@ -112,6 +112,50 @@ describe('sanitizing a note type’s CSS', () => {
     ]);
     // Without the file (or with a remote one), the @font-face goes and the family stays a plain name.
     expect(rules("@font-face { font-family: X; src: url(https://cdn.example/x.woff2) }")).toEqual([]);
+  });
+
+  it('resolves the deck media a stylesheet names, and only bare file names', () => {
+    const png = 'data:image/png;base64,iVBORw0KGgo=';
+    const asked: string[] = [];
+    const media = (name: string) => {
+      asked.push(name);
+      return name === 'bg.png' || name === 'my font.woff2' ? (name === 'bg.png' ? png : 'data:font/woff2;base64,d09G') : null;
+    };
+    const css = [
+      '.a { background: url("bg.png") }',
+      ".b { background-image: url('bg.png'), linear-gradient(red, blue) }",
+      "@font-face { font-family: Hand; src: url(my%20font.woff2) format('woff2'), url(_gone.woff) }",
+      '.c { background: url(../bg.png) }',
+      '.d { background: url(/bg.png) }',
+      '.e { background: url(%2e%2e%2fbg.png) }',
+      '.f { background: url("..") }',
+      '.g { background: url(bg.png?x=1) }',
+      '.h { background: url(C:bg.png) }',
+      '.i { background: url("a%5cbg.png") }',
+      '.j { background: url(%E0%A4%A) }',
+      '.k { background: url("sub/bg.png") }',
+      '.l { background: url(%00bg.png) }',
+    ].join('\n');
+    const out = scoped(css, media);
+    expect(out.css).toContain(`.${scope} .a { background: url("${png}") }`);
+    expect(out.css).toContain(`.${scope} .b { background-image: url("${png}"), linear-gradient(red, blue) }`);
+    // One file of a `src` list missing drops the declaration (and so the @font-face): nothing half-loaded.
+    expect(out.css).not.toContain('@font-face');
+    for (const rule of ['.c', '.d', '.e', '.f', '.g', '.h', '.i', '.j', '.k', '.l']) expect(out.css).not.toContain(`.${scope} ${rule} `);
+    // The callback only ever sees single names: no separator, no parent folder, no scheme.
+    expect(asked.sort()).toEqual(['_gone.woff', 'bg.png', 'bg.png', 'my font.woff2']);
+    expect(ankiCssMediaNames(css).sort()).toEqual(['_gone.woff', 'bg.png', 'my font.woff2']);
+    expect(['..', '.', 'a/b', 'a\\b', '%2F', 'x:y', 'a#b', 'a?b', '%', '%0a'].map(cssMediaName)).toEqual(Array(10).fill(null));
+    expect(cssMediaName('_Noto%20Sans%20KR.woff2')).toBe('_Noto Sans KR.woff2');
+  });
+
+  it('refuses a media file that is not an image or a font, or too large', () => {
+    const css = '.a { background: url(page.html) } .b { background: url(big.png) } .c { background: url(quote.png) }';
+    const media = (name: string) =>
+      ({ 'page.html': 'data:text/html;base64,PHNjcmlwdD4=', 'big.png': `data:image/png;base64,${'A'.repeat(1000)}`, 'quote.png': 'data:image/png;base64,"x' })[name] ?? null;
+    expect(scopeAnkiCss(css, { scope, media, maxMediaDataUrlChars: 500 }).css).not.toContain('url(');
+    // Within the media bound, a file may be larger than what the stylesheet itself may inline.
+    expect(scopeAnkiCss('.b { background: url(big.png) }', { scope, media, maxDataUrlChars: 100 }).css).toContain('url("data:image/png;base64,AAAA');
   });
 
   it('renames keyframes, keeps @media and @supports scoped, drops global at-rules', () => {

@@ -22,10 +22,13 @@ export interface AnkiCssOptions {
   scope: string;
   /** Selector of the app's dark theme, put before rules written for Anki's night mode. */
   darkSelector?: string;
-  /** A deck media file (`url(_font.woff2)`) as a `data:` URL, or null when there is none. */
+  /** A deck media file (`url(_font.woff2)`, the name percent-decoded) as a `data:` URL, or null when there is none. */
   media?: (name: string) => string | null;
   maxInputChars?: number;
+  /** A `data:` URL written in the CSS itself. */
   maxDataUrlChars?: number;
+  /** A deck media file's `data:` URL (fonts are larger than what a stylesheet inlines). */
+  maxMediaDataUrlChars?: number;
 }
 
 export interface ScopedCss {
@@ -61,6 +64,7 @@ interface Scoper {
   dropped: ScopedCss['dropped'];
   media?: (name: string) => string | null;
   maxDataUrlChars: number;
+  maxMediaDataUrlChars: number;
   keyframes: Map<string, string>;
   fonts: Map<string, string>;
 }
@@ -164,14 +168,38 @@ function scopeSelector(selector: string, s: Scoper): { text: string; root: boole
   return { text: dark ? `${s.dark} ${text}` : text, root: tail.length === 0 };
 }
 
+/**
+ * The media file a `url()` names, or null: a bare file name as Anki's media folder holds it, one
+ * path segment (no `/`, `\\`, scheme, query or fragment, not `.` or `..`, before or after
+ * percent-decoding), as the page would resolve it against that folder.
+ */
+export function cssMediaName(value: string): string | null {
+  if (!/^[^/\\:?#]+$/.test(value)) return null;
+  let name: string;
+  try {
+    name = decodeURIComponent(value);
+  } catch {
+    return null;
+  }
+  if (name.length > 255 || /^\.\.?$/.test(name) || /[/\\\0-\x1f\x7f]/.test(name)) return null;
+  return name;
+}
+
 /** A `url(…)` argument as it may stay, or null. */
 function safeUrl(argument: string, s: Scoper): string | null {
   const value = argument.trim().startsWith('"') || argument.trim().startsWith("'") ? cssStringValue(argument) : argument.trim();
   if (value.startsWith('#') && /^#[\w-]+$/.test(value)) return `"${value}"`;
   let data: string | null = null;
+  let limit = s.maxDataUrlChars;
   if (/^data:/i.test(value)) data = value;
-  else if (s.media && /^[^/\\:?#]+$/.test(value) && !/^\.\.?$/.test(value)) data = s.media(value);
-  if (data === null || !DATA_URL.test(data) || data.length > s.maxDataUrlChars || /["\\\n]/.test(data)) return null;
+  else {
+    const name = s.media ? cssMediaName(value) : null;
+    if (name !== null && s.media) {
+      data = s.media(name);
+      limit = s.maxMediaDataUrlChars;
+    }
+  }
+  if (data === null || !DATA_URL.test(data) || data.length > limit || /["\\\n]/.test(data)) return null;
   return `"${data}"`;
 }
 
@@ -317,6 +345,7 @@ export function scopeAnkiCss(css: string, options: AnkiCssOptions): ScopedCss {
     dropped: [],
     media: options.media,
     maxDataUrlChars: options.maxDataUrlChars ?? 192 * 1024,
+    maxMediaDataUrlChars: options.maxMediaDataUrlChars ?? 8 * 1024 * 1024,
     keyframes: new Map(),
     fonts: new Map(),
   };
@@ -327,6 +356,25 @@ export function scopeAnkiCss(css: string, options: AnkiCssOptions): ScopedCss {
   // `</` never appears outside a string in CSS; escaped in strings so the text is safe even inside HTML.
   const out = (rules(parsed, s) + guard).replace(/<\//g, '<\\/');
   return { css: out, dropped: s.dropped };
+}
+
+/** A `data:` URL that passes the checks, standing in for each file while the names are gathered. */
+const PLACEHOLDER = 'data:image/png;base64,';
+
+/**
+ * The deck media files the stylesheet names in `url()` that `scopeAnkiCss` would ask its `media`
+ * callback for (percent-decoded, path tricks refused): what to fetch before scoping it for real.
+ */
+export function ankiCssMediaNames(css: string): string[] {
+  const names = new Set<string>();
+  scopeAnkiCss(css, {
+    scope: 'gather',
+    media: (name) => {
+      names.add(name);
+      return PLACEHOLDER;
+    },
+  });
+  return [...names];
 }
 
 /** Class names for a card's elements: the root (this note type's scope, Anki's `cardN`, the platform) and the content wrapper (Anki's `#qa`). */

@@ -68,9 +68,28 @@ describe('rendering cards', () => {
   it('shows {{type:Field}} as a text box on the question and the expected answer on the answer', () => {
     const rendered = card('{{Front}}\n{{type:Back}}', '{{FrontSide}}\n\n<hr id=answer>\n\n{{type:Back}}', { Front: 'der Hund', Back: 'the <b>dog</b>' });
     expect(rendered.question).toBe('der Hund\n<input type="text" id="typeans" class="typeans" aria-label="Type the answer" autocomplete="off" autocapitalize="off" spellcheck="false">');
-    expect(rendered.answer).toBe('der Hund\n<hr id=answer><div class="typeans-answer"><code id="typeans">the dog</code></div>\n\n\n\n<hr id=answer><div class="typeans-answer"><code id="typeans">the dog</code></div>');
+    expect(rendered.answer).toBe('der Hund\n<hr id=answer><div class="typeans-answer"><code id=typeans>the dog</code></div>\n\n\n\n<hr id=answer><div class="typeans-answer"><code id=typeans>the dog</code></div>');
     expect(card('{{Front}}{{type:Gone}}', '', { Front: 'x' }).question).toContain('Found “{{type:Gone}}”, but there is no field called “Gone”');
     expect(card('{{Front}}{{type:Back}}', '{{type:Back}}', { Front: 'x', Back: '' })).toMatchObject({ question: 'x', answer: '' });
+  });
+
+  it('compares what was typed with the field on the answer, as Anki\'s reviewer does', () => {
+    const template = compileAnkiTemplate({ name: 'Card 1', front: '{{Front}}<br>{{type:Back}}', back: '{{FrontSide}}<hr id=answer>{{Back}}' });
+    const typeBack = compileAnkiTemplate({ name: 'Card 1', front: '{{Front}}<br>{{type:Back}}', back: '{{type:Back}}' });
+    const answer = (typed: string) => renderAnkiCard({ template: typeBack, fields: { Front: '개', Back: 'the <b>dog</b>' }, ord: 0, cloze: false, typed }).answer;
+    expect(answer('the dot')).toBe(
+      '<div class="typeans-answer"><code id=typeans><span class=typeGood>the do</span><span class=typeBad>t</span><br><span id=typearrow>&darr;</span><br><span class=typeGood>the do</span><span class=typeMissed>g</span></code></div>',
+    );
+    expect(answer('the dog')).toBe('<div class="typeans-answer"><code id=typeans><span class=typeGood>the dog</span></code></div>');
+    // Without {{type:}} on the back, {{FrontSide}} brings the question's marker, and the comparison goes after the answer rule.
+    expect(renderAnkiCard({ template, fields: { Front: '개', Back: 'dog' }, ord: 0, cloze: false, typed: 'dog' }).answer).toBe(
+      '개<br><hr id=answer><div class="typeans-answer"><code id=typeans><span class=typeGood>dog</span></code></div>dog',
+    );
+    // `type:nc:` compares without combining marks; `type:cloze:` the asked deletion only.
+    const nc = renderAnkiCard({ template: compileAnkiTemplate({ name: 'C', front: '{{type:nc:Word}}', back: '{{type:nc:Word}}' }), fields: { Word: 'café' }, ord: 0, cloze: false, typed: 'cafe' });
+    expect(nc.answer).toBe('<div class="typeans-answer"><code id=typeans><span class=typeGood>café</span></code></div>');
+    const cloze = renderAnkiCard({ template: compileAnkiTemplate({ name: 'Cloze', front: '{{cloze:Text}}{{type:cloze:Text}}', back: '{{cloze:Text}}{{type:cloze:Text}}' }), fields: { Text: '{{c1::서울}} is in {{c2::Korea}}' }, ord: 0, cloze: true, typed: '서울' });
+    expect(cloze.answer).toContain('<code id=typeans><span class=typeGood>서울</span></code>');
   });
 
   it('renders cloze cards: question, answer, hint, the same number twice, {{type:cloze:}}', () => {

@@ -1,6 +1,7 @@
 import { ankiClozeNumbers, extractClozeForTyping } from '../shared/anki/cloze-parser';
-import { encodeMinimal, fieldIsEmpty, stripHtml } from '../shared/anki/html-text';
+import { encodeMinimal, fieldIsEmpty } from '../shared/anki/html-text';
 import { isClozeConditional, rendersWithFields, type CompiledTemplate, type ParsedTemplate, type TemplateError, type TemplateNode } from '../shared/anki/template';
+import { compareAnswer } from '../shared/anki/type-answer';
 import { createTranslator, type Translate } from '../shared/i18n';
 import { applyFilters, type TypeAnswerRequest } from './anki-template-filters';
 
@@ -35,6 +36,8 @@ export interface AnkiCardRequest {
   deck?: string;
   flag?: number;
   cardId?: number;
+  /** What was typed into the question's `{{type:…}}` box: the answer compares it with the field (empty: the field alone). */
+  typed?: string;
 }
 
 export interface RenderedAnkiCard {
@@ -137,8 +140,8 @@ function templateErrorText(t: Translate, error: TemplateError): string {
 const errorBlock = (t: Translate, header: string, details: string, link: string) =>
   `<div class="render-error anki-template-error" role="note">${encodeMinimal(header)}<br>${encodeMinimal(details)}<br><a href="${link}">${encodeMinimal(t('ankiTemplate.moreInfo'))}</a></div>`;
 
-/** qt/aqt/reviewer.py `typeAnsQuestionFilter` / `typeAnsAnswerFilter`, without the comparison (there is no typed answer). */
-function finishTypeAnswer(html: string, requests: TypeAnswerRequest[], fields: Map<string, string>, ord: number, question: boolean, t: Translate): string {
+/** qt/aqt/reviewer.py `typeAnsQuestionFilter` / `typeAnsAnswerFilter`: the box on the question, Anki's comparison with what was typed on the answer. */
+function finishTypeAnswer(html: string, requests: TypeAnswerRequest[], fields: Map<string, string>, ord: number, question: boolean, t: Translate, typed = ''): string {
   const first = /\ue000pd-type:(\d+)\ue001/.exec(html);
   if (!first) return html;
   // Anki reads the first marker's field and puts the same box or answer at every marker.
@@ -155,9 +158,8 @@ function finishTypeAnswer(html: string, requests: TypeAnswerRequest[], fields: M
     return html.replace(MARKER, input);
   }
   if (!expected) return html.replace(MARKER, '');
-  // typeanswer.rs `strip_expected` (line breaks to spaces, tags and sound tags out), shown as compare_answer shows it with nothing typed.
-  const plain = stripHtml(expected.replace(/\[sound:[^\]]+\]/g, '').replace(/(?:\n|<br\s?\/?>|<\/?div>)+/gi, ' ')).trim();
-  const shown = `<div class="typeans-answer"><code id="typeans">${encodeMinimal(plain)}</code></div>`;
+  // `{{type:nc:…}}` leaves combining marks out of the comparison (reviewer.py `_combining`).
+  const shown = `<div class="typeans-answer">${compareAnswer(expected, typed, request.mode !== 'nc')}</div>`;
   // reviewer.py's "hack": the answer separator stays before the comparison when {{FrontSide}} brings it.
   const withoutRule = html.replace(/<hr id=answer>/g, '');
   const hadRule = withoutRule.length !== html.length;
@@ -209,7 +211,7 @@ export function renderAnkiCard(request: AnkiCardRequest, t: Translate = createTr
   if (typeof answer !== 'string') return answer;
   return {
     question: soundTags(finishTypeAnswer(question, context.typeRequests, fields, request.ord, true, t)),
-    answer: soundTags(finishTypeAnswer(answer, context.typeRequests, fields, request.ord, false, t)),
+    answer: soundTags(finishTypeAnswer(answer, context.typeRequests, fields, request.ord, false, t, request.typed)),
     empty: false,
     error: false,
   };

@@ -2,6 +2,7 @@ import type Database from 'better-sqlite3';
 import { AppError } from '../../../src/shared/errors';
 import type { ExchangeCard, ExchangeMedia, ExchangeNote, ExchangeNotetype, ExchangeReview } from './types';
 import { referencedMedia } from './sanitize';
+import { notetypeMediaNames } from './anki/notetypes';
 import { storesFor } from '../store/stores';
 import type { CardRow } from '../store/cards';
 import type { ReviewRow } from '../store/revlog';
@@ -106,12 +107,14 @@ export function readDeckForExport(db: Database.Database, deckName: string, optio
     }
     return note;
   });
+  const used = [...notetypes.values()].filter((n): n is ExchangeNotetype => n !== null);
+  // The note types' own files (a font, a background) travel with them.
+  for (const notetype of used) for (const name of notetypeMediaNames(notetype)) mediaNames.add(name);
   const media: ExchangeMedia[] = [];
   for (const name of mediaNames) {
     const file = store.media.byName(name);
     if (file) media.push(file);
   }
-  const used = [...notetypes.values()].filter((n): n is ExchangeNotetype => n !== null);
   return { name: deck.name, description: deck.description, notes, media, ...(used.length ? { notetypes: used } : {}) };
 }
 

@@ -66,7 +66,7 @@ export function readImportFileSized(bytes: Uint8Array, options: ReadOptions): { 
   const stem = options.fileName.replace(/^.*[\\/]/, '').replace(/\.[^.]+$/, '') || 'Imported';
   const budget = new DecompressionBudget();
   let parsed: ParsedImport;
-  if (format === 'proofdeck') parsed = readProofdeck(bytes, budget);
+  if (format === 'proofdeck') parsed = readProofdeck(bytes, budget, options.now);
   else if (format === 'apkg') parsed = readApkg(bytes, options.now, budget, options.timeZone);
   else if (format === 'csv') {
     const tsv = options.fileName.toLowerCase().endsWith('.tsv');

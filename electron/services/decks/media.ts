@@ -14,6 +14,11 @@ const mimeByExtension: Record<string, string> = {
   m4a: 'audio/mp4',
   mp4: 'video/mp4',
   webm: 'video/webm',
+  // Fonts a note type's CSS names (`url(_font.woff2)`).
+  woff2: 'font/woff2',
+  woff: 'font/woff',
+  ttf: 'font/ttf',
+  otf: 'font/otf',
 };
 
 export function mimeOf(name: string): string {

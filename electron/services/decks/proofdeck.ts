@@ -8,6 +8,7 @@ import { ZipArchive, writeZip } from './zip';
 import { checkJsonSize } from './json-bounded';
 import { checkMediaName, sha1Hex } from './media';
 import { readDeckForExport } from './deck-read';
+import { NOTETYPES_ENTRY, newCardsOf, notetypeEntry, readNotetypes } from './proofdeck-notetypes';
 
 /**
  * The newest format version this build reads and writes. See docs/proofdeck-format.md. Version 2
@@ -65,6 +66,8 @@ const Note = z.object({
     .nullable()
     .default(null),
   kind: z.enum(['basic', 'reversed', 'cloze']).default('basic'),
+  /** The key of the note type in `notetypes.json` that draws its cards (proofdeck-notetypes.ts). */
+  notetype: z.string().min(1).max(100).optional(),
   cards: z.array(Card).max(100).optional(),
   reviews: z.array(Review).max(100_000).optional(),
 });
@@ -95,7 +98,7 @@ function schemaError(what: string, error: z.ZodError): never {
 }
 
 /** Reads a `.proofdeck` file (already in memory). Throws AppError on anything unexpected. */
-export function readProofdeck(bytes: Uint8Array, budget = new DecompressionBudget()): ParsedImport {
+export function readProofdeck(bytes: Uint8Array, budget = new DecompressionBudget(), now = Date.now()): ParsedImport {
   const zip = new ZipArchive(bytes, budget);
   if (!zip.has('manifest.json')) throw invalid('proofdeck-manifest', 'the file has no manifest.json: it is not a ProofDeck deck');
   const raw = parseJson(zip.read('manifest.json', importLimits.manifestBytes, 'part-too-large'), 'manifest.json', importLimits.jsonValues / 10) as { format?: unknown; version?: unknown };
@@ -129,8 +132,18 @@ export function readProofdeck(bytes: Uint8Array, budget = new DecompressionBudge
     };
     if (manifest.data.includesSchedule && note.cards) result.cards = note.cards;
     if (manifest.data.includesSchedule && note.reviews) result.reviews = note.reviews;
+    if (note.notetype !== undefined) result.notetypeKey = note.notetype;
     return result;
   });
+  // Optional (files before note types have none); a note that names one needs it all the same.
+  const rawNotetypes = zip.has(NOTETYPES_ENTRY) ? parseJson(zip.read(NOTETYPES_ENTRY, importLimits.manifestBytes, 'part-too-large'), NOTETYPES_ENTRY, importLimits.jsonValues / 10) : [];
+  const notetypes = readNotetypes(rawNotetypes, notes);
+  const byKey = new Map(notetypes.map((notetype) => [notetype.key, notetype]));
+  for (const note of notes) {
+    const notetype = note.notetypeKey !== undefined ? byKey.get(note.notetypeKey) : undefined;
+    // Without the file's schedule a note still gets every card its templates make, not only the first.
+    if (notetype && (note.kind ?? 'basic') === 'basic' && !note.cards) note.cards = newCardsOf(note, notetype, now);
+  }
   const media: ExchangeMedia[] = [];
   const names = new Set<string>();
   let total = 0;
@@ -155,6 +168,7 @@ export function readProofdeck(bytes: Uint8Array, budget = new DecompressionBudge
     media,
     warnings: [],
     hasSchedule: manifest.data.includesSchedule,
+    ...(notetypes.length ? { notetypes } : {}),
   };
 }
 
@@ -188,11 +202,13 @@ export function writeProofdeck(db: Database.Database, deckName: string, options:
     tags: note.tags,
     experiment: note.experimentId ? { id: note.experimentId, params: note.experimentParams ?? {} } : null,
     fields: note.fields,
+    ...(note.notetypeKey !== undefined ? { notetype: note.notetypeKey } : {}),
     ...(basicOnly ? {} : { kind: note.kind ?? 'basic' }),
     ...(options.includeSchedule ? { cards: note.cards ?? [], reviews: note.reviews ?? [] } : {}),
   }));
   files.set('manifest.json', encoder.encode(JSON.stringify(manifest, null, 2)));
   files.set('notes.json', encoder.encode(JSON.stringify(notes)));
+  if (deck.notetypes?.length) files.set(NOTETYPES_ENTRY, encoder.encode(JSON.stringify(deck.notetypes.map(notetypeEntry))));
   for (const m of deck.media) files.set(`media/${m.name}`, m.data);
   return writeZip(files);
 }

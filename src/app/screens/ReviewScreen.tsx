@@ -23,9 +23,9 @@ export function ReviewScreen({ params }: ScreenProps) {
   const showAnswerButton = useRef<HTMLButtonElement>(null);
   const answerRegion = useRef<HTMLDivElement>(null);
 
-  // Focus follows the phase so Enter/Space, screen readers and Tab start in the right place.
+  // Focus follows the phase so Enter/Space, screen readers and Tab start in the right place (a card's type-answer box keeps it).
   useEffect(() => {
-    if (phase === 'question') showAnswerButton.current?.focus();
+    if (phase === 'question' && !(document.activeElement instanceof HTMLInputElement && document.activeElement.id === 'typeans')) showAnswerButton.current?.focus();
     if (phase === 'answer') answerRegion.current?.focus({ preventScroll: true });
   }, [phase, card]);
 
@@ -112,7 +112,7 @@ export function ReviewScreen({ params }: ScreenProps) {
       </header>
 
       <article className="card" data-card-id={card.cardId}>
-        {card.anki && <AnkiCardSides card={card} phase={phase} answerRegion={answerRegion} />}
+        {card.anki && <AnkiCardSides card={card} phase={phase} answerRegion={answerRegion} reveal={session.reveal} />}
         {!card.anki && <Markdown
           key={`front-${card.cardId}`}
           source={card.front}

@@ -99,6 +99,7 @@ export const decksMessages = defineMessages({
     'decks.reason.upload': 'the upload did not complete. Please choose the file again.',
     'decks.reason.unknown-format': 'ProofDeck does not read this kind of file ({file}).',
     'decks.reason.inconsistent': 'its notes contradict each other.',
+    'decks.reason.notetype': 'its note type “{name}” cannot be used ({detail}).',
   },
   ko: {
     'decks.title': '덱',
@@ -197,5 +198,6 @@ export const decksMessages = defineMessages({
     'decks.reason.upload': '업로드가 끝나지 않았습니다. 파일을 다시 선택하세요.',
     'decks.reason.unknown-format': 'ProofDeck이 읽을 수 없는 종류의 파일입니다 ({file}).',
     'decks.reason.inconsistent': '노트 데이터가 서로 모순됩니다.',
+    'decks.reason.notetype': '노트 유형 “{name}”을(를) 쓸 수 없습니다({detail}).',
   },
 });

@@ -61,6 +61,44 @@ export function toExchangeNotetype(notetype: AnkiNotetype): ExchangeNotetype {
   return { key: notetypeKey(value), ...value, extra: notetype.extra };
 }
 
+/** text.rs `UNDERSCORED_CSS_IMPORTS`: `@import "_x.css"` and `url(_x)` (quoted or not). */
+const UNDERSCORED_CSS = /@import\s+(?:"(_[^"]*\.css)"|'(_[^']*\.css)')|url\(\s*(?:"(_[^"]+)"|'(_[^']+)'|(_.+?))\s*\)/gi;
+/** text.rs `UNDERSCORED_REFERENCES`: `[sound:_x]`, a quoted `"_x"`, or `src=_x` / `data=_x`. */
+const UNDERSCORED_REFERENCES = /\[sound:(_[^\]]+)\]|"(_[^"]+)"|'(_[^']+)'|\b(?:src|data)=(_[^ >]+)/g;
+/** Any `url()` of a bare file name: ProofDeck's card renderer resolves those to deck media too (src/render/anki-css.ts). */
+const CSS_URL = /url\(\s*(?:"([^"]+)"|'([^']+)'|([^"')\s]+))\s*\)/gi;
+
+const first = (match: RegExpMatchArray) => match.slice(1).find((group) => group !== undefined) ?? '';
+
+function bareName(value: string): string | null {
+  if (!/^[^/\\:?#]+$/.test(value)) return null;
+  try {
+    const name = decodeURIComponent(value);
+    return /^\.\.?$/.test(name) || /[/\\\0-\x1f]/.test(name) ? null : name;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * The media files a note type itself uses, which travel with its notes (notetype/mod.rs
+ * `gather_media_names`: underscored files of the CSS and templates), plus every bare file name
+ * the CSS names in `url()`, which ProofDeck's renderer resolves to deck media.
+ */
+export function notetypeMediaNames(notetype: Pick<ExchangeNotetype, 'css' | 'templates'>): Set<string> {
+  const names = new Set<string>();
+  for (const match of notetype.css.matchAll(UNDERSCORED_CSS)) names.add(first(match));
+  for (const match of notetype.css.matchAll(CSS_URL)) {
+    const name = bareName(first(match));
+    if (name !== null) names.add(name);
+  }
+  for (const template of notetype.templates) {
+    for (const side of [template.front, template.back]) for (const match of side.matchAll(UNDERSCORED_REFERENCES)) names.add(first(match));
+  }
+  names.delete('');
+  return names;
+}
+
 const LATEX_PRE =
   '\\documentclass[12pt]{article}\n\\special{papersize=3in,5in}\n\\usepackage[utf8]{inputenc}\n\\usepackage{amssymb,amsmath}\n\\pagestyle{empty}\n\\setlength{\\parindent}{0in}\n\\begin{document}\n';
 
