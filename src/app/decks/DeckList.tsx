@@ -46,7 +46,7 @@ export function DeckList({ decks, onChanged = () => {} }: { decks: DeckSummary[]
   const newDeck = creating ? (
     <DeckNameForm label={t('deckTree.newName')} initial="" submitLabel={t('deckTree.create')} testId="deck-new-form" onSubmit={create} onCancel={() => setCreating(false)} />
   ) : (
-    <button type="button" className="button" onClick={() => setCreating(true)} data-testid="deck-new">
+    <button type="button" className="button" onClick={() => setCreating(true)} data-testid="deck-create">
       + {t('deckTree.new')}
     </button>
   );
