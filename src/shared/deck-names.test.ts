@@ -4,6 +4,9 @@ import { deckAncestorNames, deckLeafName, deckTree, flattenDeckTree, inDeckSubtr
 describe('deck names', () => {
   it('trims each part and refuses empty ones', () => {
     expect(normalizeDeckName(' Lang :: Korean ')).toEqual({ name: 'Lang::Korean' });
+    // As Anki's own cases (rslib decks/name.rs `from_human`): control characters and quotes go, NFC.
+    expect(normalizeDeckName('fo\x1fo::ba\nr')).toEqual({ name: 'foo::bar' });
+    expect(normalizeDeckName('"quoted"::e\u0301')).toEqual({ name: 'quoted::\u00e9' });
     expect(normalizeDeckName('  ')).toEqual({ problem: 'empty' });
     expect(normalizeDeckName('::')).toEqual({ problem: 'empty' });
     expect(normalizeDeckName('A::')).toEqual({ problem: 'empty-part' });

@@ -14,12 +14,17 @@ export const maxDeckNameLength = 200;
 /** Why a deck name is refused: nothing in it, a part between `::` that is empty, or too long. */
 export type DeckNameProblem = 'empty' | 'empty-part' | 'too-long';
 
+// What Anki drops from a name's part (rslib decks/name.rs `invalid_char_for_deck_component`): ASCII
+// control characters (its separator \x1f among them) and `"`, which its search syntax quotes with.
+const droppedCharacters = /[\u0000-\u001f\u007f"]/g;
+
 /**
- * A deck name as stored: each part between `::` trimmed. Returns the problem instead when the
- * name is empty, has an empty part (`A::::B`, `A::`) or is longer than {@link maxDeckNameLength}.
+ * A deck name as stored, each part between `::` as Anki normalizes it (NFC, without control
+ * characters or `"`, trimmed). Returns the problem instead when the name is empty, has an empty
+ * part (`A::::B`, `A::`; Anki would call it "blank") or is longer than {@link maxDeckNameLength}.
  */
 export function normalizeDeckName(input: string): { name: string } | { problem: DeckNameProblem } {
-  const parts = input.split(deckSeparator).map((part) => part.trim());
+  const parts = input.split(deckSeparator).map((part) => part.normalize('NFC').replace(droppedCharacters, '').trim());
   if (parts.every((part) => part === '')) return { problem: 'empty' };
   if (parts.some((part) => part === '')) return { problem: 'empty-part' };
   const name = parts.join(deckSeparator);
