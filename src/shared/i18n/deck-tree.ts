@@ -31,6 +31,11 @@ export const deckTreeMessages = defineMessages({
     'deckTree.deleteUndo': 'You can undo it (u or Ctrl+Z).',
     'deckTree.deleted': { one: 'Deleted “{name}” ({count} card).', other: 'Deleted “{name}” ({count} cards).' },
     'deckTree.keys': '↑ ↓ move between decks, → ← show or hide subdecks (or go to the parent), Enter shows a deck’s notes.',
+    'deckTree.keys.title': 'Decks',
+    'deckTree.keys.move': 'Move between decks',
+    'deckTree.keys.fold': 'Show or hide a deck’s subdecks; on a subdeck, ← goes to its parent',
+    'deckTree.keys.notes': 'Show or hide the deck’s notes',
+    'deckTree.keys.cancel': 'Leave a deck’s form without changing anything',
   },
   ko: {
     'deckTree.new': '새 덱',
@@ -58,5 +63,10 @@ export const deckTreeMessages = defineMessages({
     'deckTree.deleteUndo': '되돌릴 수 있습니다 (u 또는 Ctrl+Z).',
     'deckTree.deleted': { other: '“{name}” 덱을 삭제했습니다 (카드 {count}장).' },
     'deckTree.keys': '↑ ↓ 덱 사이 이동, → ← 하위 덱 보이기·숨기기(또는 상위 덱으로), Enter 덱의 노트 보기.',
+    'deckTree.keys.title': '덱',
+    'deckTree.keys.move': '덱 사이 이동',
+    'deckTree.keys.fold': '하위 덱 보이기/숨기기. 하위 덱에서 ←는 상위 덱으로',
+    'deckTree.keys.notes': '덱의 노트 보기/숨기기',
+    'deckTree.keys.cancel': '아무것도 바꾸지 않고 덱 양식 닫기',
   },
 });
