@@ -115,10 +115,11 @@ export function DeckList({ decks, onChanged = () => {} }: { decks: DeckSummary[]
                         aria-expanded={open === deck.name}
                         aria-describedby="decks-keys"
                         title={deck.name}
+                        translate="no"
                         data-deck-id={deck.id}
                         data-testid="deck-show"
                       >
-                        <span translate="no">{node.label}</span>
+                        <span>{node.label}</span>
                       </button>
                     </div>
                     {open === deck.name && <DeckNotes deckName={deck.name} />}
