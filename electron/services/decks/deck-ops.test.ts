@@ -7,6 +7,7 @@ import { addCard, addDeck, temporaryDir } from '../../testing/fixtures';
 import { openTestServices, seoul, type TestServices } from '../../testing/services';
 import { openDatabase } from '../store/database';
 import { migrations } from '../store/migrations';
+import { importDeckFile } from './exchange';
 
 let dir: { dir: string; remove(): void };
 let t: TestServices;
@@ -99,6 +100,19 @@ describe('the deck tree', () => {
     // A parent spelled in another case is the existing one, as in Anki.
     const made = await t.client.api['decks.create']({ name: 'vocab::Japanese' });
     expect(made.name).toBe('Vocab::Japanese');
+  });
+});
+
+describe('imports into a nested deck', () => {
+  it('makes its missing parents in the import’s operation: one undo takes them all back', async () => {
+    t = openTestServices(dir.dir, now);
+    const file = new TextEncoder().encode('---\ntitle: Vocab::Chinese::HSK 1\n---\n\n## Q. 你好? {#nihao}\n\nA. Hello.\n');
+    importDeckFile(t.services.db!, file, { fileName: 'hsk.md', now });
+    expect(deckNames(t)).toEqual(['Vocab', 'Vocab::Chinese', 'Vocab::Chinese::HSK 1']);
+    const top = byName(await t.client.api['decks.list']({}), 'Vocab');
+    expect(counts(top)).toEqual({ new: 1, learning: 0, review: 0, cards: 1 });
+    expect((await t.client.api['undo.undo']({})).step).toMatchObject({ kind: 'import', name: 'Vocab::Chinese::HSK 1' });
+    expect(deckNames(t)).toEqual([]);
   });
 });
 
