@@ -1,6 +1,7 @@
 import { describeIssues, type Method, type ParsedArgs } from '../../src/shared/contract';
 import { AppError } from '../../src/shared/errors';
 import { findMeta } from '../../src/experiments/catalog';
+import { checkedDeckName } from './decks/deck-ops';
 
 /**
  * What the contract's schemas cannot say on their own, checked at the same door (dispatch.ts)
@@ -21,6 +22,9 @@ function experimentParams(method: Method, experimentId: string, params: Record<s
 }
 
 export const doorChecks: { [M in Method]?: Check<M> } = {
+  // A deck name stored as Anki keeps it (each part between `::` trimmed); an empty one or an empty part is refused.
+  'decks.create': (args) => ({ ...args, name: checkedDeckName(args.name) }),
+  'decks.rename': (args) => ({ ...args, name: checkedDeckName(args.name) }),
   // Defaults filled in: the run is queued and stored with the params it runs with.
   'experiments.run': (args, method) => ({ ...args, params: experimentParams(method, args.experimentId, args.params, 'not-found') }),
   // A note's link to an experiment: the params are stored as the note gives them.

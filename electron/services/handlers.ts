@@ -2,6 +2,7 @@ import type { Handlers } from './dispatch';
 import type { ServiceContext } from './context';
 import { reviewHandlers } from './review/handlers';
 import { deckHandlers } from './decks/handlers';
+import { deckOpsHandlers } from './decks/ops-handlers';
 import { settingsHandlers } from './settings/handlers';
 import { cardHandlers } from './cards/handlers';
 import { noteHandlers } from './notes/handlers';
@@ -23,6 +24,7 @@ export function createHandlers(ctx: ServiceContext): DatabaseHandlers {
     ...settingsHandlers(ctx),
     ...reviewHandlers(ctx),
     ...deckHandlers(ctx),
+    ...deckOpsHandlers(ctx),
     ...cardHandlers(ctx),
     ...noteHandlers(ctx),
     ...statsHandlers(ctx),

@@ -10,6 +10,12 @@ export const errorCodes = [
   'conflict',
   'nothing-to-undo',
   'nothing-to-redo',
+  /** A deck name that is empty, has an empty part between `::`, or is too long (params: name). */
+  'deck-name-invalid',
+  /** Another deck already has that name, compared as Anki does, without case (params: name). */
+  'deck-exists',
+  /** A deck moved under itself or one of its own subdecks (params: name, parent). */
+  'deck-into-itself',
   'db-corrupt',
   'db-newer',
   /** Another ProofDeck process holds the data folder (params: path, holder, pid, since). */

@@ -70,6 +70,8 @@ export function builtinDecksUpToDate(db: Database.Database, resourcesDir: string
       // Anything this quick look cannot read is left to the full parse (and its errors).
       if (!key || !version) return false;
       const have = decks.byBuiltinKey(key)?.builtin_version;
+      // A built-in deck the user deleted is not loaded again.
+      if (have === undefined && decks.builtinDeleted(key)) continue;
       if (have === undefined || have === null || have < Number(version)) return false;
     }
   }
@@ -78,7 +80,7 @@ export function builtinDecksUpToDate(db: Database.Database, resourcesDir: string
 
 /**
  * Loads or upgrades the built-in decks, in one transaction. Idempotent: a deck whose stored
- * version is the file's (or newer) is skipped without a write. A new version arrives as an import
+ * version is the file's (or newer) is skipped without a write, and so is one the user deleted. A new version arrives as an import
  * of its deck (merge.ts) that takes nothing the user changed: a note the user edited keeps the
  * user's text, a note the user deleted is not brought back, progress and history stay. It is not
  * an operation the user can undo, so when it writes, the undo history is cleared (store/undo.ts).
@@ -96,6 +98,9 @@ function syncDeck(store: Stores, deck: ParsedDeck, now: number): BuiltinSyncRepo
   const version = deck.meta.version as number;
   const stored = store.decks.byBuiltinKey(key);
   const base = { key, version, previousVersion: stored?.builtin_version ?? null };
+  if (!stored && store.decks.builtinDeleted(key)) {
+    return { ...base, deckId: 0, action: 'skipped', added: 0, updated: 0, unchanged: 0, conflicts: 0, kept: 0 };
+  }
   if (stored && (stored.builtin_version ?? 0) >= version) {
     return { ...base, deckId: stored.id, action: 'skipped', added: 0, updated: 0, unchanged: deck.notes.length, conflicts: 0, kept: 0 };
   }

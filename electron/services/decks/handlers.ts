@@ -7,6 +7,7 @@ import { currentQueue } from '../review/today';
 import { deckDiagramSources, exportDeck, type ReadOptions } from './exchange';
 import { importDeckFileIsolated, previewImportIsolated } from './exchange-isolated';
 import { UploadStore } from './uploads';
+import { withSubdecks } from './deck-ops';
 
 type ImportArgs = ParsedArgs<'decks.importPreview'>;
 type DeckMethods = 'decks.list' | 'decks.upload' | 'decks.importPreview' | 'decks.importApply' | 'decks.export' | 'decks.diagrams' | 'decks.notes' | 'decks.media';
@@ -16,8 +17,8 @@ function readOptions(args: ImportArgs, now: number, timeZone: string): ReadOptio
 }
 
 /**
- * Every deck with its size and its New / Learn / Due counts, each counted as Today counts the
- * whole collection (scheduler/queue.ts): learning cards due within the learn-ahead limit, reviews
+ * Every deck with its size and its New / Learn / Due counts, its subdecks' included (as in Anki),
+ * each counted as Today counts the whole collection (scheduler/queue.ts): learning cards due within the learn-ahead limit, reviews
  * due before the study day ends, new cards not yet studied; not suspended, not buried. As in
  * Anki's deck list, each deck's new and review counts stop at what today's limits still allow, so
  * a collection of one deck shows exactly Today's counts.
@@ -28,7 +29,7 @@ function listDecks(ctx: ServiceContext): DeckSummary[] {
   const settings = ctx.settings.get();
   const reviewLimit = Math.max(0, settings.reviewsPerDay - queue.doneToday.review);
   const newLimit = Math.max(0, settings.newPerDay - queue.doneToday.new);
-  return ctx.store.decks.listWithSizes(now, queue.day.end, now + learnAheadMs).map((r) => {
+  return withSubdecks(ctx.store.decks.listWithSizes(now, queue.day.end, now + learnAheadMs)).map((r) => {
     const learning = r.learning ?? 0;
     const review = Math.min(r.review ?? 0, reviewLimit);
     return { id: r.id, name: r.name, notes: r.notes, cards: r.cards, due: learning + review, new: Math.min(r.new ?? 0, newLimit), learning, review, builtIn: r.builtin_key !== null };

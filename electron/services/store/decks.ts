@@ -1,3 +1,4 @@
+import { deckAncestorNames } from '../../../src/shared/deck-names';
 import type { Sql } from './sql';
 
 /** A row of the `decks` table (migration 001). */
@@ -31,6 +32,8 @@ const selectDeck = `SELECT ${deckColumns.join(', ')} FROM decks`;
 const deckById = `${selectDeck} WHERE id = ?`;
 const deckByName = `${selectDeck} WHERE name = ?`;
 const deckByKey = `${selectDeck} WHERE builtin_key = ?`;
+// A deck and every deck below it (`name::…`); substr, not LIKE, so `%` and `_` in names are plain.
+const inSubtree = (alias: string, root: string) => `(${alias}.name = ${root} OR substr(${alias}.name, 1, length(${root}) + 2) = ${root} || '::')`;
 
 /** The `decks` table. */
 export function decksStore(sql: Sql) {
@@ -44,7 +47,11 @@ export function decksStore(sql: Sql) {
     byBuiltinKey(key: string): DeckRow | undefined {
       return sql.get<DeckRow>(deckByKey, key);
     },
+    /** Inserts a deck, and first its parents (`A` and `A::B` for `A::B::C`) where they are missing, as Anki does. */
     insert(deck: { name: string; description: string; builtinKey?: string | null; builtinVersion?: number | null; now: number }): number {
+      for (const parent of deckAncestorNames(deck.name)) {
+        sql.run(`INSERT OR IGNORE INTO decks (name, description, created, modified) VALUES (?, '', ?, ?)`, parent, deck.now, deck.now);
+      }
       return Number(
         sql.run(
           `INSERT INTO decks (name, description, builtin_key, builtin_version, created, modified) VALUES (?, ?, ?, ?, ?, ?)`,
@@ -56,6 +63,38 @@ export function decksStore(sql: Sql) {
           deck.now,
         ).lastInsertRowid,
       );
+    },
+    /** Every deck's id and name (the tree is drawn from the names). */
+    names(): { id: number; name: string }[] {
+      return sql.all(`SELECT id, name FROM decks ORDER BY name`);
+    },
+    /** The deck `id` and every deck below it, the deck itself first. */
+    subtree(id: number): DeckRow[] {
+      return sql.all<DeckRow>(
+        `SELECT ${deckColumns.map((c) => `d.${c}`).join(', ')} FROM decks d JOIN decks p ON p.id = ? WHERE ${inSubtree('d', 'p.name')} ORDER BY length(d.name), d.name`,
+        id,
+      );
+    },
+    /** Notes and cards in the deck `id` and its subdecks. */
+    subtreeSize(id: number): { notes: number; cards: number } {
+      return (
+        sql.get<{ notes: number; cards: number }>(
+          `SELECT COUNT(DISTINCT n.id) AS notes, COUNT(c.id) AS cards
+           FROM decks p JOIN decks d ON ${inSubtree('d', 'p.name')} JOIN notes n ON n.deck_id = d.id LEFT JOIN cards c ON c.note_id = n.id WHERE p.id = ?`,
+          id,
+        ) ?? { notes: 0, cards: 0 }
+      );
+    },
+    rename(id: number, name: string, now: number): void {
+      sql.run(`UPDATE decks SET name = ?, modified = ? WHERE id = ?`, name, now, id);
+    },
+    /** Deletes decks; their notes, cards and review history go with them (foreign keys cascade). */
+    delete(ids: readonly number[]): number {
+      return sql.run(`DELETE FROM decks WHERE id IN (SELECT value FROM json_each(?))`, JSON.stringify(ids)).changes;
+    },
+    /** True when the built-in deck `key` was deleted by the user (migration 009): it is not loaded again. */
+    builtinDeleted(key: string): boolean {
+      return sql.value(`SELECT 1 FROM deleted_builtin_decks WHERE builtin_key = ?`, key) !== undefined;
     },
     touch(id: number, now: number): void {
       sql.run(`UPDATE decks SET modified = ? WHERE id = ?`, now, id);

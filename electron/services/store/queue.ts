@@ -14,11 +14,14 @@ function statements(scope: string) {
 }
 
 const anyDeck = statements(available);
-const oneDeck = statements(`${available} AND note_id IN (SELECT id FROM notes WHERE deck_id = @deck)`);
+// A deck with its subdecks (`name::…`), as Anki studies a deck.
+const oneDeck = statements(
+  `${available} AND note_id IN (SELECT n.id FROM decks p JOIN decks d ON d.id = p.id OR substr(d.name, 1, length(p.name) + 2) = p.name || '::' JOIN notes n ON n.deck_id = d.id WHERE p.id = @deck)`,
+);
 
 /**
  * Today's queue, read from `cards` through its covering indexes (cards_queue, cards_new): the
- * collection's, or one deck's (`deck`, null for all). Counts stop at their limit (`LIMIT` in SQL),
+ * collection's, or one deck's with its subdecks (`deck`, null for all). Counts stop at their limit (`LIMIT` in SQL),
  * so their cost does not grow with the number of overdue cards.
  */
 export function queueStore(sql: Sql) {

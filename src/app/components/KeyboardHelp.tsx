@@ -52,6 +52,15 @@ export function KeyboardHelp({ close }: { close(): void }) {
       ],
     ],
     [
+      'deckTree.keys.title',
+      [
+        [['↑', '↓', 'Home', 'End'], t('deckTree.keys.move')],
+        [['→', '←'], t('deckTree.keys.fold')],
+        [['Enter'], t('deckTree.keys.notes')],
+        [['Esc'], t('deckTree.keys.cancel')],
+      ],
+    ],
+    [
       'palette.keys.editing',
       [
         [[`${mod}+S`], t('palette.keys.save')],

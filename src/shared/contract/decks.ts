@@ -2,14 +2,16 @@ import { z } from 'zod';
 import { method } from './define';
 import { AnkiNoteView } from './anki-card';
 
+/** A deck of the list. Its sizes and counts include its subdecks' (`name::…`), as Anki's deck list counts them. */
 export const DeckSummary = z.object({
   id: z.number().int(),
+  /** The full name; `::` nests (`Parent::Child`). */
   name: z.string(),
   notes: z.number().int().nonnegative(),
   cards: z.number().int().nonnegative(),
   /** learning + review: the deck's cards due today that are not new. */
   due: z.number().int().nonnegative(),
-  /** As Today counts them, for this deck alone: new cards within today's new-card limit, */
+  /** As Today counts them, for this deck and its subdecks: new cards within today's new-card limit, */
   new: z.number().int().nonnegative(),
   /** learning cards due within the learn-ahead limit, */
   learning: z.number().int().nonnegative(),

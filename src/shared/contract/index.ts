@@ -4,6 +4,7 @@ import { eventSchemas } from './events';
 import { reviewContract } from './review';
 import { settingsContract } from './settings';
 import { deckContract } from './decks';
+import { deckOpsContract } from './deck-ops';
 import { experimentsContract } from './experiments';
 import { libraryContract } from './library';
 import { openFileContract } from './open-file';
@@ -14,6 +15,7 @@ export * from './issues';
 export * from './review';
 export * from './settings';
 export * from './decks';
+export * from './deck-ops';
 export * from './experiments';
 export * from './library';
 export * from './open-file';
@@ -31,6 +33,7 @@ export const contract = {
   ...settingsContract,
   ...reviewContract,
   ...deckContract,
+  ...deckOpsContract,
   ...experimentsContract,
   ...libraryContract,
   ...openFileContract,

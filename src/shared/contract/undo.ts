@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { method } from './define';
 
 /** What an operation of the undo history was. */
-export const UndoKind = z.enum(['answer', 'bury', 'suspend', 'unsuspend', 'add-note', 'edit-note', 'delete', 'move', 'tag', 'untag', 'forget', 'import']);
+export const UndoKind = z.enum(['answer', 'bury', 'suspend', 'unsuspend', 'add-note', 'edit-note', 'delete', 'move', 'tag', 'untag', 'forget', 'import', 'create-deck', 'rename-deck', 'move-deck', 'delete-deck']);
 export type UndoKind = z.infer<typeof UndoKind>;
 
 /** An operation as the UI names it ("Undo delete 12 cards"). */
@@ -10,7 +10,7 @@ export const UndoStep = z.object({
   kind: UndoKind,
   /** Cards it touched (notes for an import). */
   count: z.number().int().nonnegative(),
-  /** The deck (move, import) or tag (tag, untag) it was about. */
+  /** The deck (move, import, the deck operations: its name after the operation) or tag (tag, untag) it was about. */
   name: z.string().optional(),
   /** The grade of an answer. */
   rating: z.number().int().optional(),

@@ -6,6 +6,7 @@ import { todayMessages } from './today';
 import { reviewMessages } from './review';
 import { settingsMessages } from './settings';
 import { decksMessages } from './decks';
+import { deckTreeMessages } from './deck-tree';
 import { importLimitMessages } from './import-limits';
 import { experimentsMessages } from './experiments';
 import { libraryMessages } from './library';
@@ -29,6 +30,7 @@ const bundles = [
   reviewMessages,
   settingsMessages,
   decksMessages,
+  deckTreeMessages,
   importLimitMessages,
   experimentsMessages,
   libraryMessages,
