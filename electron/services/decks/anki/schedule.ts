@@ -20,6 +20,8 @@ export interface AnkiCardRow {
   /** Set while the card sits in a filtered deck: its home deck and its due there. */
   odue?: number;
   odid?: number;
+  /** Anki's `cards.flags`: the low 3 bits are the card's flag. */
+  flags?: number;
 }
 
 export interface AnkiReviewRow {
@@ -52,6 +54,7 @@ export function difficultyFromEase(factor: number): number {
  *   stability is the SM-2 interval in days (both are "days until recall falls to ~90%") and
  *   difficulty comes from the ease factor.
  * - suspended: queue -1. Buried cards (queue -2/-3) come in unburied.
+ * - flag: the low 3 bits of `cards.flags`, as Anki reads them (the higher bits are not a flag).
  */
 export function mapAnkiCard(card: AnkiCardRow, clock: AnkiDayClock, schedulerVersion: 1 | 2, lastReviewMs: number | null, now: number): ExchangeCard {
   let memory: { s?: number; d?: number } = {};
@@ -82,7 +85,13 @@ export function mapAnkiCard(card: AnkiCardRow, clock: AnkiDayClock, schedulerVer
     state,
     lastReview,
     suspended: read.suspended,
+    ...(flagOf(card.flags) ? { flag: flagOf(card.flags) } : {}),
   };
+}
+
+/** The flag in Anki's `cards.flags` (its low 3 bits); 0 for anything that is not a whole number. */
+export function flagOf(flags: unknown): number {
+  return typeof flags === 'number' && Number.isInteger(flags) ? flags & 0b111 : 0;
 }
 
 /**
