@@ -190,13 +190,13 @@ describe('flags and marked notes', () => {
     ]);
   });
 
-  it('go back out with the schedule, and a shared deck (no schedule) carries no one’s flags', () => {
+  it('go back out with the schedule; a shared deck (no schedule) carries no one’s flags or marks, as Anki’s export', () => {
     const db = freshDatabase();
     const flagged = (guid: string, flag: number, tags: string[]): ExchangeNote => ({
       guid, front: `${guid}?`, back: 'answer', context: '', language: null, translations: null, tags, experimentId: null, experimentParams: null, fields: null,
       cards: [{ ord: 0, due: now + DAY, stability: 3, difficulty: 5, elapsedDays: 0, scheduledDays: 1, learningSteps: 0, reps: 1, lapses: 0, state: 2, lastReview: now, suspended: false, flag }],
     });
-    applyImport(db, { format: 'proofdeck', deckName: 'Flags', description: '', notes: [flagged('red', 1, ['marked']), flagged('purple', 7, []), flagged('none', 0, [])], media: [], warnings: [], hasSchedule: true }, { default: 'keep-mine' }, now);
+    applyImport(db, { format: 'proofdeck', deckName: 'Flags', description: '', notes: [flagged('red', 1, ['Marked']), flagged('purple', 7, ['exam', 'leech']), flagged('none', 0, [])], media: [], warnings: [], hasSchedule: true }, { default: 'keep-mine' }, now);
     const written = (includeSchedule: boolean) => {
       const bytes = exportDeck(db, 'Flags', 'apkg', { includeSchedule, now, rolloverHour: 4, timeZone: zone }).bytes;
       const anki = new Database(Buffer.from(unzipSync(bytes)['collection.anki2']), { readonly: true });
@@ -208,14 +208,15 @@ describe('flags and marked notes', () => {
     };
     expect(written(true)).toEqual([
       { guid: 'none', flags: 0, tags: '' },
-      { guid: 'purple', flags: 7, tags: '' },
-      { guid: 'red', flags: 1, tags: ' marked ' },
+      { guid: 'purple', flags: 7, tags: ' exam leech ' },
+      { guid: 'red', flags: 1, tags: ' Marked ' },
     ]);
-    // The tag is the note's (its text), so it stays; a flag is the learner's, like the schedule.
+    // A flag and a mark are the learner's, like the schedule: Anki's export without scheduling
+    // clears the flags and drops the system tags marked and leech (gather.rs), and so does this one.
     expect(written(false)).toEqual([
       { guid: 'none', flags: 0, tags: '' },
-      { guid: 'purple', flags: 0, tags: '' },
-      { guid: 'red', flags: 0, tags: ' marked ' },
+      { guid: 'purple', flags: 0, tags: ' exam ' },
+      { guid: 'red', flags: 0, tags: '' },
     ]);
   });
 });

@@ -60,7 +60,7 @@ function easeOf(difficulty: number): number {
 /**
  * The scheduling columns of an Anki `cards` row for a ProofDeck card (or a new card when there is
  * no schedule). The card's flag travels with its schedule: a deck shared without scheduling
- * carries no one's flags, as Anki's own export without scheduling clears them.
+ * carries no one's flags, as Anki's own export clears them (import_export/gather.rs `reset_cards`).
  */
 export function ankiCardColumns(card: ExchangeCard | undefined, position: number, clock: AnkiDayClock, now: number, withSchedule: boolean) {
   if (!card || !withSchedule || card.state === 0) {
