@@ -1,6 +1,7 @@
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { expect, test, type Browser, type Locator, type Page } from '@playwright/test';
 import { ensureRenderer, removeDataDir, repoRoot, startHost, type RunningHost } from './support/host';
 
@@ -10,9 +11,11 @@ import { ensureRenderer, removeDataDir, repoRoot, startHost, type RunningHost } 
 // back; * marks the note; i shows the card info with both reviews and the recall chart; e edits
 // the note and comes back to the same card, and the edit is undone. Then Browse shows the flag,
 // finds it with flag:1 and flags it green in bulk; and the card info in Korean. Screenshots in
-// English and Korean.
+// English and Korean. Last, `e` on a card of a kept Anki note type (the vocabulary fixture) edits
+// its fields, and the answer shows the edit at once.
 
 const screenshots = join(repoRoot, 'test-results', 'screenshots');
+const fixtures = fileURLToPath(new URL('../../../shared/fixtures/anki', import.meta.url));
 let host: RunningHost;
 
 test.describe.configure({ mode: 'serial' });
@@ -179,5 +182,39 @@ test('the card info and the marks in Korean', async ({ browser }) => {
   await expect(info.getByTestId('card-info-review').first()).toContainText('알맞음');
   await expectChart(info.getByTestId('card-info-chart'), ['기억률', '안정성 (일)']);
   await page.screenshot({ path: join(screenshots, 'review-extras-card-info-ko.png') });
+  await page.context().close();
+});
+
+test('e on a card of a kept Anki note type edits its fields and shows the edited answer', async ({ browser }) => {
+  const page = await openPage(browser, 'en-US');
+  await page.goto(`${host.url}#/decks`);
+  await page.getByTestId('import-file').setInputFiles(join(fixtures, 'mujing-basic_word.apkg'));
+  await expect(page.getByTestId('import-preview')).toBeVisible();
+  await page.getByTestId('import-apply').click();
+  await expect(page.getByTestId('import-result')).toBeVisible();
+  await page.locator('[data-testid="deck-row"][data-deck="英语词汇学习"]').getByTestId('deck-study').click();
+  const word = page.getByTestId('card-front').locator('.word');
+  await expect(word).toHaveText('Africa');
+  const cardId = await page.locator('article.card').getAttribute('data-card-id');
+  await page.keyboard.press('Space');
+  await expect(page.getByTestId('anki-answer')).toBeVisible();
+
+  await page.keyboard.press('e');
+  await expect(page.getByTestId('editor-anki')).toBeVisible();
+  const fields = page.locator('[data-testid^="editor-anki-field-"]');
+  let wordField = -1;
+  for (let i = 0; i < (await fields.count()) && wordField < 0; i++) if ((await fields.nth(i).inputValue()) === 'Africa') wordField = i;
+  expect(wordField).toBeGreaterThanOrEqual(0);
+  await fields.nth(wordField).fill('Africa (edited)');
+  await page.keyboard.press('Control+s');
+  // Back on the same card, on its answer, drawn by its template with the edited field.
+  await expect(page.locator('article.card')).toHaveAttribute('data-card-id', cardId ?? '');
+  await expect(page.getByTestId('anki-answer')).toBeVisible();
+  const answerWord = page.getByTestId('anki-answer').locator('.word');
+  await expect(answerWord).toHaveText('Africa (edited)');
+  await page.screenshot({ path: join(screenshots, 'review-extras-anki-edited-en.png') });
+  // The edit undone from the keyboard: the answer shows the word as it was.
+  await page.keyboard.press('u');
+  await expect(answerWord).toHaveText('Africa');
   await page.context().close();
 });
