@@ -153,7 +153,9 @@ test('Browse shows the flag, finds it with flag:1, flags in bulk and opens the c
   await page.getByTestId('browse-search').fill('flag:1');
   const row = page.getByTestId('browse-row');
   await expect(row).toHaveCount(1);
-  await expect(row.locator('.cell-flag')).toHaveText('Red');
+  // The flag column: a dot of the flag's colour, named in its tooltip.
+  await expect(row.locator('.cell-flag')).toHaveAttribute('title', 'Red');
+  await expect(row.locator('.cell-flag [data-testid="browse-flag"]')).toBeVisible();
   await row.click();
   await page.getByTestId('bulk-flag').selectOption({ label: 'Green' });
   await expect.poll(async () => (await search(page, 'flag:3')).total).toBe(1);

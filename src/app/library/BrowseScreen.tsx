@@ -21,6 +21,8 @@ interface Column {
   width: string;
   /** Right-aligned, never broken inside. */
   numeric?: boolean;
+  /** Shown in the header instead of the title (which stays its tooltip and accessible name). */
+  glyph?: string;
   cell(row: BrowseRow, format: Formatters): string;
 }
 
@@ -44,7 +46,8 @@ const columns: Column[] = [
   { key: 'difficulty', title: 'library.col.difficulty', width: '5.5rem', numeric: true, cell: (r) => (r.state === 0 ? '—' : r.difficulty.toFixed(1)) },
   { key: 'r', title: 'library.col.r', width: '4.5rem', numeric: true, cell: (r) => (r.r === null ? '—' : `${(r.r * 100).toFixed(0)}%`) },
   { key: 'lapses', title: 'library.col.lapses', width: '4.5rem', numeric: true, cell: (r) => String(r.lapses) },
-  { key: 'flag', title: 'flag.column', width: '5rem', cell: (r, f) => (r.flag ? f.flag(r.flag) : '') },
+  // A dot of the flag's colour: the column stays narrow enough for every column to fit at 1280 px.
+  { key: 'flag', title: 'flag.column', width: '2.25rem', glyph: '⚑', cell: () => '' },
 ];
 const template = columns.map((c) => c.width).join(' ');
 /** The narrowest the table gets before it scrolls sideways: the columns' minimum widths. */
@@ -244,7 +247,7 @@ export function BrowseScreen({ params }: ScreenProps) {
                 title={t(c.title)}
                 tabIndex={-1}
               >
-                {t(c.title)}
+                {c.glyph ? <span aria-label={t(c.title)}>{c.glyph}</span> : t(c.title)}
                 {sort === c.key ? (descending ? ' ↓' : ' ↑') : ''}
               </button>
             ))}
@@ -285,11 +288,12 @@ export function BrowseScreen({ params }: ScreenProps) {
                       key={c.key}
                       role="gridcell"
                       className={`browse-cell cell-${c.key}${c.numeric ? ' numeric' : ''}`}
-                      title={row && c.key === 'front' ? questionText(row.front, row.card) : undefined}
+                      title={row && c.key === 'front' ? questionText(row.front, row.card) : row && c.key === 'flag' && row.flag ? format.flag(row.flag) : undefined}
+                      aria-label={row && c.key === 'flag' ? format.flag(row.flag) : undefined}
                       translate={c.key === 'deck' || c.key === 'tags' ? 'no' : undefined}
                       data-flag={c.key === 'flag' && row ? row.flag : undefined}
                     >
-                      {c.key === 'flag' && row?.flag ? <span className="flag-dot" style={flagStyle(row.flag)} aria-hidden="true" /> : null}
+                      {c.key === 'flag' && row?.flag ? <span className="flag-dot" style={flagStyle(row.flag)} data-testid="browse-flag" aria-hidden="true" /> : null}
                       {row ? c.cell(row, format) : ''}
                     </span>
                   ))}
