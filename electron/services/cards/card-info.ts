@@ -8,7 +8,11 @@ import type { ReviewRow } from '../store/revlog';
 import { createScheduler } from '../scheduler/fsrs';
 
 const DAY_MS = 86_400_000;
-/** Points of the recall curve between two answers: enough for a smooth line, few enough for a long history. */
+/**
+ * Points of the recall curve between two answers: enough for a smooth line, fewer as the history
+ * grows so the whole curve stays near `maxPoints`; a gap always keeps its two ends (the drop at
+ * each answer is what the chart shows).
+ */
 const pointsPerGap = 24;
 const maxPoints = 1_200;
 /** How far past now the curve goes when the card is due later: its next due date, within a year. */
@@ -49,7 +53,7 @@ export function replayReviews(reviews: readonly ReviewRow[], weights: readonly n
 export function recallCurve(reviews: readonly CardInfoReview[], weights: readonly number[], end: number): { at: number; r: number }[] {
   const answered = reviews.filter((r) => r.rating >= 1 && r.stability > 0);
   const gaps = Math.max(1, answered.length);
-  const perGap = Math.max(2, Math.min(pointsPerGap, Math.floor(maxPoints / gaps)));
+  const perGap = Math.max(1, Math.min(pointsPerGap, Math.floor(maxPoints / gaps)));
   const curve: { at: number; r: number }[] = [];
   answered.forEach((review, index) => {
     const until = index + 1 < answered.length ? answered[index + 1].at : Math.max(end, review.at);
