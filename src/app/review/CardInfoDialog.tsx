@@ -147,7 +147,8 @@ export function CardInfoDialog({ cardId, close }: { cardId: number; close(): voi
               {facts.map(([label, value]) => (
                 <div key={label}>
                   <dt>{t(label)}</dt>
-                  <dd>{value}</dd>
+                  {/* A deck's name is the user's text, not the UI's. */}
+                  <dd translate={label === 'cardInfo.deck' ? 'no' : undefined}>{value}</dd>
                 </div>
               ))}
             </dl>
