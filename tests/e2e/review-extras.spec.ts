@@ -184,6 +184,13 @@ test('the card info and the marks in Korean', async ({ browser }) => {
   await expect(info.getByTestId('card-info-review').first()).toContainText('알맞음');
   await expectChart(info.getByTestId('card-info-chart'), ['기억률', '안정성 (일)']);
   await page.screenshot({ path: join(screenshots, 'review-extras-card-info-ko.png') });
+  await page.keyboard.press('Escape');
+  await expect(info).toBeHidden();
+  // The keyboard help lists the new keys.
+  await page.keyboard.press('?');
+  const help = page.getByRole('dialog');
+  for (const text of ['Ctrl+1', 'Ctrl+4', '노트 표시 켜기/끄기', '카드 정보: 모든 복습', '이 카드의 노트를 편집']) await expect(help).toContainText(text);
+  await page.screenshot({ path: join(screenshots, 'review-extras-keys-ko.png') });
   await page.context().close();
 });
 
