@@ -15,6 +15,7 @@ const kinds: Record<Change['action'], UndoKind> = {
   untag: 'untag',
   reset: 'forget',
   delete: 'delete',
+  flag: 'flag',
 };
 
 /**
@@ -59,6 +60,9 @@ export function applyBulk(ctx: ServiceContext, cardIds: number[], change: Change
         case 'delete':
           cards.delete(ids);
           notes.deleteCardless(noteIds);
+          break;
+        case 'flag':
+          cards.setFlag(ids, change.flag);
           break;
       }
       return { affected: ids.length };

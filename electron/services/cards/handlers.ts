@@ -4,9 +4,11 @@ import type { ServiceContext } from '../context';
 import { studyDay } from '../scheduler/study-day';
 import { parseQuery } from './query';
 import { applyBulk } from './bulk';
+import { cardInfo } from './card-info';
+import { flagCards, markNote } from './marks';
 
-/** The card browser: search, and one change to many cards. */
-export function cardHandlers(ctx: ServiceContext): Pick<Handlers, 'cards.search' | 'cards.bulk'> {
+/** The card browser: search, one change to many cards; a card's info, flags and marks (Browse and Review). */
+export function cardHandlers(ctx: ServiceContext): Pick<Handlers, 'cards.search' | 'cards.bulk' | 'cards.info' | 'cards.flag' | 'notes.mark'> {
   ctx.store.search.registerRetrievability(() => ctx.settings.get().fsrsWeights ?? default_w);
   return {
     'cards.search': ({ query, ...page }) => {
@@ -17,5 +19,8 @@ export function cardHandlers(ctx: ServiceContext): Pick<Handlers, 'cards.search'
       return { ...found, ms: performance.now() - t0 };
     },
     'cards.bulk': ({ cardIds, change }) => applyBulk(ctx, cardIds, change),
+    'cards.info': ({ cardId }) => cardInfo(ctx, cardId),
+    'cards.flag': ({ cardIds, flag }) => flagCards(ctx, cardIds, flag),
+    'notes.mark': ({ noteId, marked }) => markNote(ctx, noteId, marked),
   };
 }

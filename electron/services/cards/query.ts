@@ -3,7 +3,7 @@ import { isValues, propNames, type IsValue, type PropName, type PropOp, type Sea
 
 /**
  * The card browser's search language, in the spirit of Anki's:
- *   deck:NAME  tag:NAME  is:due|new|learn|review|suspended|buried
+ *   deck:NAME  tag:NAME  is:due|new|learn|review|suspended|buried  flag:0..7
  *   prop:ivl>=10  prop:lapses>3  prop:reps=0  prop:r<0.9  prop:s>30  prop:d<5  prop:due<=1
  *   free text (matches front, back, context and translations; Korean included)
  *   "quoted phrases", -negation, * as a wildcard in deck: and tag:.
@@ -49,6 +49,10 @@ export function parseQuery(query: string): Term[] {
         const value = rest.toLowerCase() as IsValue;
         if (!isValues.includes(value)) throw bad(raw, `is: takes ${isValues.join(', ')}`);
         return { kind: 'is', value, negate };
+      }
+      case 'flag': {
+        if (!/^[0-7]$/.test(rest)) throw bad(raw, 'flag: takes 0 (no flag) to 7');
+        return { kind: 'flag', value: Number(rest), negate };
       }
       case 'prop': {
         const m = /^([a-z]+)(<=|>=|!=|<|>|=)(-?\d+(?:\.\d+)?)$/.exec(rest.toLowerCase());

@@ -80,6 +80,7 @@ export function readDeckForExport(db: Database.Database, deckName: string, optio
         lastReview: c.last_review,
         suspended: c.suspended !== 0,
         ...(c.buried_until !== null && c.buried_until > now ? { buried: true } : {}),
+        ...(c.flags ? { flag: c.flags } : {}),
       }),
     );
     if (options.schedule) {

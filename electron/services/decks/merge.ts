@@ -258,6 +258,7 @@ export function mergeIntoDeck(store: Stores, deckId: number, parsed: ParsedImpor
         state: card.state,
         last_review: card.lastReview,
         suspended: card.suspended,
+        flags: card.flag ?? 0,
       };
       cardIds.set(card.ord, cards.insertScheduled(noteId, schedule, nextPosition()));
     }

@@ -33,6 +33,8 @@ const Card = z.object({
   state: z.number().int().min(0).max(3),
   lastReview: z.number().finite().nullable(),
   suspended: z.boolean(),
+  /** Anki's card flag (1 red … 7 purple); absent: none. Older builds drop it, nothing else changes. */
+  flag: z.number().int().min(0).max(7).optional(),
 });
 
 const Review = z.object({

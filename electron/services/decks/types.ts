@@ -20,6 +20,8 @@ export interface ExchangeCard {
   suspended: boolean;
   /** Buried until the next study day (exports only: an import brings cards in unburied). */
   buried?: boolean;
+  /** Anki's card flag (`cards.flags & 7`): 0 none, 1 red … 7 purple. Absent: none. */
+  flag?: number;
 }
 
 /** One review-log row; `ord` names the card of its note. */

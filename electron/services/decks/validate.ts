@@ -34,6 +34,7 @@ function checkCard(note: ExchangeNote, card: ExchangeCard): void {
   shape(isInt(card.ord, 0, 999) && isInt(card.state, 0, 3) && typeof card.suspended === 'boolean', note, 'a card has a bad ord, state or suspension');
   for (const key of ['due', 'stability', 'difficulty', 'elapsedDays', 'scheduledDays', 'learningSteps', 'reps', 'lapses'] as const) shape(isFinite(card[key]), note, `a card's ${key} is not a number`);
   shape(card.lastReview === null || isFinite(card.lastReview), note, "a card's last review is not a time");
+  shape(card.flag === undefined || isInt(card.flag, 0, 7), note, "a card's flag is not 0 to 7");
 }
 
 function checkReview(note: ExchangeNote, review: ExchangeReview): void {

@@ -23,7 +23,7 @@ export function rescheduleAll(ctx: ServiceContext): number {
       if (rows[i][3] === 0) {
         let card: CardRow = {
           id: cardId, note_id: 0, ord: 0, due: rows[i][1], stability: 0, difficulty: 0, elapsed_days: 0, scheduled_days: 0,
-          learning_steps: 0, reps: 0, lapses: 0, state: 0, last_review: null, suspended: 0, buried_until: null, new_position: 0,
+          learning_steps: 0, reps: 0, lapses: 0, state: 0, last_review: null, suspended: 0, buried_until: null, new_position: 0, flags: 0,
         };
         for (let k = i; k < j; k++) card = { ...card, ...scheduler.answer(card, rows[k][1], rows[k][2]).card };
         ctx.store.cards.setSchedule(cardId, card);

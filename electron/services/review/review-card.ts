@@ -4,6 +4,7 @@ import type { Note, SideTexts } from '../store/notes';
 import { nextCardId } from '../scheduler/queue';
 import { countsOf, currentQueue } from './today';
 import { storedAnkiView } from '../decks/anki/note-view';
+import { isMarked } from '../../../src/shared/contract/card-info';
 
 /** The note's sides in `locale` when it has a translation there; the primary language otherwise, field by field. */
 function localized(note: Note, locale: Locale | null): SideTexts {
@@ -48,6 +49,8 @@ export function nextReviewCard(ctx: ServiceContext, locale: Locale | undefined, 
     experimentId: note.experimentId,
     experimentParams: note.experimentParams,
     state: card.state as ReviewCard['state'],
+    flag: card.flags,
+    marked: isMarked(note.tags),
     // A note of an Anki note type is drawn by its template for this card.
     ...(anki ? { anki } : {}),
     intervals: ctx.scheduler().intervals(card, now),

@@ -17,6 +17,8 @@ export type SearchTerm =
   | { kind: 'deck'; value: string; negate: boolean }
   | { kind: 'tag'; value: string; negate: boolean }
   | { kind: 'is'; value: IsValue; negate: boolean }
+  /** Anki's `flag:N`: 0 no flag, 1 red … 7 purple. */
+  | { kind: 'flag'; value: number; negate: boolean }
   | { kind: 'prop'; prop: PropName; op: PropOp; value: number; negate: boolean };
 
 export type SortColumn = (typeof sortColumns)[number];
@@ -34,6 +36,7 @@ const sortSql: Record<SortColumn, string> = {
   lapses: 'c.lapses',
   reps: 'c.reps',
   created: 'c.id',
+  flag: 'c.flags',
 };
 
 export interface SearchOptions {
@@ -76,6 +79,8 @@ export interface BrowseRow {
   reps: number;
   suspended: boolean;
   buried: boolean;
+  /** Anki's card flag: 0 none, 1 red … 7 purple. */
+  flag: number;
   /** Which card of its note: c1, c2… for cloze notes, 1/2 for reversed ones; null for basic. */
   card: string | null;
 }
@@ -129,6 +134,10 @@ function compile(terms: SearchTerm[]): Compiled {
           suspended: `c.suspended = 1`,
           buried: `IFNULL(c.buried_until, 0) > @now`,
         }[term.value];
+        break;
+      case 'flag':
+        params[p] = term.value;
+        sql = `c.flags = @${p}`;
         break;
       case 'prop': {
         params[p] = term.value;
@@ -192,7 +201,7 @@ export function cardSearchStore(sql: Sql) {
                 c.state AS state, c.due AS due, c.scheduled_days AS ivl, c.stability AS stability,
                 c.difficulty AS difficulty, CASE WHEN c.state = 0 THEN NULL ELSE fsrs_r(c.stability, c.last_review, @now) END AS r,
                 c.lapses AS lapses, c.reps AS reps, c.suspended AS suspended, IFNULL(c.buried_until, 0) > @now AS buried,
-                n.kind AS kind, c.ord AS ord, n.language AS language, ${options.locale ? 'n.translations' : 'NULL'} AS translations
+                c.flags AS flag, n.kind AS kind, c.ord AS ord, n.language AS language, ${options.locale ? 'n.translations' : 'NULL'} AS translations
          FROM page CROSS JOIN cards c ON c.id = page.id CROSS JOIN notes n ON n.id = c.note_id JOIN decks d ON d.id = n.deck_id
          ORDER BY ${order}`,
         { ...bind, limit: options.limit, offset: options.offset },
@@ -218,6 +227,7 @@ export function cardSearchStore(sql: Sql) {
             reps: r.reps,
             suspended: r.suspended === 1,
             buried: r.buried === 1,
+            flag: r.flag,
             card: cardLabel(toNoteKind(r.kind), r.ord),
           }),
         ),

@@ -19,6 +19,8 @@ export interface CardRow {
   suspended: number;
   buried_until: number | null;
   new_position: number;
+  /** Anki's card flag (migration 010): 0 none, 1 red, 2 orange, 3 green, 4 blue, 5 pink, 6 turquoise, 7 purple. */
+  flags: number;
 }
 
 /** The columns of `cards`, in table order. */
@@ -39,6 +41,7 @@ export const cardColumns = [
   'suspended',
   'buried_until',
   'new_position',
+  'flags',
 ] as const satisfies readonly (keyof CardRow)[];
 
 /** What an answer or a replay of the review log decides: the card's memory state and due time. */
@@ -48,6 +51,8 @@ export type Schedule = Pick<CardRow, 'due' | 'stability' | 'difficulty' | 'elaps
 export interface ScheduledCard extends Schedule {
   ord: number;
   suspended: boolean;
+  /** The card's flag in the file (0 when it had none). */
+  flags?: number;
 }
 
 const cardById = `SELECT ${cardColumns.join(', ')} FROM cards WHERE id = ?`;
@@ -123,8 +128,8 @@ export function cardsStore(sql: Sql) {
     insertScheduled(noteId: number, card: ScheduledCard, position: number): number {
       return Number(
         sql.run(
-          `INSERT INTO cards (note_id, ord, due, stability, difficulty, elapsed_days, scheduled_days, learning_steps, reps, lapses, state, last_review, suspended, new_position)
-           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+          `INSERT INTO cards (note_id, ord, due, stability, difficulty, elapsed_days, scheduled_days, learning_steps, reps, lapses, state, last_review, suspended, new_position, flags)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
           noteId,
           card.ord,
           card.due,
@@ -139,6 +144,7 @@ export function cardsStore(sql: Sql) {
           card.last_review,
           card.suspended ? 1 : 0,
           position,
+          card.flags ?? 0,
         ).lastInsertRowid,
       );
     },
@@ -161,6 +167,10 @@ export function cardsStore(sql: Sql) {
     /** @returns how many cards were changed. */
     suspend(list: readonly number[], suspended: boolean): number {
       return sql.run(`UPDATE cards SET suspended = ? WHERE id IN (SELECT value FROM json_each(?))`, suspended ? 1 : 0, ids(list)).changes;
+    },
+    /** Sets the flag of every card in `list` (0 clears it). @returns how many cards changed. */
+    setFlag(list: readonly number[], flag: number): number {
+      return sql.run(`UPDATE cards SET flags = ? WHERE id IN (SELECT value FROM json_each(?)) AND flags <> ?`, flag, ids(list), flag).changes;
     },
     /** Back to new: the schedule and its counts cleared (the review log is kept). */
     forget(list: readonly number[], now: number): void {

@@ -104,6 +104,10 @@ export function revlogStore(sql: Sql) {
     iterateHistories(): IterableIterator<[number, number, number, number]> {
       return sql.iterateRaw(`SELECT card_id, id, rating, state FROM revlog ORDER BY card_id, id`);
     },
+    /** One card's answers, in time order (its card info). */
+    ofCard(cardId: number): ReviewRow[] {
+      return sql.all<ReviewRow>(`SELECT ${reviewColumns.join(', ')} FROM revlog WHERE card_id = ? ORDER BY id`, cardId);
+    },
     /** The answers of a deck's cards, in time order. */
     ofDeck(deckId: number): ReviewRow[] {
       return sql.all<ReviewRow>(reviewsOfDeck, deckId);

@@ -1,4 +1,4 @@
-import { useEffect, useRef, useState, type KeyboardEvent } from 'react';
+import { lazy, Suspense, useCallback, useEffect, useRef, useState, type KeyboardEvent } from 'react';
 import { useVirtualizer } from '@tanstack/react-virtual';
 import type { BrowseRow, DeckSummary } from '../../shared/contract';
 import type { MessageKey } from '../../shared/i18n';
@@ -8,6 +8,10 @@ import { isEditable, useKeydown } from '../keyboard';
 import { useCardSearch, type SortColumn } from './useCardSearch';
 import { BulkBar } from './BulkBar';
 import { questionText } from './question-text';
+import { flagStyle } from '../review/CardMarks';
+import { flagName } from '../review/flags';
+
+const CardInfoDialog = lazy(() => import('../review/CardInfoDialog').then((m) => ({ default: m.CardInfoDialog })));
 
 const rowHeight = 34;
 
@@ -17,6 +21,8 @@ interface Column {
   width: string;
   /** Right-aligned, never broken inside. */
   numeric?: boolean;
+  /** Shown in the header instead of the title (which stays its tooltip and accessible name). */
+  glyph?: string;
   cell(row: BrowseRow, format: Formatters): string;
 }
 
@@ -24,6 +30,7 @@ interface Formatters {
   date(t: number): string;
   state(row: BrowseRow): string;
   days(n: number): string;
+  flag(n: number): string;
 }
 
 // Narrow enough that every column fits beside the navigation in a 1280 px window; below that the
@@ -39,6 +46,8 @@ const columns: Column[] = [
   { key: 'difficulty', title: 'library.col.difficulty', width: '5.5rem', numeric: true, cell: (r) => (r.state === 0 ? '—' : r.difficulty.toFixed(1)) },
   { key: 'r', title: 'library.col.r', width: '4.5rem', numeric: true, cell: (r) => (r.r === null ? '—' : `${(r.r * 100).toFixed(0)}%`) },
   { key: 'lapses', title: 'library.col.lapses', width: '4.5rem', numeric: true, cell: (r) => String(r.lapses) },
+  // A dot of the flag's colour: the column stays narrow enough for every column to fit at 1280 px.
+  { key: 'flag', title: 'flag.column', width: '2.25rem', glyph: '⚑', cell: () => '' },
 ];
 const template = columns.map((c) => c.width).join(' ');
 /** The narrowest the table gets before it scrolls sideways: the columns' minimum widths. */
@@ -80,7 +89,14 @@ export function BrowseScreen({ params }: ScreenProps) {
     date: (time) => new Date(time).toLocaleDateString(locale, { year: '2-digit', month: 'numeric', day: 'numeric' }),
     state: (row) => (row.suspended ? t('library.state.suspended') : row.buried ? t('library.state.buried') : t(`library.state.${row.state}` as MessageKey)),
     days: (n) => t('library.days', { count: n }),
+    flag: (n) => t(flagName(n)),
   };
+  // Card info (`i` on the table, or the bulk bar's Info with one card selected).
+  const [infoCard, setInfoCard] = useState<number | null>(null);
+  const closeInfo = useCallback(() => {
+    setInfoCard(null);
+    scroller.current?.focus();
+  }, []);
 
   // A new search starts a new selection: the old one may hold cards this search does not show.
   useEffect(() => {
@@ -143,6 +159,7 @@ export function BrowseScreen({ params }: ScreenProps) {
     else if (event.key === 'End') moveCursor(search.total - 1, event.shiftKey);
     else if (event.key === ' ') toggle(cursor);
     else if (event.key === 'Enter') open(cursor);
+    else if (event.key === 'i' && !event.ctrlKey && !event.metaKey && !event.altKey && search.rowAt(cursor)) setInfoCard(search.rowAt(cursor)!.cardId);
     else if (event.key === 'a' && (event.ctrlKey || event.metaKey)) void selectAll();
     else if (event.key === 'Escape') setSelected(new Set());
     else return;
@@ -207,6 +224,7 @@ export function BrowseScreen({ params }: ScreenProps) {
             search.refresh();
           }}
           onDeleted={() => setSelected(new Set())}
+          onInfo={selected.size === 1 ? () => setInfoCard([...selected][0]) : undefined}
         />
       ) : (
         <div className="bulk-bar bulk-bar-empty" data-testid="bulk-bar-empty">
@@ -229,7 +247,7 @@ export function BrowseScreen({ params }: ScreenProps) {
                 title={t(c.title)}
                 tabIndex={-1}
               >
-                {t(c.title)}
+                {c.glyph ? <span aria-label={t(c.title)}>{c.glyph}</span> : t(c.title)}
                 {sort === c.key ? (descending ? ' ↓' : ' ↑') : ''}
               </button>
             ))}
@@ -270,9 +288,12 @@ export function BrowseScreen({ params }: ScreenProps) {
                       key={c.key}
                       role="gridcell"
                       className={`browse-cell cell-${c.key}${c.numeric ? ' numeric' : ''}`}
-                      title={row && c.key === 'front' ? questionText(row.front, row.card) : undefined}
+                      title={row && c.key === 'front' ? questionText(row.front, row.card) : row && c.key === 'flag' && row.flag ? format.flag(row.flag) : undefined}
+                      aria-label={row && c.key === 'flag' ? format.flag(row.flag) : undefined}
                       translate={c.key === 'deck' || c.key === 'tags' ? 'no' : undefined}
+                      data-flag={c.key === 'flag' && row ? row.flag : undefined}
                     >
+                      {c.key === 'flag' && row?.flag ? <span className="flag-dot" style={flagStyle(row.flag)} data-testid="browse-flag" aria-hidden="true" /> : null}
                       {row ? c.cell(row, format) : ''}
                     </span>
                   ))}
@@ -282,6 +303,11 @@ export function BrowseScreen({ params }: ScreenProps) {
           </div>
         </div>
       </div>
+      {infoCard !== null && (
+        <Suspense fallback={null}>
+          <CardInfoDialog cardId={infoCard} close={closeInfo} />
+        </Suspense>
+      )}
     </section>
   );
 }

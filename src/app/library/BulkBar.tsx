@@ -2,11 +2,13 @@ import { useState } from 'react';
 import type { DeckSummary } from '../../shared/contract';
 import type { MessageKey } from '../../shared/i18n';
 import { useApp } from '../AppContext';
+import { flagName, flagNumbers } from '../review/flags';
 
 type Change =
   | { action: 'suspend' | 'unsuspend' | 'reset' | 'delete' }
   | { action: 'move'; deckId: number }
-  | { action: 'tag' | 'untag'; tag: string };
+  | { action: 'tag' | 'untag'; tag: string }
+  | { action: 'flag'; flag: number };
 
 interface BulkBarProps {
   cardIds: number[];
@@ -14,10 +16,12 @@ interface BulkBarProps {
   loadDecks(): void;
   onDone(): void;
   onDeleted(): void;
+  /** Shows the card info of the one selected card (absent when more are selected). */
+  onInfo?(): void;
 }
 
 /** Actions on the selected cards; each can be undone (the button, the notice, u or Ctrl+Z, as everywhere). */
-export function BulkBar({ cardIds, decks, loadDecks, onDone, onDeleted }: BulkBarProps) {
+export function BulkBar({ cardIds, decks, loadDecks, onDone, onDeleted, onInfo }: BulkBarProps) {
   const { api, t, showError, undo } = useApp();
   const [acted, setActed] = useState(false);
   const [tag, setTag] = useState('');
@@ -28,7 +32,8 @@ export function BulkBar({ cardIds, decks, loadDecks, onDone, onDeleted }: BulkBa
     try {
       const result = await api['cards.bulk']({ cardIds, change });
       setActed(true);
-      undo.offer(t('library.bulk.done', { action: t(label), count: result.affected }));
+      const action = change.action === 'flag' ? `${t('flag.column')} ${t(flagName(change.flag))}` : t(label);
+      undo.offer(t('library.bulk.done', { action, count: result.affected }));
       if (change.action === 'delete') onDeleted();
       onDone();
     } catch (e) {
@@ -70,8 +75,28 @@ export function BulkBar({ cardIds, decks, loadDecks, onDone, onDeleted }: BulkBa
       <button type="button" className="button small" disabled={busy || !tag} onClick={() => void apply({ action: 'untag', tag }, 'library.bulk.untag')} data-testid="bulk-untag">
         {t('library.bulk.untag')}
       </button>
+      <select
+        className="input small"
+        aria-label={t('flag.bulk')}
+        value=""
+        onChange={(e) => e.target.value !== '' && void apply({ action: 'flag', flag: Number(e.target.value) }, 'flag.bulk')}
+        disabled={busy}
+        data-testid="bulk-flag"
+      >
+        <option value="">{t('flag.bulk')}</option>
+        {[...flagNumbers, 0].map((n) => (
+          <option key={n} value={n}>
+            {t(flagName(n))}
+          </option>
+        ))}
+      </select>
       {simple('reset', 'library.bulk.reset')}
       {simple('delete', 'library.bulk.delete')}
+      {onInfo && (
+        <button type="button" className="button small" onClick={onInfo} data-testid="bulk-info">
+          {t('flag.info')}
+        </button>
+      )}
       {acted && (
         <button type="button" className="button button-primary small" onClick={() => void undo.undo()} data-testid="bulk-undo">
           {t('library.bulk.undo')}

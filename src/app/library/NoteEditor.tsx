@@ -63,8 +63,9 @@ function toDraft(note: NoteDetail): Draft {
 /**
  * Edits a note (or adds one) with a live preview beside each field: the same renderer as review,
  * so KaTeX and Mermaid show as they will on the card. Saving keeps every card's schedule.
+ * Opened from review (`e`), `onClose` takes it back there instead of to Browse.
  */
-export function NoteEditor({ params }: ScreenProps) {
+export function NoteEditor({ params, onClose }: ScreenProps & { onClose?(saved: boolean): void }) {
   const { api, t, locale, navigate, showError, undo } = useApp();
   const noteId = typeof params.noteId === 'number' ? params.noteId : null;
   const [decks, setDecks] = useState<DeckSummary[]>([]);
@@ -94,7 +95,7 @@ export function NoteEditor({ params }: ScreenProps) {
   const removedOrds = draft && saved ? ordsRemovedByEdit(saved.cards.map((c) => c.ord), { kind: draft.kind, front: draft.front, previousKind: saved.kind }) : [];
   const labels = (kind: NoteKind, ords: number[]) => ords.map((ord) => cardLabel(kind, ord) ?? String(ord + 1)).join(', ');
 
-  const back = () => navigate('browse');
+  const back = (saved = false) => (onClose ? onClose(saved) : navigate('browse'));
   const save = async () => {
     if (!draft) return;
     let experimentParams: Record<string, unknown> | null = null;
@@ -130,7 +131,7 @@ export function NoteEditor({ params }: ScreenProps) {
             ? t('library.editor.added', { count: result.cardIds.length, deck: deckName })
             : t('library.editor.saved'),
       );
-      back();
+      back(true);
     } catch (e) {
       showError(e);
     }
@@ -269,7 +270,7 @@ export function NoteEditor({ params }: ScreenProps) {
         <button type="button" className="button button-primary" onClick={() => void save()} data-testid="editor-save">
           {t('library.editor.save')}
         </button>
-        <button type="button" className="button" onClick={back}>
+        <button type="button" className="button" onClick={() => back()}>
           {t('library.editor.cancel')}
         </button>
       </div>

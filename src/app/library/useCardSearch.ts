@@ -3,7 +3,7 @@ import type { BrowseRow } from '../../shared/contract';
 import { useApp } from '../AppContext';
 
 export const pageSize = 200;
-export type SortColumn = 'front' | 'deck' | 'state' | 'due' | 'ivl' | 'stability' | 'difficulty' | 'r' | 'lapses';
+export type SortColumn = 'front' | 'deck' | 'state' | 'due' | 'ivl' | 'stability' | 'difficulty' | 'r' | 'lapses' | 'flag';
 
 /**
  * The browser's data: the total for the current search and the pages loaded so far. Pages load

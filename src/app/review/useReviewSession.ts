@@ -3,11 +3,14 @@ import type { Rating, ReviewCard } from '../../shared/contract';
 import { useApp } from '../AppContext';
 import { takePrefetched } from '../prefetch';
 import type { UndoApplied } from '../undo/undo-controller';
+import { flagName, nextFlag } from './flags';
 
 export type Phase = 'loading' | 'question' | 'answer' | 'done' | 'failed';
 
 /** Operations that are about the card on screen: after their undo, that card is shown again. */
 const aboutOneCard = new Set(['answer', 'bury', 'suspend', 'unsuspend']);
+/** Operations that change the card on screen in place (its flag, its note's mark or text): after an undo or redo it is read again, where it was. */
+const inPlace = new Set(['flag', 'mark', 'unmark', 'edit-note']);
 
 export interface SessionStats {
   reviewed: number;
@@ -43,6 +46,8 @@ export function useReviewSession(deckId?: number) {
   // Operations of this session not undone: the summary offers Undo while there are some.
   const [undoCount, setUndoCount] = useState(0);
   const shownAt = useRef(Date.now());
+  const current = useRef<ReviewCard | null>(null);
+  current.current = card;
   const inFlight = useRef(false);
   const running = useRef<Promise<void>>(Promise.resolve());
 
@@ -81,6 +86,19 @@ export function useReviewSession(deckId?: number) {
   );
 
   /**
+   * Reads the card on screen again (after an edit, a flag, a mark, or their undo) and shows it
+   * where the session was: the same side, the answer's timer running on. A card the edit removed
+   * (a cloze number deleted) gives way to the next one.
+   */
+  const reload = useCallback(async () => {
+    const shown = current.current;
+    if (!shown) return;
+    const fresh = await api['review.next']({ locale, cardId: shown.cardId, ...(deckId !== undefined ? { deckId } : {}) });
+    if (fresh) setCard(fresh);
+    else await loadNextRef.current();
+  }, [api, deckId, locale]);
+
+  /**
    * Shows the next card. If that fails, the card on screen is no longer the one to answer (its
    * answer is already recorded), so the session waits on a retry instead of offering it again.
    */
@@ -92,6 +110,9 @@ export function useReviewSession(deckId?: number) {
       throw error;
     }
   }, [api, deckId, locale, show]);
+
+  const loadNextRef = useRef(loadNext);
+  loadNextRef.current = loadNext;
 
   const start = useCallback(() => {
     setPhase('loading');
@@ -141,6 +162,10 @@ export function useReviewSession(deckId?: number) {
             setStats((current) => ({ ...current, reviewed: current.reviewed + sign, again: current.again + (done.rating === 1 ? sign : 0) }));
           }
           setUndoCount((count) => Math.max(0, count + (direction === 'undo' ? -1 : 1)));
+          if (inPlace.has(done.kind) && current.current) {
+            await reload();
+            return;
+          }
           const again = direction === 'undo' && aboutOneCard.has(done.kind) && done.cardId !== null;
           const restored = again ? await api['review.next']({ locale, cardId: done.cardId!, ...(deckId !== undefined ? { deckId } : {}) }) : null;
           if (restored) show(restored);
@@ -148,7 +173,7 @@ export function useReviewSession(deckId?: number) {
         };
         void running.current.then(() => step(follow));
       }),
-    [api, deckId, history, loadNext, locale, show, step],
+    [api, deckId, history, loadNext, locale, reload, show, step],
   );
 
   const undo = useCallback(() => {
@@ -175,5 +200,44 @@ export function useReviewSession(deckId?: number) {
     });
   }, [api, card, history, loadNext, phase, step, t]);
 
-  return { phase, card, busy, stats, canUndo: undoCount > 0, reveal, grade, undo, suspend, bury, retry: start };
+  /** Anki's Ctrl+1…7: sets the card's flag, or clears it when it already has that one. */
+  const flag = useCallback(
+    (pressed: number) => {
+      if (!card || (phase !== 'question' && phase !== 'answer')) return;
+      const value = nextFlag(card.flag, pressed);
+      void step(async () => {
+        await api['cards.flag']({ cardIds: [card.cardId], flag: value });
+        setUndoCount((count) => count + 1);
+        setCard((shown) => (shown && shown.cardId === card.cardId ? { ...shown, flag: value } : shown));
+        history.offer(value ? t('flag.set', { name: t(flagName(value)) }) : t('flag.cleared'));
+      });
+    },
+    [api, card, history, phase, step, t],
+  );
+
+  /** Anki's `*`: marks or unmarks the card's note (the tag `marked`). */
+  const toggleMark = useCallback(() => {
+    if (!card || (phase !== 'question' && phase !== 'answer')) return;
+    const marked = !card.marked;
+    void step(async () => {
+      await api['notes.mark']({ noteId: card.noteId, marked });
+      setUndoCount((count) => count + 1);
+      await reload();
+      history.offer(marked ? t('flag.markedNote') : t('flag.unmarkedNote'));
+    });
+  }, [api, card, history, phase, reload, step, t]);
+
+  /** After the note editor closed: a saved edit shows at once, on the side it was left on. */
+  const edited = useCallback(
+    (saved: boolean) => {
+      if (!saved) return;
+      void step(async () => {
+        setUndoCount((count) => count + 1);
+        await reload();
+      });
+    },
+    [reload, step],
+  );
+
+  return { phase, card, busy, stats, canUndo: undoCount > 0, reveal, grade, undo, suspend, bury, flag, toggleMark, edited, retry: start };
 }

@@ -1,4 +1,4 @@
-import { useEffect, useRef } from 'react';
+import { lazy, Suspense, useCallback, useEffect, useRef, useState } from 'react';
 import type { Rating } from '../../shared/contract';
 import { useApp } from '../AppContext';
 import { AnswerExtras } from '../answer-extras';
@@ -10,11 +10,21 @@ import { intervalText } from '../review/interval';
 import { useReviewSession } from '../review/useReviewSession';
 import { SessionSummary } from './SessionSummary';
 import type { ScreenProps } from '../screen-types';
+import { CardMarks, flagStyle } from '../review/CardMarks';
+import { flagKeyOf } from '../review/flags';
+
+// Opened by `e` and `i` only: the editor and the chart stay out of the bundle of the first card.
+const NoteEditor = lazy(() => import('../library/NoteEditor').then((m) => ({ default: m.NoteEditor })));
+const CardInfoDialog = lazy(() => import('../review/CardInfoDialog').then((m) => ({ default: m.CardInfoDialog })));
 
 const ratings: Rating[] = [1, 2, 3, 4];
 const gradeNames = { 1: 'review.grade.1', 2: 'review.grade.2', 3: 'review.grade.3', 4: 'review.grade.4' } as const;
 
-/** The review loop: question, Space/Enter for the answer, 1–4 to grade (u undoes, as everywhere); the summary at the end. */
+/**
+ * The review loop: question, Space/Enter for the answer, 1–4 to grade (u undoes, as everywhere);
+ * as in Anki, `e` edits the note, Ctrl+1…7 flag the card, `*` marks the note, `i` shows the card's
+ * info. The summary at the end.
+ */
 export function ReviewScreen({ params }: ScreenProps) {
   const { t, navigate } = useApp();
   // Opened from a deck's Study button: that deck's cards only.
@@ -22,16 +32,33 @@ export function ReviewScreen({ params }: ScreenProps) {
   const { phase, card, busy } = session;
   const showAnswerButton = useRef<HTMLButtonElement>(null);
   const answerRegion = useRef<HTMLDivElement>(null);
+  // The note editor or the card info over the session: the session's keys wait until it closes.
+  const [overlay, setOverlay] = useState<{ kind: 'edit'; noteId: number } | { kind: 'info'; cardId: number } | null>(null);
+  const closeInfo = useCallback(() => setOverlay(null), []);
+  const closeEditor = useCallback(
+    (saved: boolean) => {
+      setOverlay(null);
+      session.edited(saved);
+    },
+    [session],
+  );
 
   // Focus follows the phase so Enter/Space, screen readers and Tab start in the right place (a card's type-answer box keeps it).
   useEffect(() => {
+    if (overlay) return;
     if (phase === 'question' && !(document.activeElement instanceof HTMLInputElement && document.activeElement.id === 'typeans')) showAnswerButton.current?.focus();
     if (phase === 'answer') answerRegion.current?.focus({ preventScroll: true });
-  }, [phase, card]);
+  }, [phase, card, overlay]);
 
   useKeydown((event) => {
-    if (event.defaultPrevented || isEditable(event.target)) return;
+    if (event.defaultPrevented || isEditable(event.target) || overlay) return;
     const key = event.key;
+    const flag = flagKeyOf(event);
+    if (flag !== null) {
+      event.preventDefault();
+      if (!event.repeat) session.flag(flag);
+      return;
+    }
     // u and Ctrl+Z (undo), Ctrl+Shift+Z and Ctrl+Y (redo) are the app's own, on every screen (Shell).
     if (!isPlainKey(event)) return;
     if (key === 'Escape') {
@@ -51,6 +78,15 @@ export function ReviewScreen({ params }: ScreenProps) {
     } else if (key === 'b' || key === '-') {
       event.preventDefault();
       session.bury();
+    } else if (key === '*') {
+      event.preventDefault();
+      if (!event.repeat) session.toggleMark();
+    } else if (key === 'e' && card && !busy) {
+      event.preventDefault();
+      setOverlay({ kind: 'edit', noteId: card.noteId });
+    } else if (key === 'i' && card) {
+      event.preventDefault();
+      setOverlay({ kind: 'info', cardId: card.cardId });
     }
   });
 
@@ -72,6 +108,15 @@ export function ReviewScreen({ params }: ScreenProps) {
   if (!card) return <section className="screen screen-review" aria-busy="true" />;
 
   const counts = card.counts;
+  if (overlay?.kind === 'edit') {
+    return (
+      <div className="review-editing" data-testid="review-editing">
+        <Suspense fallback={<section className="screen screen-editor" aria-busy="true" />}>
+          <NoteEditor params={{ noteId: overlay.noteId }} onClose={closeEditor} />
+        </Suspense>
+      </div>
+    );
+  }
   return (
     <section className="screen screen-review" aria-label={t('review.title')} aria-busy={busy}>
       <header className="review-bar">
@@ -105,13 +150,20 @@ export function ReviewScreen({ params }: ScreenProps) {
           <button type="button" className="button button-ghost" data-testid="bury" onClick={session.bury} disabled={busy}>
             {t('review.bury')} <Kbd>b</Kbd>
           </button>
+          <button type="button" className="button button-ghost" data-testid="edit-card" onClick={() => setOverlay({ kind: 'edit', noteId: card.noteId })} disabled={busy}>
+            {t('flag.edit')} <Kbd>e</Kbd>
+          </button>
+          <button type="button" className="button button-ghost" data-testid="card-info-open" onClick={() => setOverlay({ kind: 'info', cardId: card.cardId })}>
+            {t('flag.info')} <Kbd>i</Kbd>
+          </button>
           <button type="button" className="button button-ghost" data-testid="end-session" onClick={() => navigate('today')}>
             {t('review.leave')} <Kbd>Esc</Kbd>
           </button>
         </div>
       </header>
 
-      <article className="card" data-card-id={card.cardId}>
+      <article className={`card${card.flag ? ' flagged' : ''}`} data-card-id={card.cardId} data-flag={card.flag} style={flagStyle(card.flag)}>
+        <CardMarks flag={card.flag} marked={card.marked} />
         {card.anki && <AnkiCardSides card={card} phase={phase} answerRegion={answerRegion} reveal={session.reveal} />}
         {!card.anki && <Markdown
           key={`front-${card.cardId}`}
@@ -166,6 +218,11 @@ export function ReviewScreen({ params }: ScreenProps) {
         )}
         {busy && <span className="saving">{t('review.saving')}</span>}
       </footer>
+      {overlay?.kind === 'info' && (
+        <Suspense fallback={null}>
+          <CardInfoDialog cardId={overlay.cardId} close={closeInfo} />
+        </Suspense>
+      )}
     </section>
   );
 }

@@ -9,6 +9,7 @@ import { experimentsContract } from './experiments';
 import { libraryContract } from './library';
 import { openFileContract } from './open-file';
 import { undoContract } from './undo';
+import { cardInfoContract } from './card-info';
 
 export * from './define';
 export * from './issues';
@@ -20,6 +21,7 @@ export * from './experiments';
 export * from './library';
 export * from './open-file';
 export * from './undo';
+export * from './card-info';
 export * from './anki-card';
 export * from './events';
 export * from './names';
@@ -38,6 +40,7 @@ export const contract = {
   ...libraryContract,
   ...openFileContract,
   ...undoContract,
+  ...cardInfoContract,
 };
 
 export type Contract = typeof contract;

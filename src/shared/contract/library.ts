@@ -4,7 +4,7 @@ import { AnkiNoteView } from './anki-card';
 
 export const NoteKindSchema = z.enum(['basic', 'reversed', 'cloze']);
 
-export const sortColumns = ['front', 'deck', 'state', 'due', 'ivl', 'stability', 'difficulty', 'r', 'lapses', 'reps', 'created'] as const;
+export const sortColumns = ['front', 'deck', 'state', 'due', 'ivl', 'stability', 'difficulty', 'r', 'lapses', 'reps', 'created', 'flag'] as const;
 
 export const BrowseRow = z.object({
   cardId: z.number().int(),
@@ -24,6 +24,8 @@ export const BrowseRow = z.object({
   reps: z.number().int(),
   suspended: z.boolean(),
   buried: z.boolean(),
+  /** Anki's card flag: 0 none, 1 red … 7 purple. */
+  flag: z.number().int().min(0).max(7).default(0),
   /** Which card of its note: c1, c2… for cloze notes, 1/2 for reversed ones; null for basic. */
   card: z.string().nullable().optional(),
 });
@@ -86,6 +88,8 @@ export const BulkAction = z.discriminatedUnion('action', [
   /** Forget: back to new, schedule and counts cleared (review history kept). */
   z.object({ action: z.literal('reset') }),
   z.object({ action: z.literal('delete') }),
+  /** Anki's card flag: 1 red … 7 purple; 0 clears it. */
+  z.object({ action: z.literal('flag'), flag: z.number().int().min(0).max(7) }),
 ]);
 
 const RetentionFigure = z.object({ passed: z.number(), total: z.number(), rate: z.number().nullable() });

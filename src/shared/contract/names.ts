@@ -43,6 +43,9 @@ export const methodNames = [
   'undo.state',
   'undo.undo',
   'undo.redo',
+  'cards.info',
+  'cards.flag',
+  'notes.mark',
 ] as const;
 
 /** Every event the host pushes to the UI. */

@@ -58,6 +58,10 @@ export const ReviewCard = z.object({
   /** Params for the linked experiment, from the deck's ```prove``` block. */
   experimentParams: z.record(z.string(), z.unknown()).nullable(),
   state: CardState,
+  /** Anki's card flag (0 none, 1 red … 7 purple): Ctrl+1…7 sets it, the same key again clears it. */
+  flag: z.number().int().min(0).max(7).default(0),
+  /** The note carries Anki's `marked` tag (`*` toggles it). */
+  marked: z.boolean().default(false),
   /** Set when the note is drawn by an Anki note type: the card is its template `ord` (cloze: the first), not front/back. */
   anki: AnkiNoteView.nullable().optional(),
   /** Next interval for each grade, formatted short ('10m', '4d', '1.2mo'), keys '1'..'4'. */

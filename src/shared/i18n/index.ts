@@ -13,6 +13,7 @@ import { libraryMessages } from './library';
 import { undoMessages } from './undo';
 import { paletteMessages } from './palette';
 import { ankiTemplateMessages } from './anki-template';
+import { cardInfoMessages } from './card-info';
 
 export * from './define';
 export * from './translate';
@@ -37,6 +38,7 @@ const bundles = [
   undoMessages,
   paletteMessages,
   ankiTemplateMessages,
+  cardInfoMessages,
 ] as const;
 
 type KeysOf<B> = B extends MessageBundle<infer K> ? K : never;

@@ -153,3 +153,70 @@ describe('a ProofDeck note edited in Anki', () => {
     });
   });
 });
+
+describe('flags and marked notes', () => {
+  /** The package with its rows changed as `edit` says (Anki's own columns: cards.flags, notes.tags). */
+  function edited(file: Uint8Array, edit: (db: Database.Database) => void): Uint8Array {
+    const files = unzipSync(file);
+    const db = new Database(Buffer.from(files['collection.anki2']));
+    edit(db);
+    files['collection.anki2'] = new Uint8Array(db.serialize());
+    db.close();
+    return zipSync(files);
+  }
+
+  it('come in as Anki keeps them: the low 3 bits of cards.flags, the tag `marked`', () => {
+    const cards: CardSpec[] = [
+      { type: 2, queue: 2, due: 70, ivl: 10 },
+      { type: 0, queue: 0, due: 1 },
+      { type: 2, queue: 2, due: 71, ivl: 12 },
+      { type: 2, queue: 2, due: 72, ivl: 12 },
+    ];
+    const file = edited(collection({ schedVer: 2, creationOffset: -540, rollover: 4 }, cards, [[0, 3, 1], [2, 3, 1]]), (db) => {
+      // Red; blue on a new card; purple with a bit above the flag that Anki keeps for itself.
+      db.prepare('UPDATE cards SET flags = ? WHERE id = ?').run(1, 1);
+      db.prepare('UPDATE cards SET flags = ? WHERE id = ?').run(4, 2);
+      db.prepare('UPDATE cards SET flags = ? WHERE id = ?').run(8 | 7, 3);
+      db.prepare("UPDATE notes SET tags = ' marked exam ' WHERE id = 1").run();
+    });
+    const db = freshDatabase();
+    importDeckFile(db, file, { fileName: 'flags.apkg', now, timeZone: zone });
+    const rows = db.prepare('SELECT n.guid, c.flags, n.tags FROM cards c JOIN notes n ON n.id = c.note_id ORDER BY n.guid').all();
+    expect(rows).toEqual([
+      { guid: 'g0', flags: 1, tags: 'marked exam' },
+      { guid: 'g1', flags: 4, tags: '' },
+      { guid: 'g2', flags: 7, tags: '' },
+      { guid: 'g3', flags: 0, tags: '' },
+    ]);
+  });
+
+  it('go back out with the schedule; a shared deck (no schedule) carries no one’s flags or marks, as Anki’s export', () => {
+    const db = freshDatabase();
+    const flagged = (guid: string, flag: number, tags: string[]): ExchangeNote => ({
+      guid, front: `${guid}?`, back: 'answer', context: '', language: null, translations: null, tags, experimentId: null, experimentParams: null, fields: null,
+      cards: [{ ord: 0, due: now + DAY, stability: 3, difficulty: 5, elapsedDays: 0, scheduledDays: 1, learningSteps: 0, reps: 1, lapses: 0, state: 2, lastReview: now, suspended: false, flag }],
+    });
+    applyImport(db, { format: 'proofdeck', deckName: 'Flags', description: '', notes: [flagged('red', 1, ['Marked']), flagged('purple', 7, ['exam', 'leech']), flagged('none', 0, [])], media: [], warnings: [], hasSchedule: true }, { default: 'keep-mine' }, now);
+    const written = (includeSchedule: boolean) => {
+      const bytes = exportDeck(db, 'Flags', 'apkg', { includeSchedule, now, rolloverHour: 4, timeZone: zone }).bytes;
+      const anki = new Database(Buffer.from(unzipSync(bytes)['collection.anki2']), { readonly: true });
+      try {
+        return anki.prepare('SELECT n.guid, c.flags, n.tags FROM cards c JOIN notes n ON n.id = c.nid ORDER BY n.guid').all();
+      } finally {
+        anki.close();
+      }
+    };
+    expect(written(true)).toEqual([
+      { guid: 'none', flags: 0, tags: '' },
+      { guid: 'purple', flags: 7, tags: ' exam leech ' },
+      { guid: 'red', flags: 1, tags: ' Marked ' },
+    ]);
+    // A flag and a mark are the learner's, like the schedule: Anki's export without scheduling
+    // clears the flags and drops the system tags marked and leech (gather.rs), and so does this one.
+    expect(written(false)).toEqual([
+      { guid: 'none', flags: 0, tags: '' },
+      { guid: 'purple', flags: 0, tags: ' exam ' },
+      { guid: 'red', flags: 0, tags: '' },
+    ]);
+  });
+});

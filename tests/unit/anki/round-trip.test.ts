@@ -1,5 +1,5 @@
 // ProofDeck → .apkg → Anki (its import and export, as its code does them: through-anki.ts) →
-// .apkg → ProofDeck: every rating, due date, card kind and ProofDeck field comes back. The Anki
+// .apkg → ProofDeck: every rating, due date, card kind, flag, mark and ProofDeck field comes back. The Anki
 // collection in between is another one (created years earlier), so every day number is moved
 // on the way, as Anki moves it.
 import Database from 'better-sqlite3';
@@ -39,19 +39,20 @@ const notes: ExchangeNote[] = [
     translations: { en: { front: 'How many bytes per token does the KV cache take?', back: '$2 \\cdot n_{layers} \\cdot d_{model}$ values.', context: '' } },
     experimentId: 'kv-cache-memory',
     experimentParams: { tokens: 512 },
-    cards: [card(0, 2, now + 12 * DAY + 3 * 3_600_000)],
+    cards: [card(0, 2, now + 12 * DAY + 3 * 3_600_000, { flag: 2 })],
     // Every rating, in every state: Hard and Good while learning are what v1's upgrade would change.
     reviews: [review(0, 2, 0), review(0, 3, 1), review(0, 4, 1, 3), review(0, 1, 2), review(0, 2, 3), review(0, 3, 3), review(0, 4, 2, 12)],
   }),
   note('llm-serving:gqa', 'GQA', {
     back: 'Grouped-query attention: **쿼리 헤드 묶음**이 KV 헤드 하나를 나눠 쓴다.',
     kind: 'reversed',
-    cards: [card(0, 2, now + 3 * DAY), card(1, 1, now + 10 * 60_000)],
+    cards: [card(0, 2, now + 3 * DAY), card(1, 1, now + 10 * 60_000, { flag: 6 })],
     reviews: [review(0, 3, 0), review(0, 3, 1, 3), review(1, 2, 0)],
   }),
   note('llm-serving:softmax', 'Softmax: {{c1::$\\frac{1}{x^{2}}$}}, {{c2::KV}}, {{c3::**캐시**}}에 저장', {
     kind: 'cloze',
     back: 'Back extra',
+    tags: ['serving', 'marked'],
     cards: [
       card(0, 2, now - 5 * DAY, { suspended: true }),
       card(1, 3, now + 2 * DAY + 3_600_000, { suspended: true }),
@@ -74,7 +75,7 @@ const fieldsOf = (db: Database.Database) =>
 /** Each card's schedule; its due as Anki keeps it: the study day of a review card, the second of a learning one. */
 function cardsOf(db: Database.Database) {
   const rows = db
-    .prepare('SELECT n.guid, c.ord, c.state, c.due, c.suspended, c.stability, c.difficulty, c.reps, c.lapses, c.scheduled_days FROM cards c JOIN notes n ON n.id = c.note_id ORDER BY n.guid, c.ord')
+    .prepare('SELECT n.guid, c.ord, c.state, c.due, c.suspended, c.flags, c.stability, c.difficulty, c.reps, c.lapses, c.scheduled_days FROM cards c JOIN notes n ON n.id = c.note_id ORDER BY n.guid, c.ord')
     .all() as { guid: string; ord: number; state: number; due: number; suspended: number }[];
   return rows.map(({ due, ...row }) => ({ ...row, due: row.state === 0 ? null : row.state === 2 ? studyDay(due, 4, zone).start : Math.floor(due / 1000) }));
 }
@@ -85,7 +86,7 @@ const reviewsOf = (db: Database.Database) =>
 const exported = (db: Database.Database) => exportDeck(db, 'LLM serving', 'apkg', { includeSchedule: true, now, rolloverHour: 4, timeZone: zone }).bytes;
 
 describe('ProofDeck → .apkg → Anki → .apkg → ProofDeck', () => {
-  it('keeps every rating, due date, card kind and ProofDeck field', () => {
+  it('keeps every rating, due date, card kind, flag, mark and ProofDeck field', () => {
     const from = source();
     const back = throughAnki(exported(from), anki, now);
     const to = freshDatabase();

@@ -57,11 +57,15 @@ function easeOf(difficulty: number): number {
   return Math.round(Math.min(3500, Math.max(1300, 2500 - (difficulty - 5) * 200)));
 }
 
-/** The scheduling columns of an Anki `cards` row for a ProofDeck card (or a new card when there is no schedule). */
+/**
+ * The scheduling columns of an Anki `cards` row for a ProofDeck card (or a new card when there is
+ * no schedule). The card's flag travels with its schedule: a deck shared without scheduling
+ * carries no one's flags, as Anki's own export clears them (import_export/gather.rs `reset_cards`).
+ */
 export function ankiCardColumns(card: ExchangeCard | undefined, position: number, clock: AnkiDayClock, now: number, withSchedule: boolean) {
   if (!card || !withSchedule || card.state === 0) {
     const { type, queue, due } = dueToAnki({ state: 0, due: null, newPosition: position, suspended: withSchedule && !!card?.suspended, buried: withSchedule && card?.buried ? 'user' : null }, clock, now);
-    return { type, queue, due, ivl: 0, factor: 0, reps: 0, lapses: 0, data: '{}' };
+    return { type, queue, due, ivl: 0, factor: 0, reps: 0, lapses: 0, flags: withSchedule ? (card?.flag ?? 0) : 0, data: '{}' };
   }
   const state = card.state === 1 || card.state === 2 || card.state === 3 ? card.state : 0;
   const hidden = card.suspended || !!card.buried;
@@ -80,6 +84,7 @@ export function ankiCardColumns(card: ExchangeCard | undefined, position: number
     factor: easeOf(card.difficulty),
     reps: card.reps,
     lapses: card.lapses,
+    flags: card.flag ?? 0,
     // Anki ≥ 23.10 reads FSRS memory state from here; older versions ignore it.
     data: JSON.stringify({ s: card.stability, d: card.difficulty }),
   };

@@ -6,8 +6,8 @@ import { ratingFromAnkiReview } from '../../../../src/shared/anki/collection-con
 
 const DAY_MS = 86_400_000;
 
-/** The columns of an Anki `cards` row that scheduling needs; a filtered deck's home due and deck may be absent. */
-export type AnkiCardRow = Pick<AnkiCardRecord, 'id' | 'ord' | 'type' | 'queue' | 'due' | 'ivl' | 'factor' | 'reps' | 'lapses' | 'data'> & Partial<Pick<AnkiCardRecord, 'odue' | 'odid'>>;
+/** The columns of an Anki `cards` row that scheduling needs; a filtered deck's home due and deck, and the flags, may be absent. */
+export type AnkiCardRow = Pick<AnkiCardRecord, 'id' | 'ord' | 'type' | 'queue' | 'due' | 'ivl' | 'factor' | 'reps' | 'lapses' | 'data'> & Partial<Pick<AnkiCardRecord, 'odue' | 'odid' | 'flags'>>;
 
 export interface AnkiReviewRow {
   id: number;
@@ -39,6 +39,7 @@ export function difficultyFromEase(factor: number): number {
  *   stability is the SM-2 interval in days (both are "days until recall falls to ~90%") and
  *   difficulty comes from the ease factor.
  * - suspended: queue -1. Buried cards (queue -2/-3) come in unburied.
+ * - flag: the low 3 bits of `cards.flags`, as Anki reads them (the higher bits are not a flag).
  */
 export function mapAnkiCard(card: AnkiCardRow, clock: AnkiDayClock, schedulerVersion: 1 | 2, lastReviewMs: number | null, now: number): ExchangeCard {
   let memory: { s?: number; d?: number } = {};
@@ -69,7 +70,13 @@ export function mapAnkiCard(card: AnkiCardRow, clock: AnkiDayClock, schedulerVer
     state,
     lastReview,
     suspended: read.suspended,
+    ...(flagOf(card.flags) ? { flag: flagOf(card.flags) } : {}),
   };
+}
+
+/** The flag in Anki's `cards.flags` (its low 3 bits); 0 for anything that is not a whole number. */
+export function flagOf(flags: unknown): number {
+  return typeof flags === 'number' && Number.isInteger(flags) ? flags & 0b111 : 0;
 }
 
 /**

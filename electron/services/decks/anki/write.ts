@@ -11,6 +11,13 @@ import { ankiCardColumns, ankiReviewRow, exportConf, exportTiming } from './expo
 import { localTimeZone } from '../../scheduler/study-day';
 import { cardOrdinals, type NoteKind } from '../../../../src/shared/cloze';
 
+/**
+ * Anki's system tags: a learner's own marks on a note. A deck shared without scheduling leaves
+ * them out, as Anki's export does (import_export/gather.rs `remove_system_tags`, case-insensitive).
+ */
+const systemTags = new Set(['marked', 'leech']);
+const isSystemTag = (tag: string) => systemTags.has(tag.toLowerCase());
+
 /** A stable positive id from a string: the same deck or note type gets the same id in every export. */
 function stableId(text: string): number {
   return parseInt(createHash('sha1').update(text).digest('hex').slice(0, 11), 16) + 1;
@@ -193,7 +200,7 @@ export function writeApkg(deck: DeckForExport, options: ApkgExportOptions = {}):
           guid: note.guid,
           mid: modelId,
           mod: nowSeconds,
-          tags: ` ${note.tags.join(' ')} `.replace(/^ +$/, ''),
+          tags: ` ${(withSchedule ? note.tags : note.tags.filter((tag) => !isSystemTag(tag))).join(' ')} `.replace(/^ +$/, ''),
           flds: values.join('\x1f'),
           sfld: sortField,
           csum: fieldChecksum(values[0] ?? ''),

@@ -34,6 +34,8 @@ export interface AnkiCardRecord {
   /** The due and deck a card had before a filtered deck took it (0: none). */
   odue: number;
   odid: number;
+  /** The low 3 bits are the card's flag (Anki's `CardFlag`); the rest Anki keeps for itself. */
+  flags: number;
   data: string;
 }
 
@@ -150,7 +152,7 @@ function ankiCollection(db: Database.Database) {
       return db.prepare('SELECT id, name FROM decks').all() as { id: number; name: string }[];
     },
     cards(): AnkiCardRecord[] {
-      return db.prepare('SELECT id, nid, did, ord, type, queue, due, ivl, factor, reps, lapses, odue, odid, data FROM cards ORDER BY nid, ord').all() as AnkiCardRecord[];
+      return db.prepare('SELECT id, nid, did, ord, type, queue, due, ivl, factor, reps, lapses, odue, odid, flags, data FROM cards ORDER BY nid, ord').all() as AnkiCardRecord[];
     },
     reviews(): AnkiReviewRecord[] {
       return db.prepare('SELECT id, cid, ease, ivl, time, type FROM revlog ORDER BY id').all() as AnkiReviewRecord[];

@@ -47,6 +47,8 @@ export interface AnkiCardWrite {
   factor: number;
   reps: number;
   lapses: number;
+  /** Anki's card flag (0 none, 1 red … 7 purple). */
+  flags: number;
   data: string;
 }
 
@@ -72,7 +74,7 @@ export function createAnkiCollection() {
     throw e;
   }
   const insertNote = db.prepare("INSERT INTO notes VALUES (@id, @guid, @mid, @mod, -1, @tags, @flds, @sfld, @csum, 0, '')");
-  const insertCard = db.prepare('INSERT INTO cards VALUES (@id, @nid, @did, @ord, @mod, -1, @type, @queue, @due, @ivl, @factor, @reps, @lapses, 0, 0, 0, 0, @data)');
+  const insertCard = db.prepare('INSERT INTO cards VALUES (@id, @nid, @did, @ord, @mod, -1, @type, @queue, @due, @ivl, @factor, @reps, @lapses, 0, 0, 0, @flags, @data)');
   const insertReview = db.prepare('INSERT OR IGNORE INTO revlog VALUES (@id, @cid, @usn, @ease, @ivl, @lastIvl, @factor, @time, @type)');
   return {
     /** Runs `work` in one transaction (the rows of a deck go in together). */
