@@ -4,8 +4,8 @@ import { useApp } from '../AppContext';
 import { saveDownload } from './upload';
 import { DeckNotes } from './DeckNotes';
 import { renderDiagramsToSvg } from './diagrams';
-import { DeckNameForm } from './DeckOps';
-import { DeckActionRow, useDeckTree, type DeckAction } from './DeckTree';
+import { DeckNameForm } from './deck-forms';
+import { DeckActionRow, useDeckTree, type DeckAction } from './deck-tree';
 
 /** Every deck as a tree (`Parent::Child`) with its counts and operations; export in any format; a peek at its notes. */
 export function DeckList({ decks, onChanged = () => {} }: { decks: DeckSummary[]; onChanged?: () => void }) {

@@ -2,7 +2,7 @@ import { useCallback, useEffect, useMemo, useRef, useState, type KeyboardEvent }
 import type { DeckSummary } from '../../shared/contract';
 import { deckTree, flattenDeckTree, type DeckTreeNode } from '../../shared/deck-names';
 import { useApp } from '../AppContext';
-import { DeckNameForm, DeleteDeckConfirm, MoveDeckForm } from './DeckOps';
+import { DeckNameForm, DeleteDeckConfirm, MoveDeckForm } from './deck-forms';
 
 export type DeckNode = DeckTreeNode<DeckSummary>;
 export interface DeckAction {
