@@ -4,6 +4,7 @@ import type { Note, SideTexts } from '../store/notes';
 import { nextCardId } from '../scheduler/queue';
 import { countsOf, currentQueue } from './today';
 import { storedAnkiView } from '../decks/anki/note-view';
+import { previewIntervals } from './answer';
 
 /** The note's sides in `locale` when it has a translation there; the primary language otherwise, field by field. */
 function localized(note: Note, locale: Locale | null): SideTexts {
@@ -50,7 +51,7 @@ export function nextReviewCard(ctx: ServiceContext, locale: Locale | undefined, 
     state: card.state as ReviewCard['state'],
     // A note of an Anki note type is drawn by its template for this card.
     ...(anki ? { anki } : {}),
-    intervals: ctx.scheduler().intervals(card, now),
+    intervals: previewIntervals(ctx, card, now),
     counts: countsOf(queue),
   };
 }

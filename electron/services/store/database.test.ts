@@ -73,7 +73,7 @@ describe('openDatabase', () => {
 
   it('gives a database main took to version 7 before the undo history existed (6) its tables, keeping its version and rows', () => {
     const file = tempFile();
-    const old = openDatabase(file, { migrations: migrations.filter((m) => m.version !== 6) });
+    const old = openDatabase(file, { migrations: migrations.filter((m) => m.version !== 6 && m.version <= 7) });
     expect(old.pragma('user_version', { simple: true })).toBe(7);
     old.prepare(`INSERT INTO decks (name, created, modified) VALUES ('kept', 1, 1)`).run();
     old.close();

@@ -8,6 +8,7 @@ import { experimentsContract } from './experiments';
 import { libraryContract } from './library';
 import { openFileContract } from './open-file';
 import { undoContract } from './undo';
+import { presetsContract } from './presets';
 
 export * from './define';
 export * from './issues';
@@ -18,6 +19,7 @@ export * from './experiments';
 export * from './library';
 export * from './open-file';
 export * from './undo';
+export * from './presets';
 export * from './anki-card';
 export * from './events';
 export * from './names';
@@ -35,6 +37,7 @@ export const contract = {
   ...libraryContract,
   ...openFileContract,
   ...undoContract,
+  ...presetsContract,
 };
 
 export type Contract = typeof contract;

@@ -39,6 +39,12 @@ export const methodNames = [
   'undo.state',
   'undo.undo',
   'undo.redo',
+  'presets.list',
+  'presets.create',
+  'presets.update',
+  'presets.delete',
+  'presets.assign',
+  'presets.simulateLoad',
 ] as const;
 
 /** Every event the host pushes to the UI. */
