@@ -72,8 +72,10 @@ export function createScheduler(config: PresetConfig, options: SchedulerOptions)
     }),
   );
   const place = (row: CardRow, card: Card, log: ReviewLog, now: number, placement: (() => Placement) | undefined): Card => {
-    const interval = card.scheduled_days;
-    if (!options.fuzz || card.state !== State.Review || interval < 2.5) return card;
+    if (card.state !== State.Review) return card;
+    // ts-fsrs keeps Hard < Good < Easy by pushing an interval past the maximum; Anki caps them all.
+    const interval = Math.min(card.scheduled_days, config.maximumInterval);
+    if (!options.fuzz || interval < 2.5) return interval === card.scheduled_days ? card : { ...card, scheduled_days: interval, due: new Date(now + interval * DAY_MS) };
     const { min_ivl, max_ivl } = get_fuzz_range(interval, log.elapsed_days, config.maximumInterval);
     const where: Placement = placement?.() ?? { load: [], weekday: () => 0, easyDays: config.easyDays, siblingDays: new Set(), balance: false };
     const day = pickDay(interval, min_ivl, max_ivl, where, fuzzSeed(row.id, row.reps));
