@@ -4,10 +4,12 @@ import { useApp } from '../AppContext';
 import { saveDownload } from './upload';
 import { DeckNotes } from './DeckNotes';
 import { renderDiagramsToSvg } from './diagrams';
+import { PresetPicker, usePresetList } from '../presets/PresetPicker';
 
 /** Every deck with its counts; export in any format; a peek at its notes. */
-export function DeckList({ decks }: { decks: DeckSummary[] }) {
+export function DeckList({ decks, onChanged }: { decks: DeckSummary[]; onChanged?: () => void }) {
   const { api, t, notify, showError, navigate } = useApp();
+  const presetList = usePresetList();
   const [schedule, setSchedule] = useState(false);
   const [busy, setBusy] = useState(false);
   const [open, setOpen] = useState<string | null>(null);
@@ -47,6 +49,7 @@ export function DeckList({ decks }: { decks: DeckSummary[] }) {
             <th>{t('decks.columns.new')}</th>
             <th>{t('decks.columns.learning')}</th>
             <th>{t('decks.columns.due')}</th>
+            <th>{t('presets.column')}</th>
             <th>{t('decks.study')}</th>
             <th>{t('decks.export')}</th>
           </tr>
@@ -66,6 +69,16 @@ export function DeckList({ decks }: { decks: DeckSummary[] }) {
               <td className="deck-count kind-new" data-testid="deck-new">{deck.new}</td>
               <td className="deck-count kind-learning" data-testid="deck-learning">{deck.learning}</td>
               <td className="deck-count kind-review" data-testid="deck-due">{deck.review}</td>
+              <td>
+                <PresetPicker
+                  deck={deck}
+                  presets={presetList.presets}
+                  onAssigned={() => {
+                    presetList.reload();
+                    onChanged?.();
+                  }}
+                />
+              </td>
               <td>
                 <button
                   type="button"

@@ -19,7 +19,7 @@ export function DecksScreen({ params }: ScreenProps) {
   return (
     <section className="screen screen-decks" data-testid="decks-screen" aria-labelledby="decks-title">
       <h1 id="decks-title">{t('decks.title')}</h1>
-      {decks ? <DeckList decks={decks} /> : <div aria-busy="true" />}
+      {decks ? <DeckList decks={decks} onChanged={reload} /> : <div aria-busy="true" />}
       <ImportPanel onImported={reload} focus={params.import === true} />
     </section>
   );

@@ -12,6 +12,7 @@ import { libraryMessages } from './library';
 import { undoMessages } from './undo';
 import { paletteMessages } from './palette';
 import { ankiTemplateMessages } from './anki-template';
+import { presetsMessages } from './presets';
 
 export * from './define';
 export * from './translate';
@@ -35,6 +36,7 @@ const bundles = [
   undoMessages,
   paletteMessages,
   ankiTemplateMessages,
+  presetsMessages,
 ] as const;
 
 type KeysOf<B> = B extends MessageBundle<infer K> ? K : never;
