@@ -51,7 +51,7 @@ test('a preset made in Settings and given to a deck changes its counts; easy day
   await presets.getByTestId('preset-save').click();
   await expect(page.getByText('Preset “Exam week” saved.')).toBeVisible();
   await presets.scrollIntoViewIfNeeded();
-  await presets.screenshot({ path: join(screenshots, 'presets-settings-en.png') });
+  await page.screenshot({ path: join(screenshots, 'presets-settings-en.png'), fullPage: true });
 
   // Decks: the deck's picker, reached with Tab, chosen with the keyboard.
   await page.keyboard.press('g');
@@ -119,7 +119,7 @@ test('the same screens in Korean', async ({ browser }) => {
   await expect(presets.getByTestId('easy-day-5')).toHaveValue('0');
   await expect(presets.getByTestId('preset-decks')).not.toHaveText('없음');
   await presets.scrollIntoViewIfNeeded();
-  await presets.screenshot({ path: join(screenshots, 'presets-settings-ko.png') });
+  await page.screenshot({ path: join(screenshots, 'presets-settings-ko.png'), fullPage: true });
   // A taken name is refused in Korean, and nothing is added.
   await presets.getByTestId('preset-new-name').fill('Exam week');
   await presets.getByTestId('preset-add').click();
