@@ -61,7 +61,7 @@ test('a preset made in Settings and given to a deck changes its counts; easy day
   const picker = row.getByTestId('deck-preset');
   await expect(picker).toHaveAccessibleName(`Options preset of ${deck.name}`);
   await row.getByTestId('deck-show').focus();
-  for (let i = 0; i < 10 && !(await picker.evaluate((el) => el === document.activeElement)); i++) await page.keyboard.press('Tab');
+  for (let i = 0; i < 10 && !(await picker.evaluate((el) => el === el.ownerDocument.activeElement)); i++) await page.keyboard.press('Tab');
   await expect(picker).toBeFocused();
   await picker.selectOption({ label: 'Exam week' });
   await expect(page.getByText(`“${deck.name}” now uses the preset “Exam week”.`)).toBeVisible();

@@ -5,6 +5,8 @@ import { referencedMedia } from './sanitize';
 import { storesFor } from '../store/stores';
 import type { CardRow } from '../store/cards';
 import type { ReviewRow } from '../store/revlog';
+import type { ExchangePreset } from './anki/deck-config';
+import { defaultPresetId } from '../../../src/shared/contract/presets';
 
 export interface DeckForExport {
   name: string;
@@ -13,6 +15,8 @@ export interface DeckForExport {
   media: ExchangeMedia[];
   /** The Anki note types its notes are drawn with (`ExchangeNote.notetypeKey`). */
   notetypes?: ExchangeNotetype[];
+  /** Its options preset (an .apkg carries it as the deck's options). */
+  preset?: ExchangePreset;
 }
 
 /** Reads one deck with its cards (always: exporters need card ords) and, when asked, review history. */
@@ -112,7 +116,15 @@ export function readDeckForExport(db: Database.Database, deckName: string, optio
     if (file) media.push(file);
   }
   const used = [...notetypes.values()].filter((n): n is ExchangeNotetype => n !== null);
-  return { name: deck.name, description: deck.description, notes, media, ...(used.length ? { notetypes: used } : {}) };
+  const preset = store.presets.byId(deck.preset_id ?? defaultPresetId);
+  return {
+    name: deck.name,
+    description: deck.description,
+    notes,
+    media,
+    ...(used.length ? { notetypes: used } : {}),
+    ...(preset ? { preset: { name: preset.name, config: preset.config } } : {}),
+  };
 }
 
 export interface DeckCounts {
