@@ -3,6 +3,11 @@ import type { DeckSummary, Preset } from '../../shared/contract';
 import { useApp } from '../AppContext';
 import './presets.css';
 
+/** A preset's name as shown: Default's in the UI's language while the user has not renamed it. */
+export function presetLabel(preset: Pick<Preset, 'id' | 'name'>, t: ReturnType<typeof useApp>['t']): string {
+  return preset.id === 1 && preset.name === 'Default' ? t('presets.defaultName') : preset.name;
+}
+
 /** Every preset, read again whenever an undo or redo may have changed them. */
 export function usePresetList(): { presets: Preset[]; reload(): void } {
   const { api, showError, undo } = useApp();
@@ -22,7 +27,8 @@ export function PresetPicker({ deck, presets, onAssigned }: { deck: DeckSummary;
   const assign = async (presetId: number) => {
     try {
       await api['presets.assign']({ deckId: deck.id, presetId });
-      notify({ text: t('presets.assigned', { deck: deck.name, preset: presets.find((p) => p.id === presetId)?.name ?? '' }) });
+      const preset = presets.find((p) => p.id === presetId);
+      notify({ text: t('presets.assigned', { deck: deck.name, preset: preset ? presetLabel(preset, t) : '' }) });
       onAssigned();
     } catch (e) {
       showError(e);
@@ -32,7 +38,7 @@ export function PresetPicker({ deck, presets, onAssigned }: { deck: DeckSummary;
     <select className="preset-picker" value={deck.presetId} onChange={(e) => void assign(Number(e.target.value))} aria-label={t('presets.picker', { deck: deck.name })} data-testid="deck-preset">
       {presets.map((p) => (
         <option key={p.id} value={p.id}>
-          {p.name}
+          {presetLabel(p, t)}
         </option>
       ))}
     </select>

@@ -2,6 +2,7 @@ import { useCallback, useEffect, useState } from 'react';
 import type { DeckSummary, EasyDay, Preset, PresetConfig } from '../../shared/contract';
 import { useApp } from '../AppContext';
 import { EasyDaysEditor } from './EasyDaysEditor';
+import { presetLabel } from './PresetPicker';
 import './presets.css';
 
 interface Form {
@@ -153,7 +154,7 @@ export function PresetSettings() {
         <select id="preset-select" value={selected} onChange={(e) => void reload(Number(e.target.value)).catch(showError)} data-testid="preset-select">
           {presets.map((p) => (
             <option key={p.id} value={p.id}>
-              {p.id === 1 ? `${p.name} ★` : p.name} ({p.deckIds.length})
+              {presetLabel(p, t)} ({p.deckIds.length})
             </option>
           ))}
         </select>

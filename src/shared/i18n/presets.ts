@@ -4,6 +4,7 @@ import { defineMessages } from './define';
 export const presetsMessages = defineMessages({
   en: {
     'presets.title': 'Option presets',
+    'presets.defaultName': 'Default',
     'presets.intro': "Each deck uses one preset, as Anki's deck options. Default holds the scheduling options above; a deck without a preset of its own uses it, and Today studies the whole collection under Default's limits.",
     'presets.select': 'Preset',
     'presets.name': 'Name',
@@ -46,6 +47,7 @@ export const presetsMessages = defineMessages({
   },
   ko: {
     'presets.title': '옵션 프리셋',
+    'presets.defaultName': '기본',
     'presets.intro': '덱마다 프리셋 하나를 씁니다(Anki의 덱 옵션). 기본 프리셋은 위의 학습 일정 옵션이며, 자체 프리셋이 없는 덱이 씁니다. 오늘 화면은 컬렉션 전체를 기본 프리셋의 한도로 학습합니다.',
     'presets.select': '프리셋',
     'presets.name': '이름',
