@@ -80,7 +80,7 @@ export function simulateDailyLoad(
   const answer = (item: Simulated, d: number, now: number, rating: 1 | 3) => {
     const load = loadOf(item.preset);
     const placement = (): Placement => ({
-      load: load.slice(d),
+      load: (from, to) => load.slice(d + from, d + to + 1),
       weekday: (x) => weekdays[d + x] ?? 0,
       easyDays: config(item.preset).easyDays,
       siblingDays: new Set(),

@@ -77,7 +77,7 @@ export function createScheduler(config: PresetConfig, options: SchedulerOptions)
     const interval = Math.min(card.scheduled_days, config.maximumInterval);
     if (!options.fuzz || interval < 2.5) return interval === card.scheduled_days ? card : { ...card, scheduled_days: interval, due: new Date(now + interval * DAY_MS) };
     const { min_ivl, max_ivl } = get_fuzz_range(interval, log.elapsed_days, config.maximumInterval);
-    const where: Placement = placement?.() ?? { load: [], weekday: () => 0, easyDays: config.easyDays, siblingDays: new Set(), balance: false };
+    const where: Placement = placement?.() ?? { load: () => [], weekday: () => 0, easyDays: config.easyDays, siblingDays: new Set(), balance: false };
     const day = pickDay(interval, min_ivl, max_ivl, where, fuzzSeed(row.id, row.reps));
     return { ...card, scheduled_days: day, due: new Date(now + day * DAY_MS) };
   };

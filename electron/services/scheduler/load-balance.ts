@@ -8,7 +8,7 @@ import { seededRandom } from '../../../src/shared/random';
 
 /** Past this interval (days) the load is not balanced, as in Anki: far days matter little. */
 export const maxBalancedInterval = 90;
-/** Days of load a placement may look at: the largest fuzz range past the balanced limit. */
+/** Days of load the load simulation keeps ahead: the largest fuzz range past the balanced limit. */
 export const balanceHorizon = Math.floor(maxBalancedInterval * 1.1);
 /** A day with another card of the same note gets almost no weight. */
 const siblingPenalty = 0.001;
@@ -18,8 +18,8 @@ const easyDayLoad = (value: number): number => (value === 1 ? 1 : value === 0 ? 
 
 /** Where a review may land and what is there already. */
 export interface Placement {
-  /** Review cards already due on each day from today (index 0), of the card's preset. */
-  load: readonly number[];
+  /** Review cards of the card's preset already due on each day `from`…`to` from today (day 0). */
+  load(from: number, to: number): readonly number[];
   /** The weekday of day `d` from today: 0 Monday … 6 Sunday. */
   weekday(day: number): number;
   /** The preset's easy days, Monday first: 1 normal, 0.5 reduced, 0 minimum. */
@@ -60,7 +60,8 @@ export function pickDay(interval: number, min: number, max: number, placement: P
   const balance = placement.balance && interval <= maxBalancedInterval && min <= maxBalancedInterval;
   const days: number[] = [];
   for (let d = min; d <= max; d++) days.push(d);
-  const counts = days.map((d) => placement.load[d] ?? 0);
+  const range = placement.load(min, max);
+  const counts = days.map((_, i) => range[i] ?? 0);
   const modifiers = easyDayModifiers(
     placement.easyDays,
     days.map((d) => placement.weekday(d)),

@@ -1,7 +1,7 @@
 import type { PresetConfig } from '../../../src/shared/contract/presets';
 import type { ServiceContext } from '../context';
 import type { CardRow } from '../store/cards';
-import { balanceHorizon, type Placement } from './load-balance';
+import type { Placement } from './load-balance';
 import { studyDay } from './study-day';
 
 const DAY_MS = 86_400_000;
@@ -23,11 +23,12 @@ export function weekdayOf(dayStart: number, d: number, timeZone: string): number
 export function placementFor(ctx: ServiceContext, card: CardRow, presetId: number, config: PresetConfig, now: number): () => Placement {
   return () => {
     const day = studyDay(now, ctx.settings.get().dayStartHour, ctx.timeZone);
+    const allDecks = ctx.store.presets.coversAllDecks(presetId);
     return {
-      load: ctx.store.presets.reviewLoad(presetId, day.start, balanceHorizon + 1),
+      load: (from, to) => ctx.store.presets.reviewLoad(presetId, day.start, from, to, allDecks),
       weekday: (d) => weekdayOf(day.start, d, ctx.timeZone),
       easyDays: config.easyDays,
-      siblingDays: ctx.store.presets.siblingDays(card.id, card.note_id, day.start, balanceHorizon + 1),
+      siblingDays: ctx.store.presets.siblingDays(card.id, card.note_id, day.start),
       balance: ctx.settings.get().loadBalancing,
     };
   };

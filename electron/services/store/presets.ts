@@ -123,26 +123,31 @@ export function presetsStore(sql: Sql) {
       );
     },
     /**
-     * Review cards of the preset's decks falling due on each of the `days` study days from
-     * `dayStart` (day 0: today, overdue included), not suspended: the load the balancer evens out.
-     * Days are 24 h steps from `dayStart`.
+     * Review cards of the preset's decks falling due on each study day `from`…`to` (days from the
+     * one starting at `dayStart`; day 0 includes the overdue), not suspended: the load the
+     * balancer evens out. Days are 24 h steps. Only the range's cards are read (the due index), and
+     * with `allDecks` (every deck uses the preset) no deck is looked up.
      */
-    reviewLoad(preset: number, dayStart: number, days: number): number[] {
-      const load = new Array<number>(days).fill(0);
+    reviewLoad(preset: number, dayStart: number, from: number, to: number, allDecks: boolean): number[] {
+      const load = new Array<number>(to - from + 1).fill(0);
       const rows = sql.all<{ day: number; n: number }>(
         `SELECT max(0, CAST((due - @dayStart + 8640000000000) / 86400000 AS INTEGER) - 100000) AS day, count(*) AS n
-         FROM cards WHERE state = 2 AND suspended = 0 AND due < @until AND ${inPreset} GROUP BY day`,
-        { preset, dayStart, until: dayStart + days * 86_400_000 },
+         FROM cards WHERE state = 2 AND due >= @since AND due < @until AND suspended = 0 ${allDecks ? '' : `AND ${inPreset}`} GROUP BY day`,
+        { preset, dayStart, since: from === 0 ? -8640000000000 : dayStart + from * 86_400_000, until: dayStart + (to + 1) * 86_400_000 },
       );
-      for (const row of rows) if (row.day < days) load[row.day] += row.n;
+      for (const row of rows) if (row.day >= from && row.day <= to) load[row.day - from] += row.n;
       return load;
     },
+    /** Whether every deck uses the preset (the common case: one preset). */
+    coversAllDecks(preset: number): boolean {
+      return sql.value<number>(`SELECT 1 FROM decks WHERE IFNULL(preset_id, ${defaultPresetId}) <> ? LIMIT 1`, preset) === undefined;
+    },
     /** The days of the range on which another card of the note is due: the balancer keeps siblings apart. */
-    siblingDays(cardId: number, noteId: number, dayStart: number, days: number): Set<number> {
+    siblingDays(cardId: number, noteId: number, dayStart: number): Set<number> {
       const rows = sql.column<number>(
         `SELECT DISTINCT max(0, CAST((due - @dayStart + 8640000000000) / 86400000 AS INTEGER) - 100000)
-         FROM cards WHERE note_id = @note AND id <> @card AND state = 2 AND suspended = 0 AND due < @until`,
-        { dayStart, until: dayStart + days * 86_400_000, note: noteId, card: cardId },
+         FROM cards WHERE note_id = @note AND id <> @card AND state = 2 AND suspended = 0`,
+        { dayStart, note: noteId, card: cardId },
       );
       return new Set(rows);
     },
