@@ -14,8 +14,8 @@ export interface ServiceContext {
   /** One store per table: all of the app's SQL. */
   store: Stores;
   settings: SettingsStore;
-  /** FSRS configured from the current settings (rebuilt when they change). */
-  scheduler(): Scheduler;
+  /** FSRS configured from a preset's options (Default when none is named), rebuilt when they change. */
+  scheduler(presetId?: number): Scheduler;
   /** ms since the epoch; tests pass a fixed clock. */
   now(): number;
   /** IANA time zone of the study day ('Asia/Seoul'); defaults to the machine's. */

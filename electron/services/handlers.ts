@@ -11,6 +11,7 @@ import { optimizerHandlers } from './optimizer/handlers';
 import { backupHandlers } from './backup/handlers';
 import { experimentHandlersFor } from './experiments/handlers';
 import { undoHandlers } from './undo/handlers';
+import { presetHandlers } from './presets/handlers';
 
 /** The handlers that need an open database. `app.*` and `decks.openedFiles` are answered by createServices (they work without one). */
 export type DatabaseHandlers = Omit<Handlers, 'app.info' | 'app.resetDatabase' | 'decks.openedFiles'>;
@@ -32,5 +33,6 @@ export function createHandlers(ctx: ServiceContext): DatabaseHandlers {
     ...backupHandlers(ctx),
     ...experimentHandlersFor(ctx),
     ...undoHandlers(ctx),
+    ...presetHandlers(ctx),
   };
 }

@@ -1,5 +1,6 @@
 import type Database from 'better-sqlite3';
-import { methods, type AppInfo, type Method, type Settings } from '../../src/shared/contract';
+import { methods, type AppInfo, type Method } from '../../src/shared/contract';
+import { defaultPresetConfig, defaultPresetId, type PresetConfig } from '../../src/shared/contract/presets';
 import { AppError } from '../../src/shared/errors';
 import type { ServiceContext } from './context';
 import { createDispatch, type CallContext, type Dispatch, type Handlers } from './dispatch';
@@ -66,20 +67,23 @@ export interface Services {
 
 function createContext(db: Database.Database, options: ServiceOptions): ServiceContext {
   const store = storesFor(db);
-  const settings = createSettingsStore(store.settings);
-  let scheduledFor: Settings | undefined;
-  let scheduler: Scheduler | undefined;
+  const settings = createSettingsStore(store.settings, store.presets);
+  // The parsed options of a preset's row are one object while its text stays the same (store/presets.ts).
+  const schedulers = new Map<number, { config: PresetConfig; fuzz: boolean; scheduler: Scheduler }>();
   return {
     db,
     store,
     settings,
-    scheduler() {
-      const current = settings.get();
-      if (current !== scheduledFor || !scheduler) {
-        scheduler = createScheduler(current);
-        scheduledFor = current;
+    scheduler(presetId = defaultPresetId) {
+      const fuzz = settings.get().enableFuzz;
+      const preset = store.presets.byId(presetId) ?? store.presets.byId(defaultPresetId);
+      const config = preset?.config ?? defaultPresetConfig;
+      let entry = schedulers.get(presetId);
+      if (entry?.config !== config || entry.fuzz !== fuzz) {
+        entry = { config, fuzz, scheduler: createScheduler(config, { fuzz }) };
+        schedulers.set(presetId, entry);
       }
-      return scheduler;
+      return entry.scheduler;
     },
     now: options.now ?? Date.now,
     timeZone: options.timeZone ?? localTimeZone(),

@@ -3,6 +3,7 @@ import type { MessageKey } from '../shared/i18n';
 import { AppearanceSettings } from './screens/AppearanceSettings';
 import { SchedulingSettings } from './library/SchedulingSettings';
 import { BackupSettings } from './library/BackupSettings';
+import { PresetSettings } from './presets/PresetSettings';
 
 /** One group of settings on the Settings screen. Its component reads and saves through `useApp()`. */
 export interface SettingsSection {
@@ -19,5 +20,6 @@ export interface SettingsSection {
 export const settingsSections: SettingsSection[] = [
   { id: 'appearance', title: 'settings.appearance', Component: AppearanceSettings },
   { id: 'scheduling', title: 'library.settings.scheduling', Component: SchedulingSettings },
+  { id: 'presets', title: 'presets.title', Component: PresetSettings },
   { id: 'backups', title: 'library.backups.title', Component: BackupSettings },
 ];

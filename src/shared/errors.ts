@@ -28,6 +28,10 @@ export const errorCodes = [
   'request-too-large',
   /** The browser host restarted: the page's token is from its previous run. */
   'host-restarted',
+  /** Another options preset has this name (params: name). */
+  'preset-name-taken',
+  /** The Default options preset cannot be deleted. */
+  'preset-default',
   'import-invalid',
   'import-too-large',
   'import-unsupported',

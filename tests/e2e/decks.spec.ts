@@ -19,6 +19,8 @@ async function openDecks(page: Page): Promise<void> {
   await page.goto(host().url);
   await page.getByRole('button', { name: /Decks/ }).or(page.getByRole('link', { name: /Decks/ })).first().click();
   await expect(page.getByTestId('decks-screen')).toBeVisible();
+  // The list has arrived (a count taken before it would be 0).
+  await expect(page.getByTestId('decks-screen').locator('[aria-busy="true"]')).toHaveCount(0);
 }
 
 async function importFile(page: Page, path: string): Promise<void> {
@@ -95,7 +97,8 @@ test('a dropped update previews one updated note, then updates it without duplic
   await expect(page.getByTestId('preview-conflicts')).toHaveText('0');
   await page.getByTestId('import-apply').click();
   await expect(page.getByTestId('import-result')).toBeVisible();
-  const row = page.getByTestId('deck-row').filter({ hasText: 'Default' });
+  // By the deck's name (every row's preset picker offers the Default preset too).
+  const row = page.getByTestId('deck-row').filter({ has: page.getByTestId('deck-show').filter({ hasText: 'Default' }) });
   await expect(row.getByTestId('deck-notes-count')).toHaveText('1');
   await row.getByTestId('deck-show').click();
   await expect(row.getByTestId('deck-note')).toContainText('goodbye');

@@ -1,6 +1,7 @@
 import { default_w, forgetting_curve } from 'ts-fsrs';
 import type { CardInfo, CardInfoReview, Rating } from '../../../src/shared/contract';
 import { isMarked } from '../../../src/shared/contract/card-info';
+import { defaultPresetConfig, defaultPresetId } from '../../../src/shared/contract/presets';
 import { AppError } from '../../../src/shared/errors';
 import type { ServiceContext } from '../context';
 import type { CardRow } from '../store/cards';
@@ -71,9 +72,11 @@ export function cardInfo(ctx: ServiceContext, cardId: number): CardInfo {
   const note = card && ctx.store.notes.byId(card.note_id);
   if (!card || !note) throw new AppError('not-found', `card ${cardId} does not exist`, { cardId });
   const now = ctx.now();
-  const settings = ctx.settings.get();
-  const weights = settings.fsrsWeights ?? default_w;
-  const scheduler = createScheduler({ ...settings, enableFuzz: false });
+  // The card's deck's preset: its weights, retention and steps, as its answers were scheduled.
+  const presetId = ctx.store.presets.presetOfCard(card.id);
+  const config = (ctx.store.presets.byId(presetId) ?? ctx.store.presets.byId(defaultPresetId))?.config ?? defaultPresetConfig;
+  const weights = config.fsrsWeights ?? default_w;
+  const scheduler = createScheduler(config, { fuzz: false });
   const reviews = replayReviews(ctx.store.revlog.ofCard(cardId), weights, (row, at, rating) => ({ ...row, ...scheduler.answer(row, at, rating).card }));
   const reviewed = card.state !== 0 && card.stability > 0;
   const end = Math.min(now + maxFutureMs, Math.max(now, card.state !== 0 ? card.due : now));

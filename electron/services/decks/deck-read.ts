@@ -6,6 +6,8 @@ import { notetypeMediaNames } from './anki/notetypes';
 import { storesFor } from '../store/stores';
 import type { CardRow } from '../store/cards';
 import type { ReviewRow } from '../store/revlog';
+import type { ExchangePreset } from './anki/deck-config';
+import { defaultPresetId } from '../../../src/shared/contract/presets';
 
 export interface DeckForExport {
   name: string;
@@ -14,6 +16,8 @@ export interface DeckForExport {
   media: ExchangeMedia[];
   /** The Anki note types its notes are drawn with (`ExchangeNote.notetypeKey`). */
   notetypes?: ExchangeNotetype[];
+  /** Its options preset (an .apkg carries it as the deck's options). */
+  preset?: ExchangePreset;
 }
 
 /** Reads one deck with its cards (always: exporters need card ords) and, when asked, review history. */
@@ -116,7 +120,15 @@ export function readDeckForExport(db: Database.Database, deckName: string, optio
     const file = store.media.byName(name);
     if (file) media.push(file);
   }
-  return { name: deck.name, description: deck.description, notes, media, ...(used.length ? { notetypes: used } : {}) };
+  const preset = store.presets.byId(deck.preset_id ?? defaultPresetId);
+  return {
+    name: deck.name,
+    description: deck.description,
+    notes,
+    media,
+    ...(used.length ? { notetypes: used } : {}),
+    ...(preset ? { preset: { name: preset.name, config: preset.config } } : {}),
+  };
 }
 
 export interface DeckCounts {

@@ -20,19 +20,30 @@ function readOptions(args: ImportArgs, now: number, timeZone: string): ReadOptio
  * Every deck with its size and its New / Learn / Due counts, its subdecks' included (as in Anki),
  * each counted as Today counts the whole collection (scheduler/queue.ts): learning cards due within the learn-ahead limit, reviews
  * due before the study day ends, new cards not yet studied; not suspended, not buried. As in
- * Anki's deck list, each deck's new and review counts stop at what today's limits still allow, so
- * a collection of one deck shows exactly Today's counts.
+ * Anki's deck list, each deck's new and review counts stop at what today's limits still allow (its
+ * preset's, and the collection's), so a collection of one deck shows exactly Today's counts.
  */
 function listDecks(ctx: ServiceContext): DeckSummary[] {
   const now = ctx.now();
   const queue = currentQueue(ctx);
-  const settings = ctx.settings.get();
-  const reviewLimit = Math.max(0, settings.reviewsPerDay - queue.doneToday.review);
-  const newLimit = Math.max(0, settings.newPerDay - queue.doneToday.new);
   return withSubdecks(ctx.store.decks.listWithSizes(now, queue.day.end, now + learnAheadMs)).map((r) => {
+    // The deck's own preset limits (capped by the collection's), less what was answered in it
+    // today, cap the deck with its subdecks, as a parent's limit caps its subtree in Anki.
+    const left = queue.limits.deck(r.id);
     const learning = r.learning ?? 0;
-    const review = Math.min(r.review ?? 0, reviewLimit);
-    return { id: r.id, name: r.name, notes: r.notes, cards: r.cards, due: learning + review, new: Math.min(r.new ?? 0, newLimit), learning, review, builtIn: r.builtin_key !== null };
+    const review = Math.min(r.review ?? 0, left.review);
+    return {
+      id: r.id,
+      name: r.name,
+      notes: r.notes,
+      cards: r.cards,
+      due: learning + review,
+      new: Math.min(r.new ?? 0, left.new),
+      learning,
+      review,
+      builtIn: r.builtin_key !== null,
+      presetId: r.preset_id,
+    };
   });
 }
 

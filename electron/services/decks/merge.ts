@@ -302,6 +302,12 @@ export function wroteNotes(result: ImportResult): boolean {
 export function importInto(store: Stores, parsed: ParsedImport, choices: ConflictChoices, now: number): ImportResult {
   const existing = store.decks.byName(parsed.deckName);
   const deckId = existing?.id ?? store.decks.insert({ name: parsed.deckName, description: parsed.description, now });
+  // A deck the import creates gets the package's options preset: the one of that name, else a new
+  // one with its options. A deck that exists keeps the user's.
+  if (!existing && parsed.preset) {
+    const preset = store.presets.byName(parsed.preset.name) ?? store.presets.byId(store.presets.insert(parsed.preset.name, parsed.preset.config, now));
+    if (preset) store.presets.assign(deckId, preset.id);
+  }
   const result = mergeIntoDeck(store, deckId, parsed, choices, now);
   if (existing && wroteNotes(result)) store.decks.touch(deckId, now);
   return result;

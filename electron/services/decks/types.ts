@@ -1,3 +1,4 @@
+import type { PresetConfig } from '../../../src/shared/contract/presets';
 import { invalid } from './limits';
 import type { NoteKind } from '../../../src/shared/cloze';
 import type { AnkiFields, Translations } from '../store/notes';
@@ -108,6 +109,8 @@ export interface ParsedImport {
   notetypes?: ExchangeNotetype[];
   /** True when the file carries scheduling to apply to newly added cards. */
   hasSchedule: boolean;
+  /** The deck's options preset (an Anki package's deck options); a deck the import creates gets it. */
+  preset?: { name: string; config: PresetConfig };
 }
 
 export { importLimits, invalid, tooLarge, unsupported } from './limits';

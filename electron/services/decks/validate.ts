@@ -1,5 +1,6 @@
 import { cardOrdinals, noteKinds } from '../../../src/shared/cloze';
 import type { ExchangeCard, ExchangeNote, ExchangeReview, ParsedImport } from './types';
+import { PresetConfig } from '../../../src/shared/contract/presets';
 import { formatBytes, importLimits, invalid, tooLarge, utf8Bytes, type ImportLimits } from './limits';
 import { checkMediaName } from './media';
 import { checkImportNotetypes } from './validate-notetypes';
@@ -152,6 +153,11 @@ export function checkParsedImport(parsed: ParsedImport, limits: ImportLimits = i
   const gate = new NoteGate(limits);
   for (const note of parsed.notes) gate.add(note);
   checkImportNotetypes(parsed, limits);
+  // The options preset is written as it came (a new preset): held to the schema the app reads.
+  if (parsed.preset !== undefined) {
+    const preset = parsed.preset as unknown as { name?: unknown; config?: unknown };
+    shape(isString(preset.name) && preset.name.trim().length > 0 && preset.name.length <= 100 && PresetConfig.safeParse(preset.config).success, { guid: '(deck)' }, "the deck's options are malformed");
+  }
   if (parsed.media.length > limits.entries) throw tooLarge(`the file has ${parsed.media.length} media files`, { count: parsed.media.length, limit: limits.entries }, 'zip-entries');
   let mediaBytes = 0;
   for (const file of parsed.media) {

@@ -1,4 +1,7 @@
-import type { RevlogStore } from '../store/revlog';
+/** Where the answers come from: [card id, time, rating, state before], by card and time. */
+export interface HistorySource {
+  iterateHistories(): IterableIterator<[number, number, number, number]>;
+}
 
 const DAY_MS = 86_400_000;
 
@@ -14,7 +17,7 @@ export interface ReviewSequence {
  * same study day have delta 0, as FSRS expects. Only cards whose history starts with a new-card
  * answer (state 0) are used: a history that starts midway cannot be replayed.
  */
-export function readSequences(revlog: RevlogStore, dayStartOffsetMs: number): ReviewSequence[] {
+export function readSequences(revlog: HistorySource, dayStartOffsetMs: number): ReviewSequence[] {
   const rows = revlog.iterateHistories();
   const sequences: ReviewSequence[] = [];
   let current: ReviewSequence | null = null;

@@ -2,18 +2,19 @@ import type { Rating } from '../../../src/shared/contract';
 import type { ServiceContext } from '../context';
 import type { CardRow } from '../store/cards';
 import { createScheduler } from '../scheduler/fsrs';
+import { defaultPresetConfig, defaultPresetId } from '../../../src/shared/contract/presets';
 
 /**
- * Recomputes every reviewed card's memory state and due date under the current weights by
+ * Recomputes every reviewed card of a preset's decks: its memory state and due date under the current weights by
  * replaying its review log from the first answer, in one transaction. Cards whose log does not
  * start with a new-card answer (imported midway) keep their schedule. Not an operation of the undo
  * history: it rewrites every card, and so clears the history (store/undo.ts).
  * @returns how many cards were rescheduled.
  */
-export function rescheduleAll(ctx: ServiceContext): number {
+export function rescheduleAll(ctx: ServiceContext, presetId: number): number {
   // Replays must not add fuzz: the same history gives the same schedule.
-  const scheduler = createScheduler({ ...ctx.settings.get(), enableFuzz: false });
-  const rows = [...ctx.store.revlog.iterateHistories()] as [number, number, Rating, number][];
+  const scheduler = createScheduler((ctx.store.presets.byId(presetId) ?? ctx.store.presets.byId(defaultPresetId))?.config ?? defaultPresetConfig, { fuzz: false });
+  const rows = [...ctx.store.presets.iterateHistories(presetId)] as [number, number, Rating, number][];
   let count = 0;
   ctx.store.transaction(() => {
     for (let i = 0; i < rows.length; ) {

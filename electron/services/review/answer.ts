@@ -4,6 +4,8 @@ import type { ServiceContext } from '../context';
 import type { CardRow } from '../store/cards';
 import { studyDay } from '../scheduler/study-day';
 import { undoable } from '../undo/undo';
+import { placementFor } from '../scheduler/placement';
+import { defaultPresetConfig, defaultPresetId } from '../../../src/shared/contract/presets';
 
 export function loadCard(ctx: ServiceContext, cardId: number): CardRow {
   const row = ctx.store.cards.byId(cardId);
@@ -31,11 +33,15 @@ export function recordAnswer(ctx: ServiceContext, cardId: number, rating: Rating
     'answer',
     () => {
       const before = loadCard(ctx, cardId);
-      if (ctx.settings.get().burySiblings) {
-        const siblings = ctx.store.cards.siblingsToBury(cardId, now);
+      // The options of the card's deck: its preset's steps, retention, weights and bury rules.
+      const presetId = ctx.store.presets.presetOfCard(cardId);
+      const preset = ctx.store.presets.byId(presetId) ?? ctx.store.presets.byId(defaultPresetId);
+      const config = preset?.config ?? defaultPresetConfig;
+      if (config.buryNew || config.buryReviews) {
+        const siblings = ctx.store.cards.siblingsToBury(cardId, now, { new: config.buryNew, review: config.buryReviews });
         if (siblings.length) ctx.store.cards.bury(siblings, endOfStudyDay(ctx, now));
       }
-      const { card, log } = ctx.scheduler().answer(before, now, rating);
+      const { card, log } = ctx.scheduler(presetId).answer(before, now, rating, placementFor(ctx, before, presetId, config, now));
       ctx.store.cards.answer(cardId, card);
       ctx.store.revlog.insertAnswer(
         {
@@ -57,4 +63,11 @@ export function recordAnswer(ctx: ServiceContext, cardId: number, rating: Rating
     },
     { count: 1, rating, cardId },
   );
+}
+
+/** The interval each grade would give `card`, under its deck's preset and on the day its answer will pick. */
+export function previewIntervals(ctx: ServiceContext, card: CardRow, now: number): { 1: string; 2: string; 3: string; 4: string } {
+  const presetId = ctx.store.presets.presetOfCard(card.id);
+  const config = (ctx.store.presets.byId(presetId) ?? ctx.store.presets.byId(defaultPresetId))?.config ?? defaultPresetConfig;
+  return ctx.scheduler(presetId).intervals(card, now, placementFor(ctx, card, presetId, config, now));
 }

@@ -5,6 +5,7 @@ import { nextCardId } from '../scheduler/queue';
 import { countsOf, currentQueue } from './today';
 import { storedAnkiView } from '../decks/anki/note-view';
 import { isMarked } from '../../../src/shared/contract/card-info';
+import { previewIntervals } from './answer';
 
 /** The note's sides in `locale` when it has a translation there; the primary language otherwise, field by field. */
 function localized(note: Note, locale: Locale | null): SideTexts {
@@ -53,7 +54,7 @@ export function nextReviewCard(ctx: ServiceContext, locale: Locale | undefined, 
     marked: isMarked(note.tags),
     // A note of an Anki note type is drawn by its template for this card.
     ...(anki ? { anki } : {}),
-    intervals: ctx.scheduler().intervals(card, now),
+    intervals: previewIntervals(ctx, card, now),
     counts: countsOf(queue),
   };
 }

@@ -203,8 +203,8 @@ describe('decks.list and settings', () => {
     // A learning step due in five minutes: Today counts it already (Anki's learn-ahead).
     addCard(t.services.db!, { deckId: kv, state: 1, due: now + 5 * 60_000 });
     expect(await t.client.api['decks.list']({})).toEqual([
-      { id: kv, name: 'KV', notes: 4, cards: 4, due: 2, new: 1, learning: 1, review: 1, builtIn: true },
-      { id: mine, name: 'Mine', notes: 0, cards: 0, due: 0, new: 0, learning: 0, review: 0, builtIn: false },
+      { id: kv, name: 'KV', notes: 4, cards: 4, due: 2, new: 1, learning: 1, review: 1, builtIn: true, presetId: 1 },
+      { id: mine, name: 'Mine', notes: 0, cards: 0, due: 0, new: 0, learning: 0, review: 0, builtIn: false, presetId: 1 },
     ]);
     // One deck holds every card: its counts are Today's.
     expect((await t.client.api['review.today']({})).counts).toEqual({ learning: 1, review: 1, new: 1 });

@@ -83,7 +83,7 @@ const DAY_MS = 86_400_000;
 
 /** Not suspended, not buried at @now. */
 export const available = `suspended = 0 AND (buried_until IS NULL OR buried_until <= @now)`;
-const siblingsToBury = `SELECT id FROM cards WHERE note_id = (SELECT note_id FROM cards WHERE id = @id) AND id != @id AND state IN (0, 2) AND ${available}`;
+const siblingsToBury = `SELECT id FROM cards WHERE note_id = (SELECT note_id FROM cards WHERE id = @id) AND id != @id AND ((state = 0 AND @new) OR (state = 2 AND @review)) AND ${available}`;
 const dueByDay = `SELECT max(0, CAST((due - @dayStart + ${DAY_MS} * 100000) / ${DAY_MS} AS INTEGER) - 100000) AS day, count(*) AS n
   FROM cards WHERE state <> 0 AND suspended = 0 AND due < @until GROUP BY day`;
 
@@ -157,8 +157,8 @@ export function cardsStore(sql: Sql) {
       sql.run(scheduleCard, scheduleParams(id, schedule));
     },
     /** The note's other new and review cards that are neither buried nor suspended at `now`. */
-    siblingsToBury(id: number, now: number): number[] {
-      return sql.column<number>(siblingsToBury, { id, now });
+    siblingsToBury(id: number, now: number, which: { new: boolean; review: boolean } = { new: true, review: true }): number[] {
+      return sql.column<number>(siblingsToBury, { id, now, new: which.new ? 1 : 0, review: which.review ? 1 : 0 });
     },
     /** @returns how many cards were changed. */
     bury(list: readonly number[], until: number): number {

@@ -11,10 +11,12 @@ export interface DeckRow {
   builtin_version: number | null;
   created: number;
   modified: number;
+  /** The options preset (migration 008); null: Default. */
+  preset_id: number | null;
 }
 
 /** The columns of `decks`, in table order. */
-export const deckColumns = ['id', 'name', 'description', 'builtin_key', 'builtin_version', 'created', 'modified'] as const satisfies readonly (keyof DeckRow)[];
+export const deckColumns = ['id', 'name', 'description', 'builtin_key', 'builtin_version', 'created', 'modified', 'preset_id'] as const satisfies readonly (keyof DeckRow)[];
 
 /** A deck with its size and what waits in it: new cards, learning cards, reviews (null: no cards). */
 export interface DeckSizes {
@@ -26,6 +28,8 @@ export interface DeckSizes {
   new: number | null;
   learning: number | null;
   review: number | null;
+  /** The deck's options preset (Default when it has none). */
+  preset_id: number;
 }
 
 const selectDeck = `SELECT ${deckColumns.join(', ')} FROM decks`;
@@ -108,7 +112,7 @@ export function decksStore(sql: Sql) {
      */
     listWithSizes(now: number, end: number, learnUntil: number): DeckSizes[] {
       return sql.all<DeckSizes>(
-        `SELECT d.id, d.name, d.builtin_key,
+        `SELECT d.id, d.name, d.builtin_key, IFNULL(d.preset_id, 1) AS preset_id,
            (SELECT COUNT(*) FROM notes WHERE deck_id = d.id) AS notes,
            COUNT(c.id) AS cards,
            SUM(c.suspended = 0 AND (c.buried_until IS NULL OR c.buried_until <= @now) AND c.state = 0) AS new,

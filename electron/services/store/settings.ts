@@ -3,6 +3,7 @@ import type { Sql } from './sql';
 /** The `settings` table: one row per key, each value JSON. settings/settings-store.ts reads and checks them. */
 export function settingsTable(sql: Sql) {
   return {
+    transaction: <T>(work: () => T): T => sql.transaction(work),
     all(): { key: string; value: string }[] {
       return sql.all(`SELECT key, value FROM settings`);
     },

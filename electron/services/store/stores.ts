@@ -4,6 +4,7 @@ import { cardsStore } from './cards';
 import { decksStore } from './decks';
 import { mediaStore } from './media';
 import { notesStore } from './notes';
+import { presetsStore } from './presets';
 import { noteTypesStore } from './note-types';
 import { queueStore } from './queue';
 import { revlogStore } from './revlog';
@@ -26,6 +27,7 @@ function createStores(db: Database.Database) {
     noteTypes: noteTypesStore(sql),
     revlog: revlogStore(sql),
     decks: decksStore(sql),
+    presets: presetsStore(sql),
     media: mediaStore(sql),
     runs: new RunStore(sql),
     settings: settingsTable(sql),

@@ -3,6 +3,7 @@ import { cardColumns } from './cards';
 import { deckColumns } from './decks';
 import { noteColumns } from './notes';
 import { noteTypeColumns } from './note-types';
+import { presetColumns } from './presets';
 import { reviewColumns } from './revlog';
 import type { Sql } from './sql';
 
@@ -23,6 +24,7 @@ import type { Sql } from './sql';
 
 /** The tables an operation can change, children after parents; each has an INTEGER PRIMARY KEY `id`. */
 const tracked = {
+  presets: presetColumns,
   decks: deckColumns,
   note_types: noteTypeColumns,
   notes: noteColumns,

@@ -6,10 +6,12 @@ import { DeckNotes } from './DeckNotes';
 import { renderDiagramsToSvg } from './diagrams';
 import { DeckNameForm } from './deck-forms';
 import { DeckActionRow, useDeckTree, type DeckAction } from './deck-tree';
+import { PresetPicker, usePresetList } from '../presets/PresetPicker';
 
 /** Every deck as a tree (`Parent::Child`) with its counts and operations; export in any format; a peek at its notes. */
 export function DeckList({ decks, onChanged = () => {} }: { decks: DeckSummary[]; onChanged?: () => void }) {
   const { api, t, notify, showError, navigate, undo } = useApp();
+  const presetList = usePresetList();
   const tree = useDeckTree(decks);
   const [action, setAction] = useState<DeckAction | null>(null);
   const [creating, setCreating] = useState(false);
@@ -79,6 +81,7 @@ export function DeckList({ decks, onChanged = () => {} }: { decks: DeckSummary[]
             <th>{t('decks.columns.new')}</th>
             <th>{t('decks.columns.learning')}</th>
             <th>{t('decks.columns.due')}</th>
+            <th>{t('presets.column')}</th>
             <th>{t('decks.study')}</th>
             <th>{t('deckTree.actions')}</th>
             <th>{t('decks.export')}</th>
@@ -131,6 +134,16 @@ export function DeckList({ decks, onChanged = () => {} }: { decks: DeckSummary[]
                   <td className="deck-count kind-learning" data-testid="deck-learning">{deck.learning}</td>
                   <td className="deck-count kind-review" data-testid="deck-due">{deck.review}</td>
                   <td>
+                    <PresetPicker
+                      deck={deck}
+                      presets={presetList.presets}
+                      onAssigned={() => {
+                        presetList.reload();
+                        onChanged();
+                      }}
+                    />
+                  </td>
+                  <td>
                     <button
                       type="button"
                       className="button"
@@ -170,7 +183,7 @@ export function DeckList({ decks, onChanged = () => {} }: { decks: DeckSummary[]
                     action={action}
                     node={node}
                     decks={decks}
-                    columns={9}
+                    columns={10}
                     onDone={(focus) => {
                       setAction(null);
                       onChanged();

@@ -2,6 +2,7 @@ import { useEffect, useState } from 'react';
 import type { StatsResult } from '../../shared/contract';
 import { useApp } from '../AppContext';
 import { chartColors, EChart, type ChartOption } from '../components/EChart';
+import { LoadSimulationChart } from '../presets/LoadSimulationChart';
 
 const DAY_MS = 86_400_000;
 
@@ -154,6 +155,10 @@ export function StatsScreen() {
         <section className="panel">
           <h2>{t('library.stats.forecast')}</h2>
           <EChart option={forecast} deps={deps} label={t('library.stats.forecast')} testId="stats-forecast" />
+        </section>
+        <section className="panel" data-testid="stats-load-panel">
+          <h2>{t('presets.load.title')}</h2>
+          <LoadSimulationChart />
         </section>
         <section className="panel">
           <h2>{t('library.stats.daily')}</h2>

@@ -19,6 +19,8 @@ export const DeckSummary = z.object({
   review: z.number().int().nonnegative(),
   /** True for decks shipped with the app (updated by stable id on upgrade). */
   builtIn: z.boolean(),
+  /** The options preset the deck uses (presets.ts). */
+  presetId: z.number().int(),
 });
 export type DeckSummary = z.infer<typeof DeckSummary>;
 

@@ -10,6 +10,7 @@ import { libraryContract } from './library';
 import { openFileContract } from './open-file';
 import { undoContract } from './undo';
 import { cardInfoContract } from './card-info';
+import { presetsContract } from './presets';
 
 export * from './define';
 export * from './issues';
@@ -22,6 +23,7 @@ export * from './library';
 export * from './open-file';
 export * from './undo';
 export * from './card-info';
+export * from './presets';
 export * from './anki-card';
 export * from './events';
 export * from './names';
@@ -41,6 +43,7 @@ export const contract = {
   ...openFileContract,
   ...undoContract,
   ...cardInfoContract,
+  ...presetsContract,
 };
 
 export type Contract = typeof contract;

@@ -163,8 +163,11 @@ export const libraryContract = {
     z.object({ heatmapDays: z.number().int().min(7).max(3660).default(365), forecastDays: z.number().int().min(1).max(365).default(30), recentDays: z.number().int().min(1).max(365).default(30) }).strict(),
     StatsResult,
   ),
-  /** Fits FSRS weights to the review log (progress events with jobId 'optimizer'); adopts them only when better. */
-  'optimizer.run': method(z.object({ reschedule: z.boolean().default(false) }).strict(), OptimizeResult),
+  /**
+   * Fits FSRS weights to the review log of one options preset's decks (Default when none is named;
+   * progress events with jobId 'optimizer'); adopts them for that preset only when better.
+   */
+  'optimizer.run': method(z.object({ reschedule: z.boolean().default(false), presetId: z.number().int().positive().optional() }).strict(), OptimizeResult),
   'backups.list': method(z.object({}).strict(), z.object({ dir: z.string(), backups: z.array(BackupInfo) })),
   'backups.create': method(z.object({}).strict(), BackupInfo),
   /** Restores a backup by name (the current database is backed up first). */

@@ -46,6 +46,12 @@ export const methodNames = [
   'cards.info',
   'cards.flag',
   'notes.mark',
+  'presets.list',
+  'presets.create',
+  'presets.update',
+  'presets.delete',
+  'presets.assign',
+  'presets.simulateLoad',
 ] as const;
 
 /** Every event the host pushes to the UI. */

@@ -13,6 +13,7 @@ export const defaultSettings: Settings = {
   learningSteps: ['1m', '10m'],
   relearningSteps: ['10m'],
   enableFuzz: true,
+  loadBalancing: true,
   burySiblings: true,
   fsrsWeights: null,
   backupDir: null,

@@ -9,6 +9,10 @@ export type Theme = z.infer<typeof Theme>;
 /** A learning step: '1m', '10m', '1h', '1d'. */
 export const Step = z.string().regex(/^\d{1,4}[mhd]$/, 'a step is a number followed by m, h or d');
 
+/**
+ * The collection's settings. The daily limits, steps, retention, bury rule and FSRS weights here
+ * are the Default preset's (presets.ts): reading or writing them reads or writes that preset.
+ */
 export const Settings = z.object({
   /** null: follow the OS / browser locale. */
   locale: Locale.nullable(),
@@ -21,6 +25,11 @@ export const Settings = z.object({
   learningSteps: z.array(Step).max(10),
   relearningSteps: z.array(Step).max(10),
   enableFuzz: z.boolean(),
+  /**
+   * Anki's load balancing: a review's due day is picked within the fuzz range where the day's load
+   * (of the card's preset) is lightest, weighted by interval, so the daily load flattens.
+   */
+  loadBalancing: z.boolean(),
   /**
    * After an answer, the note's other new and review cards (a cloze's other numbers, a reversed
    * card's other side) wait until the next study day, so one card does not give another away.

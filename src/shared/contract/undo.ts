@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { method } from './define';
 
 /** What an operation of the undo history was. */
-export const UndoKind = z.enum(['answer', 'bury', 'suspend', 'unsuspend', 'add-note', 'edit-note', 'delete', 'move', 'tag', 'untag', 'forget', 'import', 'create-deck', 'rename-deck', 'move-deck', 'delete-deck', 'flag', 'mark', 'unmark']);
+export const UndoKind = z.enum(['answer', 'bury', 'suspend', 'unsuspend', 'add-note', 'edit-note', 'delete', 'move', 'tag', 'untag', 'forget', 'import', 'create-deck', 'rename-deck', 'move-deck', 'delete-deck', 'flag', 'mark', 'unmark', 'preset-create', 'preset-update', 'preset-delete', 'preset-assign']);
 export type UndoKind = z.infer<typeof UndoKind>;
 
 /** An operation as the UI names it ("Undo delete 12 cards"). */

@@ -14,6 +14,7 @@ import { undoMessages } from './undo';
 import { paletteMessages } from './palette';
 import { ankiTemplateMessages } from './anki-template';
 import { cardInfoMessages } from './card-info';
+import { presetsMessages } from './presets';
 
 export * from './define';
 export * from './translate';
@@ -39,6 +40,7 @@ const bundles = [
   paletteMessages,
   ankiTemplateMessages,
   cardInfoMessages,
+  presetsMessages,
 ] as const;
 
 type KeysOf<B> = B extends MessageBundle<infer K> ? K : never;

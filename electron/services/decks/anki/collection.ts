@@ -69,7 +69,7 @@ function legacyExtra(model: LegacyModel): Record<string, unknown> | null {
   return small;
 }
 
-function parseJsonColumn(text: unknown, what: string): unknown {
+export function parseJsonColumn(text: unknown, what: string): unknown {
   if (typeof text !== 'string' || text === '') return {};
   checkJsonSize(text, `the collection's ${what}`, importLimits.jsonValues / 10);
   try {

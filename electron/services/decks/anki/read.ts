@@ -20,6 +20,7 @@ import { readCollectionConfig } from './config';
 import { ankiTimingOf } from '../../../../src/shared/anki/collection-config';
 import { ankiDayClock } from '../../../../src/shared/anki/day-clock';
 import { minutesWestIn } from './time-zone';
+import { readDeckPreset } from './deck-config';
 
 /** Anki's latest package format (meta version 3) zstd-compresses the collection, the media map and every media file. */
 function packageVersion(zip: ZipArchive): number {
@@ -261,7 +262,17 @@ function readCollection(db: AnkiCollection, now: number, timeZone?: string): Omi
   }
   const topDeck = [...deckVotes.entries()].sort((a, b) => b[1] - a[1])[0]?.[0];
   const deckName = (topDeck !== undefined ? deckNames.get(topDeck) : undefined) ?? 'Anki';
-  return { format: 'apkg', deckName: deckName.slice(0, 200), description: '', notes, warnings, hasSchedule, ...(usedNotetypes.size ? { notetypes: [...usedNotetypes.values()] } : {}) };
+  const preset = topDeck !== undefined ? readDeckPreset(db, topDeck) : undefined;
+  return {
+    format: 'apkg',
+    deckName: deckName.slice(0, 200),
+    description: '',
+    notes,
+    warnings,
+    hasSchedule,
+    ...(usedNotetypes.size ? { notetypes: [...usedNotetypes.values()] } : {}),
+    ...(preset ? { preset } : {}),
+  };
 }
 
 /**

@@ -2,6 +2,8 @@ import { createHash } from 'node:crypto';
 import { createAnkiCollection } from '../../store/anki/writer';
 import type { ExchangeNote, ExchangeNotetype } from '../types';
 import type { DeckForExport } from '../deck-read';
+import { presetToDconf } from './deck-config';
+import { defaultPresetConfig } from '../../../../src/shared/contract/presets';
 import { diagramKey, markdownToAnkiHtml, stripHtmlKeepMedia } from './html';
 import { carryProofdeckNote, PROOFDECK_FIELD } from './proofdeck-field';
 import { writeZip } from '../zip';
@@ -223,19 +225,15 @@ export function writeApkg(deck: DeckForExport, options: ApkgExportOptions = {}):
     const models: Record<string, unknown> = {};
     for (const notetype of notetypes.values()) models[String(notetype.id)] = modelJson(notetype, deckId, nowSeconds);
     for (const { id, notetype } of keptModels.values()) models[String(id)] = ankiModelJson(notetype, id, deckId, nowSeconds);
-    const deckJson = (id: number, name: string) => ({
-      id, name, desc: '', mod: nowSeconds, usn: -1, collapsed: false, browserCollapsed: false, dyn: 0, conf: 1, extendNew: 0, extendRev: 0,
+    // The deck's options preset goes out as its deck options (Default as Anki's Default, id 1).
+    const confId = deck.preset && deck.preset.name !== 'Default' ? 2 : 1;
+    const deckJson = (id: number, name: string, conf = 1) => ({
+      id, name, desc: '', mod: nowSeconds, usn: -1, collapsed: false, browserCollapsed: false, dyn: 0, conf, extendNew: 0, extendRev: 0,
       newToday: [0, 0], revToday: [0, 0], lrnToday: [0, 0], timeToday: [0, 0],
     });
-    const decks = { '1': deckJson(1, 'Default'), [String(deckId)]: { ...deckJson(deckId, deck.name), desc: deck.description } };
-    const dconf = {
-      '1': {
-        id: 1, name: 'Default', mod: 0, usn: 0, maxTaken: 60, autoplay: true, timer: 0, replayq: true, dyn: false,
-        new: { delays: [1, 10], ints: [1, 4, 0], initialFactor: 2500, order: 1, perDay: 20, bury: false },
-        rev: { perDay: 200, ease4: 1.3, ivlFct: 1, maxIvl: 36500, hardFactor: 1.2, bury: false },
-        lapse: { delays: [10], mult: 0, minInt: 1, leechFails: 8, leechAction: 1 },
-      },
-    };
+    const decks = { '1': deckJson(1, 'Default'), [String(deckId)]: { ...deckJson(deckId, deck.name, confId), desc: deck.description } };
+    const dconf: Record<string, unknown> = { '1': presetToDconf(1, confId === 1 && deck.preset ? deck.preset : { name: 'Default', config: defaultPresetConfig }, 0) };
+    if (confId === 2 && deck.preset) dconf['2'] = presetToDconf(2, deck.preset, nowSeconds);
     const conf = exportConf(timing, deckId, position + 1);
     db.setCol({ crt, mod: now, scm: now, conf: JSON.stringify(conf), models: JSON.stringify(models), decks: JSON.stringify(decks), dconf: JSON.stringify(dconf) });
     const files = new Map<string, Uint8Array>();

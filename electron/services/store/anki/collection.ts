@@ -135,7 +135,7 @@ function ankiCollection(db: Database.Database) {
       return db.prepare('SELECT conf FROM col WHERE octet_length(conf) <= ? LIMIT 1').pluck().get(maxBytes);
     },
     /** A column of the `col` row (legacy note types and decks are JSON there). */
-    col(column: 'crt' | 'models' | 'decks'): unknown {
+    col(column: 'crt' | 'models' | 'decks' | 'dconf'): unknown {
       return db.prepare(`SELECT ${column} FROM col`).pluck().get();
     },
     /** Schema 18's note types, fields, templates and decks tables. */
