@@ -118,4 +118,23 @@ describe('options presets', () => {
     const long = addCard(db, { deckId: c, state: 2, due: now - MIN, stability: 100, lastReview: now - 100 * DAY });
     expect((await t.client.api['review.answer']({ cardId: long, rating: 4, durationMs: 1000 })).due - now).toBe(3 * DAY);
   });
+
+  it('caps a nested deck under its preset by its own cards: its subdecks count once, in Today and in study', async () => {
+    t = openTestServices(dir.dir, now);
+    const db = t.services.db!;
+    const parent = addDeck(db, 'P');
+    const child = addDeck(db, 'P::C');
+    addCard(db, { deckId: parent });
+    for (let i = 0; i < 5; i++) addCard(db, { deckId: child });
+    const capped = await t.client.api['presets.create']({ name: 'Three a day' });
+    await t.client.api['presets.update']({ id: capped.id, config: { newPerDay: 3 } });
+    await t.client.api['presets.assign']({ deckId: parent, presetId: capped.id });
+    // P's own card (1, under its limit of 3) and C's five under Default's 20: six cards exist, six are new today.
+    expect((await t.client.api['review.today']({})).counts.new).toBe(6);
+    // The deck list and a study of P cap P with its subdeck by P's preset, as Anki caps a subtree by its parent.
+    const decks = await t.client.api['decks.list']({});
+    expect(decks.find((d) => d.id === parent)).toMatchObject({ new: 3 });
+    expect(decks.find((d) => d.id === child)).toMatchObject({ new: 5 });
+  });
+
 });
