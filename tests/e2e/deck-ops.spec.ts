@@ -2,6 +2,7 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect, test, type Browser, type Page } from '@playwright/test';
 import { ensureRenderer, removeDataDir, repoRoot, startHost, type RunningHost } from './support/host';
+import { callHostApi } from './support/api';
 
 // Decks as in Anki, in Chromium on the browser host: a deck is created and nested with `::`, a
 // built-in deck moved under it from the keyboard, a deck renamed to another parent and the top
@@ -45,11 +46,7 @@ interface Deck {
   review: number;
 }
 async function callApi<T>(page: Page, method: string, args: object = {}): Promise<T> {
-  const token = await page.locator('meta[name="proofdeck-token"]').getAttribute('content');
-  const reply = await page.request.post(`${host.url}api/call/${method}`, { headers: { 'x-proofdeck-token': token ?? '' }, data: args });
-  const envelope = (await reply.json()) as { ok: boolean; value?: unknown; error?: unknown };
-  expect(envelope.ok, JSON.stringify(envelope.error)).toBe(true);
-  return envelope.value as T;
+  return callHostApi<T>(page, host.url, method, args);
 }
 const decks = (page: Page) => callApi<Deck[]>(page, 'decks.list');
 const row = (page: Page, name: string) => page.locator(`[data-testid="deck-row"][data-deck="${name}"]`);

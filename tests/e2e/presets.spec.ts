@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { expect, test, type Browser, type Page } from '@playwright/test';
 import { repoRoot } from './support/host';
 import { sharedHostForFile } from './support/shared-host';
+import { callHostApi } from './support/api';
 
 // Option presets in Chromium: a preset made in Settings, its daily limit and easy days set, given
 // to a deck from the Decks screen's picker with the keyboard, its effect seen in the deck's counts
@@ -20,11 +21,7 @@ async function openPage(browser: Browser, locale: 'en-US' | 'ko-KR'): Promise<Pa
 }
 
 async function callApi<T>(page: Page, method: string, args: object): Promise<T> {
-  const token = await page.locator('meta[name="proofdeck-token"]').getAttribute('content');
-  const reply = await page.request.post(`${host().url}api/call/${method}`, { headers: { 'x-proofdeck-token': token ?? '' }, data: args });
-  const envelope = (await reply.json()) as { ok: boolean; value?: T; error?: unknown };
-  expect(envelope.ok, JSON.stringify(envelope.error)).toBe(true);
-  return envelope.value as T;
+  return callHostApi<T>(page, host().url, method, args);
 }
 
 const weekdayOf = (time: number) => new Date(time).getDay(); // 0 Sunday, 6 Saturday (the host runs in this machine's zone)

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { expect, test, type Browser, type Locator, type Page } from '@playwright/test';
 import { ensureRenderer, removeDataDir, repoRoot, startHost, type RunningHost } from './support/host';
+import { callHostApi } from './support/api';
 
 // Anki's review extras, in Chromium on the browser host, from the keyboard: a one-card deck is
 // studied (Again, then Good: the card comes back within the learn-ahead limit with two reviews);
@@ -39,11 +40,7 @@ async function openPage(browser: Browser, locale: 'en-US' | 'ko-KR'): Promise<Pa
 }
 
 async function callApi<T>(page: Page, method: string, args: object = {}): Promise<T> {
-  const token = await page.locator('meta[name="proofdeck-token"]').getAttribute('content');
-  const reply = await page.request.post(`${host.url}api/call/${method}`, { headers: { 'x-proofdeck-token': token ?? '' }, data: args });
-  const envelope = (await reply.json()) as { ok: boolean; value?: unknown; error?: unknown };
-  expect(envelope.ok, JSON.stringify(envelope.error)).toBe(true);
-  return envelope.value as T;
+  return callHostApi<T>(page, host.url, method, args);
 }
 
 const search = (page: Page, query: string) => callApi<{ total: number; rows: { cardId: number; flag: number; tags: string; front: string }[] }>(page, 'cards.search', { query, limit: 100 });

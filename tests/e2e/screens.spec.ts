@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { expect, test, type Browser, type Page } from '@playwright/test';
 import { repoRoot } from './support/host';
 import { sharedHostForFile } from './support/shared-host';
+import { callHostApi } from './support/api';
 
 // Every screen of the app, walked in Korean and English, light and dark, a screenshot of each
 // (test-results/screenshots/screens/<lang>-<theme>/). In Korean, a screen fails when it shows UI
@@ -82,11 +83,7 @@ async function openPage(browser: Browser, pass: Pass): Promise<Page> {
 }
 
 async function callApi(page: Page, method: string, args: object): Promise<unknown> {
-  const token = await page.locator('meta[name="proofdeck-token"]').getAttribute('content');
-  const reply = await page.request.post(`${host().url}api/call/${method}`, { headers: { 'x-proofdeck-token': token ?? '' }, data: args });
-  const envelope = (await reply.json()) as { ok: boolean; value?: unknown };
-  expect(envelope.ok).toBe(true);
-  return envelope.value;
+  return callHostApi<unknown>(page, host().url, method, args);
 }
 
 /** One finished run of each fast experiment, so the Lab and Prove it show results. */

@@ -1,5 +1,6 @@
 import { expect, test, type Browser, type Page } from '@playwright/test';
 import { sharedHostForFile } from './support/shared-host';
+import { callHostApi } from './support/api';
 
 // The shell and the review screen from the keyboard, on the browser host in Chromium: `g` chords,
 // the `?` help, language and theme saved through the API and kept across a reload, and suspend /
@@ -16,11 +17,7 @@ async function openPage(browser: Browser): Promise<Page> {
 }
 
 async function callApi(page: Page, method: string, args: object): Promise<unknown> {
-  const token = await page.locator('meta[name="proofdeck-token"]').getAttribute('content');
-  const reply = await page.request.post(`${host().url}api/call/${method}`, { headers: { 'x-proofdeck-token': token ?? '' }, data: args });
-  const envelope = (await reply.json()) as { ok: boolean; value?: unknown };
-  expect(envelope.ok).toBe(true);
-  return envelope.value;
+  return callHostApi<unknown>(page, host().url, method, args);
 }
 
 test('g chords navigate, ? shows the shortcuts, language and theme are kept across a reload', async ({ browser }) => {

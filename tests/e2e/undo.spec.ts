@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect, test, type Browser, type Page } from '@playwright/test';
 import { ensureRenderer, removeDataDir, startHost, type RunningHost } from './support/host';
+import { callHostApi } from './support/api';
 
 // One undo for the whole app, in Chromium on the browser host, from the keyboard: in Review a
 // bury, a suspend and an answer are taken back three levels deep (each card shows again) and
@@ -34,11 +35,7 @@ async function openPage(browser: Browser): Promise<Page> {
 }
 
 async function callApi<T>(page: Page, method: string, args: object = {}): Promise<T> {
-  const token = await page.locator('meta[name="proofdeck-token"]').getAttribute('content');
-  const reply = await page.request.post(`${host.url}api/call/${method}`, { headers: { 'x-proofdeck-token': token ?? '' }, data: args });
-  const envelope = (await reply.json()) as { ok: boolean; value?: unknown; error?: unknown };
-  expect(envelope.ok, JSON.stringify(envelope.error)).toBe(true);
-  return envelope.value as T;
+  return callHostApi<T>(page, host.url, method, args);
 }
 
 type Step = { kind: string; count: number } | null;
