@@ -52,6 +52,13 @@ export function getNote(ctx: ServiceContext, noteId: number): NoteDetail {
   };
 }
 
+const contentKeys = ['front', 'back', 'context', 'language', 'translations', 'tags', 'experimentId', 'experimentParams', 'fields', 'kind'] as const;
+
+/** Whether `next` says what `previous` already does (objects compared as JSON: a key order that differs only counts as a change). */
+function sameContent(previous: NoteContent, next: NoteContent): boolean {
+  return contentKeys.every((key) => JSON.stringify(previous[key] ?? null) === JSON.stringify(next[key] ?? null));
+}
+
 /**
  * Creates a note with its cards (one, two for reversed, one per cloze number), or edits one in
  * place, as one operation of the undo history. An edit keeps the schedule and review history of
@@ -92,7 +99,9 @@ export function saveNote(
         const anki = input.ankiFields ? ankiEdit(ctx.store, previous, input.ankiFields) : null;
         const sides = anki ?? { front: input.front, back: input.back, fields: previous.fields };
         requireCloze(kind, sides.front);
-        notes.update(noteId, content(kind, previous, sides), now);
+        const next = content(kind, previous, sides);
+        // A save without an edit writes nothing, so it is no step of the undo history.
+        if (!sameContent(previous, next)) notes.update(noteId, next, now);
         if (previous.deckId !== input.deckId) notes.setDeck(noteId, input.deckId, now);
         const sync = syncNoteCards(cards, noteId, { kind, front: sides.front, previousKind: previous.kind }, now);
         return { noteId, cardIds: getNote(ctx, noteId).cardIds, ...sync };

@@ -147,6 +147,23 @@ describe('one undo for every operation', () => {
     expect(undone).toBe(undoDepth);
   });
 
+  it('records no step for a note saved without an edit', async () => {
+    const now = seoul(2026, 3, 10, 9);
+    t = openTestServices(dir.dir, now);
+    const db = t.services.db!;
+    const cardId = addCard(db, { deckId: addDeck(db, 'Mine'), front: 'alpha card' });
+    const { api } = t.client;
+    await api['review.bury']({ cardId });
+    const noteId = db.prepare('SELECT note_id FROM cards WHERE id = ?').pluck().get(cardId) as number;
+    const note = await api['notes.get']({ noteId });
+    const save = (front: string) => api['notes.save']({ noteId, deckId: note.deckId, front, back: note.back, context: note.context, tags: note.tags, experimentId: note.experimentId, experimentParams: note.experimentParams });
+    await save(note.front);
+    // Undo still takes back the bury: the save changed nothing.
+    expect(step(await api['undo.state']({})).undo).toBe('bury');
+    await save('alpha card, edited');
+    expect(step(await api['undo.state']({})).undo).toBe('edit-note');
+  });
+
   it('refuses an unknown card without recording anything', async () => {
     t = openTestServices(dir.dir, seoul(2026, 3, 10, 9));
     expect((await rejection(t.client.api['review.bury']({ cardId: 999 }))).code).toBe('not-found');
