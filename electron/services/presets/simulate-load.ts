@@ -19,12 +19,8 @@ interface Simulated {
   day: number;
 }
 
-function toRow(c: SimulationCard): CardRow {
-  return {
-    id: c.id, note_id: c.note_id, ord: 0, due: c.due, stability: c.stability, difficulty: c.difficulty, elapsed_days: c.elapsed_days,
-    scheduled_days: c.scheduled_days, learning_steps: c.learning_steps, reps: c.reps, lapses: c.lapses, state: c.state,
-    last_review: c.last_review, suspended: 0, buried_until: null, new_position: c.new_position, flags: 0,
-  };
+function toRow({ preset: _preset, ...c }: SimulationCard): CardRow {
+  return { ...c, ord: 0, suspended: 0, buried_until: null, flags: 0 };
 }
 
 function summary(series: readonly number[]): { max: number; mean: number; sd: number } {

@@ -1,4 +1,5 @@
 import { PresetConfig, defaultPresetConfig, defaultPresetId } from '../../../src/shared/contract/presets';
+import type { CardRow } from './cards';
 import type { Sql } from './sql';
 
 /** A row of `presets` (migration 008). */
@@ -48,23 +49,11 @@ export function readPresetConfig(text: string): PresetConfig {
 
 const toPreset = (row: Pick<PresetRow, 'id' | 'name' | 'config'>): StoredPreset => ({ id: row.id, name: row.name, config: readPresetConfig(row.config) });
 
-/** A card as the load simulation starts from it. */
-export interface SimulationCard {
-  id: number;
-  note_id: number;
-  state: number;
-  due: number;
-  stability: number;
-  difficulty: number;
-  elapsed_days: number;
-  scheduled_days: number;
-  learning_steps: number;
-  reps: number;
-  lapses: number;
-  last_review: number | null;
-  new_position: number;
-  preset: number;
-}
+/** A card as the load simulation starts from it: its scheduling columns and its deck's preset. */
+export type SimulationCard = Pick<
+  CardRow,
+  'id' | 'note_id' | 'state' | 'due' | 'stability' | 'difficulty' | 'elapsed_days' | 'scheduled_days' | 'learning_steps' | 'reps' | 'lapses' | 'last_review' | 'new_position'
+> & { preset: number };
 
 /** Cards of the preset's decks (a deck without one is Default's). */
 const inPreset = `note_id IN (SELECT n.id FROM notes n JOIN decks d ON d.id = n.deck_id WHERE IFNULL(d.preset_id, ${defaultPresetId}) = @preset)`;
